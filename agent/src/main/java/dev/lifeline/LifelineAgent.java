@@ -1,0 +1,45 @@
+package dev.lifeline;
+
+import java.lang.instrument.Instrumentation;
+
+/**
+ * Entry point named in the jar manifest: hands over to {@link Lifeline} and never lets anything escape, because a
+ * broken agent must not stop the application.
+ *
+ * <p>The agent stays on the system class path (where {@code -javaagent} and attach put it) instead of the bootstrap
+ * path: appending to the bootstrap path turns off class data sharing for application classes (a start-up cost and a
+ * VM warning on every start). Advice inlined into JSch or MINA classes therefore reaches Lifeline through any class
+ * loader that delegates to the system loader (class path apps, Spring Boot, app servers); a loader that does not is
+ * left alone (see {@code Installer}).
+ */
+public final class LifelineAgent {
+    private LifelineAgent() {
+    }
+
+    public static void premain(String args, Instrumentation inst) {
+        launch(args, inst, false);
+    }
+
+    public static void agentmain(String args, Instrumentation inst) {
+        launch(args, inst, true);
+    }
+
+    /** {@code java -jar lifeline-agent.jar check|explain ...}. */
+    public static void main(String[] args) {
+        dev.lifeline.cli.Cli.main(args);
+    }
+
+    private static void launch(String args, Instrumentation inst, boolean dynamicAttach) {
+        int exitCode = 0;
+        try {
+            exitCode = Lifeline.start(args, inst, dynamicAttach);
+        } catch (Throwable t) {
+            System.err.println("[lifeline] level=error event=agent.failed action=\"application continues unprotected\" error=\""
+                    + t.getClass().getName() + ": " + t.getMessage() + "\"");
+        }
+        if (exitCode != 0) {
+            // only when the operator set failOnConfigError=true, and never on dynamic attach
+            System.exit(exitCode);
+        }
+    }
+}

@@ -1,0 +1,428 @@
+package dev.lifeline.config;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Reads the layers, validates every entry and collects every error. Never stops at the first. */
+final class ConfigLoader {
+    static final long MAX_FILE_BYTES = 1024 * 1024;
+    private static final String SYSPROP_PREFIX = "lifeline.";
+    private static final String ENV_PREFIX = "LIFELINE_";
+    private static final String HOST_PREFIX = "host.";
+
+    /** A key=value as written, before validation. */
+    private static final class Raw {
+        final String key;
+        final String value;
+        final Origin origin;
+
+        Raw(String key, String value, Origin origin) {
+            this.key = key;
+            this.value = value;
+            this.origin = origin;
+        }
+    }
+
+    private final String agentArgs;
+    private final Map<String, String> systemProperties;
+    private final Map<String, String> environment;
+    private final List<ConfigError> errors = new ArrayList<ConfigError>();
+    private String file;
+
+    ConfigLoader(String agentArgs, Map<String, String> systemProperties, Map<String, String> environment) {
+        this.agentArgs = agentArgs;
+        this.systemProperties = systemProperties == null ? new HashMap<String, String>() : systemProperties;
+        this.environment = environment == null ? new HashMap<String, String>() : environment;
+    }
+
+    Config load() {
+        // later layers replace earlier ones key by key; insertion order (first appearance) fixes rule order
+        Map<String, Raw> merged = new LinkedHashMap<String, Raw>();
+        List<Raw> argumentItems = parseAgentArgs();
+        if (file != null) {
+            for (Raw r : readFile(file)) {
+                merged.put(r.key, r);
+            }
+        }
+        for (Raw r : argumentItems) {
+            merged.put(r.key, r);
+        }
+        for (Raw r : fromEnvironment()) {
+            merged.put(r.key, r);
+        }
+        for (Raw r : fromSystemProperties()) {
+            merged.put(r.key, r);
+        }
+
+        Map<Key, Setting> global = Config.defaultSettings();
+        Map<String, HostRule> rules = new LinkedHashMap<String, HostRule>();
+        for (Raw r : merged.values()) {
+            if (r.key.startsWith(HOST_PREFIX)) {
+                acceptRuleEntry(r, rules);
+            } else {
+                acceptGlobal(r, global);
+            }
+        }
+        List<HostRule> complete = new ArrayList<HostRule>();
+        for (HostRule rule : rules.values()) {
+            if (rule.matchOrigin == null) {
+                Setting any = rule.settings.isEmpty() ? null : rule.settings.values().iterator().next();
+                errors.add(new ConfigError(any == null ? Origin.agentArgument() : any.origin,
+                        HOST_PREFIX + rule.name + ".match", null,
+                        "rule '" + rule.name + "' has no match line; accepted: " + HostPattern.ACCEPTED));
+            } else if (!rule.patterns.isEmpty()) {
+                complete.add(rule);
+            }
+        }
+        return new Config(file, global, complete, errors);
+    }
+
+    private List<Raw> parseAgentArgs() {
+        List<Raw> out = new ArrayList<Raw>();
+        if (agentArgs == null || agentArgs.trim().isEmpty()) {
+            return out;
+        }
+        String[] items = agentArgs.split(",");
+        for (int i = 0; i < items.length; i++) {
+            String item = items[i].trim();
+            if (item.isEmpty()) {
+                continue;
+            }
+            int eq = item.indexOf('=');
+            if (eq < 0) {
+                if (i == 0) {
+                    file = item;
+                } else {
+                    errors.add(new ConfigError(Origin.agentArgument(), item, null,
+                            "expected key=value; accepted: FILE[,key=value...] with the file first"));
+                }
+                continue;
+            }
+            out.add(new Raw(item.substring(0, eq).trim(), item.substring(eq + 1).trim(), Origin.agentArgument()));
+        }
+        return out;
+    }
+
+    private List<Raw> readFile(String path) {
+        List<Raw> out = new ArrayList<Raw>();
+        File f = new File(path);
+        Origin whole = Origin.fileItself(path);
+        String accepted = "; accepted: a readable UTF-8 properties file of at most 1 MiB";
+        if (!f.exists()) {
+            errors.add(new ConfigError(whole, "file", path, "no such file" + accepted));
+            return out;
+        }
+        if (f.isDirectory()) {
+            errors.add(new ConfigError(whole, "file", path, "is a directory" + accepted));
+            return out;
+        }
+        if (f.length() > MAX_FILE_BYTES) {
+            errors.add(new ConfigError(whole, "file", path, "too large (" + f.length() + " bytes)" + accepted));
+            return out;
+        }
+        byte[] bytes;
+        try {
+            bytes = readAll(f);
+        } catch (IOException e) {
+            errors.add(new ConfigError(whole, "file", path, "cannot be read (" + e.getMessage() + ")" + accepted));
+            return out;
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            errors.add(new ConfigError(whole, "file", path, "not a text file (invalid UTF-8)" + accepted));
+            return out;
+        }
+        if (text.indexOf('\0') >= 0) {
+            errors.add(new ConfigError(whole, "file", path, "not a text file (contains NUL bytes)" + accepted));
+            return out;
+        }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
+        Map<String, Integer> firstLine = new HashMap<String, Integer>();
+        String[] lines = text.split("\r\n|\r|\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            int lineNo = i + 1;
+            String line = stripComment(lines[i]).trim();
+            if (line.isEmpty()) {
+                continue;
+            }
+            int sep = separator(line);
+            Origin origin = Origin.file(path, lineNo);
+            if (sep < 0) {
+                errors.add(new ConfigError(origin, line, null, "no value; accepted: key = value"));
+                continue;
+            }
+            String key = line.substring(0, sep).trim();
+            String value = line.substring(sep + 1).trim();
+            if (key.isEmpty()) {
+                errors.add(new ConfigError(origin, "(empty key)", value, "a line must start with a key; accepted: key = value"));
+                continue;
+            }
+            Integer earlier = firstLine.get(key);
+            if (earlier != null) {
+                errors.add(new ConfigError(origin, key, value, "duplicate key, already set on line " + earlier
+                        + "; accepted: each key once per file"));
+                continue;
+            }
+            firstLine.put(key, lineNo);
+            out.add(new Raw(key, value, origin));
+        }
+        return out;
+    }
+
+    /** Whole-line comments start with # or !; a # after whitespace starts an inline comment (as in the docs). */
+    private static String stripComment(String line) {
+        String t = line.trim();
+        if (t.startsWith("#") || t.startsWith("!")) {
+            return "";
+        }
+        for (int i = 1; i < line.length(); i++) {
+            if (line.charAt(i) == '#' && Character.isWhitespace(line.charAt(i - 1))) {
+                return line.substring(0, i);
+            }
+        }
+        return line;
+    }
+
+    private static int separator(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '=' || c == ':') {
+                return i;
+            }
+            if (Character.isWhitespace(c)) {
+                // "key value" is accepted too, unless an = or : follows the blanks
+                int j = i;
+                while (j < line.length() && Character.isWhitespace(line.charAt(j))) {
+                    j++;
+                }
+                return j < line.length() && (line.charAt(j) == '=' || line.charAt(j) == ':') ? j : i;
+            }
+        }
+        return -1;
+    }
+
+    private static byte[] readAll(File f) throws IOException {
+        InputStream in = Files.newInputStream(f.toPath());
+        try {
+            byte[] buf = new byte[(int) Math.min(MAX_FILE_BYTES + 1, Math.max(f.length(), 16))];
+            int n = 0;
+            int r;
+            while (n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0) {
+                n += r;
+            }
+            byte[] out = new byte[n];
+            System.arraycopy(buf, 0, out, 0, n);
+            return out;
+        } finally {
+            in.close();
+        }
+    }
+
+    private List<Raw> fromSystemProperties() {
+        List<Raw> out = new ArrayList<Raw>();
+        for (Map.Entry<String, String> e : new TreeMap<String, String>(systemProperties).entrySet()) {
+            if (e.getKey().startsWith(SYSPROP_PREFIX)) {
+                out.add(new Raw(e.getKey().substring(SYSPROP_PREFIX.length()), e.getValue(),
+                        Origin.systemProperty(e.getKey())));
+            }
+        }
+        return out;
+    }
+
+    private List<Raw> fromEnvironment() {
+        List<Raw> out = new ArrayList<Raw>();
+        for (Map.Entry<String, String> e : new TreeMap<String, String>(environment).entrySet()) {
+            String name = e.getKey();
+            if (!name.startsWith(ENV_PREFIX)) {
+                continue;
+            }
+            String key = keyForEnvironment(name);
+            Origin origin = Origin.environment(name);
+            if (key == null) {
+                errors.add(new ConfigError(origin, name, e.getValue(), "unknown variable"
+                        + suggestion(name, envNames()) + "; accepted: LIFELINE_<KEY> with dots as _ (LIFELINE_KEEPALIVE_INTERVAL)"
+                        + " or LIFELINE_HOST_<NAME>_<KEY>"));
+                continue;
+            }
+            out.add(new Raw(key, e.getValue(), origin));
+        }
+        return out;
+    }
+
+    static String keyForEnvironment(String name) {
+        for (Key k : Key.all().values()) {
+            if (k.envName().equals(name)) {
+                return k.name;
+            }
+        }
+        String hostPrefix = ENV_PREFIX + "HOST_";
+        if (name.startsWith(hostPrefix)) {
+            String rest = name.substring(hostPrefix.length());
+            String best = null;
+            String bestSuffix = "";
+            for (String sub : ruleSubKeys()) {
+                String suffix = "_" + sub.replace('.', '_').toUpperCase(Locale.ROOT);
+                if (rest.endsWith(suffix) && rest.length() > suffix.length() && suffix.length() > bestSuffix.length()) {
+                    best = sub;
+                    bestSuffix = suffix;
+                }
+            }
+            if (best != null) {
+                String ruleName = rest.substring(0, rest.length() - bestSuffix.length()).toLowerCase(Locale.ROOT);
+                return HOST_PREFIX + ruleName + "." + best;
+            }
+        }
+        return null;
+    }
+
+    private static List<String> ruleSubKeys() {
+        List<String> subs = new ArrayList<String>();
+        subs.add("match");
+        for (Key k : Key.all().values()) {
+            if (k.perHost) {
+                subs.add(k.name);
+            }
+        }
+        return subs;
+    }
+
+    private static List<String> envNames() {
+        List<String> names = new ArrayList<String>();
+        for (Key k : Key.all().values()) {
+            names.add(k.envName());
+        }
+        return names;
+    }
+
+    private void acceptGlobal(Raw r, Map<Key, Setting> global) {
+        Key k = Key.named(r.key);
+        if (k == null) {
+            errors.add(new ConfigError(r.origin, r.key, r.value, "unknown key" + suggestion(r.key, Key.all().keySet())
+                    + "; accepted: one of " + Key.all().keySet() + " or host.<name>.<key>"));
+            return;
+        }
+        Object v = parse(r, k);
+        if (v != null) {
+            global.put(k, new Setting(k, v, r.origin));
+        }
+    }
+
+    private void acceptRuleEntry(Raw r, Map<String, HostRule> rules) {
+        String rest = r.key.substring(HOST_PREFIX.length());
+        int dot = rest.indexOf('.');
+        if (dot <= 0 || dot == rest.length() - 1) {
+            errors.add(new ConfigError(r.origin, r.key, r.value,
+                    "incomplete rule key; accepted: host.<name>.match or host.<name>.<key>"));
+            return;
+        }
+        String name = rest.substring(0, dot);
+        String sub = rest.substring(dot + 1);
+        if (!name.matches("[A-Za-z0-9_-]+")) {
+            errors.add(new ConfigError(r.origin, r.key, r.value,
+                    "rule name '" + name + "' is not valid; accepted: letters, digits, _ and -"));
+            return;
+        }
+        HostRule rule = rules.get(name);
+        if (rule == null) {
+            rule = new HostRule(name);
+            rules.put(name, rule);
+        }
+        if (sub.equals("match")) {
+            acceptMatch(r, rule);
+            return;
+        }
+        Key k = Key.named(sub);
+        if (k == null || !k.perHost) {
+            List<String> candidates = ruleSubKeys();
+            String why = k == null ? "unknown key" + suggestion(sub, candidates) : "'" + sub + "' is global only";
+            errors.add(new ConfigError(r.origin, r.key, r.value, why + "; accepted in a rule: " + candidates));
+            return;
+        }
+        Object v = parse(r, k);
+        if (v != null) {
+            rule.settings.put(k, new Setting(k, v, r.origin));
+        }
+    }
+
+    private void acceptMatch(Raw r, HostRule rule) {
+        rule.matchOrigin = r.origin;
+        rule.matchText = r.value;
+        String[] parts = r.value.trim().split("\\s+");
+        if (r.value.trim().isEmpty()) {
+            errors.add(new ConfigError(r.origin, r.key, r.value, "empty match; accepted: " + HostPattern.ACCEPTED));
+            return;
+        }
+        List<HostPattern> parsed = new ArrayList<HostPattern>();
+        for (String p : parts) {
+            try {
+                parsed.add(HostPattern.parse(p));
+            } catch (IllegalArgumentException e) {
+                errors.add(new ConfigError(r.origin, r.key, r.value, "bad pattern " + e.getMessage()
+                        + "; accepted: " + HostPattern.ACCEPTED));
+                return;
+            }
+        }
+        rule.patterns.addAll(parsed);
+    }
+
+    private Object parse(Raw r, Key k) {
+        try {
+            return k.parse(r.value);
+        } catch (IllegalArgumentException e) {
+            errors.add(new ConfigError(r.origin, r.key, r.value, e.getMessage() + "; accepted: " + k.accepted()));
+            return null;
+        }
+    }
+
+    /** "; did you mean X?" when a known name is close enough to be the intended one. */
+    static String suggestion(String wrong, Iterable<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = distance(wrong.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = k;
+            }
+        }
+        int allowed = Math.max(2, wrong.length() / 3);
+        return best != null && bestDistance <= allowed ? "; did you mean " + best + "?" : "";
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

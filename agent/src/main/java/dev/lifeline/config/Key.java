@@ -1,0 +1,130 @@
+package dev.lifeline.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Every setting Lifeline knows, with its type and built-in default. The single list that validation, explain and docs use. */
+public final class Key {
+    public enum Type { MODE, DURATION, COUNT, BOOLEAN }
+
+    public static final Key MODE = new Key("mode", Type.MODE, "fill", true);
+    public static final Key KEEPALIVE_INTERVAL = new Key("keepalive.interval", Type.DURATION, "15s", true);
+    public static final Key KEEPALIVE_COUNT_MAX = new Key("keepalive.countMax", Type.COUNT, "3", true);
+    public static final Key TCP_KEEPALIVE = new Key("tcp.keepalive", Type.BOOLEAN, "true", true);
+    public static final Key TCP_KEEPALIVE_IDLE = new Key("tcp.keepalive.idle", Type.DURATION, "60s", true);
+    public static final Key TCP_KEEPALIVE_INTERVAL = new Key("tcp.keepalive.interval", Type.DURATION, "10s", true);
+    public static final Key TCP_KEEPALIVE_COUNT = new Key("tcp.keepalive.count", Type.COUNT, "3", true);
+    public static final Key CONNECT_TIMEOUT = new Key("connect.timeout", Type.DURATION, "30s", true);
+    public static final Key EXEC_TIMEOUT = new Key("exec.timeout", Type.DURATION, "0", true);
+    public static final Key EXEC_IDLE_TIMEOUT = new Key("exec.idleTimeout", Type.DURATION, "0", true);
+    public static final Key EXEC_KILL_GRACE = new Key("exec.killGrace", Type.DURATION, "2s", true);
+    public static final Key CLOSE_TIMEOUT = new Key("close.timeout", Type.DURATION, "5s", true);
+    public static final Key FAIL_ON_CONFIG_ERROR = new Key("failOnConfigError", Type.BOOLEAN, "false", false);
+
+    private static final Map<String, Key> ALL;
+
+    static {
+        Map<String, Key> m = new LinkedHashMap<String, Key>();
+        for (Key k : new Key[]{MODE, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT_MAX, TCP_KEEPALIVE, TCP_KEEPALIVE_IDLE,
+                TCP_KEEPALIVE_INTERVAL, TCP_KEEPALIVE_COUNT, CONNECT_TIMEOUT, EXEC_TIMEOUT, EXEC_IDLE_TIMEOUT,
+                EXEC_KILL_GRACE, CLOSE_TIMEOUT, FAIL_ON_CONFIG_ERROR}) {
+            m.put(k.name, k);
+        }
+        ALL = Collections.unmodifiableMap(m);
+    }
+
+    public final String name;
+    public final Type type;
+    public final String defaultText;
+    /** Whether {@code host.<name>.<key>} may set it. */
+    public final boolean perHost;
+
+    private Key(String name, Type type, String defaultText, boolean perHost) {
+        this.name = name;
+        this.type = type;
+        this.defaultText = defaultText;
+        this.perHost = perHost;
+    }
+
+    public static Map<String, Key> all() {
+        return ALL;
+    }
+
+    public static Key named(String name) {
+        return ALL.get(name);
+    }
+
+    /** What the value must look like, for error messages. */
+    public String accepted() {
+        switch (type) {
+            case MODE:
+                return "fill, enforce, audit or off";
+            case DURATION:
+                return Durations.ACCEPTED;
+            case COUNT:
+                return "a whole number from 1 to 1000";
+            default:
+                return "true or false (yes/no)";
+        }
+    }
+
+    /** @throws IllegalArgumentException naming what is wrong */
+    public Object parse(String raw) {
+        String v = raw.trim();
+        switch (type) {
+            case MODE:
+                for (Mode m : Mode.values()) {
+                    if (m.label().equalsIgnoreCase(v)) {
+                        return m;
+                    }
+                }
+                throw new IllegalArgumentException("not a mode");
+            case DURATION:
+                return Durations.parseMillis(v);
+            case COUNT:
+                if (v.startsWith("-")) {
+                    throw new IllegalArgumentException("negative count");
+                }
+                if (!v.matches("[0-9]{1,9}")) {
+                    throw new IllegalArgumentException("not a whole number");
+                }
+                int n = Integer.parseInt(v);
+                if (n < 1 || n > 1000) {
+                    throw new IllegalArgumentException("out of range");
+                }
+                return n;
+            default:
+                String b = v.toLowerCase(Locale.ROOT);
+                if (b.equals("true") || b.equals("yes")) {
+                    return Boolean.TRUE;
+                }
+                if (b.equals("false") || b.equals("no")) {
+                    return Boolean.FALSE;
+                }
+                throw new IllegalArgumentException("not a boolean");
+        }
+    }
+
+    /** Values printed back in the syntax they are written in. */
+    public String format(Object value) {
+        if (type == Type.DURATION) {
+            return Durations.format((Long) value);
+        }
+        if (type == Type.MODE) {
+            return ((Mode) value).label();
+        }
+        return String.valueOf(value);
+    }
+
+    /** The environment variable that overrides this key: dots become underscores, upper case. */
+    public String envName() {
+        return "LIFELINE_" + name.replace('.', '_').toUpperCase(Locale.ROOT);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

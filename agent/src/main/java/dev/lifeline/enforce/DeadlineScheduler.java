@@ -1,0 +1,72 @@
+package dev.lifeline.enforce;
+
+import dev.lifeline.report.Log;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One daemon thread for every deadline in the JVM (exec, close, connect). Tasks are removed from the queue when
+ * cancelled, so a channel that ends normally leaves nothing behind. Created on first use only.
+ */
+public final class DeadlineScheduler {
+    private static volatile ScheduledThreadPoolExecutor executor;
+
+    private DeadlineScheduler() {
+    }
+
+    /** A pending deadline; {@link #cancel()} is cheap and idempotent. */
+    public interface Deadline {
+        void cancel();
+    }
+
+    public static Deadline schedule(final String what, long delayMillis, final Runnable action) {
+        final ScheduledFuture<?> f = executor().schedule(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    action.run();
+                } catch (Throwable t) {
+                    Log.error("deadline.failed", "deadline", what, "error", t);
+                }
+            }
+        }, Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+        return new Deadline() {
+            @Override
+            public void cancel() {
+                f.cancel(false);
+            }
+        };
+    }
+
+    /** Tasks still queued: for leak tests and the JMX view. */
+    public static int pending() {
+        ScheduledThreadPoolExecutor e = executor;
+        return e == null ? 0 : e.getQueue().size();
+    }
+
+    private static ScheduledThreadPoolExecutor executor() {
+        ScheduledThreadPoolExecutor e = executor;
+        if (e == null) {
+            synchronized (DeadlineScheduler.class) {
+                e = executor;
+                if (e == null) {
+                    e = new ScheduledThreadPoolExecutor(1, new ThreadFactory() {
+                        @Override
+                        public Thread newThread(Runnable r) {
+                            Thread t = new Thread(r, "lifeline-deadlines");
+                            t.setDaemon(true);
+                            return t;
+                        }
+                    });
+                    e.setRemoveOnCancelPolicy(true);
+                    e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+                    executor = e;
+                }
+            }
+        }
+        return e;
+    }
+}

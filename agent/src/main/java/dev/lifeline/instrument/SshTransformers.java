@@ -1,0 +1,102 @@
+package dev.lifeline.instrument;
+
+import dev.lifeline.jsch.JschSessionInstrumentation;
+import dev.lifeline.report.Log;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.utility.JavaModule;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
+import java.util.Arrays;
+import java.util.List;
+
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+
+/** Everything that touches ByteBuddy, built on the first SSH class the JVM loads. */
+public final class SshTransformers {
+    private SshTransformers() {
+    }
+
+    static List<TypeInstrumentation> instrumentations() {
+        return Arrays.<TypeInstrumentation>asList(new JschSessionInstrumentation());
+    }
+
+    /** Advice classes are read as class files from the agent's own class loader. */
+    public static AgentBuilder.Transformer.ForAdvice advice() {
+        return new AgentBuilder.Transformer.ForAdvice().include(SshTransformers.class.getClassLoader());
+    }
+
+    static ClassFileTransformer build() {
+        AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.PoolStrategy.Default.FAST)
+                .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
+                .with(new ReportingListener())
+                .ignore(not(nameStartsWith("com.jcraft.jsch.").or(nameStartsWith("org.apache.sshd."))));
+        for (TypeInstrumentation ti : instrumentations()) {
+            builder = builder.type(named(ti.typeName()).and(ti.supported()), SEES_AGENT).transform(ti.transformer())
+                    .type(named(ti.typeName()).and(not(ti.supported())))
+                    .transform(new LeaveAlone(ti.typeName(), "members Lifeline needs are missing"))
+                    .type(named(ti.typeName()), not(SEES_AGENT))
+                    .transform(new LeaveAlone(ti.typeName(), "its class loader cannot see the agent (isolated loader)"));
+        }
+        return builder.makeRaw();
+    }
+
+    /**
+     * Inlined advice calls Lifeline's helpers by name, so the library's class loader must resolve them to this very
+     * agent. Otherwise the advice would only fail (suppressed) at run time: better to leave the class untouched.
+     */
+    static final ElementMatcher<ClassLoader> SEES_AGENT = new ElementMatcher<ClassLoader>() {
+        @Override
+        public boolean matches(ClassLoader loader) {
+            try {
+                return Class.forName(SshTransformers.class.getName(), false, loader) == SshTransformers.class;
+            } catch (Throwable t) {
+                return false;
+            }
+        }
+    };
+
+    /** A type we know by name that advice must not touch: say why once, change nothing. */
+    static final class LeaveAlone implements AgentBuilder.Transformer {
+        private final String typeName;
+        private final String reason;
+
+        LeaveAlone(String typeName, String reason) {
+            this.typeName = typeName;
+            this.reason = reason;
+        }
+
+        @Override
+        public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
+                                                ClassLoader loader, JavaModule module, ProtectionDomain protectionDomain) {
+            Log.warnOnce("unsupported:" + typeName + "@" + System.identityHashCode(loader),
+                    "instrumentation.unsupported", "class", typeName, "reason", reason, "action", "left unchanged");
+            return builder;
+        }
+    }
+
+    /** Failures inside ByteBuddy leave the class as it was, with one log line. */
+    static final class ReportingListener extends AgentBuilder.Listener.Adapter {
+        @Override
+        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
+                                     DynamicType dynamicType) {
+            Log.debug("instrumentation.applied", "class", type.getName());
+        }
+
+        @Override
+        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable t) {
+            Log.warnOnce("error:" + typeName, "instrumentation.skipped", "class", typeName,
+                    "reason", "library version not supported", "error", t);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.lifeline.jsch;
+
+import com.jcraft.jsch.Session;
+import dev.lifeline.instrument.SshTransformers;
+import dev.lifeline.instrument.TypeInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import java.net.Socket;
+
+import static net.bytebuddy.matcher.ElementMatchers.declaresField;
+import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * {@code com.jcraft.jsch.Session} (mwiede 0.2.x/2.x and jcraft 0.1.55 share these members). {@code connect(int)} is
+ * the first point where host and port are final and the last point before the session's reader thread starts, so
+ * keepalive has to be set on entry: JSch's keepalive rides on the socket read timeout that thread reads once.
+ */
+public final class JschSessionInstrumentation implements TypeInstrumentation {
+    @Override
+    public String typeName() {
+        return "com.jcraft.jsch.Session";
+    }
+
+    @Override
+    public ElementMatcher<TypeDescription> supported() {
+        return declaresField(named("socket")).and(declaresField(named("timeout")))
+                .and(declaresMethod(named("setServerAliveInterval").and(takesArguments(int.class))))
+                .and(declaresMethod(named("setServerAliveCountMax").and(takesArguments(int.class))))
+                .and(declaresMethod(named("getServerAliveCountMax")))
+                .and(declaresMethod(named("connect").and(takesArguments(int.class))));
+    }
+
+    @Override
+    public AgentBuilder.Transformer transformer() {
+        // connect() delegates to connect(int) in every JSch line: advising the latter sees each connect once
+        return SshTransformers.advice().advice(named("connect").and(takesArguments(int.class)).and(isPublic()),
+                ConnectAdvice.class.getName());
+    }
+
+    public static final class ConnectAdvice {
+        private ConnectAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static JschPlan onEnter(@Advice.This Session session,
+                                @Advice.Argument(value = 0, readOnly = false) int connectTimeout) {
+            JschPlan plan = JschSessions.plan(session, session.getHost(), session.getPort(), session.getTimeout(),
+                    session.getServerAliveInterval(), session.getServerAliveCountMax(), connectTimeout);
+            if (plan != null) {
+                if (plan.setAliveInterval >= 0) {
+                    try {
+                        session.setServerAliveInterval(plan.setAliveInterval);
+                    } catch (Exception e) {
+                        plan.failed(e);
+                    }
+                }
+                if (plan.setAliveCountMax >= 0) {
+                    session.setServerAliveCountMax(plan.setAliveCountMax);
+                }
+                if (plan.setConnectTimeout >= 0) {
+                    connectTimeout = plan.setConnectTimeout;
+                }
+                plan.startConnectWatchdog(session);
+            }
+            return plan;
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void onExit(@Advice.Enter JschPlan plan, @Advice.FieldValue("socket") Socket socket,
+                           @Advice.Thrown Throwable thrown) {
+            JschSessions.connected(plan, socket, thrown);
+        }
+    }
+}
