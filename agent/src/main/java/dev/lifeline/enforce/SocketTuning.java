@@ -30,7 +30,7 @@ public final class SocketTuning {
     /**
      * Turns on TCP keepalive for one socket.
      *
-     * @return what was set, for the session's log line (e.g. {@code on idle=60s interval=10s count=3})
+     * @return what was set, for the session's log line (e.g. {@code on,idle=60s,interval=10s,count=3})
      */
     public static String enableKeepalive(Socket socket, long idleMillis, long intervalMillis, int count) {
         try {
@@ -42,7 +42,7 @@ public final class SocketTuning {
         if (!perSocketOptionsAvailable()) {
             Log.warnOnce("tcp_keepidle", "tcp.keepalive-partial",
                     "reason", "this JDK has no per-socket TCP_KEEPIDLE; SO_KEEPALIVE uses the kernel's defaults");
-            return "on (kernel defaults)";
+            return "on,kernel-defaults";
         }
         StringBuilder done = new StringBuilder("on");
         set(socket, KEEPIDLE, seconds(idleMillis), "idle", done);
@@ -66,7 +66,7 @@ public final class SocketTuning {
     private static void set(Socket socket, SocketOption<Integer> option, int value, String name, StringBuilder done) {
         try {
             SOCKET_SET_OPTION.invoke(socket, option, value);
-            done.append(' ').append(name).append('=').append(name.equals("count") ? String.valueOf(value) : value + "s");
+            done.append(',').append(name).append('=').append(name.equals("count") ? String.valueOf(value) : value + "s");
         } catch (Exception e) {
             Log.warnOnce("tcp_" + name, "tcp.keepalive-option-failed", "option", name, "error", e);
         }

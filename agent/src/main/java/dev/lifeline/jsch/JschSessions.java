@@ -131,7 +131,7 @@ public final class JschSessions {
         if (mode == Mode.ENFORCE || (mode == Mode.FILL && !already)) {
             String done = SocketTuning.enableKeepalive(socket, policy.tcpKeepaliveIdleMillis(),
                     policy.tcpKeepaliveIntervalMillis(), policy.tcpKeepaliveCount());
-            plan.record("tcp.keepalive", "\"" + done + "\"", "set");
+            plan.record("tcp.keepalive", done, "set");
         } else if (mode == Mode.AUDIT && !already) {
             plan.record("tcp.keepalive", "on", "would-set");
         } else if (already) {

@@ -1,0 +1,53 @@
+package dev.lifeline.samples;
+
+import com.jcraft.jsch.ChannelExec;
+import com.jcraft.jsch.JSch;
+import com.jcraft.jsch.Session;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+
+/** Runs one command the way JSch's own examples do: poll {@code isClosed()} while draining stdout. No timeouts. */
+public final class JschExec {
+    public static void main(String[] args) {
+        Target t = Target.parse(args, 1, "COMMAND");
+        Result result = new Result("JschExec");
+        try {
+            JSch jsch = new JSch();
+            jsch.addIdentity(t.identity);
+            Session session = jsch.getSession(t.user, t.host, t.port);
+            session.setConfig("StrictHostKeyChecking", "no");
+            session.connect();
+            Result.ready("connected");
+            ChannelExec channel = (ChannelExec) session.openChannel("exec");
+            channel.setCommand(t.rest[0]);
+            InputStream in = channel.getInputStream();
+            channel.connect();
+            Result.ready("exec");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buf = new byte[4096];
+            while (true) {
+                while (in.available() > 0) {
+                    int n = in.read(buf);
+                    if (n < 0) {
+                        break;
+                    }
+                    out.write(buf, 0, n);
+                }
+                if (channel.isClosed()) {
+                    if (in.available() > 0) {
+                        continue;
+                    }
+                    break;
+                }
+                Thread.sleep(50);
+            }
+            int exit = channel.getExitStatus();
+            channel.disconnect();
+            session.disconnect();
+            result.with("exit", exit).with("out", out.toString("UTF-8").trim()).finish(exit == 0 ? "ok" : "failed");
+        } catch (Throwable e) {
+            result.fail(e);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.lifeline.samples;
+
+/** The one machine-readable line every sample prints at the end: {@code RESULT app=... status=... elapsed_ms=...}. */
+final class Result {
+    private final String app;
+    private final long startNanos = System.nanoTime();
+    private final StringBuilder fields = new StringBuilder();
+
+    Result(String app) {
+        this.app = app;
+    }
+
+    Result with(String key, Object value) {
+        fields.append(' ').append(key).append('=').append(quote(String.valueOf(value)));
+        return this;
+    }
+
+    long elapsedMillis() {
+        return (System.nanoTime() - startNanos) / 1_000_000L;
+    }
+
+    /** Prints the line and exits: 0 for ok, 1 for anything else. */
+    void finish(String status) {
+        System.out.println("RESULT app=" + app + " status=" + status + " elapsed_ms=" + elapsedMillis() + fields);
+        System.out.flush();
+        System.exit("ok".equals(status) ? 0 : 1);
+    }
+
+    void fail(Throwable t) {
+        with("error", t.getClass().getName() + ": " + t.getMessage());
+        finish("error");
+    }
+
+    static void ready(String what) {
+        System.out.println("READY " + what);
+        System.out.flush();
+    }
+
+    private static String quote(String s) {
+        boolean plain = !s.isEmpty();
+        for (int i = 0; i < s.length() && plain; i++) {
+            char c = s.charAt(i);
+            plain = c > ' ' && c != '"';
+        }
+        return plain ? s : '"' + s.replace("\\", "\\\\").replace("\"", "'").replace("\n", "\\n").replace("\r", "") + '"';
+    }
+}
