@@ -1,0 +1,86 @@
+package dev.lifeline.bench;
+
+import dev.lifeline.samples.ForkedJvm;
+import dev.lifeline.samples.Versions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Where the build put things, and forked sample apps preset with a library set and (optionally) the agent. */
+final class Bench {
+    enum Library {
+        JSCH_MWIEDE("jsch-mwiede-" + Versions.JSCH_MWIEDE),
+        JSCH_JCRAFT("jsch-jcraft-" + Versions.JSCH_JCRAFT),
+        SSHD("sshd-" + Versions.SSHD),
+        SSHD_OLD("sshd-" + Versions.SSHD_OLD);
+
+        final String dir;
+
+        Library(String dir) {
+            this.dir = dir;
+        }
+
+        boolean isJsch() {
+            return this == JSCH_MWIEDE || this == JSCH_JCRAFT;
+        }
+
+        @Override
+        public String toString() {
+            return dir;
+        }
+    }
+
+    private Bench() {
+    }
+
+    static Path agentJar() {
+        Path jar = Paths.get(System.getProperty("lifeline.agent.jar", "../agent/target/lifeline-agent.jar"));
+        Requirements.require(Files.isRegularFile(jar), "agent jar not built at " + jar + " (run mvn verify from the top)");
+        return jar;
+    }
+
+    static Path libs() {
+        return Paths.get(System.getProperty("lifeline.libs", "target/libs"));
+    }
+
+    static Path sampleClasses() {
+        return Paths.get(System.getProperty("lifeline.sample.classes", "target/classes"));
+    }
+
+    /** A sample app's JVM on {@code jdk} with {@code library} on its class path; add the agent with {@link #withAgent}. */
+    static ForkedJvm.Builder app(String simpleName, Library library, Path jdk) {
+        return ForkedJvm.builder("dev.lifeline.samples." + simpleName)
+                .javaHome(jdk)
+                .classpath(sampleClasses().toString(), libs().resolve(library.dir).resolve("*").toString())
+                .echo("    [" + simpleName + "/" + library + "/" + jdk.getFileName() + "] ");
+    }
+
+    static ForkedJvm.Builder withAgent(ForkedJvm.Builder b, String agentArgs) {
+        return b.agent(agentJar(), agentArgs);
+    }
+
+    /** JDKs to run forked apps on: 17 (the build's) and 25 where installed; {@code -Dlifeline.test.jdks=a,b} overrides. */
+    static List<Path> jdks() {
+        List<Path> out = new ArrayList<>();
+        String override = System.getProperty("lifeline.test.jdks");
+        if (override != null && !override.isBlank()) {
+            for (String s : override.split(",")) {
+                out.add(Paths.get(s.trim()));
+            }
+            return out;
+        }
+        out.add(Paths.get(System.getProperty("java.home")));
+        Path jdk25 = Paths.get("/usr/lib/jvm/temurin-25-jdk-amd64");
+        if (Files.isDirectory(jdk25)) {
+            out.add(jdk25);
+        }
+        return out;
+    }
+
+    static Path defaultJdk() {
+        return Paths.get(System.getProperty("java.home"));
+    }
+}
