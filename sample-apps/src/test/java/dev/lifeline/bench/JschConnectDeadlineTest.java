@@ -1,0 +1,73 @@
+package dev.lifeline.bench;
+
+import dev.lifeline.bench.Bench.Library;
+import dev.lifeline.samples.ForkedJvm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Issue 4: {@code connect()} with no timeout, against a port that drops SYNs and a listener that never greets. */
+class JschConnectDeadlineTest {
+    static final long DEADLINE_MS = 3000;
+
+    private static String[] target(int port, Path key) {
+        return new String[]{"127.0.0.1", String.valueOf(port), "nobody", key.toString(), "true"};
+    }
+
+    private static Path key(Path dir) throws Exception {
+        return dev.lifeline.samples.SampleKeys.create(dir).privateKey;
+    }
+
+    private static void assertEndsWithinDeadline(ForkedJvm.Builder app, String what) throws Exception {
+        try (ForkedJvm a = Bench.withAgent(app, "connect.timeout=3s").start()) {
+            a.awaitExit(30_000);
+            long ms = Long.parseLong(a.result().get("elapsed_ms"));
+            Measurements.record("connect deadline 3s, " + what, ms);
+            assertThat(a.result()).containsEntry("status", "error");
+            assertThat(ms).isLessThanOrEqualTo(DEADLINE_MS + 1000);
+        }
+    }
+
+    private static void assertHangsWithoutAgent(ForkedJvm.Builder app) throws Exception {
+        try (ForkedJvm a = app.start()) {
+            await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).until(a::isAlive);
+            assertThat(a.result()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "JSCH_JCRAFT"})
+    void connectToAPortThatDropsSynsFailsWithinTheDeadline(Library library, @TempDir Path dir) throws Exception {
+        int port = OpenSshServer.freePort();
+        try (PacketDrop drop = PacketDrop.on(port)) {
+            assertEndsWithinDeadline(Bench.app("JschExec", library, Bench.defaultJdk()).args(target(port, key(dir))),
+                    "SYN dropped, " + library);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "JSCH_JCRAFT"})
+    void connectToAListenerThatNeverSendsABannerFailsWithinTheDeadline(Library library, @TempDir Path dir) throws Exception {
+        try (SilentListener silent = new SilentListener()) {
+            assertEndsWithinDeadline(Bench.app("JschExec", library, Bench.defaultJdk()).args(target(silent.port(), key(dir))),
+                    "no banner, " + library);
+        }
+    }
+
+    @Test
+    void withoutTheAgentBothFaultsHang(@TempDir Path dir) throws Exception {
+        int port = OpenSshServer.freePort();
+        try (PacketDrop drop = PacketDrop.on(port); SilentListener silent = new SilentListener()) {
+            assertHangsWithoutAgent(Bench.app("JschExec", Library.JSCH_MWIEDE, Bench.defaultJdk()).args(target(port, key(dir))));
+            assertHangsWithoutAgent(Bench.app("JschExec", Library.JSCH_MWIEDE, Bench.defaultJdk()).args(target(silent.port(), key(dir))));
+        }
+    }
+
+}

@@ -1,0 +1,149 @@
+package dev.lifeline.bench;
+
+import dev.lifeline.bench.Bench.Library;
+import dev.lifeline.samples.ForkedJvm;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 4: an unchanged JSch app under the agent detects a silently dropped peer like OpenSSH with
+ * ServerAliveInterval=1/ServerAliveCountMax=3 does, and every thread blocked on the session wakes.
+ */
+class JschKeepaliveTest {
+    static final String KEEPALIVE_1S_X3 = "keepalive.interval=1s,keepalive.countMax=3";
+    /** interval x (countMax + 1) + 1 s */
+    static final long BOUND_MS = 1000 * (3 + 1) + 1000;
+    static final Pattern RESULT = Pattern.compile("^RESULT ");
+
+    static OpenSshServer sshd;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Requirements.require(PacketDrop.available(), "needs root and nft");
+        sshd = OpenSshServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sshd != null) {
+            sshd.close();
+        }
+    }
+
+    /** Milliseconds from the moment the cable is cut until the app prints its RESULT line. */
+    private static long millisUntilResult(ForkedJvm app, String readyLine) throws Exception {
+        app.awaitLine(Pattern.compile("^READY " + readyLine), 30_000);
+        try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+            long t0 = System.nanoTime();
+            app.awaitLine(RESULT, 60_000);
+            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "JSCH_JCRAFT"})
+    void blockedShellReaderGetsEofWithinKeepaliveBound(Library library) throws Exception {
+        try (ForkedJvm app = Bench.withAgent(Bench.app("JschIdleShell", library, Bench.defaultJdk()), KEEPALIVE_1S_X3)
+                .args(sshd.target()).start()) {
+            long ms = millisUntilResult(app, "idle");
+            Measurements.record("dead peer, JschIdleShell " + library + " under agent 1s x3", ms);
+            assertThat(app.result().get("status")).isIn("closed", "error");
+            assertThat(ms).isLessThanOrEqualTo(BOUND_MS);
+            assertThat(app.stderr()).anyMatch(l -> l.contains("event=session.configured")
+                    && l.contains("keepalive.interval=1s(set)") && l.contains("keepalive.countMax=3(set)"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "JSCH_JCRAFT"})
+    void isClosedPollingLoopEndsWithinKeepaliveBoundAndIsNotASuccess(Library library) throws Exception {
+        try (ForkedJvm app = Bench.withAgent(Bench.app("JschExec", library, Bench.defaultJdk()), KEEPALIVE_1S_X3)
+                .args(sshd.target("sleep 1000")).start()) {
+            long ms = millisUntilResult(app, "exec");
+            Measurements.record("dead peer, JschExec isClosed() loop " + library + " under agent 1s x3", ms);
+            assertThat(app.result().get("status")).isNotEqualTo("ok");
+            assertThat(ms).isLessThanOrEqualTo(BOUND_MS);
+        }
+    }
+
+    @Test
+    void openSshClientWithTheSameSettingsIsTheReference() throws Exception {
+        try (OpenSshClient ssh = OpenSshClient.start(sshd, "echo READY; exec sleep 1000",
+                "ServerAliveInterval=1", "ServerAliveCountMax=3")) {
+            ssh.awaitLine("READY");
+            try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+                long t0 = System.nanoTime();
+                assertThat(ssh.waitForExit(60_000)).as("ssh gave up on the dead peer").isTrue();
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                Measurements.record("dead peer, OpenSSH client ServerAliveInterval=1 CountMax=3", ms);
+                assertThat(ms).isLessThanOrEqualTo(BOUND_MS);
+            }
+        }
+    }
+
+    @Test
+    void withoutTheAgentTheSameSessionStaysBlocked() throws Exception {
+        try (ForkedJvm app = Bench.app("JschIdleShell", Library.JSCH_MWIEDE, Bench.defaultJdk()).args(sshd.target()).start()) {
+            app.awaitLine(Pattern.compile("^READY idle"), 30_000);
+            try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+                org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(BOUND_MS + 3000))
+                        .atMost(java.time.Duration.ofMillis(BOUND_MS + 5000)).until(app::isAlive);
+                assertThat(app.result()).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void tcpKeepaliveAloneDetectsTheDeadPeer() throws Exception {
+        String tcpOnly = "keepalive.interval=0,tcp.keepalive.idle=1s,tcp.keepalive.interval=1s,tcp.keepalive.count=2";
+        try (ForkedJvm app = Bench.withAgent(Bench.app("JschIdleShell", Library.JSCH_MWIEDE, Bench.defaultJdk()), tcpOnly)
+                .args(sshd.target()).start()) {
+            long ms = millisUntilResult(app, "idle");
+            Measurements.record("dead peer, TCP keepalive only idle=1s interval=1s count=2 (JSch mwiede)", ms);
+            assertThat(app.result().get("status")).isIn("closed", "error");
+            // kernel: idle + interval x count, plus the probe timer's granularity
+            assertThat(ms).isLessThanOrEqualTo(1000 + 1000 * 2 + 3000);
+        }
+    }
+
+    @Test
+    void tcpKeepaliveIsVisibleFromOutsideTheJvm() throws Exception {
+        String agentArgs = "tcp.keepalive.idle=42s,tcp.keepalive.interval=7s,tcp.keepalive.count=4";
+        try (ForkedJvm with = Bench.withAgent(Bench.app("JschIdleShell", Library.JSCH_JCRAFT, Bench.defaultJdk()), agentArgs)
+                .args(sshd.target()).start();
+             ForkedJvm without = Bench.app("JschIdleShell", Library.JSCH_JCRAFT, Bench.defaultJdk()).args(sshd.target()).start()) {
+            with.awaitLine(Pattern.compile("^READY idle"), 30_000);
+            without.awaitLine(Pattern.compile("^READY idle"), 30_000);
+            String ss = OpenSshServer.run("ss", "-tnoi", "dport = :" + sshd.port);
+            // one line per client connection; only the agent's socket carries a keepalive timer (idle 42 s)
+            assertThat(ss).contains("timer:(keepalive,");
+            long keepaliveTimers = ss.lines().filter(l -> l.contains("timer:(keepalive,")).count();
+            assertThat(keepaliveTimers).as(ss).isEqualTo(1);
+            assertThat(ss).containsPattern("timer:\\(keepalive,(4[0-2]|3\\d)sec");
+        }
+    }
+
+    @Test
+    void idleSessionStillAnswersTheServersClientAliveProbes() throws Exception {
+        try (OpenSshServer probing = OpenSshServer.start("ClientAliveInterval 1", "ClientAliveCountMax 2");
+             ForkedJvm mwiede = Bench.withAgent(Bench.app("JschIdleExec", Library.JSCH_MWIEDE, Bench.defaultJdk()), null)
+                     .args(probing.target("30", "echo alive")).start();
+             ForkedJvm jcraft = Bench.withAgent(Bench.app("JschIdleExec", Library.JSCH_JCRAFT, Bench.defaultJdk()), null)
+                     .args(probing.target("30", "echo alive")).start()) {
+            for (ForkedJvm app : new ForkedJvm[]{mwiede, jcraft}) {
+                app.awaitExit(90_000);
+                Map<String, String> r = app.result();
+                assertThat(r).containsEntry("status", "ok").containsEntry("out", "alive");
+            }
+        }
+    }
+}
