@@ -59,7 +59,7 @@ public final class Durations {
         if (millis % 3600000L == 0) {
             return millis / 3600000L + "h";
         }
-        if (millis % 60000L == 0) {
+        if (millis % 60000L == 0 && millis >= 120000L) { // 60s reads better than 1m next to the other seconds
             return millis / 60000L + "m";
         }
         if (millis % 1000L == 0) {

@@ -1,6 +1,7 @@
 package dev.lifeline.jsch;
 
 import dev.lifeline.Lifeline;
+import dev.lifeline.config.Durations;
 import dev.lifeline.config.Mode;
 import dev.lifeline.config.Policy;
 import dev.lifeline.enforce.DeadlineScheduler;
@@ -40,7 +41,7 @@ public final class JschSessions {
         long interval = Decide.timeout(mode, appKeepalive, policy.keepaliveIntervalMillis());
         if (interval != Decide.LEAVE) {
             plan.setAliveInterval = clampInt(interval);
-            plan.record("keepalive.interval", fmt(interval), "set");
+            plan.record("keepalive.interval", Durations.format(interval), "set");
             // the count belongs to the interval we set; with the app's own interval, enforce only lowers it
             int count = appKeepalive <= 0 ? policy.keepaliveCountMax() : Math.min(appAliveCountMax, policy.keepaliveCountMax());
             if (count != appAliveCountMax) {
@@ -50,10 +51,10 @@ public final class JschSessions {
         } else {
             long would = Decide.wouldSet(mode, appKeepalive, policy.keepaliveIntervalMillis());
             if (would != Decide.LEAVE) {
-                plan.record("keepalive.interval", fmt(would), "would-set");
+                plan.record("keepalive.interval", Durations.format(would), "would-set");
                 plan.record("keepalive.countMax", policy.keepaliveCountMax(), "would-set");
             } else if (appKeepalive > 0) {
-                plan.record("keepalive.interval", fmt(appKeepalive), "app");
+                plan.record("keepalive.interval", Durations.format(appKeepalive), "app");
             }
         }
 
@@ -61,13 +62,13 @@ public final class JschSessions {
         if (connect != Decide.LEAVE) {
             plan.setConnectTimeout = clampInt(connect);
             plan.connectDeadlineMillis = connect;
-            plan.record("connect.timeout", fmt(connect), "set");
+            plan.record("connect.timeout", Durations.format(connect), "set");
         } else {
             long would = Decide.wouldSet(mode, connectTimeout, policy.connectTimeoutMillis());
             if (would != Decide.LEAVE) {
-                plan.record("connect.timeout", fmt(would), "would-set");
+                plan.record("connect.timeout", Durations.format(would), "would-set");
             } else if (connectTimeout > 0) {
-                plan.record("connect.timeout", fmt(connectTimeout), "app");
+                plan.record("connect.timeout", Durations.format(connectTimeout), "app");
             }
         }
         return plan;
@@ -171,18 +172,5 @@ public final class JschSessions {
 
     private static int clampInt(long v) {
         return (int) Math.min(Integer.MAX_VALUE, v);
-    }
-
-    static String fmt(long millis) {
-        if (millis % 3600000L == 0) {
-            return millis / 3600000L + "h";
-        }
-        if (millis % 60000L == 0) {
-            return millis / 60000L + "m";
-        }
-        if (millis % 1000L == 0) {
-            return millis / 1000L + "s";
-        }
-        return millis + "ms";
     }
 }

@@ -1,0 +1,89 @@
+package dev.lifeline.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** OpenSSH semantics: for each key the first matching rule in file order that sets it wins, then the global value. */
+class HostRulesTest {
+    @TempDir
+    Path dir;
+
+    private Config config(String... lines) {
+        Config c = ConfigFiles.load(ConfigFiles.write(dir, "rules.properties", lines), null);
+        assertThat(c.errors()).isEmpty();
+        return c;
+    }
+
+    @ParameterizedTest(name = "{0} {1}:{2} -> {3}")
+    @CsvSource({
+            "'*.prod.example.com', db1.prod.example.com, 22, true",
+            "'*.prod.example.com', DB1.PROD.EXAMPLE.COM, 22, true",
+            "'*.prod.example.com', prod.example.com, 22, false",
+            "'db?.lan', db7.lan, 22, true",
+            "'db?.lan', db17.lan, 22, false",
+            "'10.0.0.0/8', 10.200.3.4, 22, true",
+            "'10.0.0.0/8', 11.0.0.1, 22, false",
+            "'192.168.1.0/25', 192.168.1.127, 22, true",
+            "'192.168.1.0/25', 192.168.1.128, 22, false",
+            "'10.1.2.3', 10.1.2.3, 22, true",
+            "'*:2222', anything, 2222, true",
+            "'*:2222', anything, 22, false",
+            "'10.0.0.0/8:22', 10.1.1.1, 22, true",
+            "'10.0.0.0/8:22', 10.1.1.1, 2222, false",
+            "'fd00::/8', fd12::1, 22, true",
+            "'fd00::/8', fe80::1, 22, false",
+            "'[::1]:22', ::1, 22, true",
+            "'[::1]:22', ::1, 23, false",
+            "'[fd00::/8]:2200', fd00::5, 2200, true",
+            "'*.lan !secret.lan', web.lan, 22, true",
+            "'*.lan !secret.lan', secret.lan, 22, false",
+            "'!secret.lan', other.lan, 22, false",
+    })
+    void patternsMatchHostNamesAddressesAndPorts(String match, String host, int port, boolean matches) {
+        Config c = config("host.r.match = " + match, "host.r.keepalive.interval = 1s");
+        assertThat(c.policyFor(host, null, port).keepaliveIntervalMillis()).isEqualTo(matches ? 1000 : 15000);
+    }
+
+    @Test
+    void firstMatchingRuleThatSetsAKeyWinsThenGlobal() {
+        Config c = config(
+                "keepalive.interval = 20s", "close.timeout = 9s",
+                "host.db.match = db*.prod", "host.db.keepalive.interval = 5s",
+                "host.prod.match = *.prod", "host.prod.keepalive.interval = 7s", "host.prod.keepalive.countMax = 5");
+        Policy p = c.policyFor("db1.prod", null, 22);
+        assertThat(p.keepaliveIntervalMillis()).isEqualTo(5000);
+        assertThat(p.source("keepalive.interval")).startsWith("rule db (");
+        assertThat(p.keepaliveCountMax()).isEqualTo(5);
+        assertThat(p.source("keepalive.countMax")).startsWith("rule prod (");
+        assertThat(p.closeTimeoutMillis()).isEqualTo(9000);
+        assertThat(p.rules()).isEqualTo("db,prod");
+        Policy web = c.policyFor("web.prod", null, 22);
+        assertThat(web.keepaliveIntervalMillis()).isEqualTo(7000);
+        assertThat(web.rules()).isEqualTo("prod");
+        Policy other = c.policyFor("other", null, 22);
+        assertThat(other.keepaliveIntervalMillis()).isEqualTo(20000);
+        assertThat(other.rules()).isEqualTo("global");
+    }
+
+    @Test
+    void aHostNameMatchesAnAddressRuleThroughItsResolvedAddress() throws Exception {
+        Config c = config("host.lan.match = 10.0.0.0/8", "host.lan.mode = enforce");
+        InetAddress resolved = InetAddress.getByAddress("build.lan", new byte[]{10, 1, 2, 3});
+        assertThat(c.policyFor("build.lan", resolved, 22).mode()).isEqualTo(Mode.ENFORCE);
+        assertThat(c.policyFor("build.lan", null, 22).mode()).isEqualTo(Mode.FILL);
+    }
+
+    @Test
+    void policiesAreResolvedOncePerHostAndPort() {
+        Config c = config("host.r.match = *", "host.r.keepalive.interval = 1s");
+        assertThat(c.policyFor("a", null, 22)).isSameAs(c.policyFor("a", null, 22));
+        assertThat(c.policyFor("a", null, 22)).isNotSameAs(c.policyFor("a", null, 23));
+    }
+}
