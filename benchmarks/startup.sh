@@ -10,9 +10,9 @@ agent=agent/target/lifeline-agent.jar
 [ -f "$agent" ] || { echo "build first: mvn -B package -DskipTests" >&2; exit 1; }
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 
-"$java_home/bin/javac" -d "$work/noop" benchmarks/noop-agent/NoopAgent.java
+"$java_home/bin/javac" -d "$work/noop-classes" benchmarks/noop-agent/NoopAgent.java
 printf 'Premain-Class: NoopAgent\nCan-Retransform-Classes: true\n' > "$work/manifest"
-"$java_home/bin/jar" cfm "$work/noop-agent.jar" "$work/manifest" -C "$work/noop" .
+"$java_home/bin/jar" cfm "$work/noop-agent.jar" "$work/manifest" -C "$work/noop-classes" .
 mkdir -p "$work/hello"
 printf 'public class Hello { public static void main(String[] a) { System.out.println("Hello"); } }\n' > "$work/Hello.java"
 "$java_home/bin/javac" -d "$work/hello" "$work/Hello.java"
