@@ -17,7 +17,9 @@ public final class JschExec {
             jsch.addIdentity(t.identity);
             Session session = jsch.getSession(t.user, t.host, t.port);
             session.setConfig("StrictHostKeyChecking", "no");
+            result.phase("connect");
             session.connect();
+            result.phase("session");
             Result.ready("connected");
             ChannelExec channel = (ChannelExec) session.openChannel("exec");
             channel.setCommand(t.rest[0]);

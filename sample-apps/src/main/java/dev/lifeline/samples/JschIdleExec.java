@@ -17,7 +17,9 @@ public final class JschIdleExec {
             jsch.addIdentity(t.identity);
             Session session = jsch.getSession(t.user, t.host, t.port);
             session.setConfig("StrictHostKeyChecking", "no");
+            result.phase("connect");
             session.connect();
+            result.phase("session");
             Result.ready("idle");
             Thread.sleep(Long.parseLong(t.rest[0]) * 1000L);
             ChannelExec channel = (ChannelExec) session.openChannel("exec");

@@ -16,7 +16,9 @@ public final class JschIdleShell {
             jsch.addIdentity(t.identity);
             Session session = jsch.getSession(t.user, t.host, t.port);
             session.setConfig("StrictHostKeyChecking", "no");
+            result.phase("connect");
             session.connect();
+            result.phase("session");
             Channel shell = session.openChannel("shell");
             InputStream in = shell.getInputStream();
             shell.connect();

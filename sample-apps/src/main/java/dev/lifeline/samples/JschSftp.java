@@ -14,7 +14,9 @@ public final class JschSftp {
             jsch.addIdentity(t.identity);
             Session session = jsch.getSession(t.user, t.host, t.port);
             session.setConfig("StrictHostKeyChecking", "no");
+            result.phase("connect");
             session.connect();
+            result.phase("session");
             ChannelSftp sftp = (ChannelSftp) session.openChannel("sftp");
             sftp.connect();
             Result.ready("sftp");

@@ -5,6 +5,8 @@ final class Result {
     private final String app;
     private final long startNanos = System.nanoTime();
     private final StringBuilder fields = new StringBuilder();
+    private String phase;
+    private long phaseStartNanos;
 
     Result(String app) {
         this.app = app;
@@ -26,7 +28,16 @@ final class Result {
         System.exit("ok".equals(status) ? 0 : 1);
     }
 
+    /** Marks the start of a step ("connect"); a failure then reports how long it spent in it as {@code connect_ms}. */
+    void phase(String name) {
+        phase = name;
+        phaseStartNanos = System.nanoTime();
+    }
+
     void fail(Throwable t) {
+        if (phase != null) {
+            with(phase + "_ms", (System.nanoTime() - phaseStartNanos) / 1_000_000L);
+        }
         with("error", t.getClass().getName() + ": " + t.getMessage());
         finish("error");
     }
