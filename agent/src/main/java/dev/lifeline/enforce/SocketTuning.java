@@ -6,6 +6,8 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.Socket;
 import java.net.SocketOption;
+import java.net.StandardSocketOptions;
+import java.nio.channels.NetworkChannel;
 
 /**
  * Per-socket TCP keepalive (SO_KEEPALIVE plus idle/interval/count) without touching sysctl. The per-socket options
@@ -49,6 +51,43 @@ public final class SocketTuning {
         set(socket, KEEPINTERVAL, seconds(intervalMillis), "interval", done);
         set(socket, KEEPCOUNT, Math.max(1, count), "count", done);
         return done.toString();
+    }
+
+    /** The same for an NIO channel (Apache MINA's NIO2 transport). */
+    public static String enableKeepalive(NetworkChannel channel, long idleMillis, long intervalMillis, int count) {
+        try {
+            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, Boolean.TRUE);
+        } catch (Exception e) {
+            Log.warnOnce("so_keepalive_nio", "tcp.keepalive-failed", "error", e);
+            return "failed";
+        }
+        if (KEEPIDLE == null) {
+            Log.warnOnce("tcp_keepidle", "tcp.keepalive-partial",
+                    "reason", "this JDK has no per-socket TCP_KEEPIDLE; SO_KEEPALIVE uses the kernel's defaults");
+            return "on,kernel-defaults";
+        }
+        StringBuilder done = new StringBuilder("on");
+        setOnChannel(channel, KEEPIDLE, seconds(idleMillis), "idle", done);
+        setOnChannel(channel, KEEPINTERVAL, seconds(intervalMillis), "interval", done);
+        setOnChannel(channel, KEEPCOUNT, Math.max(1, count), "count", done);
+        return done.toString();
+    }
+
+    public static boolean keepaliveOn(NetworkChannel channel) {
+        try {
+            return Boolean.TRUE.equals(channel.getOption(StandardSocketOptions.SO_KEEPALIVE));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static void setOnChannel(NetworkChannel ch, SocketOption<Integer> option, int value, String name, StringBuilder done) {
+        try {
+            ch.setOption(option, value);
+            done.append(',').append(name).append('=').append(name.equals("count") ? String.valueOf(value) : value + "s");
+        } catch (Exception e) {
+            Log.warnOnce("tcp_nio_" + name, "tcp.keepalive-option-failed", "option", name, "error", e);
+        }
     }
 
     /** Current idle seconds of a socket, or -1 where unknown. */

@@ -1,13 +1,16 @@
 package dev.lifeline.instrument;
 
 import dev.lifeline.jsch.JschSessionInstrumentation;
+import dev.lifeline.sshd.SshdConnectionServiceInstrumentation;
 import dev.lifeline.report.Log;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.ClassFileTransformer;
@@ -15,6 +18,7 @@ import java.security.ProtectionDomain;
 import java.util.Arrays;
 import java.util.List;
 
+import static net.bytebuddy.matcher.ElementMatchers.any;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
@@ -25,7 +29,7 @@ public final class SshTransformers {
     }
 
     static List<TypeInstrumentation> instrumentations() {
-        return Arrays.<TypeInstrumentation>asList(new JschSessionInstrumentation());
+        return Arrays.<TypeInstrumentation>asList(new JschSessionInstrumentation(), new SshdConnectionServiceInstrumentation());
     }
 
     /** Advice classes are read as class files from the agent's own class loader. */
@@ -42,9 +46,13 @@ public final class SshTransformers {
                 .with(new ReportingListener())
                 .ignore(not(nameStartsWith("com.jcraft.jsch.").or(nameStartsWith("org.apache.sshd."))));
         for (TypeInstrumentation ti : instrumentations()) {
-            builder = builder.type(named(ti.typeName()).and(ti.supported()), SEES_AGENT).transform(ti.transformer())
+            ElementMatcher.Junction<ClassLoader> library = libraryHas(ti.libraryRequirement());
+            builder = builder.type(named(ti.typeName()).and(ti.supported()), SEES_AGENT.and(library)).transform(ti.transformer())
                     .type(named(ti.typeName()).and(not(ti.supported())))
                     .transform(new LeaveAlone(ti.typeName(), "members Lifeline needs are missing"))
+                    .type(named(ti.typeName()), not(library))
+                    .transform(new LeaveAlone(ti.typeName(), ti.libraryRequirement() == null ? ""
+                            : ti.libraryRequirement().description))
                     .type(named(ti.typeName()), not(SEES_AGENT))
                     .transform(new LeaveAlone(ti.typeName(), "its class loader cannot see the agent (isolated loader)"));
         }
@@ -55,7 +63,7 @@ public final class SshTransformers {
      * Inlined advice calls Lifeline's helpers by name, so the library's class loader must resolve them to this very
      * agent. Otherwise the advice would only fail (suppressed) at run time: better to leave the class untouched.
      */
-    static final ElementMatcher<ClassLoader> SEES_AGENT = new ElementMatcher<ClassLoader>() {
+    static final ElementMatcher.Junction<ClassLoader> SEES_AGENT = new ElementMatcher.Junction.AbstractBase<ClassLoader>() {
         @Override
         public boolean matches(ClassLoader loader) {
             try {
@@ -65,6 +73,25 @@ public final class SshTransformers {
             }
         }
     };
+
+    static ElementMatcher.Junction<ClassLoader> libraryHas(final LibraryRequirement requirement) {
+        if (requirement == null) {
+            return any();
+        }
+        return new ElementMatcher.Junction.AbstractBase<ClassLoader>() {
+            @Override
+            public boolean matches(ClassLoader loader) {
+                try {
+                    TypePool pool = TypePool.Default.of(ClassFileLocator.ForClassLoader.of(loader));
+                    TypePool.Resolution r = pool.describe(requirement.className);
+                    return r.isResolved()
+                            && !r.resolve().getDeclaredFields().filter(named(requirement.fieldName)).isEmpty();
+                } catch (Throwable t) {
+                    return false;
+                }
+            }
+        };
+    }
 
     /** A type we know by name that advice must not touch: say why once, change nothing. */
     static final class LeaveAlone implements AgentBuilder.Transformer {

@@ -15,6 +15,12 @@ public interface TypeInstrumentation {
      */
     ElementMatcher<TypeDescription> supported();
 
+    /**
+     * What the library around the type must have (checked on class files of the type's loader, nothing loaded).
+     * Null when the type's own members suffice.
+     */
+    LibraryRequirement libraryRequirement();
+
     /** Start from {@link SshTransformers#advice()} so advice classes are found wherever the agent was loaded. */
     AgentBuilder.Transformer transformer();
 }

@@ -1,6 +1,7 @@
 package dev.lifeline.jsch;
 
 import com.jcraft.jsch.Session;
+import dev.lifeline.instrument.LibraryRequirement;
 import dev.lifeline.instrument.SshTransformers;
 import dev.lifeline.instrument.TypeInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -34,6 +35,11 @@ public final class JschSessionInstrumentation implements TypeInstrumentation {
                 .and(declaresMethod(named("setServerAliveCountMax").and(takesArguments(int.class))))
                 .and(declaresMethod(named("getServerAliveCountMax")))
                 .and(declaresMethod(named("connect").and(takesArguments(int.class))));
+    }
+
+    @Override
+    public LibraryRequirement libraryRequirement() {
+        return null;
     }
 
     @Override

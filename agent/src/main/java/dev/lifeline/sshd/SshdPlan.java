@@ -1,0 +1,26 @@
+package dev.lifeline.sshd;
+
+import dev.lifeline.config.Policy;
+
+import java.time.Duration;
+
+/** What Lifeline decided for one MINA client session: values the advice sets on the session (null = leave), and the record. */
+public final class SshdPlan {
+    public Duration heartbeatInterval;
+    public Integer heartbeatNoReplyMax;
+    public String heartbeatRequest;
+
+    final Policy policy;
+    final StringBuilder actions = new StringBuilder();
+
+    SshdPlan(Policy policy) {
+        this.policy = policy;
+    }
+
+    void record(String key, Object value, String how) {
+        if (actions.length() > 0) {
+            actions.append(' ');
+        }
+        actions.append(key).append('=').append(value).append('(').append(how).append(')');
+    }
+}
