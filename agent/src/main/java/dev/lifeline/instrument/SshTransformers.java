@@ -1,6 +1,7 @@
 package dev.lifeline.instrument;
 
 import dev.lifeline.jsch.JschSessionInstrumentation;
+import dev.lifeline.sshd.SshdClientInstrumentation;
 import dev.lifeline.sshd.SshdConnectionServiceInstrumentation;
 import dev.lifeline.report.Log;
 import net.bytebuddy.ByteBuddy;
@@ -29,7 +30,8 @@ public final class SshTransformers {
     }
 
     static List<TypeInstrumentation> instrumentations() {
-        return Arrays.<TypeInstrumentation>asList(new JschSessionInstrumentation(), new SshdConnectionServiceInstrumentation());
+        return Arrays.<TypeInstrumentation>asList(new JschSessionInstrumentation(), new SshdConnectionServiceInstrumentation(),
+                new SshdClientInstrumentation());
     }
 
     /** Advice classes are read as class files from the agent's own class loader. */

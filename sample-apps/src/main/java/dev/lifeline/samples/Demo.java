@@ -11,7 +11,8 @@ import java.util.Map;
  * The README's first command: an embedded SSH server, then unchanged sample apps run under {@code -javaagent} against
  * it, each child's output echoed (the agent's {@code [lifeline]} lines show what it applied), then a summary.
  *
- * <p>Usage: {@code Demo [AGENT_JAR] [AGENT_ARGS]}, run from the repository root after {@code mvn package}.
+ * <p>Usage: {@code Demo [AGENT_JAR] [AGENT_ARGS]}, run from the repository root after {@code mvn package}. Exits 1
+ * if any app did not succeed, so the README's first command also works as a smoke test.
  */
 public final class Demo {
     private static final long APP_TIMEOUT_MS = 60_000;
@@ -56,9 +57,12 @@ public final class Demo {
         }
         System.out.println();
         System.out.printf("%-10s %-20s %-8s %s%n", "app", "library", "result", "what Lifeline applied");
+        boolean allOk = true;
         for (String[] r : rows) {
             System.out.printf("%-10s %-20s %-8s %s%n", (Object[]) r);
+            allOk &= "ok".equals(r[2]);
         }
+        System.exit(allOk ? 0 : 1);
     }
 
     private static String lineWith(ForkedJvm app, String text) {

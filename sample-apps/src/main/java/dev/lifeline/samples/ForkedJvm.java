@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -52,6 +53,7 @@ public final class ForkedJvm implements AutoCloseable {
         private final Map<String, String> env = new LinkedHashMap<String, String>();
         private String agent;
         private String echoPrefix;
+        private File directory;
 
         private Builder(String mainClass) {
             this.mainClass = mainClass;
@@ -74,6 +76,12 @@ public final class ForkedJvm implements AutoCloseable {
             return this;
         }
 
+        /** {@code -Dkey=value} for the child. */
+        public Builder sysprop(String key, String value) {
+            jvmArgs.add("-D" + key + "=" + value);
+            return this;
+        }
+
         public Builder jvmArg(String arg) {
             jvmArgs.add(arg);
             return this;
@@ -86,6 +94,12 @@ public final class ForkedJvm implements AutoCloseable {
 
         public Builder args(String... a) {
             args.addAll(Arrays.asList(a));
+            return this;
+        }
+
+        /** The child's working directory; by default this JVM's. */
+        public Builder directory(Path dir) {
+            directory = dir.toFile();
             return this;
         }
 
@@ -115,6 +129,7 @@ public final class ForkedJvm implements AutoCloseable {
             cmd.addAll(args);
             ProcessBuilder pb = new ProcessBuilder(cmd);
             pb.environment().putAll(env);
+            pb.directory(directory);
             Process p = pb.start();
             p.getOutputStream().close();
             String simple = mainClass.substring(mainClass.lastIndexOf('.') + 1);
@@ -194,6 +209,10 @@ public final class ForkedJvm implements AutoCloseable {
         }
     }
 
+    public String awaitLine(Pattern pattern, Duration timeout) throws TimeoutException, InterruptedException {
+        return awaitLine(pattern, timeout.toMillis());
+    }
+
     /** Exit code, once the process ended and its output was read; TimeoutException if it is still running. */
     public int awaitExit(long timeoutMillis) throws TimeoutException, InterruptedException {
         if (!process.waitFor(timeoutMillis, TimeUnit.MILLISECONDS)) {
@@ -207,29 +226,37 @@ public final class ForkedJvm implements AutoCloseable {
         return process.exitValue();
     }
 
+    public int awaitExit(Duration timeout) throws TimeoutException, InterruptedException {
+        return awaitExit(timeout.toMillis());
+    }
+
+    /** The raw {@code RESULT ...} line, or null if the app has not printed it (yet, or ever: it crashed or hangs). */
+    public synchronized String resultLine() {
+        for (String l : stdout) {
+            if (l.startsWith("RESULT ")) {
+                return l;
+            }
+        }
+        return null;
+    }
+
     /** The fields of the {@code RESULT} line, or an empty map if there is none yet. */
     public synchronized Map<String, String> result() {
         Map<String, String> fields = new LinkedHashMap<String, String>();
-        for (String l : stdout) {
-            if (l.startsWith("RESULT ")) {
-                Matcher m = FIELD.matcher(l);
-                while (m.find()) {
-                    String v = m.group(2);
-                    fields.put(m.group(1), v.startsWith("\"") ? v.substring(1, v.length() - 1) : v);
-                }
+        String line = resultLine();
+        if (line != null) {
+            Matcher m = FIELD.matcher(line);
+            while (m.find()) {
+                String v = m.group(2);
+                fields.put(m.group(1), v.startsWith("\"") ? v.substring(1, v.length() - 1) : v);
             }
         }
         return fields;
     }
 
+    /** Kills the child and its descendants; safe to call when it already ended. */
     @Override
     public void close() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ProcessTree.destroy(process);
     }
 }

@@ -32,6 +32,9 @@ public final class JschIdleExec {
             while ((n = in.read(buf)) >= 0) {
                 out.write(buf, 0, n);
             }
+            while (!channel.isClosed()) {
+                Thread.sleep(50); // the exit status arrives after the output's EOF, before the close
+            }
             int exit = channel.getExitStatus();
             channel.disconnect();
             session.disconnect();

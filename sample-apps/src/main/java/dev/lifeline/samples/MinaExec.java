@@ -15,7 +15,9 @@ public final class MinaExec {
         Result result = new Result("MinaExec");
         try {
             SshClient client = MinaClients.start(t);
+            result.phase("connect");
             ClientSession session = MinaClients.session(client, t);
+            result.phase("session");
             Result.ready("connected");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ChannelExec channel = session.createExecChannel(t.rest[0]);

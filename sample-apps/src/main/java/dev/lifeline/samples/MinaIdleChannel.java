@@ -16,7 +16,9 @@ public final class MinaIdleChannel {
         Result result = new Result("MinaIdleChannel");
         try {
             SshClient client = MinaClients.start(t);
+            result.phase("connect");
             ClientSession session = MinaClients.session(client, t);
+            result.phase("session");
             ChannelShell shell = session.createShellChannel();
             shell.setOut(new ByteArrayOutputStream());
             shell.setErr(new ByteArrayOutputStream());

@@ -10,7 +10,9 @@ public final class MinaIdleExec {
         Result result = new Result("MinaIdleExec");
         try {
             SshClient client = MinaClients.start(t);
+            result.phase("connect");
             ClientSession session = MinaClients.session(client, t);
+            result.phase("session");
             Result.ready("idle");
             Thread.sleep(Long.parseLong(t.rest[0]) * 1000L);
             String out = session.executeRemoteCommand(t.rest[1]);

@@ -17,7 +17,9 @@ public final class MinaSftp {
         Result result = new Result("MinaSftp");
         try {
             SshClient client = MinaClients.start(t);
+            result.phase("connect");
             ClientSession session = MinaClients.session(client, t);
+            result.phase("session");
             SftpClient sftp = SftpClientFactory.instance().createSftpClient(session);
             Result.ready("sftp");
             String local = t.rest[0];

@@ -1,9 +1,7 @@
 package dev.lifeline.bench;
 
 import dev.lifeline.bench.Bench.Library;
-import dev.lifeline.samples.EmbeddedSshServer;
 import dev.lifeline.samples.ForkedJvm;
-import dev.lifeline.samples.SampleKeys;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,27 +11,35 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** The bench itself works: real servers, every library version, forked JVMs, and a fault that really hangs. */
 class BenchFixturesTest {
+    private static final Duration RUN_LIMIT = Duration.ofSeconds(60);
+
     static OpenSshServer sshd;
-    static EmbeddedSshServer mina;
-    static SampleKeys minaKeys;
+    static MinaServer mina;
 
     @BeforeAll
     static void startServers(@TempDir Path dir) throws Exception {
-        mina = EmbeddedSshServer.start(dir);
-        minaKeys = SampleKeys.create(dir.resolve("keys"));
+        mina = MinaServer.start(dir.resolve("mina"));
         if (OpenSshServer.available() || Requirements.inCi()) {
             sshd = OpenSshServer.start();
         }
@@ -41,80 +47,142 @@ class BenchFixturesTest {
 
     @AfterAll
     static void stopServers() throws Exception {
-        if (sshd != null) {
-            sshd.close();
+        try (MinaServer m = mina; OpenSshServer s = sshd) {
+            // closed in reverse order, each even if the other fails
         }
-        mina.close();
+    }
+
+    private static void requireOpenSsh() {
+        Requirements.require(sshd != null, "OpenSSH server not available: needs /usr/sbin/sshd (Debian openssh-server)");
     }
 
     static Stream<Arguments> libraryOnJdk() {
         return Stream.of(Library.values()).flatMap(l -> Bench.jdks().stream().map(j -> Arguments.of(l, j)));
     }
 
-    static String execApp(Library l) {
-        return l.isJsch() ? "JschExec" : "MinaExec";
-    }
-
     private static Map<String, String> runToEnd(ForkedJvm.Builder b) throws Exception {
         try (ForkedJvm app = b.start()) {
-            app.awaitExit(60_000);
+            app.awaitExit(RUN_LIMIT);
             return app.result();
         }
+    }
+
+    private static Path randomFile(Path dir, int size) throws IOException {
+        byte[] payload = new byte[size];
+        new Random(42).nextBytes(payload);
+        return Files.write(dir.resolve("payload.bin"), payload);
+    }
+
+    private static String sha256(Path file) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    }
+
+    private static String sftpApp(Library library) {
+        return library.isJsch() ? "JschSftp" : "MinaSftp";
     }
 
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("libraryOnJdk")
     void openSshServerRunsACommandForEveryLibraryAndJdk(Library library, Path jdk) throws Exception {
-        Requirements.require(sshd != null, "OpenSSH server not available");
-        Map<String, String> r = runToEnd(Bench.app(execApp(library), library, jdk).args(sshd.target("echo hi $((6*7))")));
+        requireOpenSsh();
+        Map<String, String> r = runToEnd(Bench.app(library.execApp(), library, jdk).args(sshd.target("echo hi $((6*7))")));
         assertThat(r).containsEntry("status", "ok").containsEntry("exit", "0").containsEntry("out", "hi 42");
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(Library.class)
-    void embeddedMinaServerRunsACommandForEveryLibrary(Library library) throws Exception {
-        Map<String, String> r = runToEnd(Bench.app(execApp(library), library, Bench.defaultJdk())
-                .args(mina.host(), String.valueOf(mina.port()), System.getProperty("user.name"),
-                        minaKeys.privateKey.toString(), "echo hi"));
-        assertThat(r).containsEntry("status", "ok").containsEntry("out", "hi");
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("libraryOnJdk")
+    void embeddedMinaServerRunsACommandForEveryLibraryAndJdk(Library library, Path jdk) throws Exception {
+        Map<String, String> r = runToEnd(Bench.app(library.execApp(), library, jdk).args(mina.target("echo hi $((6*7))")));
+        assertThat(r).containsEntry("status", "ok").containsEntry("exit", "0").containsEntry("out", "hi 42");
+    }
+
+    @Test
+    void openSshServerAcceptsTheEd25519UserKey() throws Exception {
+        requireOpenSsh();
+        Map<String, String> r = runToEnd(Bench.app("JschExec", Library.JSCH_MWIEDE, Bench.defaultJdk())
+                .args(sshd.targetWith(sshd.ed25519Key, "echo ed25519")));
+        assertThat(r).containsEntry("status", "ok").containsEntry("out", "ed25519");
     }
 
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("libraryOnJdk")
     void sampleAppsStillSucceedUnderTheAgent(Library library, Path jdk) throws Exception {
-        Requirements.require(sshd != null, "OpenSSH server not available");
-        try (ForkedJvm app = Bench.withAgent(Bench.app(execApp(library), library, jdk), null)
+        requireOpenSsh();
+        try (ForkedJvm app = Bench.withAgent(Bench.app(library.execApp(), library, jdk), null)
                 .args(sshd.target("echo hi")).start()) {
-            app.awaitExit(60_000);
+            app.awaitExit(RUN_LIMIT);
             assertThat(app.result()).containsEntry("status", "ok").containsEntry("out", "hi");
             assertThat(app.stderr()).anyMatch(l -> l.startsWith("[lifeline] ") && l.contains("event=agent.started"));
         }
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "SSHD"})
-    void sftpRoundTripReturnsEveryByte(Library library, @TempDir Path dir) throws Exception {
-        Requirements.require(sshd != null, "OpenSSH server not available");
-        Path local = dir.resolve("payload.bin");
-        byte[] payload = new byte[3 * 1024 * 1024 + 17];
-        new Random(42).nextBytes(payload);
-        Files.write(local, payload);
+    @EnumSource(Library.class)
+    void sftpRoundTripThroughOpenSshReturnsEveryByte(Library library, @TempDir Path dir) throws Exception {
+        requireOpenSsh();
+        Path local = randomFile(dir, 3 * 1024 * 1024 + 17);
         String remote = sshd.dir.resolve("uploaded-" + library + ".bin").toString();
-        String app = library.isJsch() ? "JschSftp" : "MinaSftp";
-        Map<String, String> r = runToEnd(Bench.app(app, library, Bench.defaultJdk())
+        Map<String, String> r = runToEnd(Bench.app(sftpApp(library), library, Bench.defaultJdk())
                 .args(sshd.target(local.toString(), remote)));
-        assertThat(r).containsEntry("status", "ok").containsEntry("bytes", String.valueOf(payload.length));
+        assertThat(r).containsEntry("status", "ok").containsEntry("bytes", String.valueOf(Files.size(local)))
+                .containsEntry("sha256", sha256(local));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Library.class, names = {"JSCH_JCRAFT", "SSHD"})
+    void sftpRoundTripThroughTheEmbeddedServerReturnsEveryByte(Library library, @TempDir Path dir) throws Exception {
+        Path local = randomFile(dir, 1024 * 1024 + 3);
+        String remote = mina.dir.resolve("uploaded-" + library + ".bin").toString();
+        Map<String, String> r = runToEnd(Bench.app(sftpApp(library), library, Bench.defaultJdk())
+                .args(mina.target(local.toString(), remote)));
+        assertThat(r).containsEntry("status", "ok").containsEntry("sha256", sha256(local));
+    }
+
+    @Test
+    void openSshServerHonoursExtraConfigLikeClientAliveInterval() throws Exception {
+        Requirements.require(PacketDrop.available(), "needs root and nft");
+        try (OpenSshServer probing = OpenSshServer.builder().config("ClientAliveInterval 1", "ClientAliveCountMax 2").start();
+             ForkedJvm app = Bench.app("JschIdleShell", Library.JSCH_MWIEDE, Bench.defaultJdk()).args(probing.target()).start()) {
+            app.awaitLine(Pattern.compile("^READY idle"), Duration.ofSeconds(30));
+            try (PacketDrop drop = PacketDrop.on(probing.port)) {
+                // unanswered client-alive probes: sshd gives up after about interval x (countMax + 1) = 3 s
+                await().atMost(Duration.ofSeconds(30)).until(() -> probing.log().contains("Timeout, client not responding"));
+            }
+        }
+    }
+
+    @Test
+    void packetDropSilencesThePortAndCloseRestoresIt() throws Exception {
+        requireOpenSsh();
+        Requirements.require(PacketDrop.available(), "needs root and nft");
+        try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+            // a dropped SYN is neither refused nor answered: the connect just runs out of time
+            assertThatThrownBy(() -> readBanner(sshd.port, 1000)).isInstanceOf(java.net.SocketTimeoutException.class);
+        }
+        assertThat(readBanner(sshd.port, 10_000)).startsWith("SSH-2.0-OpenSSH");
+    }
+
+    private static String readBanner(int port, int timeoutMillis) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), timeoutMillis);
+            s.setSoTimeout(timeoutMillis);
+            InputStream in = s.getInputStream();
+            byte[] b = new byte[64];
+            int n = in.read(b);
+            return n < 0 ? "" : new String(b, 0, n, StandardCharsets.US_ASCII);
+        }
     }
 
     @Test
     void droppedPortLeavesAnUnprotectedSessionHanging() throws Exception {
-        Requirements.require(sshd != null, "OpenSSH server not available");
+        requireOpenSsh();
+        Requirements.require(PacketDrop.available(), "needs root and nft");
         try (ForkedJvm app = Bench.app("JschIdleShell", Library.JSCH_MWIEDE, Bench.defaultJdk()).args(sshd.target()).start()) {
-            app.awaitLine(Pattern.compile("^READY idle"), 30_000);
+            app.awaitLine(Pattern.compile("^READY idle"), Duration.ofSeconds(30));
             try (PacketDrop drop = PacketDrop.on(sshd.port)) {
                 // the control: with no keepalive anywhere, a silent peer blocks the reader indefinitely
                 await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).until(app::isAlive);
-                assertThat(app.result()).isEmpty();
+                assertThat(app.resultLine()).isNull();
             }
         }
     }

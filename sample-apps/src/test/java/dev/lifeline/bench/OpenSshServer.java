@@ -14,29 +14,44 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Debian's real OpenSSH server on a free loopback port, with its own config, host keys and authorized key under
- * {@code target/}. Accepts the legacy algorithms jcraft JSch 0.1.55 needs (ssh-rsa host key and user key, group14-sha1).
+ * {@code target/}. Two user keys are authorized: RSA in PKCS#1 PEM ({@link #keys}, which every library here reads) and
+ * ed25519 from ssh-keygen ({@link #ed25519Key}, which jcraft 0.1.55 and MINA without an EdDSA provider cannot use).
+ *
+ * <p>jcraft 0.1.55 against OpenSSH 9.2 fails "Algorithm negotiation fail" without an ssh-rsa (SHA-1) host key signature,
+ * then "Auth fail" without ssh-rsa user key signatures; with both it negotiates ecdh-sha2-nistp256, aes128-ctr and
+ * hmac-sha1, all still on by default, so no kex, cipher or MAC is added.
  */
 final class OpenSshServer implements AutoCloseable {
     static final Path SSHD = Paths.get("/usr/sbin/sshd");
     private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        // sshd -D is not killed with the JVM: a test JVM that dies without close() must not leave a server behind
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "sshd-cleanup"));
+    }
 
     final String host = "127.0.0.1";
     final int port;
     final String user = System.getProperty("user.name");
     final SampleKeys keys;
+    final Path ed25519Key;
     final Path dir;
     private final Process process;
     private final StringBuffer log = new StringBuffer();
 
-    private OpenSshServer(Path dir, int port, SampleKeys keys, Process process) {
+    private OpenSshServer(Path dir, int port, SampleKeys keys, Path ed25519Key, Process process) {
         this.dir = dir;
         this.port = port;
         this.keys = keys;
+        this.ed25519Key = ed25519Key;
         this.process = process;
         Thread t = new Thread(() -> {
             try (InputStream in = process.getInputStream()) {
@@ -54,20 +69,42 @@ final class OpenSshServer implements AutoCloseable {
     }
 
     static boolean available() {
-        return Files.isExecutable(SSHD) && Requirements.isRoot();
+        return Files.isExecutable(SSHD);
+    }
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /** Extra {@code sshd_config} lines, appended after the bench's own (for most keywords sshd takes the first value). */
+    static final class Builder {
+        private final List<String> config = new ArrayList<>();
+
+        Builder config(String... lines) {
+            config.addAll(Arrays.asList(lines));
+            return this;
+        }
+
+        OpenSshServer start() throws Exception {
+            return OpenSshServer.start(config.toArray(new String[0]));
+        }
     }
 
     /** @param extraConfig sshd_config lines, e.g. {@code ClientAliveInterval 1} */
     static OpenSshServer start(String... extraConfig) throws Exception {
-        Requirements.require(available(), "needs /usr/sbin/sshd (Debian openssh-server) and root");
+        Requirements.require(available(), "needs /usr/sbin/sshd (Debian: apt-get install openssh-server)");
         Path dir = Paths.get("target", "openssh-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet())
                 .toAbsolutePath();
         Files.createDirectories(dir);
         SampleKeys keys = SampleKeys.create(dir.resolve("client"));
         run("ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", dir.resolve("host_rsa").toString());
         run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", dir.resolve("host_ed25519").toString());
-        Files.write(dir.resolve("authorized_keys"), (keys.authorizedKeysLine + "\n").getBytes(StandardCharsets.US_ASCII));
-        Files.createDirectories(Paths.get("/run/sshd"));
+        Path ed25519Key = dir.resolve("client").resolve("id_ed25519");
+        run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "lifeline-test-ed25519", "-f", ed25519Key.toString());
+        String ed25519Line = new String(Files.readAllBytes(ed25519Key.resolveSibling("id_ed25519.pub")), StandardCharsets.US_ASCII).trim();
+        Files.write(dir.resolve("authorized_keys"),
+                (keys.authorizedKeysLine + "\n" + ed25519Line + "\n").getBytes(StandardCharsets.US_ASCII));
+        createPrivilegeSeparationDir();
         int port = freePort();
         List<String> config = new ArrayList<>(Arrays.asList(
                 "Port " + port,
@@ -84,7 +121,6 @@ final class OpenSshServer implements AutoCloseable {
                 "PermitRootLogin prohibit-password",
                 "HostKeyAlgorithms +ssh-rsa",
                 "PubkeyAcceptedAlgorithms +ssh-rsa",
-                "KexAlgorithms +diffie-hellman-group14-sha1",
                 "Subsystem sftp internal-sftp",
                 "MaxStartups 200",
                 "MaxSessions 200",
@@ -93,9 +129,24 @@ final class OpenSshServer implements AutoCloseable {
         Path cfg = dir.resolve("sshd_config");
         Files.write(cfg, (String.join("\n", config) + "\n").getBytes(StandardCharsets.US_ASCII));
         Process p = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", cfg.toString()).redirectErrorStream(true).start();
-        OpenSshServer server = new OpenSshServer(dir, port, keys, p);
-        server.awaitBanner();
+        RUNNING.add(p);
+        OpenSshServer server = new OpenSshServer(dir, port, keys, ed25519Key, p);
+        try {
+            server.awaitBanner();
+        } catch (Exception | Error e) {
+            server.close();
+            throw e;
+        }
         return server;
+    }
+
+    /** sshd refuses to start without it; Debian creates it only while its own service runs. */
+    private static void createPrivilegeSeparationDir() {
+        try {
+            Files.createDirectories(Paths.get("/run/sshd"));
+        } catch (IOException notRoot) {
+            // sshd's own error, in the log awaitBanner() reports, says it better
+        }
     }
 
     private void awaitBanner() throws Exception {
@@ -128,6 +179,14 @@ final class OpenSshServer implements AutoCloseable {
         return a.toArray(new String[0]);
     }
 
+    /** The same with another identity file, e.g. {@link #ed25519Key}. */
+    String[] targetWith(Path identity, String... rest) {
+        List<String> a = new ArrayList<>(Arrays.asList(host, String.valueOf(port), user, identity.toString()));
+        a.addAll(Arrays.asList(rest));
+        return a.toArray(new String[0]);
+    }
+
+    /** Everything sshd printed with {@code -e}: connections, auth, {@code Timeout, client not responding}... */
     String log() {
         return log.toString();
     }
@@ -155,6 +214,8 @@ final class OpenSshServer implements AutoCloseable {
             process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            RUNNING.remove(process);
         }
     }
 }

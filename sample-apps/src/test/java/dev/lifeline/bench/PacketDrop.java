@@ -1,12 +1,16 @@
 package dev.lifeline.bench;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A cut cable on one loopback TCP port: every packet to or from it is silently dropped by an nft rule, so neither side
@@ -28,12 +32,23 @@ final class PacketDrop implements AutoCloseable {
         this.table = table;
     }
 
+    private static volatile Boolean available;
+
+    /** Root, and nft really answers (a container without CAP_NET_ADMIN has the binary but no netfilter). */
     static boolean available() {
-        return Requirements.isRoot() && (Files.isExecutable(Paths.get("/usr/sbin/nft")) || Files.isExecutable(Paths.get("/sbin/nft")));
+        Boolean a = available;
+        if (a == null) {
+            a = Requirements.isRoot() && nft("list", "tables") != null;
+            if (a) {
+                deleteTablesOfDeadJvms();
+            }
+            available = a;
+        }
+        return a;
     }
 
     static PacketDrop on(int port) throws Exception {
-        Requirements.require(available(), "needs root and nft (Debian nftables) to drop packets on a loopback port");
+        Requirements.require(available(), "needs root and a working nft (Debian: apt-get install nftables) to drop packets on a loopback port");
         String table = "lifeline_test_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
         String rules = "table inet " + table + " {\n"
                 + "  chain in { type filter hook input priority -10; policy accept;\n"
@@ -61,12 +76,35 @@ final class PacketDrop implements AutoCloseable {
     }
 
     private static void deleteTable(String table) {
+        nft("delete", "table", "inet", table); // best effort: null when the table is already gone
+    }
+
+    /** A JVM killed with SIGKILL runs no shutdown hook: its tables would drop that port for every later run. */
+    private static void deleteTablesOfDeadJvms() {
+        String tables = nft("list", "tables");
+        Matcher m = Pattern.compile("table inet (lifeline_test_(\\d+)_\\d+)").matcher(tables == null ? "" : tables);
+        while (m.find()) {
+            long pid = Long.parseLong(m.group(2));
+            if (ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)) {
+                deleteTable(m.group(1));
+            }
+        }
+    }
+
+    /** nft's output, or null if it failed or is missing. */
+    private static String nft(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("nft");
+        cmd.addAll(Arrays.asList(args));
         try {
-            Process p = new ProcessBuilder("nft", "delete", "table", "inet", table).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            p.waitFor(20, TimeUnit.SECONDS);
-        } catch (Exception ignored) {
-            // best effort: the table may already be gone
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.lifeline.bench;
 
 import dev.lifeline.bench.Bench.Library;
 import dev.lifeline.samples.ForkedJvm;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -13,8 +12,11 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Issue 4: {@code connect()} with no timeout, against a port that drops SYNs and a listener that never greets. */
-class JschConnectDeadlineTest {
+/**
+ * Issues 4 and 5: a connect with no timeout (JSch {@code connect()}, MINA {@code connect(..).verify()} and
+ * {@code auth().verify()}), against a port that drops SYNs and a listener that never greets.
+ */
+class ConnectDeadlineTest {
     static final long DEADLINE_MS = 3000;
 
     private static String[] target(int port, Path key) {
@@ -43,30 +45,31 @@ class JschConnectDeadlineTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "JSCH_JCRAFT"})
+    @EnumSource(Library.class)
     void connectToAPortThatDropsSynsFailsWithinTheDeadline(Library library, @TempDir Path dir) throws Exception {
         int port = OpenSshServer.freePort();
         try (PacketDrop drop = PacketDrop.on(port)) {
-            assertEndsWithinDeadline(Bench.app("JschExec", library, Bench.defaultJdk()).args(target(port, key(dir))),
+            assertEndsWithinDeadline(Bench.app(library.execApp(), library, Bench.defaultJdk()).args(target(port, key(dir))),
                     "SYN dropped, " + library);
         }
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "JSCH_JCRAFT"})
+    @EnumSource(Library.class)
     void connectToAListenerThatNeverSendsABannerFailsWithinTheDeadline(Library library, @TempDir Path dir) throws Exception {
         try (SilentListener silent = new SilentListener()) {
-            assertEndsWithinDeadline(Bench.app("JschExec", library, Bench.defaultJdk()).args(target(silent.port(), key(dir))),
+            assertEndsWithinDeadline(Bench.app(library.execApp(), library, Bench.defaultJdk()).args(target(silent.port(), key(dir))),
                     "no banner, " + library);
         }
     }
 
-    @Test
-    void withoutTheAgentBothFaultsHang(@TempDir Path dir) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "SSHD"})
+    void withoutTheAgentBothFaultsHang(Library library, @TempDir Path dir) throws Exception {
         int port = OpenSshServer.freePort();
         try (PacketDrop drop = PacketDrop.on(port); SilentListener silent = new SilentListener()) {
-            assertHangsWithoutAgent(Bench.app("JschExec", Library.JSCH_MWIEDE, Bench.defaultJdk()).args(target(port, key(dir))));
-            assertHangsWithoutAgent(Bench.app("JschExec", Library.JSCH_MWIEDE, Bench.defaultJdk()).args(target(silent.port(), key(dir))));
+            assertHangsWithoutAgent(Bench.app(library.execApp(), library, Bench.defaultJdk()).args(target(port, key(dir))));
+            assertHangsWithoutAgent(Bench.app(library.execApp(), library, Bench.defaultJdk()).args(target(silent.port(), key(dir))));
         }
     }
 
