@@ -66,10 +66,15 @@ final class Bench {
 
     /** A sample app's JVM on {@code jdk} with {@code library} on its class path; add the agent with {@link #withAgent}. */
     static ForkedJvm.Builder app(String simpleName, Library library, Path jdk) {
+        return app(simpleName, library.dir, jdk);
+    }
+
+    /** With any library directory under target/libs, e.g. a version outside {@link Library}. */
+    static ForkedJvm.Builder app(String simpleName, String libraryDir, Path jdk) {
         return ForkedJvm.builder("dev.lifeline.samples." + simpleName)
                 .javaHome(jdk)
-                .classpath(sampleClasses().toString(), libs().resolve(library.dir).resolve("*").toString())
-                .echo("    [" + simpleName + "/" + library + "/" + jdk.getFileName() + "] ");
+                .classpath(sampleClasses().toString(), libs().resolve(libraryDir).resolve("*").toString())
+                .echo("    [" + simpleName + "/" + libraryDir + "/" + jdk.getFileName() + "] ");
     }
 
     static ForkedJvm.Builder withAgent(ForkedJvm.Builder b, String agentArgs) {
