@@ -17,8 +17,16 @@ public final class JschExec {
             jsch.addIdentity(t.identity);
             Session session = jsch.getSession(t.user, t.host, t.port);
             session.setConfig("StrictHostKeyChecking", "no");
+            // a legacy app that did set its own values (-Dsample.timeoutMs, -Dsample.connectTimeoutMs): they must keep their meaning
+            if (Integer.getInteger("sample.timeoutMs") != null) {
+                session.setTimeout(Integer.getInteger("sample.timeoutMs"));
+            }
             result.phase("connect");
-            session.connect();
+            if (Integer.getInteger("sample.connectTimeoutMs") != null) {
+                session.connect(Integer.getInteger("sample.connectTimeoutMs"));
+            } else {
+                session.connect();
+            }
             result.phase("session");
             Result.ready("connected");
             ChannelExec channel = (ChannelExec) session.openChannel("exec");

@@ -14,6 +14,7 @@ import java.util.List;
 final class Bench {
     enum Library {
         JSCH_MWIEDE("jsch-mwiede-" + Versions.JSCH_MWIEDE),
+        JSCH_MWIEDE_OLD("jsch-mwiede-" + Versions.JSCH_MWIEDE_OLD),
         JSCH_JCRAFT("jsch-jcraft-" + Versions.JSCH_JCRAFT),
         SSHD("sshd-" + Versions.SSHD),
         SSHD_OLD("sshd-" + Versions.SSHD_OLD);
@@ -25,7 +26,7 @@ final class Bench {
         }
 
         boolean isJsch() {
-            return this == JSCH_MWIEDE || this == JSCH_JCRAFT;
+            return this == JSCH_MWIEDE || this == JSCH_MWIEDE_OLD || this == JSCH_JCRAFT;
         }
 
         /** The sample that runs one command with this library. */

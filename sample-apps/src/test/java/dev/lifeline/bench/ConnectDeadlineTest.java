@@ -73,4 +73,18 @@ class ConnectDeadlineTest {
         }
     }
 
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "JSCH_JCRAFT"})
+    void theAppsOwnSmallerConnectTimeoutStillWins(Library library, @TempDir Path dir) throws Exception {
+        try (SilentListener silent = new SilentListener();
+             ForkedJvm a = Bench.withAgent(Bench.app("JschExec", library, Bench.defaultJdk()), "connect.timeout=20s")
+                     .jvmArg("-Dsample.connectTimeoutMs=2000").args(target(silent.port(), key(dir))).start()) {
+            a.awaitExit(30_000);
+            long ms = Long.parseLong(a.result().get("connect_ms"));
+            assertThat(a.result()).containsEntry("status", "error");
+            assertThat(ms).isBetween(1500L, 3000L);
+            assertThat(a.stderr()).noneMatch(l -> l.contains("event=connect.deadline-fired"));
+        }
+    }
 }

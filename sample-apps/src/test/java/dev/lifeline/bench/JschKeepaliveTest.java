@@ -52,7 +52,7 @@ class JschKeepaliveTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "JSCH_JCRAFT"})
+    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "JSCH_MWIEDE_OLD", "JSCH_JCRAFT"})
     void blockedShellReaderGetsEofWithinKeepaliveBound(Library library) throws Exception {
         try (ForkedJvm app = Bench.withAgent(Bench.app("JschIdleShell", library, Bench.defaultJdk()), KEEPALIVE_1S_X3)
                 .args(sshd.target()).start()) {
@@ -66,7 +66,7 @@ class JschKeepaliveTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "JSCH_JCRAFT"})
+    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "JSCH_MWIEDE_OLD", "JSCH_JCRAFT"})
     void isClosedPollingLoopEndsWithinKeepaliveBoundAndIsNotASuccess(Library library) throws Exception {
         try (ForkedJvm app = Bench.withAgent(Bench.app("JschExec", library, Bench.defaultJdk()), KEEPALIVE_1S_X3)
                 .args(sshd.target("sleep 1000")).start()) {
@@ -143,6 +143,17 @@ class JschKeepaliveTest {
                 Map<String, String> r = app.result();
                 assertThat(r).containsEntry("status", "ok").containsEntry("out", "alive");
             }
+        }
+    }
+
+    @Test
+    void fillLeavesTheAppsOwnTimeoutWhichIsAlreadyAKeepaliveInJsch() throws Exception {
+        try (ForkedJvm app = Bench.withAgent(Bench.app("JschExec", Library.JSCH_MWIEDE, Bench.defaultJdk()), null)
+                .jvmArg("-Dsample.timeoutMs=5000").args(sshd.target("echo hi")).start()) {
+            app.awaitExit(60_000);
+            assertThat(app.result()).containsEntry("status", "ok");
+            assertThat(app.stderr()).anyMatch(l -> l.contains("event=session.configured")
+                    && l.contains("keepalive.interval=5s(app)") && !l.contains("keepalive.countMax"));
         }
     }
 }
