@@ -1,6 +1,7 @@
 package dev.lifeline.jsch;
 
 import dev.lifeline.config.Policy;
+import dev.lifeline.report.Applied;
 import dev.lifeline.enforce.DeadlineScheduler;
 
 /**
@@ -14,7 +15,7 @@ public final class JschPlan {
 
     final Policy policy;
     final long startNanos = System.nanoTime();
-    final StringBuilder actions = new StringBuilder();
+    final Applied applied = new Applied();
     long connectDeadlineMillis;
     volatile DeadlineScheduler.Deadline watchdog;
     volatile boolean watchdogFired;
@@ -25,10 +26,7 @@ public final class JschPlan {
     }
 
     void record(String key, Object value, String how) {
-        if (actions.length() > 0) {
-            actions.append(' ');
-        }
-        actions.append(key).append('=').append(value).append('(').append(how).append(')');
+        applied.record(key, value, how);
     }
 
     /** JSch could not take a value (e.g. its setter threw): the session keeps the app's value. */

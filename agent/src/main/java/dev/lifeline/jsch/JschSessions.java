@@ -114,7 +114,7 @@ public final class JschSessions {
             Log.warn("session.setting-failed", "lib", "jsch", "host", policy.host(), "error", plan.failure);
         }
         Log.info("session.configured", "lib", "jsch", "host", policy.host(), "port", policy.port(),
-                "mode", policy.mode().name().toLowerCase(), "rules", policy.rules(), "applied", plan.actions.toString());
+                "mode", policy.mode().name().toLowerCase(), "rules", policy.rules(), "applied", plan.applied.toString());
     }
 
     private static void tuneSocket(JschPlan plan, Socket socket) {

@@ -1,6 +1,7 @@
 package dev.lifeline.sshd;
 
 import dev.lifeline.config.Policy;
+import dev.lifeline.report.Applied;
 
 import java.time.Duration;
 
@@ -11,16 +12,13 @@ public final class SshdPlan {
     public String heartbeatRequest;
 
     final Policy policy;
-    final StringBuilder actions = new StringBuilder();
+    final Applied applied = new Applied();
 
     SshdPlan(Policy policy) {
         this.policy = policy;
     }
 
     void record(String key, Object value, String how) {
-        if (actions.length() > 0) {
-            actions.append(' ');
-        }
-        actions.append(key).append('=').append(value).append('(').append(how).append(')');
+        applied.record(key, value, how);
     }
 }

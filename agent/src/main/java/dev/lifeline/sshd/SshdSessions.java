@@ -77,7 +77,7 @@ public final class SshdSessions {
         tuneSocket(plan, ioSession);
         Policy policy = plan.policy;
         Log.info("session.configured", "lib", "sshd", "host", policy.host(), "port", policy.port(),
-                "mode", policy.mode().label(), "rules", policy.rules(), "applied", plan.actions.toString());
+                "mode", policy.mode().label(), "rules", policy.rules(), "applied", plan.applied.toString());
     }
 
     private static void tuneSocket(SshdPlan plan, Object ioSession) {

@@ -1,7 +1,6 @@
 package dev.lifeline.samples;
 
 import com.jcraft.jsch.ChannelExec;
-import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.Session;
 
 import java.io.ByteArrayOutputStream;
@@ -13,10 +12,7 @@ public final class JschExec {
         Target t = Target.parse(args, 1, "COMMAND");
         Result result = new Result("JschExec");
         try {
-            JSch jsch = new JSch();
-            jsch.addIdentity(t.identity);
-            Session session = jsch.getSession(t.user, t.host, t.port);
-            session.setConfig("StrictHostKeyChecking", "no");
+            Session session = JschClients.newSession(t);
             // a legacy app that did set its own values (-Dsample.timeoutMs, -Dsample.connectTimeoutMs): they must keep their meaning
             if (Integer.getInteger("sample.timeoutMs") != null) {
                 session.setTimeout(Integer.getInteger("sample.timeoutMs"));

@@ -1,7 +1,6 @@
 package dev.lifeline.samples;
 
 import com.jcraft.jsch.ChannelExec;
-import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.Session;
 
 import java.io.ByteArrayOutputStream;
@@ -13,13 +12,7 @@ public final class JschIdleExec {
         Target t = Target.parse(args, 2, "IDLE_SECONDS COMMAND");
         Result result = new Result("JschIdleExec");
         try {
-            JSch jsch = new JSch();
-            jsch.addIdentity(t.identity);
-            Session session = jsch.getSession(t.user, t.host, t.port);
-            session.setConfig("StrictHostKeyChecking", "no");
-            result.phase("connect");
-            session.connect();
-            result.phase("session");
+            Session session = JschClients.connect(t, result);
             Result.ready("idle");
             Thread.sleep(Long.parseLong(t.rest[0]) * 1000L);
             ChannelExec channel = (ChannelExec) session.openChannel("exec");

@@ -1,7 +1,6 @@
 package dev.lifeline.samples;
 
 import com.jcraft.jsch.Channel;
-import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.Session;
 
 import java.io.InputStream;
@@ -12,13 +11,7 @@ public final class JschIdleShell {
         Target t = Target.parse(args, 0, "");
         Result result = new Result("JschIdleShell");
         try {
-            JSch jsch = new JSch();
-            jsch.addIdentity(t.identity);
-            Session session = jsch.getSession(t.user, t.host, t.port);
-            session.setConfig("StrictHostKeyChecking", "no");
-            result.phase("connect");
-            session.connect();
-            result.phase("session");
+            Session session = JschClients.connect(t, result);
             Channel shell = session.openChannel("shell");
             InputStream in = shell.getInputStream();
             shell.connect();

@@ -1,7 +1,6 @@
 package dev.lifeline.samples;
 
 import com.jcraft.jsch.ChannelSftp;
-import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.Session;
 
 /** Puts a local file, gets it back, compares SHA-256. */
@@ -10,13 +9,7 @@ public final class JschSftp {
         Target t = Target.parse(args, 2, "LOCAL_FILE REMOTE_PATH");
         Result result = new Result("JschSftp");
         try {
-            JSch jsch = new JSch();
-            jsch.addIdentity(t.identity);
-            Session session = jsch.getSession(t.user, t.host, t.port);
-            session.setConfig("StrictHostKeyChecking", "no");
-            result.phase("connect");
-            session.connect();
-            result.phase("session");
+            Session session = JschClients.connect(t, result);
             ChannelSftp sftp = (ChannelSftp) session.openChannel("sftp");
             sftp.connect();
             Result.ready("sftp");

@@ -24,7 +24,6 @@ class JschKeepaliveTest {
     static final String KEEPALIVE_1S_X3 = "keepalive.interval=1s,keepalive.countMax=3";
     /** interval x (countMax + 1) + 1 s */
     static final long BOUND_MS = 1000 * (3 + 1) + 1000;
-    static final Pattern RESULT = Pattern.compile("^RESULT ");
 
     static OpenSshServer sshd;
 
@@ -41,22 +40,12 @@ class JschKeepaliveTest {
         }
     }
 
-    /** Milliseconds from the moment the cable is cut until the app prints its RESULT line. */
-    private static long millisUntilResult(ForkedJvm app, String readyLine) throws Exception {
-        app.awaitLine(Pattern.compile("^READY " + readyLine), 30_000);
-        try (PacketDrop drop = PacketDrop.on(sshd.port)) {
-            long t0 = System.nanoTime();
-            app.awaitLine(RESULT, 60_000);
-            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        }
-    }
-
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "JSCH_MWIEDE_OLD", "JSCH_JCRAFT"})
     void blockedShellReaderGetsEofWithinKeepaliveBound(Library library) throws Exception {
         try (ForkedJvm app = Bench.withAgent(Bench.app("JschIdleShell", library, Bench.defaultJdk()), KEEPALIVE_1S_X3)
                 .args(sshd.target()).start()) {
-            long ms = millisUntilResult(app, "idle");
+            long ms = PacketDrop.millisUntilAppGivesUp(app, "idle", sshd.port);
             Measurements.record("dead peer, JschIdleShell " + library + " under agent 1s x3", ms);
             assertThat(app.result().get("status")).isIn("closed", "error");
             assertThat(ms).isLessThanOrEqualTo(BOUND_MS);
@@ -70,7 +59,7 @@ class JschKeepaliveTest {
     void isClosedPollingLoopEndsWithinKeepaliveBoundAndIsNotASuccess(Library library) throws Exception {
         try (ForkedJvm app = Bench.withAgent(Bench.app("JschExec", library, Bench.defaultJdk()), KEEPALIVE_1S_X3)
                 .args(sshd.target("sleep 1000")).start()) {
-            long ms = millisUntilResult(app, "exec");
+            long ms = PacketDrop.millisUntilAppGivesUp(app, "exec", sshd.port);
             Measurements.record("dead peer, JschExec isClosed() loop " + library + " under agent 1s x3", ms);
             assertThat(app.result().get("status")).isNotEqualTo("ok");
             assertThat(ms).isLessThanOrEqualTo(BOUND_MS);
@@ -111,7 +100,7 @@ class JschKeepaliveTest {
                 .args(sshd.target()).start()) {
             app.awaitLine(Pattern.compile("^READY idle"), 30_000);
             SocketStates.awaitQuiet(sshd.port);
-            long ms = millisUntilResult(app, "idle");
+            long ms = PacketDrop.millisUntilAppGivesUp(app, "idle", sshd.port);
             Measurements.record("dead peer, TCP keepalive only idle=1s interval=1s count=2 (JSch mwiede)", ms);
             assertThat(app.result().get("status")).isIn("closed", "error");
             // kernel: idle + interval x count, plus the probe timer's granularity

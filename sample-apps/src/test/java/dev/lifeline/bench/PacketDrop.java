@@ -69,6 +69,19 @@ final class PacketDrop implements AutoCloseable {
         return new PacketDrop(port, table);
     }
 
+    /**
+     * Waits for the app's {@code READY <readyLine>}, cuts the cable to {@code port}, and returns the milliseconds
+     * until the app prints its RESULT line: the time the app took to notice the dead peer.
+     */
+    static long millisUntilAppGivesUp(dev.lifeline.samples.ForkedJvm app, String readyLine, int port) throws Exception {
+        app.awaitLine(java.util.regex.Pattern.compile("^READY " + readyLine), 30_000);
+        try (PacketDrop drop = on(port)) {
+            long t0 = System.nanoTime();
+            app.awaitLine(java.util.regex.Pattern.compile("^RESULT "), 60_000);
+            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        }
+    }
+
     @Override
     public void close() {
         deleteTable(table);

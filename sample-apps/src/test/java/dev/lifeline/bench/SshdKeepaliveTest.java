@@ -9,7 +9,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,21 +37,12 @@ class SshdKeepaliveTest {
         }
     }
 
-    private static long millisUntilResult(ForkedJvm app, String readyLine) throws Exception {
-        app.awaitLine(Pattern.compile("^READY " + readyLine), 30_000);
-        try (PacketDrop drop = PacketDrop.on(sshd.port)) {
-            long t0 = System.nanoTime();
-            app.awaitLine(Pattern.compile("^RESULT "), 60_000);
-            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        }
-    }
-
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Library.class, names = {"SSHD", "SSHD_OLD"})
     void waitForClosedWithNoTimeoutWakesWithinKeepaliveBound(Library library) throws Exception {
         try (ForkedJvm app = Bench.withAgent(Bench.app("MinaIdleChannel", library, Bench.defaultJdk()), KEEPALIVE_1S_X3)
                 .args(sshd.target()).start()) {
-            long ms = millisUntilResult(app, "idle");
+            long ms = PacketDrop.millisUntilAppGivesUp(app, "idle", sshd.port);
             Measurements.record("dead peer, MinaIdleChannel waitFor(CLOSED) " + library + " under agent 1s x3", ms);
             assertThat(app.result().get("status")).isIn("closed", "error");
             assertThat(ms).isLessThanOrEqualTo(BOUND_MS);
@@ -66,7 +56,7 @@ class SshdKeepaliveTest {
     void execThatNeverEndsIsNotReportedAsSuccessWhenThePeerDies(Library library) throws Exception {
         try (ForkedJvm app = Bench.withAgent(Bench.app("MinaExec", library, Bench.defaultJdk()), KEEPALIVE_1S_X3)
                 .args(sshd.target("sleep 1000")).start()) {
-            long ms = millisUntilResult(app, "exec");
+            long ms = PacketDrop.millisUntilAppGivesUp(app, "exec", sshd.port);
             Measurements.record("dead peer, MinaExec waitFor(CLOSED) " + library + " under agent 1s x3", ms);
             assertThat(app.result().get("status")).isNotEqualTo("ok");
             assertThat(ms).isLessThanOrEqualTo(BOUND_MS);
@@ -103,7 +93,7 @@ class SshdKeepaliveTest {
                 .args(sshd.target()).start()) {
             app.awaitLine(Pattern.compile("^READY idle"), 30_000);
             SocketStates.awaitQuiet(sshd.port);
-            long ms = millisUntilResult(app, "idle");
+            long ms = PacketDrop.millisUntilAppGivesUp(app, "idle", sshd.port);
             Measurements.record("dead peer, TCP keepalive only idle=1s interval=1s count=2 (MINA 2.20)", ms);
             assertThat(app.result().get("status")).isIn("closed", "error");
             assertThat(ms).isLessThanOrEqualTo(1000 + 1000 * 2 + 3000);
