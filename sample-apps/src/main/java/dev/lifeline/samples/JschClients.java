@@ -3,6 +3,18 @@ package dev.lifeline.samples;
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.Session;
+import com.jcraft.jsch.SocketFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import com.jcraft.jsch.SocketFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 
 /** How a legacy JSch app connects: key file, host-key checking off, no timeout, no keepalive. */
 final class JschClients {
@@ -14,7 +26,28 @@ final class JschClients {
         jsch.addIdentity(t.identity);
         Session session = jsch.getSession(t.user, t.host, t.port);
         session.setConfig("StrictHostKeyChecking", "no");
+        if (Boolean.getBoolean("sample.socketFactory")) {
+            session.setSocketFactory(new AppSocketFactory());
+        }
         return session;
+    }
+
+    /** An app that makes its own sockets (-Dsample.socketFactory=true), as some do for proxies or source binding. */
+    static final class AppSocketFactory implements SocketFactory {
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return new Socket(host, port);
+        }
+
+        @Override
+        public InputStream getInputStream(Socket socket) throws IOException {
+            return socket.getInputStream();
+        }
+
+        @Override
+        public OutputStream getOutputStream(Socket socket) throws IOException {
+            return socket.getOutputStream();
+        }
     }
 
     /** {@code connect()} as the app wrote it, with the time spent in it reported on failure as {@code connect_ms}. */

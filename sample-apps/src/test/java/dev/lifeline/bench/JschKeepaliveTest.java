@@ -145,4 +145,14 @@ class JschKeepaliveTest {
                     && l.contains("keepalive.interval=5s(app)") && !l.contains("keepalive.countMax"));
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "JSCH_JCRAFT"})
+    void tcpKeepaliveReachesSocketsMadeByTheAppsOwnSocketFactory(Library library) throws Exception {
+        try (ForkedJvm app = Bench.withAgent(Bench.app("JschIdleShell", library, Bench.defaultJdk()), "tcp.keepalive.idle=42s")
+                .jvmArg("-Dsample.socketFactory=true").args(sshd.target()).start()) {
+            app.awaitLine(Pattern.compile("^READY idle"), 30_000);
+            SocketStates.awaitOneKeepaliveTimer(sshd.port, "(4[0-2]|3\\d)");
+        }
+    }
 }
