@@ -3,6 +3,7 @@ package dev.lifeline.instrument;
 import dev.lifeline.jsch.JschSessionInstrumentation;
 import dev.lifeline.sshd.SshdClientInstrumentation;
 import dev.lifeline.sshd.SshdConnectionServiceInstrumentation;
+import dev.lifeline.sshd.SshdLegacyConnectionServiceInstrumentation;
 import dev.lifeline.report.Log;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -17,7 +18,9 @@ import net.bytebuddy.utility.JavaModule;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static net.bytebuddy.matcher.ElementMatchers.any;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
@@ -31,7 +34,7 @@ public final class SshTransformers {
 
     static List<TypeInstrumentation> instrumentations() {
         return Arrays.<TypeInstrumentation>asList(new JschSessionInstrumentation(), new SshdConnectionServiceInstrumentation(),
-                new SshdClientInstrumentation());
+                new SshdLegacyConnectionServiceInstrumentation(), new SshdClientInstrumentation());
     }
 
     /** Advice classes are read as class files from the agent's own class loader. */
@@ -47,16 +50,27 @@ public final class SshTransformers {
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(new ReportingListener())
                 .ignore(not(nameStartsWith("com.jcraft.jsch.").or(nameStartsWith("org.apache.sshd."))));
+        // several instrumentations may serve one type, one per library line: unsupported only if none fits
+        Map<String, ElementMatcher.Junction<ClassLoader>> anyLine = new LinkedHashMap<String, ElementMatcher.Junction<ClassLoader>>();
+        Map<String, String> why = new LinkedHashMap<String, String>();
         for (TypeInstrumentation ti : instrumentations()) {
             ElementMatcher.Junction<ClassLoader> library = libraryHas(ti.libraryRequirement());
             builder = builder.type(named(ti.typeName()).and(ti.supported()), SEES_AGENT.and(library)).transform(ti.transformer())
                     .type(named(ti.typeName()).and(not(ti.supported())))
                     .transform(new LeaveAlone(ti.typeName(), "members Lifeline needs are missing"))
-                    .type(named(ti.typeName()), not(library))
-                    .transform(new LeaveAlone(ti.typeName(), ti.libraryRequirement() == null ? ""
-                            : ti.libraryRequirement().description))
                     .type(named(ti.typeName()), not(SEES_AGENT))
                     .transform(new LeaveAlone(ti.typeName(), "its class loader cannot see the agent (isolated loader)"));
+            ElementMatcher.Junction<ClassLoader> before = anyLine.get(ti.typeName());
+            anyLine.put(ti.typeName(), before == null ? library : before.or(library));
+            if (ti.libraryRequirement() != null) {
+                why.put(ti.typeName(), ti.libraryRequirement().description);
+            }
+        }
+        for (Map.Entry<String, ElementMatcher.Junction<ClassLoader>> e : anyLine.entrySet()) {
+            if (why.containsKey(e.getKey())) {
+                builder = builder.type(named(e.getKey()), not(e.getValue()))
+                        .transform(new LeaveAlone(e.getKey(), why.get(e.getKey())));
+            }
         }
         return builder.makeRaw();
     }
@@ -87,7 +101,9 @@ public final class SshTransformers {
                     TypePool pool = TypePool.Default.of(ClassFileLocator.ForClassLoader.of(loader));
                     TypePool.Resolution r = pool.describe(requirement.className);
                     return r.isResolved()
-                            && !r.resolve().getDeclaredFields().filter(named(requirement.fieldName)).isEmpty();
+                            && !r.resolve().getDeclaredFields().filter(named(requirement.fieldName)).isEmpty()
+                            && (requirement.absentFieldName == null
+                            || r.resolve().getDeclaredFields().filter(named(requirement.absentFieldName)).isEmpty());
                 } catch (Throwable t) {
                     return false;
                 }

@@ -5,6 +5,7 @@ import dev.lifeline.instrument.SshTransformers;
 import dev.lifeline.instrument.TypeInstrumentation;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 import org.apache.sshd.client.session.AbstractClientSession;
@@ -24,28 +25,31 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
  * and its remote address still carries the host name the app connected to.
  */
 public final class SshdConnectionServiceInstrumentation implements TypeInstrumentation {
+    static final String TYPE = "org.apache.sshd.client.session.ClientConnectionService";
+    static final ElementMatcher.Junction<MethodDescription> CONSTRUCTOR =
+            isConstructor().and(takesArgument(0, named("org.apache.sshd.client.session.AbstractClientSession")));
+    static final ElementMatcher.Junction<TypeDescription> HAS_CONSTRUCTOR = declaresMethod(CONSTRUCTOR);
+    static final String UNSUPPORTED = "MINA older than 2.9 (no heartbeat properties in CoreModuleProperties)";
+
     @Override
     public String typeName() {
-        return "org.apache.sshd.client.session.ClientConnectionService";
+        return TYPE;
     }
 
     @Override
     public ElementMatcher<TypeDescription> supported() {
-        return declaresMethod(isConstructor().and(takesArgument(0, named("org.apache.sshd.client.session.AbstractClientSession"))));
+        return HAS_CONSTRUCTOR;
     }
 
     @Override
     public LibraryRequirement libraryRequirement() {
         // added in 2.13: heartbeats that expect a reply and count the missing ones; earlier lines only wait per reply
-        return new LibraryRequirement("org.apache.sshd.core.CoreModuleProperties", "HEARTBEAT_NO_REPLY_MAX",
-                "MINA before 2.13 has no heartbeat-no-reply-max: keepalive with dead-peer detection not supported");
+        return new LibraryRequirement("org.apache.sshd.core.CoreModuleProperties", "HEARTBEAT_NO_REPLY_MAX", UNSUPPORTED);
     }
 
     @Override
     public AgentBuilder.Transformer transformer() {
-        return SshTransformers.advice().advice(
-                isConstructor().and(takesArgument(0, named("org.apache.sshd.client.session.AbstractClientSession"))),
-                ConstructorAdvice.class.getName());
+        return SshTransformers.advice().advice(CONSTRUCTOR, ConstructorAdvice.class.getName());
     }
 
     public static final class ConstructorAdvice {

@@ -7,8 +7,8 @@ public final class Versions {
     public static final String JSCH_JCRAFT = "0.1.55";
     public static final String SSHD = "2.20.0";
     public static final String SSHD_OLD = "2.14.0";
-    /** Older than Lifeline's MINA keepalive support (2.13+): proves such a version is left alone. */
-    public static final String SSHD_UNSUPPORTED = "2.12.1";
+    /** The 2.9-2.12 line: heartbeats wait for each reply instead of counting missing ones. */
+    public static final String SSHD_LEGACY = "2.12.1";
 
     private Versions() {
     }

@@ -17,7 +17,8 @@ final class Bench {
         JSCH_MWIEDE_OLD("jsch-mwiede-" + Versions.JSCH_MWIEDE_OLD),
         JSCH_JCRAFT("jsch-jcraft-" + Versions.JSCH_JCRAFT),
         SSHD("sshd-" + Versions.SSHD),
-        SSHD_OLD("sshd-" + Versions.SSHD_OLD);
+        SSHD_OLD("sshd-" + Versions.SSHD_OLD),
+        SSHD_LEGACY("sshd-" + Versions.SSHD_LEGACY);
 
         final String dir;
 

@@ -38,7 +38,7 @@ class SshdKeepaliveTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Library.class, names = {"SSHD", "SSHD_OLD"})
+    @EnumSource(value = Library.class, names = {"SSHD", "SSHD_OLD", "SSHD_LEGACY"})
     void waitForClosedWithNoTimeoutWakesWithinKeepaliveBound(Library library) throws Exception {
         try (ForkedJvm app = Bench.withAgent(Bench.app("MinaIdleChannel", library, Bench.defaultJdk()), KEEPALIVE_1S_X3)
                 .args(sshd.target()).start()) {
@@ -52,7 +52,7 @@ class SshdKeepaliveTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Library.class, names = {"SSHD", "SSHD_OLD"})
+    @EnumSource(value = Library.class, names = {"SSHD", "SSHD_OLD", "SSHD_LEGACY"})
     void execThatNeverEndsIsNotReportedAsSuccessWhenThePeerDies(Library library) throws Exception {
         try (ForkedJvm app = Bench.withAgent(Bench.app("MinaExec", library, Bench.defaultJdk()), KEEPALIVE_1S_X3)
                 .args(sshd.target("sleep 1000")).start()) {
