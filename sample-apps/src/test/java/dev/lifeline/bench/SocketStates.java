@@ -10,8 +10,12 @@ final class SocketStates {
     private SocketStates() {
     }
 
+    /**
+     * Established client sockets only: sockets of apps an earlier test cut off may linger (FIN-WAIT, retransmitting)
+     * on the same server port and must not count.
+     */
     static String ss(int serverPort) throws Exception {
-        return OpenSshServer.run("ss", "-tnoi", "dport = :" + serverPort);
+        return OpenSshServer.run("ss", "-tnoi", "state", "established", "dport = :" + serverPort);
     }
 
     /**
