@@ -22,6 +22,7 @@ public final class Key {
     public static final Key EXEC_KILL_GRACE = new Key("exec.killGrace", Type.DURATION, "2s", true);
     public static final Key CLOSE_TIMEOUT = new Key("close.timeout", Type.DURATION, "5s", true);
     public static final Key FAIL_ON_CONFIG_ERROR = new Key("failOnConfigError", Type.BOOLEAN, "false", false);
+    public static final Key LOG_COMMANDS = new Key("log.commands", Type.BOOLEAN, "false", false);
 
     private static final Map<String, Key> ALL;
 
@@ -29,7 +30,7 @@ public final class Key {
         Map<String, Key> m = new LinkedHashMap<String, Key>();
         for (Key k : new Key[]{MODE, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT_MAX, TCP_KEEPALIVE, TCP_KEEPALIVE_IDLE,
                 TCP_KEEPALIVE_INTERVAL, TCP_KEEPALIVE_COUNT, CONNECT_TIMEOUT, EXEC_TIMEOUT, EXEC_IDLE_TIMEOUT,
-                EXEC_KILL_GRACE, CLOSE_TIMEOUT, FAIL_ON_CONFIG_ERROR}) {
+                EXEC_KILL_GRACE, CLOSE_TIMEOUT, FAIL_ON_CONFIG_ERROR, LOG_COMMANDS}) {
             m.put(k.name, k);
         }
         ALL = Collections.unmodifiableMap(m);

@@ -1,5 +1,7 @@
 package dev.lifeline.instrument;
 
+import dev.lifeline.jsch.JschChannelExecInstrumentation;
+import dev.lifeline.jsch.JschChannelInstrumentation;
 import dev.lifeline.jsch.JschSessionInstrumentation;
 import dev.lifeline.sshd.SshdClientInstrumentation;
 import dev.lifeline.sshd.SshdConnectionServiceInstrumentation;
@@ -33,7 +35,8 @@ public final class SshTransformers {
     }
 
     static List<TypeInstrumentation> instrumentations() {
-        return Arrays.<TypeInstrumentation>asList(new JschSessionInstrumentation(), new SshdConnectionServiceInstrumentation(),
+        return Arrays.<TypeInstrumentation>asList(new JschSessionInstrumentation(), new JschChannelInstrumentation(),
+                new JschChannelExecInstrumentation(), new SshdConnectionServiceInstrumentation(),
                 new SshdLegacyConnectionServiceInstrumentation(), new SshdClientInstrumentation());
     }
 

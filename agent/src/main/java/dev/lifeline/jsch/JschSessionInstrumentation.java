@@ -1,6 +1,7 @@
 package dev.lifeline.jsch;
 
 import com.jcraft.jsch.Session;
+import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.instrument.LibraryRequirement;
 import dev.lifeline.instrument.SshTransformers;
 import dev.lifeline.instrument.TypeInstrumentation;
@@ -34,7 +35,8 @@ public final class JschSessionInstrumentation implements TypeInstrumentation {
                 .and(declaresMethod(named("setServerAliveInterval").and(takesArguments(int.class))))
                 .and(declaresMethod(named("setServerAliveCountMax").and(takesArguments(int.class))))
                 .and(declaresMethod(named("getServerAliveCountMax")))
-                .and(declaresMethod(named("connect").and(takesArguments(int.class))));
+                .and(declaresMethod(named("connect").and(takesArguments(int.class))))
+                .and(declaresMethod(named("disconnect").and(takesArguments(0))));
     }
 
     @Override
@@ -46,7 +48,23 @@ public final class JschSessionInstrumentation implements TypeInstrumentation {
     public AgentBuilder.Transformer transformer() {
         // connect() delegates to connect(int) in every JSch line: advising the latter sees each connect once
         return SshTransformers.advice().advice(named("connect").and(takesArguments(int.class)).and(isPublic()),
-                ConnectAdvice.class.getName());
+                ConnectAdvice.class.getName())
+                .advice(named("disconnect").and(takesArguments(0)), DisconnectAdvice.class.getName());
+    }
+
+    public static final class DisconnectAdvice {
+        private DisconnectAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static DeadlineScheduler.Deadline onEnter(@Advice.This Session session) {
+            return JschChannels.sessionDisconnecting(session, session.getHost(), session.getPort());
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void onExit(@Advice.Enter DeadlineScheduler.Deadline deadline) {
+            JschChannels.disconnected(deadline);
+        }
     }
 
     public static final class ConnectAdvice {

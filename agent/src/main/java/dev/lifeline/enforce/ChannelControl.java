@@ -1,0 +1,18 @@
+package dev.lifeline.enforce;
+
+/**
+ * What a deadline needs from one library's exec channel. Implementations use reflection: the library may live in a
+ * class loader the agent cannot see.
+ */
+public interface ChannelControl {
+    /** Sends the SSH {@code signal} channel request (RFC 4254 6.9), e.g. {@code TERM}. May block on the network. */
+    void signal(String name) throws Exception;
+
+    /** Closes the channel the way the library does, so the app sees it closed and its streams at EOF. May block. */
+    void close() throws Exception;
+
+    boolean isClosed();
+
+    /** The last resort when {@link #close()} is stuck: shut the session's socket. Must not block. */
+    void forceCloseSession();
+}

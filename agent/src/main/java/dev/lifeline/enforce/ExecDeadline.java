@@ -1,0 +1,243 @@
+package dev.lifeline.enforce;
+
+import dev.lifeline.config.Durations;
+import dev.lifeline.config.Mode;
+import dev.lifeline.config.Policy;
+import dev.lifeline.report.Counters;
+import dev.lifeline.report.Counters.Counter;
+import dev.lifeline.report.Log;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code exec.timeout} and {@code exec.idleTimeout} for one exec channel, library-neutral. On expiry: {@code TERM},
+ * {@code exec.killGrace} later {@code KILL} and a channel close, and if even that is stuck after
+ * {@code close.timeout}, the session's socket is shut. OpenSSH's sshd turns the signal request into
+ * {@code killpg(session leader)}, so the remote command and its children end.
+ *
+ * <p>At most one scheduled task per channel: the idle check re-arms itself at {@code lastOutput + idleTimeout}
+ * instead of ticking. A channel that ends normally is removed from the map and its task cancelled.
+ */
+public final class ExecDeadline {
+    private static final int RUNNING = 0;
+    private static final int TERM_SENT = 1;
+    private static final int KILL_SENT = 2;
+    private static final int DONE = 3;
+
+    /** Keyed by the library's channel object (neither JSch nor MINA override equals/hashCode). */
+    private static final ConcurrentHashMap<Object, ExecDeadline> WATCHED = new ConcurrentHashMap<Object, ExecDeadline>();
+
+    private final Object channel;
+    private final ChannelControl control;
+    private final Policy policy;
+    private final String lib;
+    private final String command;
+    private final long startNanos = System.nanoTime();
+    private final long totalMs;
+    private final long idleMs;
+    private volatile long lastOutputNanos = startNanos;
+    private final AtomicInteger state = new AtomicInteger(RUNNING);
+    private volatile DeadlineScheduler.Deadline pending;
+    private volatile String reason;
+
+    private ExecDeadline(Object channel, ChannelControl control, Policy policy, String lib, String command) {
+        this.channel = channel;
+        this.control = control;
+        this.policy = policy;
+        this.lib = lib;
+        this.command = command;
+        this.totalMs = policy.execTimeoutMillis();
+        this.idleMs = policy.execIdleTimeoutMillis();
+    }
+
+    /** The exec request has been sent. {@code command} is logged only with {@code log.commands=true}. */
+    public static void started(Object channel, ChannelControl control, Policy policy, String lib, String command) {
+        if (policy == null || policy.mode() == Mode.OFF
+                || (policy.execTimeoutMillis() <= 0 && policy.execIdleTimeoutMillis() <= 0)) {
+            return;
+        }
+        ExecDeadline d = new ExecDeadline(channel, control, policy, lib, command);
+        if (WATCHED.putIfAbsent(channel, d) != null) {
+            return;
+        }
+        Counters.increment(Counter.EXEC_DEADLINES_WATCHED);
+        d.scheduleNext();
+    }
+
+    /** Output arrived (stdout or stderr): the idle clock restarts. Called for every data packet of every channel. */
+    public static void output(Object channel) {
+        ExecDeadline d = WATCHED.get(channel);
+        if (d != null) {
+            d.lastOutputNanos = System.nanoTime();
+        }
+    }
+
+    /** The channel is closing or closed, by anyone: stop watching. */
+    public static void ended(Object channel) {
+        ExecDeadline d = WATCHED.remove(channel);
+        if (d != null) {
+            d.finish();
+        }
+    }
+
+    /** Channels being watched now: for leak tests and the JMX view. */
+    public static int watched() {
+        return WATCHED.size();
+    }
+
+    private void finish() {
+        int before = state.getAndSet(DONE);
+        DeadlineScheduler.Deadline p = pending;
+        if (p != null) {
+            p.cancel();
+        }
+        if (before == TERM_SENT || before == KILL_SENT) {
+            Log.info("exec.deadline-ended", "lib", lib, "host", policy.host(), "port", policy.port(),
+                    "elapsed_ms", elapsedMillis(), "after", before == TERM_SENT ? "TERM" : "KILL");
+        }
+    }
+
+    private void scheduleNext() {
+        long due = Long.MAX_VALUE;
+        if (totalMs > 0) {
+            due = startNanos + TimeUnit.MILLISECONDS.toNanos(totalMs);
+        }
+        if (idleMs > 0) {
+            due = Math.min(due, lastOutputNanos + TimeUnit.MILLISECONDS.toNanos(idleMs));
+        }
+        long delayMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime()) + 1);
+        schedule("exec.check", delayMs, new Runnable() {
+            @Override
+            public void run() {
+                check();
+            }
+        });
+    }
+
+    private void schedule(String what, long delayMs, Runnable r) {
+        DeadlineScheduler.Deadline d = DeadlineScheduler.schedule(what, delayMs, r);
+        pending = d;
+        if (state.get() == DONE) {
+            d.cancel(); // ended while we were re-arming
+        }
+    }
+
+    private void check() {
+        if (state.get() != RUNNING) {
+            return;
+        }
+        if (control.isClosed()) {
+            ended(channel);
+            return;
+        }
+        long now = System.nanoTime();
+        String why = null;
+        long limit = 0;
+        if (totalMs > 0 && now - startNanos >= TimeUnit.MILLISECONDS.toNanos(totalMs)) {
+            why = "exec.timeout";
+            limit = totalMs;
+        } else if (idleMs > 0 && now - lastOutputNanos >= TimeUnit.MILLISECONDS.toNanos(idleMs)) {
+            why = "exec.idleTimeout";
+            limit = idleMs;
+        }
+        if (why == null) {
+            scheduleNext();
+            return;
+        }
+        fire(why, limit);
+    }
+
+    private void fire(String why, long limit) {
+        reason = why;
+        long grace = policy.execKillGraceMillis();
+        if (policy.mode() == Mode.AUDIT) {
+            WATCHED.remove(channel);
+            state.set(DONE);
+            Counters.increment(Counter.EXEC_DEADLINES_AUDITED);
+            Log.warn("exec.deadline-would-fire", fields("reason", why, "limit", Durations.format(limit),
+                    "would", "TERM, KILL after " + Durations.format(grace) + ", close the channel", "action", "none (audit)"));
+            return;
+        }
+        if (!state.compareAndSet(RUNNING, TERM_SENT)) {
+            return;
+        }
+        Counters.increment(Counter.EXEC_DEADLINES_TERM);
+        Log.warn("exec.deadline-fired", fields("reason", why, "limit", Durations.format(limit), "action", "TERM",
+                "next", "KILL and close after " + Durations.format(grace)));
+        Actions.run("exec.term", new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    control.signal("TERM");
+                } catch (Exception e) {
+                    Log.info("exec.signal-failed", "lib", lib, "host", policy.host(), "signal", "TERM", "error", e);
+                }
+            }
+        });
+        schedule("exec.kill", grace, new Runnable() {
+            @Override
+            public void run() {
+                afterGrace();
+            }
+        });
+    }
+
+    private void afterGrace() {
+        if (control.isClosed()) {
+            ended(channel);
+            return;
+        }
+        if (!state.compareAndSet(TERM_SENT, KILL_SENT)) {
+            return;
+        }
+        Counters.increment(Counter.EXEC_DEADLINES_KILL);
+        Log.warn("exec.deadline-escalated", fields("reason", reason, "action", "KILL, channel closed"));
+        Actions.run("exec.kill", new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    control.signal("KILL");
+                } catch (Exception e) {
+                    Log.info("exec.signal-failed", "lib", lib, "host", policy.host(), "signal", "KILL", "error", e);
+                }
+                try {
+                    control.close();
+                } catch (Exception e) {
+                    Log.info("exec.close-failed", "lib", lib, "host", policy.host(), "error", e);
+                }
+            }
+        });
+        long closeMs = policy.closeTimeoutMillis() > 0 ? policy.closeTimeoutMillis() : 5000;
+        schedule("exec.force", closeMs, new Runnable() {
+            @Override
+            public void run() {
+                if (!control.isClosed()) {
+                    Log.warn("exec.session-forced-shut", fields("reason", "channel close did not complete within "
+                            + Durations.format(policy.closeTimeoutMillis())));
+                    control.forceCloseSession();
+                }
+                ended(channel);
+            }
+        });
+    }
+
+    private Object[] fields(Object... extra) {
+        Object[] base = {"lib", lib, "host", policy.host(), "port", policy.port(), "elapsed_ms", elapsedMillis(),
+                "rule", policy.source(reason)};
+        int n = base.length + extra.length + (policy.logCommands() && command != null ? 2 : 0);
+        Object[] all = new Object[n];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        if (n > base.length + extra.length) {
+            all[n - 2] = "command";
+            all[n - 1] = command;
+        }
+        return all;
+    }
+
+    private long elapsedMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.lifeline.report;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What Lifeline has done since the JVM started, for logs, tests and the JMX view. Plain atomics: counting must cost
+ * nothing next to the SSH work it describes.
+ */
+public final class Counters {
+    public enum Counter {
+        SESSIONS_SEEN("sessionsSeen"),
+        SESSIONS_CHANGED("sessionsChanged"),
+        KEEPALIVE_DECLARED_DEAD("keepaliveDeclaredDead"),
+        EXEC_DEADLINES_WATCHED("execDeadlinesWatched"),
+        EXEC_DEADLINES_TERM("execDeadlinesTerm"),
+        EXEC_DEADLINES_KILL("execDeadlinesKill"),
+        EXEC_DEADLINES_AUDITED("execDeadlinesAudited"),
+        CLOSE_DEADLINES_FIRED("closeDeadlinesFired"),
+        CONNECT_DEADLINES_FIRED("connectDeadlinesFired"),
+        THREADS_WOKEN("threadsWoken"),
+        INTERNAL_ERRORS("internalErrors");
+
+        /** The JMX attribute name. */
+        public final String attribute;
+        final AtomicLong value = new AtomicLong();
+
+        Counter(String attribute) {
+            this.attribute = attribute;
+        }
+
+        public long get() {
+            return value.get();
+        }
+    }
+
+    private Counters() {
+    }
+
+    public static void increment(Counter c) {
+        c.value.incrementAndGet();
+    }
+
+    public static void add(Counter c, long n) {
+        c.value.addAndGet(n);
+    }
+
+    /** Attribute name to value, in declaration order. */
+    public static Map<String, Long> snapshot() {
+        Map<String, Long> m = new LinkedHashMap<String, Long>();
+        for (Counter c : Counter.values()) {
+            m.put(c.attribute, c.value.get());
+        }
+        return m;
+    }
+}
