@@ -128,6 +128,9 @@ public final class Config {
         Set<String> contributing = new LinkedHashSet<String>();
         for (Key k : Key.all().values()) {
             if (!k.perHost) {
+                // global-only keys (log.commands...) ride along so deadline code reads one object
+                values.put(k, global.get(k).value);
+                sources.put(k, global.get(k).origin.describe());
                 continue;
             }
             Setting chosen = null;

@@ -101,6 +101,9 @@ public final class Policy {
     public String describe() {
         StringBuilder b = new StringBuilder();
         for (Map.Entry<Key, Object> e : values.entrySet()) {
+            if (!e.getKey().perHost) {
+                continue;
+            }
             if (b.length() > 0) {
                 b.append(' ');
             }

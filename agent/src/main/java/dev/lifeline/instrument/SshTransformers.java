@@ -3,7 +3,10 @@ package dev.lifeline.instrument;
 import dev.lifeline.jsch.JschChannelExecInstrumentation;
 import dev.lifeline.jsch.JschChannelInstrumentation;
 import dev.lifeline.jsch.JschSessionInstrumentation;
+import dev.lifeline.sshd.SshdChannelDataInstrumentation;
+import dev.lifeline.sshd.SshdChannelExecInstrumentation;
 import dev.lifeline.sshd.SshdClientInstrumentation;
+import dev.lifeline.sshd.SshdCloseInstrumentation;
 import dev.lifeline.sshd.SshdConnectionServiceInstrumentation;
 import dev.lifeline.sshd.SshdLegacyConnectionServiceInstrumentation;
 import dev.lifeline.report.Log;
@@ -37,7 +40,8 @@ public final class SshTransformers {
     static List<TypeInstrumentation> instrumentations() {
         return Arrays.<TypeInstrumentation>asList(new JschSessionInstrumentation(), new JschChannelInstrumentation(),
                 new JschChannelExecInstrumentation(), new SshdConnectionServiceInstrumentation(),
-                new SshdLegacyConnectionServiceInstrumentation(), new SshdClientInstrumentation());
+                new SshdLegacyConnectionServiceInstrumentation(), new SshdClientInstrumentation(),
+                new SshdChannelExecInstrumentation(), new SshdChannelDataInstrumentation(), new SshdCloseInstrumentation());
     }
 
     /** Advice classes are read as class files from the agent's own class loader. */

@@ -53,6 +53,7 @@ public final class ForkedJvm implements AutoCloseable {
         private final Map<String, String> env = new LinkedHashMap<String, String>();
         private String agent;
         private String echoPrefix;
+        private boolean keepStdin;
         private File directory;
 
         private Builder(String mainClass) {
@@ -98,6 +99,12 @@ public final class ForkedJvm implements AutoCloseable {
         }
 
         /** The child's working directory; by default this JVM's. */
+        /** Keeps the app's stdin open so the test can {@link ForkedJvm#send} it lines (a trigger). */
+        public Builder keepStdin() {
+            this.keepStdin = true;
+            return this;
+        }
+
         public Builder directory(Path dir) {
             directory = dir.toFile();
             return this;
@@ -131,7 +138,9 @@ public final class ForkedJvm implements AutoCloseable {
             pb.environment().putAll(env);
             pb.directory(directory);
             Process p = pb.start();
-            p.getOutputStream().close();
+            if (!keepStdin) {
+                p.getOutputStream().close();
+            }
             String simple = mainClass.substring(mainClass.lastIndexOf('.') + 1);
             return new ForkedJvm(p, simple, echoPrefix);
         }
@@ -160,6 +169,13 @@ public final class ForkedJvm implements AutoCloseable {
         }, "forked-jvm-pump-" + name);
         t.setDaemon(true);
         t.start();
+    }
+
+    /** Writes one line to the app's stdin (started with {@link Builder#keepStdin()}). */
+    public void send(String line) throws IOException {
+        java.io.OutputStream o = process.getOutputStream();
+        o.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        o.flush();
     }
 
     public String name() {

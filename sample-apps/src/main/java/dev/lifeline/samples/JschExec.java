@@ -29,6 +29,7 @@ public final class JschExec {
             channel.setCommand(t.rest[0]);
             InputStream in = channel.getInputStream();
             channel.connect();
+            result.phase("exec");
             Result.ready("exec");
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[4096];
@@ -48,6 +49,7 @@ public final class JschExec {
                 }
                 Thread.sleep(50);
             }
+            result.endPhase();
             int exit = channel.getExitStatus();
             channel.disconnect();
             session.disconnect();

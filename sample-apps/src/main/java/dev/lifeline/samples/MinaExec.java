@@ -24,8 +24,10 @@ public final class MinaExec {
             channel.setOut(out);
             channel.setErr(new ByteArrayOutputStream());
             channel.open().verify();
+            result.phase("exec");
             Result.ready("exec");
             channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), 0L);
+            result.endPhase();
             Integer exit = channel.getExitStatus();
             channel.close(false);
             session.close(false);

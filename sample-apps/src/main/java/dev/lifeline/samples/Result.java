@@ -34,6 +34,15 @@ final class Result {
         phaseStartNanos = System.nanoTime();
     }
 
+    /** Adds {@code <phase>_ms}: how long the current step took, for a step that ended normally. */
+    Result endPhase() {
+        if (phase != null) {
+            with(phase + "_ms", (System.nanoTime() - phaseStartNanos) / 1_000_000L);
+            phase = null;
+        }
+        return this;
+    }
+
     void fail(Throwable t) {
         if (phase != null) {
             with(phase + "_ms", (System.nanoTime() - phaseStartNanos) / 1_000_000L);

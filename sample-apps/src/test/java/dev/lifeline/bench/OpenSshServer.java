@@ -179,6 +179,30 @@ final class OpenSshServer implements AutoCloseable {
         return a.toArray(new String[0]);
     }
 
+    /**
+     * An unprivileged account (made by .ci/run). OpenSSH honours the SSH {@code signal} request only for logins that
+     * run in a privilege-separated child, which a root login does not ("session signalling requires privilege
+     * separation"); exec-deadline tests log in as this user.
+     */
+    static final String UNPRIVILEGED = "lifeline-test";
+
+    static boolean unprivilegedUserExists() {
+        try {
+            return new ProcessBuilder("id", UNPRIVILEGED).start().waitFor() == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** {@link #target} for {@link #UNPRIVILEGED}. */
+    String[] targetUnprivileged(String... rest) {
+        Requirements.require(unprivilegedUserExists(), "needs the user " + UNPRIVILEGED + " (.ci/run: useradd --create-home --shell /bin/sh --password '*' "
+                + UNPRIVILEGED + ")");
+        List<String> a = new ArrayList<>(Arrays.asList(host, String.valueOf(port), UNPRIVILEGED, keys.privateKey.toString()));
+        a.addAll(Arrays.asList(rest));
+        return a.toArray(new String[0]);
+    }
+
     /** The same with another identity file, e.g. {@link #ed25519Key}. */
     String[] targetWith(Path identity, String... rest) {
         List<String> a = new ArrayList<>(Arrays.asList(host, String.valueOf(port), user, identity.toString()));

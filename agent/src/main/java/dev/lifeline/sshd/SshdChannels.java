@@ -1,0 +1,170 @@
+package dev.lifeline.sshd;
+
+import dev.lifeline.Lifeline;
+import dev.lifeline.config.Mode;
+import dev.lifeline.config.Policy;
+import dev.lifeline.enforce.ChannelControl;
+import dev.lifeline.enforce.CloseDeadline;
+import dev.lifeline.enforce.DeadlineScheduler;
+import dev.lifeline.enforce.ExecDeadline;
+import dev.lifeline.report.Log;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * The logic behind MINA exec and close advice; JDK types only, MINA reached by reflection (it may live in a loader
+ * the agent cannot see). The end of a channel or session is learned from MINA itself: a close-future listener, made
+ * as a {@link Proxy} of MINA's {@code SshFutureListener} in MINA's own class loader.
+ */
+public final class SshdChannels {
+    static final String LISTENER = "org.apache.sshd.common.future.SshFutureListener";
+    /** RFC 4254 {@code SSH_MSG_CHANNEL_REQUEST}. */
+    static final byte SSH_MSG_CHANNEL_REQUEST = 98;
+
+    private SshdChannels() {
+    }
+
+    static Policy policy(SocketAddress address) {
+        if (!Lifeline.active() || !(address instanceof InetSocketAddress)) {
+            return null;
+        }
+        InetSocketAddress a = (InetSocketAddress) address;
+        Policy p = Lifeline.config().policyFor(a.getHostString(), a.isUnresolved() ? null : a.getAddress(), a.getPort());
+        return p.mode() == Mode.OFF ? null : p;
+    }
+
+    /** {@code ChannelExec.doOpen()} returned: the exec request is on its way. */
+    public static void execStarted(final Object channel, Object session, SocketAddress remote, String command) {
+        Policy p = policy(remote);
+        if (p == null || (p.execTimeoutMillis() <= 0 && p.execIdleTimeoutMillis() <= 0)) {
+            return;
+        }
+        ExecDeadline.started(channel, new Control(channel, session), p, "sshd", command);
+        if (!whenClosed(channel, new Runnable() {
+            @Override
+            public void run() {
+                ExecDeadline.ended(channel);
+            }
+        })) {
+            ExecDeadline.ended(channel);
+        }
+    }
+
+    /**
+     * {@code AbstractCloseable.close(false)} entered on a client session or channel that is not yet closing: a graceful
+     * close that waits for the peer. Past {@code close.timeout} it becomes {@code close(true)}, which completes the
+     * close future every waiter is blocked on.
+     */
+    public static void closingGracefully(final Object closeable, Object session, SocketAddress remote) {
+        final DeadlineScheduler.Deadline d = CloseDeadline.arm(closeable == session ? "session.close" : "channel.close",
+                policy(remote), "sshd", new Runnable() {
+                    @Override
+                    public void run() {
+                        closeImmediately(closeable);
+                    }
+                });
+        if (d != null && !whenClosed(closeable, new Runnable() {
+            @Override
+            public void run() {
+                d.cancel();
+            }
+        })) {
+            d.cancel();
+        }
+    }
+
+    static void closeImmediately(Object closeable) {
+        try {
+            closeable.getClass().getMethod("close", boolean.class).invoke(closeable, true);
+        } catch (Throwable t) {
+            Log.warn("close.force-failed", "lib", "sshd", "error", t);
+        }
+    }
+
+    /** Runs {@code action} when MINA completes the closeable's close future. False if it could not be registered. */
+    static boolean whenClosed(Object closeable, final Runnable action) {
+        try {
+            ClassLoader loader = closeable.getClass().getClassLoader();
+            Class<?> listenerType = Class.forName(LISTENER, false, loader);
+            Object listener = Proxy.newProxyInstance(loader, new Class<?>[]{listenerType}, new InvocationHandler() {
+                @Override
+                public Object invoke(Object proxy, Method method, Object[] args) {
+                    String name = method.getName();
+                    if (name.equals("operationComplete")) {
+                        action.run();
+                        return null;
+                    }
+                    if (name.equals("hashCode")) {
+                        return System.identityHashCode(proxy);
+                    }
+                    if (name.equals("equals")) {
+                        return proxy == args[0];
+                    }
+                    return "lifeline-close-listener";
+                }
+            });
+            closeable.getClass().getMethod("addCloseFutureListener", listenerType).invoke(closeable, listener);
+            return true;
+        } catch (Throwable t) {
+            Log.warnOnce("sshd-close-listener", "instrumentation.degraded", "lib", "sshd",
+                    "reason", "cannot listen for channel close", "error", t);
+            return false;
+        }
+    }
+
+    /** MINA's public channel API by reflection. */
+    static final class Control implements ChannelControl {
+        private final Object channel;
+        private final Object session;
+
+        Control(Object channel, Object session) {
+            this.channel = channel;
+            this.session = session;
+        }
+
+        /** MINA's client has no signal API: the request is built as ChannelExec builds its exec request. */
+        @Override
+        public void signal(String name) throws Exception {
+            Object buffer = session.getClass().getMethod("createBuffer", byte.class, int.class)
+                    .invoke(session, SSH_MSG_CHANNEL_REQUEST, 64);
+            long recipient = ((Number) channel.getClass().getMethod("getRecipient").invoke(channel)).longValue();
+            Method putUInt;
+            try {
+                putUInt = buffer.getClass().getMethod("putUInt", long.class);
+            } catch (NoSuchMethodException older) {
+                putUInt = buffer.getClass().getMethod("putInt", long.class);
+            }
+            putUInt.invoke(buffer, recipient);
+            Method putString = buffer.getClass().getMethod("putString", String.class);
+            putString.invoke(buffer, "signal");
+            buffer.getClass().getMethod("putBoolean", boolean.class).invoke(buffer, false);
+            putString.invoke(buffer, name);
+            Class<?> bufferType = Class.forName("org.apache.sshd.common.util.buffer.Buffer", false,
+                    channel.getClass().getClassLoader());
+            channel.getClass().getMethod("writePacket", bufferType).invoke(channel, buffer);
+        }
+
+        @Override
+        public void close() throws Exception {
+            channel.getClass().getMethod("close", boolean.class).invoke(channel, true);
+        }
+
+        @Override
+        public boolean isClosed() {
+            try {
+                return Boolean.TRUE.equals(channel.getClass().getMethod("isClosed").invoke(channel));
+            } catch (Throwable t) {
+                return false;
+            }
+        }
+
+        @Override
+        public void forceCloseSession() {
+            closeImmediately(session);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.lifeline.samples;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.reflect.Method;
+
+/**
+ * Reads Lifeline's own gauges (deadlines queued, exec channels watched, action threads) from inside a sample app, by
+ * reflection: the agent jar sits on the system class path when it is loaded, and is simply absent otherwise (-1).
+ */
+final class AgentProbe {
+    private AgentProbe() {
+    }
+
+    static int gauge(String className, String method) {
+        try {
+            Class<?> c = Class.forName(className, true, ClassLoader.getSystemClassLoader());
+            Method m = c.getMethod(method);
+            return ((Number) m.invoke(null)).intValue();
+        } catch (Throwable t) {
+            return -1;
+        }
+    }
+
+    static int pendingDeadlines() {
+        return gauge("dev.lifeline.enforce.DeadlineScheduler", "pending");
+    }
+
+    static int watchedExecChannels() {
+        return gauge("dev.lifeline.enforce.ExecDeadline", "watched");
+    }
+
+    static int actionThreads() {
+        return gauge("dev.lifeline.enforce.Actions", "threads");
+    }
+
+    static long heapAfterGc() {
+        MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return mem.getHeapMemoryUsage().getUsed();
+    }
+
+    static int liveThreads() {
+        return Thread.activeCount();
+    }
+
+    /** Adds the gauges to a RESULT line, with a suffix ("before", "after"). */
+    static void report(Result r, String suffix) {
+        r.with("threads_" + suffix, liveThreads())
+                .with("heap_" + suffix, heapAfterGc())
+                .with("deadlines_" + suffix, pendingDeadlines())
+                .with("watched_" + suffix, watchedExecChannels());
+    }
+}
