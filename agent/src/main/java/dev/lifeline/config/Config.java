@@ -1,5 +1,7 @@
 package dev.lifeline.config;
 
+import dev.lifeline.report.Log;
+
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -72,6 +74,42 @@ public final class Config {
 
     public Mode mode() {
         return (Mode) global.get(Key.MODE).value;
+    }
+
+    public Log.Level logLevel() {
+        return (Log.Level) global.get(Key.LOG_LEVEL).value;
+    }
+
+    /** The log file, or "" for stderr. */
+    public String logFile() {
+        return (String) global.get(Key.LOG_FILE).value;
+    }
+
+    public boolean jmxEnabled() {
+        return (Boolean) global.get(Key.JMX_ENABLED).value;
+    }
+
+    public boolean jmxWritable() {
+        return (Boolean) global.get(Key.JMX_WRITABLE).value;
+    }
+
+    /**
+     * This configuration with one global value replaced, for a runtime change (a JMX operation) that lasts until the
+     * next reload. {@code source} says who changed it, as sources do in {@code explain}.
+     *
+     * @throws IllegalArgumentException with the same message a file line would get
+     */
+    public Config withGlobal(Key key, String raw, String source) {
+        Object v;
+        try {
+            v = key.parse(raw == null ? "" : raw);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key.name + " = \"" + raw + "\": " + e.getMessage() + "; accepted: "
+                    + key.accepted());
+        }
+        Map<Key, Setting> changed = new LinkedHashMap<Key, Setting>(global);
+        changed.put(key, new Setting(key, v, Origin.runtime(source)));
+        return new Config(file, changed, rules, errors);
     }
 
     public int ruleCount() {

@@ -35,6 +35,17 @@ public final class HostRule {
         return Collections.unmodifiableMap(out);
     }
 
+    /** Where the match line came from. */
+    public String matchSource() {
+        return matchOrigin == null ? "" : matchOrigin.describe();
+    }
+
+    /** Where the rule's value of {@code key} came from, or null when the rule does not set it. */
+    public String source(String key) {
+        Setting s = settings.get(Key.named(key));
+        return s == null ? null : s.origin.describe();
+    }
+
     /** OpenSSH semantics: some positive pattern matches and no negated one does. */
     boolean matches(String host, InetAddress address, int port) {
         byte[] literal = host == null ? null : HostPattern.ipLiteral(host.startsWith("[") && host.endsWith("]")

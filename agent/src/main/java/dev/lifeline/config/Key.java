@@ -1,5 +1,7 @@
 package dev.lifeline.config;
 
+import dev.lifeline.report.Log;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -7,7 +9,7 @@ import java.util.Map;
 
 /** Every setting Lifeline knows, with its type and built-in default. The single list that validation, explain and docs use. */
 public final class Key {
-    public enum Type { MODE, DURATION, COUNT, BOOLEAN }
+    public enum Type { MODE, DURATION, COUNT, BOOLEAN, LEVEL, PATH }
 
     public static final Key MODE = new Key("mode", Type.MODE, "fill", true);
     public static final Key KEEPALIVE_INTERVAL = new Key("keepalive.interval", Type.DURATION, "15s", true);
@@ -23,6 +25,10 @@ public final class Key {
     public static final Key CLOSE_TIMEOUT = new Key("close.timeout", Type.DURATION, "5s", true);
     public static final Key FAIL_ON_CONFIG_ERROR = new Key("failOnConfigError", Type.BOOLEAN, "false", false);
     public static final Key LOG_COMMANDS = new Key("log.commands", Type.BOOLEAN, "false", false);
+    public static final Key LOG_LEVEL = new Key("log.level", Type.LEVEL, "info", false);
+    public static final Key LOG_FILE = new Key("log.file", Type.PATH, "", false);
+    public static final Key JMX_ENABLED = new Key("jmx.enabled", Type.BOOLEAN, "true", false);
+    public static final Key JMX_WRITABLE = new Key("jmx.writable", Type.BOOLEAN, "false", false);
 
     private static final Map<String, Key> ALL;
 
@@ -30,7 +36,8 @@ public final class Key {
         Map<String, Key> m = new LinkedHashMap<String, Key>();
         for (Key k : new Key[]{MODE, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT_MAX, TCP_KEEPALIVE, TCP_KEEPALIVE_IDLE,
                 TCP_KEEPALIVE_INTERVAL, TCP_KEEPALIVE_COUNT, CONNECT_TIMEOUT, EXEC_TIMEOUT, EXEC_IDLE_TIMEOUT,
-                EXEC_KILL_GRACE, CLOSE_TIMEOUT, FAIL_ON_CONFIG_ERROR, LOG_COMMANDS}) {
+                EXEC_KILL_GRACE, CLOSE_TIMEOUT, FAIL_ON_CONFIG_ERROR, LOG_COMMANDS, LOG_LEVEL, LOG_FILE, JMX_ENABLED,
+                JMX_WRITABLE}) {
             m.put(k.name, k);
         }
         ALL = Collections.unmodifiableMap(m);
@@ -66,6 +73,10 @@ public final class Key {
                 return Durations.ACCEPTED;
             case COUNT:
                 return "a whole number from 1 to 1000";
+            case LEVEL:
+                return "debug, info, warn or error";
+            case PATH:
+                return "a file path (absolute, or relative to the JVM's working directory), or empty for stderr";
             default:
                 return "true or false (yes/no)";
         }
@@ -96,6 +107,20 @@ public final class Key {
                     throw new IllegalArgumentException("out of range");
                 }
                 return n;
+            case LEVEL:
+                for (Log.Level l : Log.Level.values()) {
+                    if (l.name().equalsIgnoreCase(v)) {
+                        return l;
+                    }
+                }
+                throw new IllegalArgumentException("not a log level");
+            case PATH:
+                for (int i = 0; i < v.length(); i++) {
+                    if (v.charAt(i) < ' ' || v.charAt(i) == 0x7f) {
+                        throw new IllegalArgumentException("control character in path");
+                    }
+                }
+                return v;
             default:
                 String b = v.toLowerCase(Locale.ROOT);
                 if (b.equals("true") || b.equals("yes")) {
@@ -115,6 +140,9 @@ public final class Key {
         }
         if (type == Type.MODE) {
             return ((Mode) value).label();
+        }
+        if (type == Type.LEVEL) {
+            return ((Log.Level) value).name().toLowerCase(Locale.ROOT);
         }
         return String.valueOf(value);
     }

@@ -2,7 +2,7 @@ package dev.lifeline.config;
 
 /** Where one setting came from: a file line, a system property, an environment variable, the agent argument, or the default. */
 final class Origin {
-    enum Layer { DEFAULT, FILE, AGENT_ARGUMENT, ENVIRONMENT, SYSTEM_PROPERTY }
+    enum Layer { DEFAULT, FILE, AGENT_ARGUMENT, ENVIRONMENT, SYSTEM_PROPERTY, RUNTIME }
 
     static final Origin DEFAULT = new Origin(Layer.DEFAULT, null, 0, null);
 
@@ -38,6 +38,11 @@ final class Origin {
         return new Origin(Layer.SYSTEM_PROPERTY, null, 0, property);
     }
 
+    /** A change made while running (a JMX operation), described as {@code what}. */
+    static Origin runtime(String what) {
+        return new Origin(Layer.RUNTIME, null, 0, what);
+    }
+
     String describe() {
         switch (layer) {
             case FILE:
@@ -48,6 +53,8 @@ final class Origin {
                 return "environment " + name;
             case SYSTEM_PROPERTY:
                 return "system property " + name;
+            case RUNTIME:
+                return name;
             default:
                 return "default";
         }

@@ -1,24 +1,102 @@
 package dev.lifeline.report;
 
+import java.io.File;
+import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One line per event, logfmt fields, prefixed {@code [lifeline]}, on stderr. No logging framework: the agent must not
- * initialise JUL or impose a backend on the application it lives in.
+ * One line per event, logfmt fields, prefixed {@code [lifeline]}, on stderr or appended to {@code log.file}. No
+ * logging framework: the agent must not initialise JUL or impose a backend on the application it lives in.
+ *
+ * <p>A file gets one {@code write} per line on an unbuffered, append-mode stream (so every line is on disk, or at
+ * least in the kernel, when the call returns) and a {@code ts=} field, since nothing else stamps it; stderr lines keep
+ * their old form because whatever collects stderr usually stamps them. A file that cannot be opened or written is
+ * reported once on stderr, and logging goes on to stderr: the application never sees an exception from here.
  */
 public final class Log {
     public enum Level { DEBUG, INFO, WARN, ERROR }
 
     private static final Set<String> ONCE = ConcurrentHashMap.newKeySet();
+    private static final Object FILE_LOCK = new Object();
     private static volatile Level threshold = Level.INFO;
+    /** Null: stderr. Guarded by FILE_LOCK for opening, writing and closing. */
+    private static volatile FileSink file;
+
+    private static final class FileSink {
+        final String path;
+        final FileOutputStream out;
+
+        FileSink(String path, FileOutputStream out) {
+            this.path = path;
+            this.out = out;
+        }
+    }
+
+    /** Loaded only when a file is used: java.time costs start-up time that stderr-only JVMs need not pay. */
+    private static final class Timestamps {
+        static final DateTimeFormatter ISO_UTC =
+                DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+        static String now() {
+            return ISO_UTC.format(Instant.ofEpochMilli(System.currentTimeMillis()));
+        }
+    }
 
     private Log() {
     }
 
     public static void setLevel(Level level) {
         threshold = level;
+    }
+
+    public static Level level() {
+        return threshold;
+    }
+
+    /**
+     * Sends the following lines to {@code path} (appended; created if missing), or to stderr when {@code path} is null
+     * or empty. The same path again keeps the open file. Never throws.
+     *
+     * @return false when the file could not be opened: one error line on stderr says why, and logging goes to stderr
+     */
+    public static boolean useFile(String path) {
+        synchronized (FILE_LOCK) {
+            FileSink old = file;
+            if (path == null || path.isEmpty()) {
+                file = null;
+                close(old);
+                return true;
+            }
+            if (old != null && old.path.equals(path)) {
+                return true;
+            }
+            FileOutputStream out;
+            try {
+                out = open(path);
+            } catch (Throwable t) { // IOException, SecurityException: whatever it is, stderr still works
+                file = null;
+                close(old);
+                System.err.println(format(null, Level.ERROR, "log.file-unusable", "file", path, "reason", reason(t, path),
+                        "action", "logging to stderr"));
+                return false;
+            }
+            file = new FileSink(path, out);
+            close(old);
+            return true;
+        }
+    }
+
+    /** The file lines go to, or null for stderr. */
+    public static String file() {
+        FileSink f = file;
+        return f == null ? null : f.path;
     }
 
     public static void debug(String event, Object... fields) {
@@ -48,14 +126,80 @@ public final class Log {
         if (level.ordinal() < threshold.ordinal()) {
             return;
         }
-        String line = format(level, event, fields);
+        if (file != null && writeToFile(level, event, fields)) {
+            return;
+        }
         PrintStream err = System.err; // looked up each time: apps and test harnesses replace it
-        err.println(line);
+        err.println(format(null, level, event, fields));
+    }
+
+    /** @return false when the line must go to stderr instead (no file any more, or the write failed) */
+    private static boolean writeToFile(Level level, String event, Object... fields) {
+        synchronized (FILE_LOCK) {
+            FileSink f = file;
+            if (f == null) {
+                return false;
+            }
+            String ts = Timestamps.now();
+            byte[] line = (format(ts, level, event, fields) + "\n").getBytes(StandardCharsets.UTF_8);
+            try {
+                f.out.write(line); // unbuffered: one write(2) per line
+                return true;
+            } catch (Throwable t) {
+                file = null;
+                close(f);
+                System.err.println(format(null, Level.ERROR, "log.file-failed", "file", f.path, "reason",
+                        reason(t, f.path), "action", "logging to stderr"));
+                return false;
+            }
+        }
+    }
+
+    private static FileOutputStream open(String path) throws IOException {
+        File f = new File(path);
+        if (f.isDirectory()) {
+            throw new IOException("is a directory");
+        }
+        File parent = f.getAbsoluteFile().getParentFile();
+        if (parent != null && !parent.isDirectory()) {
+            throw new IOException("directory " + parent + " does not exist");
+        }
+        return new FileOutputStream(f, true);
+    }
+
+    /** FileOutputStream says "PATH (Permission denied)": keep the part in parentheses, the path is logged anyway. */
+    private static String reason(Throwable t, String path) {
+        String m = t.getMessage();
+        if (m == null) {
+            return t.getClass().getName();
+        }
+        if (m.startsWith(path + " (") && m.endsWith(")")) {
+            return m.substring(path.length() + 2, m.length() - 1);
+        }
+        return m;
+    }
+
+    private static void close(FileSink f) {
+        if (f != null) {
+            try {
+                f.out.close();
+            } catch (IOException ignored) {
+                // nothing useful to do: the next line goes elsewhere anyway
+            }
+        }
     }
 
     static String format(Level level, String event, Object... fields) {
-        StringBuilder b = new StringBuilder(96).append("[lifeline] level=").append(level.name().toLowerCase())
-                .append(" event=").append(event);
+        return format(null, level, event, fields);
+    }
+
+    /** {@code ts}, when not null, goes right after the prefix: {@code [lifeline] ts=... level=... event=...}. */
+    static String format(String ts, Level level, String event, Object... fields) {
+        StringBuilder b = new StringBuilder(96).append("[lifeline] ");
+        if (ts != null) {
+            b.append("ts=").append(ts).append(' ');
+        }
+        b.append("level=").append(level.name().toLowerCase()).append(" event=").append(event);
         for (int i = 0; i + 1 < fields.length; i += 2) {
             b.append(' ').append(fields[i]).append('=');
             appendValue(b, fields[i + 1]);

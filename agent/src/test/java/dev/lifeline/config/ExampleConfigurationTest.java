@@ -23,6 +23,21 @@ class ExampleConfigurationTest {
     }
 
     @Test
+    void settingsReferenceDescribesEveryKeyWithItsDefault() throws Exception {
+        String text = Files.readString(Paths.get("..", "src", "docs", "settings.md"));
+        for (Key k : Key.all().values()) {
+            int at = text.indexOf("\n**" + k.name + "**");
+            assertThat(at).as("paragraph for %s in settings.md", k.name).isPositive();
+            String paragraph = text.substring(at, text.indexOf("\n\n", at + 1) < 0 ? text.length() : text.indexOf("\n\n", at + 1));
+            assertThat(paragraph).as("default of %s", k.name)
+                    .contains(k.defaultText.isEmpty() ? "default empty" : "default `" + k.defaultText + "`");
+            if (!k.perHost) {
+                assertThat(paragraph).as("%s is global only", k.name).contains("global only");
+            }
+        }
+    }
+
+    @Test
     void shippedExampleDocumentsEveryKeyWithItsDefault() throws Exception {
         String text = Files.readString(Paths.get("..", "src", "lifeline.properties"));
         for (Key k : Key.all().values()) {

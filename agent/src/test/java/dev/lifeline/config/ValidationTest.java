@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every invalid input names the file and line, the key, the value and what is accepted. */
 class ValidationTest {
@@ -41,6 +42,10 @@ class ValidationTest {
             "tcp.keepalive = maybe             | tcp.keepalive      | maybe      | not a boolean        | true or false",
             "mode = sometimes                  | mode               | sometimes  | not a mode           | fill, enforce, audit or off",
             "failOnConfigError = 1             | failOnConfigError  | 1          | not a boolean        | true or false",
+            "log.level = loud                  | log.level          | loud       | not a log level      | debug, info, warn or error",
+            "jmx.enabled = on                  | jmx.enabled        | on         | not a boolean        | true or false",
+            "jmx.writable = 1                  | jmx.writable       | 1          | not a boolean        | true or false",
+            "log.levle = debug                 | log.levle          | debug      | did you mean log.level? | one of",
             "keepalive.intervall = 5s          | keepalive.intervall | 5s        | did you mean keepalive.interval? | one of",
             "exec.idletimeout = 5s             | exec.idletimeout   | 5s         | did you mean exec.idleTimeout?   | one of",
             "host.prod.match = 10.0.0.0/33     | host.prod.match    | 10.0.0.0/33 | prefix length must be 0 to 32 | IP or CIDR",
@@ -49,6 +54,8 @@ class ValidationTest {
             "host.prod.match =                 | host.prod.match    | ''         | empty match       | host glob",
             "host.prod.keepalive.intrval = 5s  | host.prod.keepalive.intrval | 5s | did you mean keepalive.interval? | accepted in a rule",
             "host.prod.failOnConfigError = true | host.prod.failOnConfigError | true | global only   | accepted in a rule",
+            "host.prod.log.file = /tmp/x.log   | host.prod.log.file | /tmp/x.log | global only       | accepted in a rule",
+            "host.prod.jmx.writable = true     | host.prod.jmx.writable | true   | global only       | accepted in a rule",
             "host..match = x                   | host..match        | x          | incomplete rule key | host.<name>.match",
             "host.pr*d.match = x               | host.pr*d.match    | x          | is not valid      | letters, digits",
             "just-a-word                       | just-a-word        |            | no value          | key = value",
@@ -71,6 +78,42 @@ class ValidationTest {
         ConfigError e = errors.get(0);
         assertThat(e.line()).isEqualTo(2);
         return e;
+    }
+
+    @Test
+    void aLogFileWithAControlCharacterIsAnError() {
+        Config c = Config.load("log.file=/tmp/a\u0001b.log", Map.of(), Map.of());
+        assertThat(c.errors()).singleElement().satisfies(e -> assertThat(e.message())
+                .contains("control character").contains("accepted: a file path"));
+    }
+
+    @Test
+    void operationsKeysParseAndAnEmptyLogFileMeansStderr() {
+        Path f = ConfigFiles.write(dir, "ops.properties", "log.level = WARN", "log.file =", "jmx.enabled = no",
+                "jmx.writable = yes");
+        Config c = ConfigFiles.load(f, null);
+        assertThat(c.errors()).isEmpty();
+        assertThat(c.logLevel()).isEqualTo(dev.lifeline.report.Log.Level.WARN);
+        assertThat(c.globalValue("log.level")).isEqualTo("warn");
+        assertThat(c.logFile()).isEmpty();
+        assertThat(c.jmxEnabled()).isFalse();
+        assertThat(c.jmxWritable()).isTrue();
+        Config defaults = Config.defaults();
+        assertThat(defaults.logLevel()).isEqualTo(dev.lifeline.report.Log.Level.INFO);
+        assertThat(defaults.jmxEnabled()).isTrue();
+        assertThat(defaults.jmxWritable()).isFalse();
+    }
+
+    @Test
+    void aRuntimeChangeIsValidatedLikeAFileLineAndNamesItsSource() {
+        Config c = Config.load("mode=audit", Map.of(), Map.of());
+        Config off = c.withGlobal(Key.MODE, "off", "JMX setMode");
+        assertThat(off.mode()).isEqualTo(Mode.OFF);
+        assertThat(off.globalSource("mode")).isEqualTo("JMX setMode");
+        assertThat(c.mode()).as("the original is unchanged").isEqualTo(Mode.AUDIT);
+        assertThatThrownBy(() -> c.withGlobal(Key.MODE, "loud", "JMX setMode"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mode = \"loud\": not a mode; accepted: fill, enforce, audit or off");
     }
 
     @Test

@@ -1,0 +1,180 @@
+package dev.lifeline.report;
+
+import dev.lifeline.config.Config;
+import dev.lifeline.config.HostRule;
+import dev.lifeline.config.Key;
+import dev.lifeline.report.Counters.Counter;
+
+import javax.management.Attribute;
+import javax.management.AttributeList;
+import javax.management.AttributeNotFoundException;
+import javax.management.DynamicMBean;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanInfo;
+import javax.management.MBeanOperationInfo;
+import javax.management.MBeanParameterInfo;
+import javax.management.ReflectionException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code lifeline:type=Agent}: every {@link Counters} counter, the active configuration, and (only with
+ * {@code jmx.writable=true}) the operations {@code reload()} and {@code setMode(String)}. A DynamicMBean so that a
+ * counter added to {@link Counter} appears here without further code; JDK types only.
+ */
+public final class AgentMBean implements DynamicMBean {
+    public static final String OBJECT_NAME = "lifeline:type=Agent";
+
+    /** What the MBean reads and, when writable, changes: the agent's runtime. */
+    public interface Runtime {
+        Config config();
+
+        /** Whether instrumentation is installed and the global mode is not off. */
+        boolean active();
+
+        String version();
+
+        int pendingDeadlines();
+
+        int watchedExecChannels();
+
+        /** Re-read the configuration; the result says what happened (a rejected file lists its errors). */
+        String reload();
+
+        String setMode(String mode);
+    }
+
+    private final Runtime runtime;
+    private final boolean writable;
+    private final MBeanInfo info;
+
+    public AgentMBean(Runtime runtime, boolean writable) {
+        this.runtime = runtime;
+        this.writable = writable;
+        this.info = buildInfo(writable);
+    }
+
+    private static MBeanInfo buildInfo(boolean writable) {
+        List<MBeanAttributeInfo> attrs = new ArrayList<MBeanAttributeInfo>();
+        for (Counter c : Counter.values()) {
+            attrs.add(attr(c.attribute, "long", "counter " + c.name() + ", since the JVM started"));
+        }
+        attrs.add(attr("Mode", String.class.getName(), "global mode: fill, enforce, audit or off"));
+        attrs.add(attr("Active", "boolean", "instrumentation installed and global mode not off"));
+        attrs.add(attr("ConfigFile", String.class.getName(), "the configuration file, empty when none"));
+        attrs.add(attr("RuleCount", "int", "host rules in the active configuration"));
+        attrs.add(attr("Version", String.class.getName(), "Lifeline version"));
+        attrs.add(attr("EffectiveConfiguration", String.class.getName(),
+                "every global value and rule entry, one 'key=value (source)' per line"));
+        attrs.add(attr("PendingDeadlines", "int", "exec, close and connect deadlines queued now"));
+        attrs.add(attr("WatchedExecChannels", "int", "exec channels under an exec deadline now"));
+        MBeanOperationInfo[] ops = writable ? new MBeanOperationInfo[]{
+                new MBeanOperationInfo("reload", "re-read the configuration; a file with errors is rejected whole",
+                        new MBeanParameterInfo[0], String.class.getName(), MBeanOperationInfo.ACTION),
+                new MBeanOperationInfo("setMode", "change the global mode until the next reload",
+                        new MBeanParameterInfo[]{new MBeanParameterInfo("mode", String.class.getName(),
+                                "fill, enforce, audit or off")}, String.class.getName(), MBeanOperationInfo.ACTION)
+        } : new MBeanOperationInfo[0];
+        return new MBeanInfo(AgentMBean.class.getName(), "Lifeline agent: counters and active configuration",
+                attrs.toArray(new MBeanAttributeInfo[0]), null, ops, null);
+    }
+
+    private static MBeanAttributeInfo attr(String name, String type, String description) {
+        return new MBeanAttributeInfo(name, type, description, true, false, false);
+    }
+
+    @Override
+    public Object getAttribute(String name) throws AttributeNotFoundException {
+        for (Counter c : Counter.values()) {
+            if (c.attribute.equals(name)) {
+                return c.get();
+            }
+        }
+        Config c = runtime.config();
+        if (name.equals("Mode")) {
+            return c.mode().label();
+        }
+        if (name.equals("Active")) {
+            return runtime.active();
+        }
+        if (name.equals("ConfigFile")) {
+            return c.file() == null ? "" : c.file();
+        }
+        if (name.equals("RuleCount")) {
+            return c.ruleCount();
+        }
+        if (name.equals("Version")) {
+            return runtime.version();
+        }
+        if (name.equals("EffectiveConfiguration")) {
+            return effectiveConfiguration(c);
+        }
+        if (name.equals("PendingDeadlines")) {
+            return runtime.pendingDeadlines();
+        }
+        if (name.equals("WatchedExecChannels")) {
+            return runtime.watchedExecChannels();
+        }
+        throw new AttributeNotFoundException(name);
+    }
+
+    /** One {@code key=value (source)} per line: global keys in {@link Key} order, then each rule in file order. */
+    public static String effectiveConfiguration(Config c) {
+        StringBuilder b = new StringBuilder();
+        for (Key k : Key.all().values()) {
+            b.append(k.name).append('=').append(c.globalValue(k.name)).append(" (").append(c.globalSource(k.name))
+                    .append(")\n");
+        }
+        for (HostRule r : c.rules()) {
+            String prefix = "host." + r.name() + ".";
+            b.append(prefix).append("match=").append(r.match()).append(" (").append(r.matchSource()).append(")\n");
+            for (Map.Entry<String, String> e : r.values().entrySet()) {
+                b.append(prefix).append(e.getKey()).append('=').append(e.getValue()).append(" (")
+                        .append(r.source(e.getKey())).append(")\n");
+            }
+        }
+        return b.toString();
+    }
+
+    @Override
+    public void setAttribute(Attribute attribute) throws AttributeNotFoundException {
+        throw new AttributeNotFoundException(attribute.getName() + " is read-only");
+    }
+
+    @Override
+    public AttributeList getAttributes(String[] names) {
+        AttributeList list = new AttributeList();
+        for (String n : names) {
+            try {
+                list.add(new Attribute(n, getAttribute(n)));
+            } catch (Exception ignored) {
+                // as the JMX contract says: attributes that cannot be read are left out
+            }
+        }
+        return list;
+    }
+
+    @Override
+    public AttributeList setAttributes(AttributeList attributes) {
+        return new AttributeList();
+    }
+
+    @Override
+    public Object invoke(String action, Object[] params, String[] signature) throws ReflectionException {
+        int n = params == null ? 0 : params.length;
+        if (writable && action.equals("reload") && n == 0) {
+            return runtime.reload();
+        }
+        if (writable && action.equals("setMode") && n == 1 && (params[0] == null || params[0] instanceof String)) {
+            return runtime.setMode((String) params[0]);
+        }
+        throw new ReflectionException(new NoSuchMethodException(action + (writable ? "" : " (jmx.writable=false)")),
+                "no such operation: " + action);
+    }
+
+    @Override
+    public MBeanInfo getMBeanInfo() {
+        return info;
+    }
+}

@@ -1,0 +1,188 @@
+package dev.lifeline;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A live JVM with the agent and the JDK's JMX agent on a free loopback port: the MBeans are read and (with
+ * {@code jmx.writable=true}) operated from this JVM over RMI, as jconsole or a Prometheus exporter would.
+ */
+class JmxIT {
+    private static final ObjectName AGENT = name("lifeline:type=Agent");
+
+    @TempDir
+    Path dir;
+
+    private Process child;
+    private JMXConnector connector;
+
+    private static ObjectName name(String s) {
+        try {
+            return new ObjectName(s);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (connector != null) {
+            connector.close();
+        }
+        if (child != null) {
+            child.getOutputStream().close(); // end of stdin: StayAlive returns
+            if (!child.waitFor(30, TimeUnit.SECONDS)) {
+                child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private Path write(String name, String... lines) throws IOException {
+        Path f = dir.resolve(name);
+        Files.write(f, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+        return f;
+    }
+
+    private String stderr() throws IOException {
+        return Files.readString(dir.resolve("stderr.txt"));
+    }
+
+    /** Starts the app with the agent and connects; waits (Awaitility) for the port and the MBean. */
+    private MBeanServerConnection start(Path config) throws Exception {
+        int port = freePort();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-javaagent:" + AgentJarIT.agentJar().toAbsolutePath() + "=" + config);
+        cmd.add("-Dcom.sun.management.jmxremote.port=" + port);
+        cmd.add("-Dcom.sun.management.jmxremote.rmi.port=" + port);
+        cmd.add("-Dcom.sun.management.jmxremote.host=127.0.0.1");
+        cmd.add("-Djava.rmi.server.hostname=127.0.0.1");
+        cmd.add("-Dcom.sun.management.jmxremote.authenticate=false");
+        cmd.add("-Dcom.sun.management.jmxremote.ssl=false");
+        cmd.add("-cp");
+        cmd.add(Paths.get("target", "test-classes").toAbsolutePath().toString());
+        cmd.add("dev.lifeline.hello.StayAlive");
+        child = new ProcessBuilder(cmd).redirectOutput(dir.resolve("stdout.txt").toFile())
+                .redirectError(dir.resolve("stderr.txt").toFile()).start();
+        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
+        await("JMX connection and " + AGENT).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions().until(() -> {
+                    assertThat(child.isAlive()).as("child alive; stderr: %s", stderr()).isTrue();
+                    if (connector == null) {
+                        connector = JMXConnectorFactory.connect(url);
+                    }
+                    return connector.getMBeanServerConnection().isRegistered(AGENT);
+                });
+        return connector.getMBeanServerConnection();
+    }
+
+    @Test
+    void countersModeAndConfigurationAreReadableAndNothingIsWritableByDefault() throws Exception {
+        Path config = write("lifeline.properties", "host.prod.match = *.prod.example.com", "host.prod.keepalive.interval = 5s");
+        MBeanServerConnection jmx = start(config);
+
+        for (String counter : List.of("sessionsSeen", "sessionsChanged", "keepaliveDeclaredDead", "execDeadlinesTerm",
+                "execDeadlinesKill", "closeDeadlinesFired", "connectDeadlinesFired", "internalErrors")) {
+            assertThat(jmx.getAttribute(AGENT, counter)).as(counter).isEqualTo(0L);
+        }
+        assertThat(jmx.getAttribute(AGENT, "Mode")).isEqualTo("fill");
+        assertThat(jmx.getAttribute(AGENT, "Active")).isEqualTo(true);
+        assertThat(jmx.getAttribute(AGENT, "ConfigFile")).isEqualTo(config.toString());
+        assertThat(jmx.getAttribute(AGENT, "RuleCount")).isEqualTo(1);
+        assertThat(jmx.getAttribute(AGENT, "PendingDeadlines")).isEqualTo(0);
+        assertThat(jmx.getAttribute(AGENT, "WatchedExecChannels")).isEqualTo(0);
+        assertThat((String) jmx.getAttribute(AGENT, "Version")).isNotEmpty();
+        assertThat((String) jmx.getAttribute(AGENT, "EffectiveConfiguration")).contains("mode=fill (default)")
+                .contains("host.prod.keepalive.interval=5s (" + config + ":2)");
+        ObjectName rule = name("lifeline:type=Rule,name=prod");
+        assertThat(jmx.getAttribute(rule, "Match")).isEqualTo("*.prod.example.com");
+        assertThat(jmx.getAttribute(rule, "keepalive.interval")).isEqualTo("5s");
+
+        assertThat(jmx.getMBeanInfo(AGENT).getOperations()).isEmpty();
+        assertThatThrownBy(() -> jmx.invoke(AGENT, "reload", new Object[0], new String[0]))
+                .isInstanceOf(javax.management.ReflectionException.class);
+        assertThat(stderr()).containsOnlyOnce("event=agent.started").contains("jdk=").contains("rules=1");
+    }
+
+    @Test
+    void reloadAndSetModeWhenWritableAndABadFileIsRejectedWhole() throws Exception {
+        Path log = dir.resolve("lifeline.log");
+        String common = "jmx.writable = true\nlog.file = " + log;
+        Path config = write("lifeline.properties", common);
+        MBeanServerConnection jmx = start(config);
+        assertThat(jmx.getAttribute(AGENT, "Mode")).isEqualTo("fill");
+        assertThat(jmx.getMBeanInfo(AGENT).getOperations()).extracting(o -> o.getName())
+                .containsExactlyInAnyOrder("reload", "setMode");
+
+        write("lifeline.properties", common, "mode = off", "host.lab.match = *.lab");
+        Object ok = jmx.invoke(AGENT, "reload", new Object[0], new String[0]);
+        assertThat((String) ok).startsWith("ok: mode=off");
+        assertThat(jmx.getAttribute(AGENT, "Mode")).isEqualTo("off");
+        assertThat(jmx.getAttribute(AGENT, "Active")).isEqualTo(false);
+        assertThat(jmx.isRegistered(name("lifeline:type=Rule,name=lab"))).isTrue();
+
+        write("lifeline.properties", common, "mode = sometimes", "keepalive.interval = 15x");
+        String rejected = (String) jmx.invoke(AGENT, "reload", new Object[0], new String[0]);
+        assertThat(rejected).startsWith("rejected: 2 errors; the active configuration is kept")
+                .contains(config + ":3: mode = \"sometimes\": not a mode")
+                .contains(config + ":4: keepalive.interval = \"15x\"");
+        assertThat(jmx.getAttribute(AGENT, "Mode")).isEqualTo("off");
+        assertThat(jmx.isRegistered(name("lifeline:type=Rule,name=lab"))).isTrue();
+
+        assertThat((String) jmx.invoke(AGENT, "setMode", new Object[]{"audit"}, new String[]{String.class.getName()}))
+                .startsWith("ok: mode=audit");
+        assertThat(jmx.getAttribute(AGENT, "Mode")).isEqualTo("audit");
+        assertThat((String) jmx.getAttribute(AGENT, "EffectiveConfiguration")).contains("mode=audit (JMX setMode)");
+        assertThat((String) jmx.invoke(AGENT, "setMode", new Object[]{"loud"}, new String[]{String.class.getName()}))
+                .startsWith("rejected: mode = \"loud\": not a mode");
+        assertThat(jmx.getAttribute(AGENT, "Mode")).isEqualTo("audit");
+
+        // everything went to log.file, timestamped; nothing to stderr
+        String logged = Files.readString(log);
+        assertThat(logged).containsPattern("(?m)^\\[lifeline] ts=\\S+Z level=info event=agent.started version=\\S+ "
+                + "mode=fill file=" + config + " rules=0 jdk=\\S+ attach=false$");
+        assertThat(logged).contains("event=config.replaced via=reload mode=off")
+                .contains("event=config.reload-rejected errors=2")
+                .contains("event=config.replaced via=setMode mode=audit");
+        assertThat(stderr()).doesNotContain("[lifeline]");
+    }
+
+    @Test
+    void aJvmStartedWithModeOffIsInstrumentedWhenSwitchedOn() throws Exception {
+        Path config = write("lifeline.properties", "mode = off", "jmx.writable = true");
+        MBeanServerConnection jmx = start(config);
+        assertThat(jmx.getAttribute(AGENT, "Active")).isEqualTo(false);
+        assertThat((String) jmx.invoke(AGENT, "setMode", new Object[]{"fill"}, new String[]{String.class.getName()}))
+                .isEqualTo("ok: mode=fill file=" + config + " rules=0; instrumentation installed now");
+        assertThat(jmx.getAttribute(AGENT, "Active")).isEqualTo(true);
+        assertThat(stderr()).contains("event=config.replaced via=setMode mode=fill previous_mode=off");
+    }
+}
