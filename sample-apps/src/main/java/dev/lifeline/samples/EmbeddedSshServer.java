@@ -1,6 +1,10 @@
 package dev.lifeline.samples;
 
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.auth.pubkey.AcceptAllPublickeyAuthenticator;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.shell.InteractiveProcessShellFactory;
@@ -8,6 +12,8 @@ import org.apache.sshd.server.shell.ProcessShellCommandFactory;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Collections;
 
@@ -16,6 +22,9 @@ import java.util.Collections;
  * The demo runs against it, so a machine without sshd can still see Lifeline work.
  */
 public final class EmbeddedSshServer implements AutoCloseable {
+    /** A command answered in-process (exit 0, no output): exec round trips without a process spawn per exec. */
+    public static final String NOOP = "lifeline-noop";
+
     private final SshServer server;
 
     private EmbeddedSshServer(SshServer server) {
@@ -32,11 +41,43 @@ public final class EmbeddedSshServer implements AutoCloseable {
         sshd.setPublickeyAuthenticator(AcceptAllPublickeyAuthenticator.INSTANCE);
         sshd.setPasswordAuthenticator(null);
         sshd.setKeyboardInteractiveAuthenticator(null);
-        sshd.setCommandFactory(ProcessShellCommandFactory.INSTANCE);
+        sshd.setCommandFactory((channel, command) -> NOOP.equals(command)
+                ? new NoopCommand() : ProcessShellCommandFactory.INSTANCE.createCommand(channel, command));
         sshd.setShellFactory(InteractiveProcessShellFactory.INSTANCE);
         sshd.setSubsystemFactories(Collections.singletonList(new SftpSubsystemFactory()));
         sshd.start();
         return new EmbeddedSshServer(sshd);
+    }
+
+    /** Ends at once with status 0. */
+    static final class NoopCommand implements Command {
+        private ExitCallback exit;
+
+        @Override
+        public void setExitCallback(ExitCallback callback) {
+            this.exit = callback;
+        }
+
+        @Override
+        public void setErrorStream(OutputStream err) {
+        }
+
+        @Override
+        public void setInputStream(InputStream in) {
+        }
+
+        @Override
+        public void setOutputStream(OutputStream out) {
+        }
+
+        @Override
+        public void start(ChannelSession channel, Environment env) {
+            exit.onExit(0);
+        }
+
+        @Override
+        public void destroy(ChannelSession channel) {
+        }
     }
 
     public String host() {

@@ -22,31 +22,31 @@ public final class JschExecLoop {
         Result result = new Result("JschExecLoop");
         try {
             final Session session = JschClients.connect(t, result);
-            runOnce(session, "true");
+            runOnce(session, System.getProperty("sample.warmup", "true"));
             AgentProbe.report(result, "before");
             final AtomicInteger ok = new AtomicInteger();
             final AtomicInteger failed = new AtomicInteger();
             final long[] slowest = {0};
-            if (Boolean.getBoolean("sample.parallel")) {
-                List<Thread> threads = new ArrayList<Thread>();
-                for (int i = 0; i < count; i++) {
-                    Thread th = new Thread(new Runnable() {
-                        @Override
-                        public void run() {
+            // -Dsample.parallel=true: COUNT channels at once; -Dsample.threads=T: T workers share COUNT cycles
+            final boolean parallel = Boolean.getBoolean("sample.parallel");
+            int workers = parallel ? count : Math.max(1, Integer.getInteger("sample.threads", 1));
+            final int perWorker = parallel ? 1 : count / workers;
+            List<Thread> threads = new ArrayList<Thread>();
+            for (int w = 0; w < workers; w++) {
+                Thread th = new Thread(new Runnable() {
+                    @Override
+                    public void run() {
+                        for (int i = 0; i < perWorker; i++) {
                             tally(session, command, ok, failed, slowest);
                         }
-                    });
-                    th.start();
-                    threads.add(th);
-                }
-                Result.ready("all-started");
-                for (Thread th : threads) {
-                    th.join();
-                }
-            } else {
-                for (int i = 0; i < count; i++) {
-                    tally(session, command, ok, failed, slowest);
-                }
+                    }
+                });
+                th.start();
+                threads.add(th);
+            }
+            Result.ready("all-started");
+            for (Thread th : threads) {
+                th.join();
             }
             session.disconnect();
             AgentProbe.report(result, "after");
