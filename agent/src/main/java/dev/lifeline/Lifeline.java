@@ -1,6 +1,7 @@
 package dev.lifeline;
 
 import dev.lifeline.config.Config;
+import dev.lifeline.config.FileWatch;
 import dev.lifeline.config.ConfigError;
 import dev.lifeline.config.Key;
 import dev.lifeline.config.Mode;
@@ -72,6 +73,13 @@ public final class Lifeline {
         Log.info("agent.started", "version", version(), "mode", loaded.mode().label(),
                 "file", loaded.file() == null ? "none" : loaded.file(), "rules", loaded.ruleCount(),
                 "jdk", System.getProperty("java.version"), "attach", dynamicAttach);
+        FileWatch.start(loaded.file(), loaded.reloadIntervalMillis(), new Runnable() {
+            @Override
+            public void run() {
+                Log.info("config.file-changed", "file", config.file(), "action", "reload");
+                reload();
+            }
+        });
         if (loaded.jmxEnabled()) {
             try {
                 Jmx.startOnPlatformServer(RUNTIME, loaded.jmxWritable());

@@ -11,7 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
-/** {@code java -jar lifeline-agent.jar check FILE | explain FILE HOST[:PORT]}. */
+/** {@code java -jar lifeline-agent.jar check FILE | explain FILE HOST[:PORT] | attach PID [FILE]}. */
 public final class Cli {
     static final int OK = 0;
     static final int INVALID = 1;
@@ -32,6 +32,9 @@ public final class Cli {
         if (args[0].equals("check") && args.length == 2) {
             return check(args[1], out, err);
         }
+        if (args[0].equals("attach") && (args.length == 2 || args.length == 3)) {
+            return Attach.run(args[1], args.length == 3 ? args[2] : null, out, err);
+        }
         if (args[0].equals("explain") && args.length == 3) {
             return explain(args[1], args[2], out, err);
         }
@@ -45,7 +48,9 @@ public final class Cli {
         s.println("         validate FILE; exit 0 when valid, 1 with every error listed");
         s.println("       java -jar lifeline-agent.jar explain FILE HOST[:PORT]");
         s.println("         the effective value of every setting for HOST (port 22 by default) and where it came from");
-        s.println("both read FILE only: system properties and LIFELINE_* variables are not applied here");
+        s.println("       java -jar lifeline-agent.jar attach PID [FILE]");
+        s.println("         load Lifeline into the running JVM PID (same user); new SSH sessions are protected");
+        s.println("check and explain read FILE only: system properties and LIFELINE_* variables are not applied here");
         s.println("as an agent: java -javaagent:lifeline-agent.jar=FILE[,key=value...] -jar app.jar");
     }
 

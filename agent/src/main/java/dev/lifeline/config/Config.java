@@ -89,6 +89,11 @@ public final class Config {
         return (Boolean) global.get(Key.JMX_ENABLED).value;
     }
 
+    /** How often the file is checked for changes; 0 = never (JMX reload only). */
+    public long reloadIntervalMillis() {
+        return (Long) global.get(Key.CONFIG_RELOAD_INTERVAL).value;
+    }
+
     public boolean jmxWritable() {
         return (Boolean) global.get(Key.JMX_WRITABLE).value;
     }

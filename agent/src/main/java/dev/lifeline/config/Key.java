@@ -29,6 +29,7 @@ public final class Key {
     public static final Key LOG_FILE = new Key("log.file", Type.PATH, "", false);
     public static final Key JMX_ENABLED = new Key("jmx.enabled", Type.BOOLEAN, "true", false);
     public static final Key JMX_WRITABLE = new Key("jmx.writable", Type.BOOLEAN, "false", false);
+    public static final Key CONFIG_RELOAD_INTERVAL = new Key("config.reloadInterval", Type.DURATION, "10s", false);
 
     private static final Map<String, Key> ALL;
 
@@ -37,7 +38,7 @@ public final class Key {
         for (Key k : new Key[]{MODE, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT_MAX, TCP_KEEPALIVE, TCP_KEEPALIVE_IDLE,
                 TCP_KEEPALIVE_INTERVAL, TCP_KEEPALIVE_COUNT, CONNECT_TIMEOUT, EXEC_TIMEOUT, EXEC_IDLE_TIMEOUT,
                 EXEC_KILL_GRACE, CLOSE_TIMEOUT, FAIL_ON_CONFIG_ERROR, LOG_COMMANDS, LOG_LEVEL, LOG_FILE, JMX_ENABLED,
-                JMX_WRITABLE}) {
+                JMX_WRITABLE, CONFIG_RELOAD_INTERVAL}) {
             m.put(k.name, k);
         }
         ALL = Collections.unmodifiableMap(m);

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DeadlineScheduler {
     private static volatile ScheduledThreadPoolExecutor executor;
+    /** Periodic checks ({@link #every}) sit in the queue for good: they are not deadlines. */
+    private static final java.util.concurrent.atomic.AtomicInteger PERIODIC = new java.util.concurrent.atomic.AtomicInteger();
 
     private DeadlineScheduler() {
     }
@@ -41,10 +43,33 @@ public final class DeadlineScheduler {
         };
     }
 
-    /** Tasks still queued: for leak tests and the JMX view. */
+    /** A periodic background check (the configuration file watcher) on the same single thread. */
+    public static Deadline every(final String what, long periodMillis, final Runnable action) {
+        final ScheduledFuture<?> f = executor().scheduleWithFixedDelay(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    action.run();
+                } catch (Throwable t) {
+                    Log.error("deadline.failed", "deadline", what, "error", t);
+                }
+            }
+        }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        PERIODIC.incrementAndGet();
+        return new Deadline() {
+            @Override
+            public void cancel() {
+                if (f.cancel(false)) {
+                    PERIODIC.decrementAndGet();
+                }
+            }
+        };
+    }
+
+    /** Deadlines still queued (periodic checks excluded): for leak tests and the JMX view. */
     public static int pending() {
         ScheduledThreadPoolExecutor e = executor;
-        return e == null ? 0 : e.getQueue().size();
+        return e == null ? 0 : Math.max(0, e.getQueue().size() - PERIODIC.get());
     }
 
     private static ScheduledThreadPoolExecutor executor() {

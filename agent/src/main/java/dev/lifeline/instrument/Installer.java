@@ -15,6 +15,16 @@ import java.util.List;
  */
 public final class Installer {
     static final String[] INTERNAL_PREFIXES = {"com/jcraft/jsch/", "org/apache/sshd/"};
+    /**
+     * The types advice goes into (kept equal to {@link SshTransformers#instrumentations()} by a test, named here so this
+     * class stays free of ByteBuddy). Only these are retransformed on attach: other SSH classes gain nothing, and some
+     * (JSch's optional BouncyCastle ML-KEM classes without BouncyCastle) cannot be retransformed at all.
+     */
+    static final java.util.Set<String> INSTRUMENTED_TYPES = new java.util.HashSet<String>(java.util.Arrays.asList(
+            "com.jcraft.jsch.Session", "com.jcraft.jsch.Channel", "com.jcraft.jsch.ChannelExec",
+            "org.apache.sshd.client.session.ClientConnectionService", "org.apache.sshd.client.SshClient",
+            "org.apache.sshd.client.channel.ChannelExec", "org.apache.sshd.common.channel.AbstractChannel",
+            "org.apache.sshd.common.util.closeable.AbstractCloseable"));
 
     private Installer() {
     }
@@ -41,18 +51,24 @@ public final class Installer {
     private static void retransformLoadedSshClasses(Instrumentation inst) {
         List<Class<?>> ssh = new ArrayList<Class<?>>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (isSshClass(c.getName().replace('.', '/')) && inst.isModifiableClass(c)) {
+            if (INSTRUMENTED_TYPES.contains(c.getName()) && inst.isModifiableClass(c)) {
                 ssh.add(c);
             }
         }
         if (ssh.isEmpty()) {
             return;
         }
-        try {
-            inst.retransformClasses(ssh.toArray(new Class<?>[0]));
-        } catch (Throwable t) {
-            Log.warn("instrumentation.retransform-failed", "classes", ssh.size(), "error", t);
+        // one class at a time: a class the JVM refuses must not keep the others unprotected
+        int failed = 0;
+        for (Class<?> c : ssh) {
+            try {
+                inst.retransformClasses(c);
+            } catch (Throwable t) {
+                failed++;
+                Log.warn("instrumentation.retransform-failed", "class", c.getName(), "error", t);
+            }
         }
+        Log.info("instrumentation.retransformed", "classes", ssh.size() - failed, "failed", failed);
     }
 
     /** Prefix test first; ByteBuddy only for SSH classes, built once on the first one. */

@@ -171,6 +171,15 @@ public final class ForkedJvm implements AutoCloseable {
         t.start();
     }
 
+    /** The app's process id, e.g. to attach to it. */
+    public long pid() {
+        try {
+            return (Long) Process.class.getMethod("pid").invoke(process); // Java 9+; this class compiles for 8
+        } catch (Exception e) {
+            throw new IllegalStateException("process id needs Java 9+", e);
+        }
+    }
+
     /** Writes one line to the app's stdin (started with {@link Builder#keepStdin()}). */
     public void send(String line) throws IOException {
         java.io.OutputStream o = process.getOutputStream();
