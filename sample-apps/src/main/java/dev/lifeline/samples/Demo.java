@@ -20,14 +20,15 @@ import java.util.regex.Pattern;
  * Prints a table: without the agent the app is still hung when the demo stops it; with it, it ends, and the table
  * says after how long and by which rule.
  *
- * <p>Usage: {@code Demo [AGENT_JAR] [AGENT_ARGS]}, run from the repository root after {@code mvn package}. Exits 1 if
- * any run under the agent did not end.
+ * <p>Usage: {@code Demo [AGENT_JAR] [AGENT_ARGS]}, run from the repository root after {@code mvn package}; without
+ * AGENT_ARGS each scenario runs with the one rule it shows. Exits 1 if any run under the agent did not end.
  */
 public final class Demo {
     static final long HANG_SECONDS = Long.getLong("demo.hangSeconds", 8);
     static final long AGENT_LIMIT_MS = 30_000;
-    static final String DEFAULT_AGENT_ARGS =
-            "keepalive.interval=1s,keepalive.countMax=3,exec.timeout=3s,exec.killGrace=1s,close.timeout=2s";
+    static final String EXEC_RULE = "exec.timeout=3s,exec.killGrace=1s";
+    static final String KEEPALIVE_RULE = "keepalive.interval=1s,keepalive.countMax=3";
+    static final String CLOSE_RULE = "close.timeout=2s";
 
     private final Path agent;
     private final String agentArgs;
@@ -51,10 +52,12 @@ public final class Demo {
         final String ready;
         final boolean viaFrozenRelay;
         final String stdinTrigger;
+        final String agentArgs;
         final String[] appArgs;
 
         Scenario(String title, String app, String library, String ready, boolean viaFrozenRelay, String stdinTrigger,
-                 String... appArgs) {
+                 String agentArgs, String... appArgs) {
+            this.agentArgs = agentArgs;
             this.title = title;
             this.app = app;
             this.library = library;
@@ -69,18 +72,18 @@ public final class Demo {
         String jsch = "jsch-mwiede-" + Versions.JSCH_MWIEDE;
         String mina = "sshd-" + Versions.SSHD;
         List<Scenario> s = new ArrayList<Scenario>();
-        s.add(new Scenario("exec 'sleep 30000', no timeout", "JschExec", jsch, "exec", false, null, "sleep 30000"));
-        s.add(new Scenario("exec 'sleep 30000', no timeout", "MinaExec", mina, "exec", false, null, "sleep 30000"));
-        s.add(new Scenario("idle session, peer goes silent", "JschIdleShell", jsch, "idle", true, null));
-        s.add(new Scenario("idle session, peer goes silent", "MinaIdleChannel", mina, "idle", true, null));
-        s.add(new Scenario("disconnect, uploads stuck on dead peer", "JschDisconnectDeadPeer", jsch, "writing", true, "disconnect", "4"));
-        s.add(new Scenario("close(false).await(), uploads stuck", "MinaCloseDeadPeer", mina, "writing", true, "close", "4"));
+        s.add(new Scenario("exec 'sleep 30000', no timeout", "JschExec", jsch, "exec", false, null, EXEC_RULE, "sleep 30000"));
+        s.add(new Scenario("exec 'sleep 30000', no timeout", "MinaExec", mina, "exec", false, null, EXEC_RULE, "sleep 30000"));
+        s.add(new Scenario("idle session, peer goes silent", "JschIdleShell", jsch, "idle", true, null, KEEPALIVE_RULE));
+        s.add(new Scenario("idle session, peer goes silent", "MinaIdleChannel", mina, "idle", true, null, KEEPALIVE_RULE));
+        s.add(new Scenario("disconnect, uploads stuck on dead peer", "JschDisconnectDeadPeer", jsch, "writing", true, "disconnect", CLOSE_RULE, "4"));
+        s.add(new Scenario("close(false).await(), uploads stuck", "MinaCloseDeadPeer", mina, "writing", true, "close", CLOSE_RULE, "4"));
         return s;
     }
 
     public static void main(String[] args) throws Exception {
         Path agent = Paths.get(args.length > 0 ? args[0] : "agent/target/lifeline-agent.jar");
-        String agentArgs = args.length > 1 ? args[1] : DEFAULT_AGENT_ARGS;
+        String agentArgs = args.length > 1 ? args[1] : null; // null: each scenario's own rule
         if (!Files.isRegularFile(agent) || !Files.isDirectory(Paths.get("sample-apps/target/libs"))) {
             System.err.println("run from the repository root after: mvn -B package -DskipTests (missing " + agent
                     + " or sample-apps/target/libs)");
@@ -92,7 +95,7 @@ public final class Demo {
         boolean allEnded = true;
         try (EmbeddedSshServer server = EmbeddedSshServer.start(work)) {
             System.out.println("embedded SSH server (Apache MINA) on " + server.host() + ":" + server.port()
-                    + "; agent " + agent + "=" + agentArgs);
+                    + "; agent " + agent + (agentArgs == null ? " with one rule per scenario" : "=" + agentArgs));
             Demo demo = new Demo(agent, agentArgs, server, keys);
             for (Scenario s : scenarios()) {
                 String without = demo.run(s, false);
@@ -102,7 +105,7 @@ public final class Demo {
             }
         }
         System.out.println();
-        String format = "%-40s %-40s %-34s %s%n";
+        String format = "%-40s %-45s %-34s %s%n";
         System.out.printf(format, "scenario", "app (library)", "without agent", "with agent");
         for (String[] r : rows) {
             System.out.printf(format, (Object[]) r);
@@ -113,7 +116,8 @@ public final class Demo {
     /** @return "hung at N s, stopped by the demo" or "ended after N s: ..." */
     private String run(Scenario s, boolean withAgent) throws Exception {
         System.out.println();
-        System.out.println("== " + s.title + ": " + s.app + " on " + s.library + (withAgent ? ", with the agent" : ", without agent"));
+        System.out.println("== " + s.title + ": " + s.app + " on " + s.library
+                + (withAgent ? ", with -javaagent:...=" + (agentArgs != null ? agentArgs : s.agentArgs) : ", without agent"));
         FreezableRelay relay = s.viaFrozenRelay ? new FreezableRelay(server.host(), server.port()) : null;
         try {
             int port = relay != null ? relay.port() : server.port();
@@ -133,7 +137,7 @@ public final class Demo {
                 b.keepStdin();
             }
             if (withAgent) {
-                b.agent(agent, agentArgs);
+                b.agent(agent, agentArgs != null ? agentArgs : s.agentArgs);
             }
             try (ForkedJvm app = b.start()) {
                 app.awaitLine(Pattern.compile("^READY " + s.ready), 60_000);
@@ -143,6 +147,8 @@ public final class Demo {
                 }
                 if (s.stdinTrigger != null) {
                     app.send(s.stdinTrigger);
+                    // the app first waits until its uploads stall on the frozen peer, then closes: time the close
+                    app.awaitLine(Pattern.compile("^READY stalled"), 60_000);
                 }
                 long t0 = System.nanoTime();
                 long limit = withAgent ? AGENT_LIMIT_MS : TimeUnit.SECONDS.toMillis(HANG_SECONDS);
@@ -165,15 +171,15 @@ public final class Demo {
     private static String rule(ForkedJvm app) {
         for (String l : app.stderr()) {
             if (l.contains("event=exec.deadline-fired")) {
-                return "exec.timeout (TERM, KILL, channel closed)";
+                return "exec.timeout=3s (TERM, KILL, channel closed)";
             }
             if (l.contains("event=close.deadline-fired")) {
-                return "close.timeout (socket shut)";
+                return "close.timeout=2s (socket shut)";
             }
         }
         for (String l : app.stderr()) {
             if (l.contains("event=session.configured") && l.contains("keepalive.interval=")) {
-                return "keepalive (peer declared dead)";
+                return "keepalive 1s x 3 (peer declared dead)";
             }
         }
         return "no Lifeline rule logged";

@@ -27,8 +27,10 @@ class DemoTest {
             List<String> rows = demo.stdout().stream()
                     .filter(l -> l.matches("^(exec|idle|disconnect|close).*(hung at|ended after).*")).collect(Collectors.toList());
             assertThat(rows).hasSize(6).allMatch(l -> l.contains("hung at 8 s, stopped by the demo") && l.contains("ended after"));
-            assertThat(rows).anyMatch(l -> l.contains("exec.timeout")).anyMatch(l -> l.contains("keepalive"))
-                    .anyMatch(l -> l.contains("close.timeout"));
+            assertThat(rows.stream().filter(l -> l.startsWith("exec") && l.contains("exec.timeout=3s"))).hasSize(2);
+            assertThat(rows.stream().filter(l -> l.startsWith("idle") && l.contains("keepalive 1s x 3"))).hasSize(2);
+            assertThat(rows.stream().filter(l -> (l.startsWith("disconnect") || l.startsWith("close"))
+                    && l.contains("close.timeout=2s"))).hasSize(2);
         }
     }
 }
