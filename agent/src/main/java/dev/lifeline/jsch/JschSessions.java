@@ -7,6 +7,7 @@ import dev.lifeline.config.Policy;
 import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.SocketTuning;
 import dev.lifeline.policy.Decide;
+import dev.lifeline.report.Counters;
 import dev.lifeline.report.Log;
 
 import java.lang.reflect.Field;
@@ -87,6 +88,7 @@ public final class JschSessions {
             public void run() {
                 plan.watchdogFired = true;
                 Socket socket = socketOf(session);
+                Counters.increment(Counters.Counter.CONNECT_DEADLINES_FIRED);
                 Log.warn("connect.deadline-fired", "lib", "jsch", "host", plan.policy.host(), "port", plan.policy.port(),
                         "elapsed_ms", elapsedMillis(plan), "rule", plan.policy.source("connect.timeout"),
                         "action", socket == null ? "none (socket not yet created)" : "socket closed");
@@ -112,6 +114,10 @@ public final class JschSessions {
         tuneSocket(plan, socket);
         if (plan.failure != null) {
             Log.warn("session.setting-failed", "lib", "jsch", "host", policy.host(), "error", plan.failure);
+        }
+        Counters.increment(Counters.Counter.SESSIONS_SEEN);
+        if (plan.applied.changedAnything()) {
+            Counters.increment(Counters.Counter.SESSIONS_CHANGED);
         }
         Log.info("session.configured", "lib", "jsch", "host", policy.host(), "port", policy.port(),
                 "mode", policy.mode().name().toLowerCase(), "rules", policy.rules(), "applied", plan.applied.toString());

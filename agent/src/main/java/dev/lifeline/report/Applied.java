@@ -15,6 +15,11 @@ public final class Applied {
         actions.append(key).append('=').append(value).append('(').append(how).append(')');
     }
 
+    /** Whether Lifeline set anything (not only kept the app's values or audited). */
+    public boolean changedAnything() {
+        return actions.indexOf("(set)") >= 0;
+    }
+
     @Override
     public String toString() {
         return actions.toString();

@@ -5,6 +5,7 @@ import dev.lifeline.config.Durations;
 import dev.lifeline.config.Mode;
 import dev.lifeline.config.Policy;
 import dev.lifeline.enforce.DeadlineScheduler;
+import dev.lifeline.report.Counters;
 import dev.lifeline.report.Log;
 
 import java.lang.reflect.Method;
@@ -55,6 +56,7 @@ public final class SshdConnectDeadline {
                         "elapsed_ms", elapsedMillis, "stage", stage, "rule", policy.source("connect.timeout"));
                 return;
             }
+            Counters.increment(Counters.Counter.CONNECT_DEADLINES_FIRED);
             Log.warn("connect.deadline-fired", "lib", "sshd", "host", policy.host(), "port", policy.port(),
                     "elapsed_ms", elapsedMillis, "stage", stage, "rule", policy.source("connect.timeout"),
                     "action", done ? "session closed" : "connect failed");

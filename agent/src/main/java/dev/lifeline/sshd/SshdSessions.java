@@ -6,6 +6,7 @@ import dev.lifeline.config.Mode;
 import dev.lifeline.config.Policy;
 import dev.lifeline.enforce.SocketTuning;
 import dev.lifeline.policy.Decide;
+import dev.lifeline.report.Counters;
 import dev.lifeline.report.Log;
 
 import java.lang.reflect.Method;
@@ -76,6 +77,10 @@ public final class SshdSessions {
     public static void configured(SshdPlan plan, Object ioSession) {
         tuneSocket(plan, ioSession);
         Policy policy = plan.policy;
+        Counters.increment(Counters.Counter.SESSIONS_SEEN);
+        if (plan.applied.changedAnything()) {
+            Counters.increment(Counters.Counter.SESSIONS_CHANGED);
+        }
         Log.info("session.configured", "lib", "sshd", "host", policy.host(), "port", policy.port(),
                 "mode", policy.mode().label(), "rules", policy.rules(), "applied", plan.applied.toString());
     }
