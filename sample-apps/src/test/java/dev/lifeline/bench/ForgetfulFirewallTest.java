@@ -1,0 +1,61 @@
+package dev.lifeline.bench;
+
+import dev.lifeline.bench.Bench.Library;
+import dev.lifeline.samples.ForkedJvm;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 8: a stateful firewall that forgets flows idle for 5 s (conntrack with an established timeout, as NAT gateways
+ * do after 350 s), between the apps and a real OpenSSH server. 20 sessions per app sit idle for 60 s, then exec.
+ * Without the agent they are dead; with SSH keepalive under the flow timeout, or TCP keepalive alone, all survive.
+ * The six apps (JSch and MINA × control, SSH keepalive, TCP keepalive only) idle at the same time.
+ */
+class ForgetfulFirewallTest {
+    static final int SESSIONS = 20;
+    static final int FLOW_TIMEOUT_S = 5;
+    static final int IDLE_S = Integer.getInteger("lifeline.test.idleSeconds", 60);
+
+    @Test
+    void idleSessionsSurviveAForgetfulFirewallOnlyWithKeepalive() throws Exception {
+        Requirements.require(PacketDrop.available(), "needs root and nft");
+        try (OpenSshServer sshd = OpenSshServer.builder().config("MaxStartups 300", "MaxSessions 300").start();
+             PacketDrop firewall = PacketDrop.forgetfulFirewall(sshd.port, FLOW_TIMEOUT_S)) {
+            String[] args = sshd.target(String.valueOf(SESSIONS), String.valueOf(IDLE_S));
+            String sshKeepalive = "keepalive.interval=2s,tcp.keepalive=false";
+            String tcpOnly = "keepalive.interval=0,tcp.keepalive=true,tcp.keepalive.idle=2s,tcp.keepalive.interval=2s";
+            List<ForkedJvm> apps = new ArrayList<>();
+            String[] labels = {"control", "ssh keepalive 2s", "tcp keepalive 2s only"};
+            try {
+                for (Library lib : new Library[]{Library.JSCH_MWIEDE, Library.SSHD}) {
+                    String app = lib.isJsch() ? "JschIdleThenExec" : "MinaIdleThenExec";
+                    apps.add(Bench.app(app, lib, Bench.defaultJdk()).args(args).start());
+                    apps.add(Bench.withAgent(Bench.app(app, lib, Bench.defaultJdk()), sshKeepalive).args(args).start());
+                    apps.add(Bench.withAgent(Bench.app(app, lib, Bench.defaultJdk()), tcpOnly).args(args).start());
+                }
+                for (int i = 0; i < apps.size(); i++) {
+                    ForkedJvm a = apps.get(i);
+                    a.awaitExit(IDLE_S * 1000L + 90_000);
+                    String what = (i < 3 ? "JSch" : "MINA") + " " + labels[i % 3];
+                    Measurements.record("forgetful firewall (5 s), " + SESSIONS + " sessions idle " + IDLE_S + " s, survived, " + what,
+                            Long.parseLong(a.result().getOrDefault("survived", "-1")));
+                }
+                for (int i = 0; i < apps.size(); i++) {
+                    ForkedJvm a = apps.get(i);
+                    assertThat(a.result()).as(a.output()).containsEntry("status", "ok");
+                    if (i % 3 == 0) {
+                        assertThat(a.result().get("survived")).as("control: the firewall forgot the idle flows").isEqualTo("0");
+                    } else {
+                        assertThat(a.result().get("survived")).as(labels[i % 3]).isEqualTo(String.valueOf(SESSIONS));
+                    }
+                }
+            } finally {
+                apps.forEach(ForkedJvm::close);
+            }
+        }
+    }
+}
