@@ -1,0 +1,103 @@
+package dev.lifeline.bench;
+
+import dev.lifeline.bench.Bench.Library;
+import dev.lifeline.samples.ForkedJvm;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue 8: every library version Lifeline supports × JDK 17 and 25 (where installed): keepalive detection, exec
+ * deadline and close deadline, each proven per cell against the real OpenSSH server.
+ */
+class MatrixTest {
+    static OpenSshServer sshd;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Requirements.require(PacketDrop.available(), "needs root and nft");
+        sshd = OpenSshServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sshd != null) {
+            sshd.close();
+        }
+    }
+
+    static List<Arguments> cells() {
+        List<Arguments> cells = new ArrayList<>();
+        for (Path jdk : Bench.jdks()) {
+            for (Library lib : Library.values()) {
+                cells.add(Arguments.of(lib, jdk));
+            }
+        }
+        return cells;
+    }
+
+    private static String cell(Library lib, Path jdk) {
+        return lib + " on " + jdk.getFileName();
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("cells")
+    void keepaliveDetectsADeadPeer(Library lib, Path jdk) throws Exception {
+        try (ForkedJvm app = Bench.withAgent(Bench.app(lib.execApp(), lib, jdk), "keepalive.interval=1s,keepalive.countMax=3")
+                .args(sshd.target("sleep 1000")).start()) {
+            long ms = PacketDrop.millisUntilAppGivesUp(app, "exec", sshd.port);
+            Measurements.record("matrix keepalive 1s x3, " + cell(lib, jdk), ms);
+            assertThat(app.result().get("status")).isNotEqualTo("ok");
+            assertThat(ms).isLessThanOrEqualTo(5000);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("cells")
+    void execDeadlineEndsACommandThatNeverEnds(Library lib, Path jdk) throws Exception {
+        String sleep = ExecDeadlineTest.sleepForever();
+        try (ForkedJvm app = Bench.withAgent(Bench.app(lib.execApp(), lib, jdk), "exec.timeout=2s")
+                .args(sshd.targetUnprivileged(sleep)).start()) {
+            app.awaitExit(30_000);
+            Map<String, String> r = app.result();
+            long ms = Long.parseLong(r.get("exec_ms"));
+            Measurements.record("matrix exec.timeout=2s, " + cell(lib, jdk), ms);
+            assertThat(r.get("status")).isNotEqualTo("ok");
+            assertThat(ms).isBetween(1900L, 4000L);
+            await().atMost(Duration.ofSeconds(3)).until(() -> ExecDeadlineTest.remote(sleep) == 0);
+        } finally {
+            ExecDeadlineTest.killRemote(sleep);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("cells")
+    void closeDeadlineFreesACloseStuckOnADeadPeer(Library lib, Path jdk) throws Exception {
+        ForkedJvm.Builder b = lib.isJsch()
+                ? Bench.app("JschDisconnectDeadPeer", lib, jdk).args(sshd.target("4"))
+                : Bench.app("MinaCloseDeadPeer", lib, jdk).args(sshd.target("4"));
+        try (ForkedJvm app = Bench.withAgent(b.keepStdin(), "close.timeout=1500ms").start()) {
+            app.awaitLine(Pattern.compile("^READY writing"), 30_000);
+            try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+                app.send(lib.isJsch() ? "disconnect" : "close");
+                app.awaitExit(60_000);
+            }
+            long ms = Long.parseLong(app.result().get(lib.isJsch() ? "disconnect_ms" : "close_ms"));
+            Measurements.record("matrix close.timeout=1.5s, " + cell(lib, jdk), ms);
+            assertThat(app.result()).containsEntry("status", "ok");
+            assertThat(ms).isLessThanOrEqualTo(2000);
+        }
+    }
+}
