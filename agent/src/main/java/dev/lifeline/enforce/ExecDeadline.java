@@ -169,11 +169,7 @@ public final class ExecDeadline {
         Actions.run("exec.term", new Runnable() {
             @Override
             public void run() {
-                try {
-                    control.signal("TERM");
-                } catch (Exception e) {
-                    Log.info("exec.signal-failed", "lib", lib, "host", policy.host(), "signal", "TERM", "error", e);
-                }
+                signal("TERM");
             }
         });
         schedule("exec.kill", grace, new Runnable() {
@@ -197,15 +193,13 @@ public final class ExecDeadline {
         Actions.run("exec.kill", new Runnable() {
             @Override
             public void run() {
-                try {
-                    control.signal("KILL");
-                } catch (Exception e) {
-                    Log.info("exec.signal-failed", "lib", lib, "host", policy.host(), "signal", "KILL", "error", e);
-                }
-                try {
-                    control.close();
-                } catch (Exception e) {
-                    Log.info("exec.close-failed", "lib", lib, "host", policy.host(), "error", e);
+                signal("KILL");
+                synchronized (ExecDeadline.this) {
+                    try {
+                        control.close();
+                    } catch (Exception e) {
+                        Log.info("exec.close-failed", "lib", lib, "host", policy.host(), "error", e);
+                    }
                 }
             }
         });
@@ -221,6 +215,21 @@ public final class ExecDeadline {
                 ended(channel);
             }
         });
+    }
+
+    /**
+     * One network action at a time per channel, in order (TERM, KILL, close), and none once the channel is closed: the
+     * server may already have given the channel's number to a new channel, which a late signal would hit.
+     */
+    private synchronized void signal(String name) {
+        if (control.isClosed()) {
+            return;
+        }
+        try {
+            control.signal(name);
+        } catch (Exception e) {
+            Log.info("exec.signal-failed", "lib", lib, "host", policy.host(), "signal", name, "error", e);
+        }
     }
 
     private Object[] fields(Object... extra) {
