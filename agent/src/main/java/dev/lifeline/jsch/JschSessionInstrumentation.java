@@ -96,9 +96,10 @@ public final class JschSessionInstrumentation implements TypeInstrumentation {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        static void onExit(@Advice.Enter JschPlan plan, @Advice.FieldValue("socket") Socket socket,
+        static void onExit(@Advice.This Session session, @Advice.Enter JschPlan plan, @Advice.FieldValue("socket") Socket socket,
                            @Advice.Thrown Throwable thrown) {
-            JschSessions.connected(plan, socket, thrown);
+            // through a proxy (setProxy) the session's own field is null: the socket is the proxy object's
+            JschSessions.connected(plan, socket != null ? socket : JschSessions.proxySocketOf(session), thrown);
         }
     }
 }

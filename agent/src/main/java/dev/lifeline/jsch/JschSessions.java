@@ -146,7 +146,34 @@ public final class JschSessions {
         }
     }
 
+    /** JSch's ProxyHTTP/ProxySOCKS4/ProxySOCKS5 keep their socket in a private {@code socket} field. */
+    public static Socket proxySocketOf(Object session) {
+        Object proxy = field(session, "proxy");
+        Object socket = proxy == null ? null : field(proxy, "socket");
+        return socket instanceof Socket ? (Socket) socket : null;
+    }
+
+    private static Object field(Object target, String name) {
+        for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
+            try {
+                Field f = c.getDeclaredField(name);
+                f.setAccessible(true);
+                return f.get(target);
+            } catch (NoSuchFieldException next) {
+                // keep looking in the superclass
+            } catch (Throwable t) {
+                return null;
+            }
+        }
+        return null;
+    }
+
     static Socket socketOf(Object session) {
+        Socket direct = directSocketOf(session);
+        return direct != null ? direct : proxySocketOf(session);
+    }
+
+    private static Socket directSocketOf(Object session) {
         for (Class<?> c = session.getClass(); c != null; c = c.getSuperclass()) {
             try {
                 Field f = c.getDeclaredField("socket");

@@ -2,13 +2,8 @@ package dev.lifeline.samples;
 
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.ProxyHTTP;
 import com.jcraft.jsch.Session;
-import com.jcraft.jsch.SocketFactory;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import com.jcraft.jsch.SocketFactory;
 
 import java.io.IOException;
@@ -26,6 +21,12 @@ final class JschClients {
         jsch.addIdentity(t.identity);
         Session session = jsch.getSession(t.user, t.host, t.port);
         session.setConfig("StrictHostKeyChecking", "no");
+        String proxy = System.getProperty("sample.httpProxy");
+        if (proxy != null) {
+            // an app behind an HTTP CONNECT proxy (-Dsample.httpProxy=host:port)
+            int colon = proxy.lastIndexOf(':');
+            session.setProxy(new ProxyHTTP(proxy.substring(0, colon), Integer.parseInt(proxy.substring(colon + 1))));
+        }
         if (Boolean.getBoolean("sample.socketFactory")) {
             session.setSocketFactory(new AppSocketFactory());
         }

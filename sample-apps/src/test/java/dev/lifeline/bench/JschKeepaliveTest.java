@@ -155,4 +155,15 @@ class JschKeepaliveTest {
             SocketStates.awaitOneKeepaliveTimer(sshd.port, "(4[0-2]|3\\d)");
         }
     }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "JSCH_JCRAFT"})
+    void tcpKeepaliveReachesTheSocketToAnHttpProxy(Library library) throws Exception {
+        try (HttpConnectProxy proxy = new HttpConnectProxy();
+             ForkedJvm app = Bench.withAgent(Bench.app("JschIdleShell", library, Bench.defaultJdk()), "tcp.keepalive.idle=42s")
+                     .jvmArg("-Dsample.httpProxy=127.0.0.1:" + proxy.port()).args(sshd.target()).start()) {
+            app.awaitLine(Pattern.compile("^READY idle"), 30_000);
+            SocketStates.awaitOneKeepaliveTimer(proxy.port(), "(4[0-2]|3\\d)");
+        }
+    }
 }
