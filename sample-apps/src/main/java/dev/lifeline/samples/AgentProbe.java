@@ -34,6 +34,21 @@ final class AgentProbe {
         return gauge("dev.lifeline.enforce.Actions", "threads");
     }
 
+    /** Lifeline's counters as {@code lifeline_<name>=<value>} fields (empty without the agent). */
+    static String counters() {
+        try {
+            Class<?> c = Class.forName("dev.lifeline.report.Counters", true, ClassLoader.getSystemClassLoader());
+            java.util.Map<?, ?> m = (java.util.Map<?, ?>) c.getMethod("snapshot").invoke(null);
+            StringBuilder b = new StringBuilder();
+            for (java.util.Map.Entry<?, ?> e : m.entrySet()) {
+                b.append(" lifeline_").append(e.getKey()).append('=').append(e.getValue());
+            }
+            return b.toString();
+        } catch (Throwable t) {
+            return "";
+        }
+    }
+
     static long heapAfterGc() {
         MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
         for (int i = 0; i < 3; i++) {

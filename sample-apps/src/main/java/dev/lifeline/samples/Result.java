@@ -23,7 +23,9 @@ final class Result {
 
     /** Prints the line and exits: 0 for ok, 1 for anything else. */
     void finish(String status) {
-        System.out.println("RESULT app=" + app + " status=" + status + " elapsed_ms=" + elapsedMillis() + fields);
+        // -Dsample.counters=true: Lifeline's own counters, as the JMX view would show them
+        String counters = Boolean.getBoolean("sample.counters") ? AgentProbe.counters() : "";
+        System.out.println("RESULT app=" + app + " status=" + status + " elapsed_ms=" + elapsedMillis() + fields + counters);
         System.out.flush();
         System.exit("ok".equals(status) ? 0 : 1);
     }

@@ -40,7 +40,7 @@ class CloseDeadlineTest {
     private static ForkedJvm.Builder app(Library library) {
         return library.isJsch()
                 ? Bench.app("JschDisconnectDeadPeer", library, Bench.defaultJdk()).args(sshd.target("6")).keepStdin()
-                : Bench.app("MinaCloseDeadPeer", library, Bench.defaultJdk()).args(sshd.target("6")).keepStdin();
+                : Bench.app("MinaCloseDeadPeer", library, Bench.defaultJdk()).args(sshd.target("10")).keepStdin();
     }
 
     /** Once the app is busy on the session: cuts the cable, then pulls the app's close trigger. */

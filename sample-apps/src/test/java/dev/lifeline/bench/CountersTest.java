@@ -1,0 +1,94 @@
+package dev.lifeline.bench;
+
+import dev.lifeline.bench.Bench.Library;
+import dev.lifeline.samples.ForkedJvm;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 7: the counters behind the JMX view move with real scenarios (read from inside each app at its end, the values
+ * {@code lifeline:type=Agent} serves): sessions seen/changed, exec deadlines (TERM, KILL), close and connect deadlines.
+ */
+class CountersTest {
+    static OpenSshServer sshd;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Requirements.require(PacketDrop.available(), "needs root and nft");
+        sshd = OpenSshServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sshd != null) {
+            sshd.close();
+        }
+    }
+
+    private static ForkedJvm.Builder counted(ForkedJvm.Builder b, String agentArgs) {
+        return Bench.withAgent(b, agentArgs).jvmArg("-Dsample.counters=true");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "SSHD"})
+    void sessionsAndExecDeadlinesAreCounted(Library lib) throws Exception {
+        String sleep = ExecDeadlineTest.sleepForever();
+        try (ForkedJvm app = counted(Bench.app(lib.execApp(), lib, Bench.defaultJdk()), "exec.timeout=1s,exec.killGrace=0")
+                .args(sshd.targetUnprivileged(sleep)).start()) {
+            app.awaitExit(30_000);
+            Map<String, String> r = app.result();
+            assertThat(r).containsEntry("lifeline_sessionsSeen", "1").containsEntry("lifeline_sessionsChanged", "1")
+                    .containsEntry("lifeline_execDeadlinesWatched", "1").containsEntry("lifeline_execDeadlinesTerm", "1")
+                    .containsEntry("lifeline_internalErrors", "0");
+        } finally {
+            ExecDeadlineTest.killRemote(sleep);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "SSHD"})
+    void aSessionThatKeepsTheAppsValuesIsSeenButNotChanged(Library lib) throws Exception {
+        try (ForkedJvm app = counted(Bench.app(lib.execApp(), lib, Bench.defaultJdk()), "mode=audit")
+                .args(sshd.target("true")).start()) {
+            app.awaitExit(30_000);
+            assertThat(app.result()).containsEntry("status", "ok").containsEntry("lifeline_sessionsSeen", "1")
+                    .containsEntry("lifeline_sessionsChanged", "0");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "SSHD"})
+    void closeDeadlinesAreCounted(Library lib) throws Exception {
+        ForkedJvm.Builder b = lib.isJsch()
+                ? Bench.app("JschDisconnectDeadPeer", lib, Bench.defaultJdk()).args(sshd.target("4"))
+                : Bench.app("MinaCloseDeadPeer", lib, Bench.defaultJdk()).args(sshd.target("10"));
+        try (ForkedJvm app = counted(b.keepStdin(), "close.timeout=1s").start()) {
+            app.awaitLine(Pattern.compile("^READY writing"), 30_000);
+            try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+                app.send(lib.isJsch() ? "disconnect" : "close");
+                app.awaitExit(60_000);
+            }
+            assertThat(Integer.parseInt(app.result().get("lifeline_closeDeadlinesFired"))).isPositive();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "SSHD"})
+    void connectDeadlinesAreCounted(Library lib, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        try (SilentListener silent = new SilentListener();
+             ForkedJvm app = counted(Bench.app(lib.execApp(), lib, Bench.defaultJdk()), "connect.timeout=1s")
+                     .args("127.0.0.1", String.valueOf(silent.port()), "nobody",
+                             dev.lifeline.samples.SampleKeys.create(dir).privateKey.toString(), "true").start()) {
+            app.awaitExit(30_000);
+            assertThat(app.result()).containsEntry("status", "error").containsEntry("lifeline_connectDeadlinesFired", "1");
+        }
+    }
+}
