@@ -13,6 +13,13 @@ public interface ChannelControl {
 
     boolean isClosed();
 
+    /**
+     * True from the moment either side started closing. After the library has sent its CHANNEL_CLOSE, any further
+     * packet for the channel may reach a server that has already freed the number, and OpenSSH answers that by
+     * disconnecting the whole session ("packet referred to nonexistent channel").
+     */
+    boolean isClosing();
+
     /** The last resort when {@link #close()} is stuck: shut the session's socket. Must not block. */
     void forceCloseSession();
 }

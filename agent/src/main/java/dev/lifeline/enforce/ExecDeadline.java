@@ -196,7 +196,9 @@ public final class ExecDeadline {
                 signal("KILL");
                 synchronized (ExecDeadline.this) {
                     try {
-                        control.close();
+                        if (!control.isClosing()) {
+                            control.close();
+                        }
                     } catch (Exception e) {
                         Log.info("exec.close-failed", "lib", lib, "host", policy.host(), "error", e);
                     }
@@ -218,11 +220,12 @@ public final class ExecDeadline {
     }
 
     /**
-     * One network action at a time per channel, in order (TERM, KILL, close), and none once the channel is closed: the
-     * server may already have given the channel's number to a new channel, which a late signal would hit.
+     * One network action at a time per channel, in order (TERM, KILL, close), and none once the channel is closing: a
+     * signal that follows the library's CHANNEL_CLOSE makes OpenSSH drop the whole session (found with an SFTP transfer
+     * beside sibling execs ended by their deadline).
      */
     private synchronized void signal(String name) {
-        if (control.isClosed()) {
+        if (control.isClosing()) {
             return;
         }
         try {

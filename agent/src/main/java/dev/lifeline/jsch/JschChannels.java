@@ -71,9 +71,24 @@ public final class JschChannels {
             this.session = session;
         }
 
+        /**
+         * Under the channel's monitor, which JSch's own {@code close()} takes to write CHANNEL_CLOSE (after setting its
+         * closed flag): so a signal is either written before the close or not at all.
+         */
         @Override
         public void signal(String name) throws Exception {
-            channel.getClass().getMethod("sendSignal", String.class).invoke(channel, name);
+            synchronized (channel) {
+                if (isClosed()) {
+                    return;
+                }
+                channel.getClass().getMethod("sendSignal", String.class).invoke(channel, name);
+            }
+        }
+
+        /** JSch sets its closed flag first thing in {@code close()}, before writing CHANNEL_CLOSE. */
+        @Override
+        public boolean isClosing() {
+            return isClosed();
         }
 
         @Override

@@ -162,6 +162,16 @@ public final class SshdChannels {
             }
         }
 
+        /** MINA moves its state off "Opened" before it writes CHANNEL_CLOSE, for a local or a remote close alike. */
+        @Override
+        public boolean isClosing() {
+            try {
+                return Boolean.TRUE.equals(channel.getClass().getMethod("isClosing").invoke(channel));
+            } catch (Throwable t) {
+                return isClosed();
+            }
+        }
+
         @Override
         public void forceCloseSession() {
             closeImmediately(session);

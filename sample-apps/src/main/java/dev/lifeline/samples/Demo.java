@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>an exec of a command that never ends ({@code sleep 30000}), with no timeout in the app;</li>
  *   <li>an idle session whose peer goes silent (relay frozen), the app blocked in a read;</li>
- *   <li>a disconnect/close while uploads to the frozen peer are stuck.</li>
+ *   <li>a JSch disconnect while uploads to the frozen peer are stuck. (MINA's graceful close hangs on a peer dropped by
+ *   nft, see CloseDeadlineTest, but behind this relay it sometimes completes on its own, so it is not a demo row.)</li>
  * </ul>
  * Prints a table: without the agent the app is still hung when the demo stops it; with it, it ends, and the table
  * says after how long and by which rule.
@@ -77,7 +78,6 @@ public final class Demo {
         s.add(new Scenario("idle session, peer goes silent", "JschIdleShell", jsch, "idle", true, null, KEEPALIVE_RULE));
         s.add(new Scenario("idle session, peer goes silent", "MinaIdleChannel", mina, "idle", true, null, KEEPALIVE_RULE));
         s.add(new Scenario("disconnect, uploads stuck on dead peer", "JschDisconnectDeadPeer", jsch, "writing", true, "disconnect", CLOSE_RULE, "4"));
-        s.add(new Scenario("close(false).await(), uploads stuck", "MinaCloseDeadPeer", mina, "writing", true, "close", CLOSE_RULE, "10"));
         return s;
     }
 
