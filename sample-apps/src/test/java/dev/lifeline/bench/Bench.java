@@ -104,4 +104,12 @@ final class Bench {
     static Path defaultJdk() {
         return Paths.get(System.getProperty("java.home"));
     }
+
+    /**
+     * Channels streaming into a peer that then vanishes, for the close scenarios. OpenSSH opens 2 MB of window per
+     * channel; the kernel can hold up to 4 MB (client send buffer) + 32 MB (server receive buffer) in flight. Only with
+     * more window open than that does a writer end up stuck in the socket write (JSch: holding the session's write
+     * lock; MINA: leaving packets queued), which is what makes an unprotected close hang. 32 channels = 64 MB.
+     */
+    static final String STUCK_WRITERS = "32";
 }

@@ -39,8 +39,8 @@ class CloseDeadlineTest {
 
     private static ForkedJvm.Builder app(Library library) {
         return library.isJsch()
-                ? Bench.app("JschDisconnectDeadPeer", library, Bench.defaultJdk()).args(sshd.target("6")).keepStdin()
-                : Bench.app("MinaCloseDeadPeer", library, Bench.defaultJdk()).args(sshd.target("10")).keepStdin();
+                ? Bench.app("JschDisconnectDeadPeer", library, Bench.defaultJdk()).args(sshd.target(Bench.STUCK_WRITERS)).keepStdin()
+                : Bench.app("MinaCloseDeadPeer", library, Bench.defaultJdk()).args(sshd.target(Bench.STUCK_WRITERS)).keepStdin();
     }
 
     /** Once the app is busy on the session: cuts the cable, then pulls the app's close trigger. */
@@ -63,6 +63,9 @@ class CloseDeadlineTest {
             Measurements.record("close.timeout=2s, " + (library.isJsch() ? "disconnect()" : "close(false).await()") + " with stuck writers, "
                     + library, ms);
             assertThat(app.result()).containsEntry("status", "ok");
+            if (library.isJsch()) {
+                assertThat(Integer.parseInt(app.result().get("in_socket_write"))).as("writers stuck in the kernel").isPositive();
+            }
             assertThat(ms).isLessThanOrEqualTo(BOUND_MS);
             assertThat(app.stderr()).anyMatch(l -> l.contains("event=close.deadline-fired"));
         }
@@ -72,7 +75,7 @@ class CloseDeadlineTest {
     @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "SSHD"})
     void withoutTheAgentTheCloseHangs(Library library) throws Exception {
         try (ForkedJvm app = app(library).start(); PacketDrop drop = cutAndClose(app, library)) {
-            app.awaitLine(Pattern.compile("^READY stalled"), 60_000);
+            app.awaitLine(Pattern.compile(library.isJsch() ? "^READY stalled in_socket_write=[1-9]" : "^READY stalled"), 60_000);
             await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).until(app::isAlive);
             assertThat(app.result()).isEmpty();
         }

@@ -68,8 +68,8 @@ class CountersTest {
     @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "SSHD"})
     void closeDeadlinesAreCounted(Library lib) throws Exception {
         ForkedJvm.Builder b = lib.isJsch()
-                ? Bench.app("JschDisconnectDeadPeer", lib, Bench.defaultJdk()).args(sshd.target("4"))
-                : Bench.app("MinaCloseDeadPeer", lib, Bench.defaultJdk()).args(sshd.target("10"));
+                ? Bench.app("JschDisconnectDeadPeer", lib, Bench.defaultJdk()).args(sshd.target(Bench.STUCK_WRITERS))
+                : Bench.app("MinaCloseDeadPeer", lib, Bench.defaultJdk()).args(sshd.target(Bench.STUCK_WRITERS));
         try (ForkedJvm app = counted(b.keepStdin(), "close.timeout=1s").start()) {
             app.awaitLine(Pattern.compile("^READY writing"), 30_000);
             try (PacketDrop drop = PacketDrop.on(sshd.port)) {

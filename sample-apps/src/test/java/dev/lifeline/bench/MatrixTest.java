@@ -86,8 +86,8 @@ class MatrixTest {
     @MethodSource("cells")
     void closeDeadlineFreesACloseStuckOnADeadPeer(Library lib, Path jdk) throws Exception {
         ForkedJvm.Builder b = lib.isJsch()
-                ? Bench.app("JschDisconnectDeadPeer", lib, jdk).args(sshd.target("4"))
-                : Bench.app("MinaCloseDeadPeer", lib, jdk).args(sshd.target("10"));
+                ? Bench.app("JschDisconnectDeadPeer", lib, jdk).args(sshd.target(Bench.STUCK_WRITERS))
+                : Bench.app("MinaCloseDeadPeer", lib, jdk).args(sshd.target(Bench.STUCK_WRITERS));
         try (ForkedJvm app = Bench.withAgent(b.keepStdin(), "close.timeout=1500ms").start()) {
             app.awaitLine(Pattern.compile("^READY writing"), 30_000);
             try (PacketDrop drop = PacketDrop.on(sshd.port)) {
