@@ -9,6 +9,7 @@ import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.ExecDeadline;
 import dev.lifeline.instrument.Installer;
 import dev.lifeline.report.AgentMBean;
+import dev.lifeline.report.Faults;
 import dev.lifeline.report.Jmx;
 import dev.lifeline.report.Log;
 
@@ -51,6 +52,7 @@ public final class Lifeline {
         Config loaded = Config.load(agentArgs, lifelineSystemProperties(), System.getenv());
         // the log settings apply even when other lines are invalid: the errors below must reach the chosen file
         applyLogSettings(loaded);
+        Faults.init(); // test-only switch, read once here
         if (!loaded.errors().isEmpty()) {
             for (ConfigError e : loaded.errors()) {
                 Log.error("config.invalid", "detail", e.toString());

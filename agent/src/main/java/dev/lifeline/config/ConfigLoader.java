@@ -1,5 +1,7 @@
 package dev.lifeline.config;
 
+import dev.lifeline.report.Faults;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,8 +81,7 @@ final class ConfigLoader {
         List<HostRule> complete = new ArrayList<HostRule>();
         for (HostRule rule : rules.values()) {
             if (rule.matchOrigin == null) {
-                Setting any = rule.settings.isEmpty() ? null : rule.settings.values().iterator().next();
-                errors.add(new ConfigError(any == null ? Origin.agentArgument() : any.origin,
+                errors.add(new ConfigError(rule.firstSeen,
                         HOST_PREFIX + rule.name + ".match", null,
                         "rule '" + rule.name + "' has no match line; accepted: " + HostPattern.ACCEPTED));
             } else if (!rule.patterns.isEmpty()) {
@@ -239,7 +240,7 @@ final class ConfigLoader {
     private List<Raw> fromSystemProperties() {
         List<Raw> out = new ArrayList<Raw>();
         for (Map.Entry<String, String> e : new TreeMap<String, String>(systemProperties).entrySet()) {
-            if (e.getKey().startsWith(SYSPROP_PREFIX)) {
+            if (e.getKey().startsWith(SYSPROP_PREFIX) && !e.getKey().equals(Faults.PROPERTY)) { // test-only switch, no key
                 out.add(new Raw(e.getKey().substring(SYSPROP_PREFIX.length()), e.getValue(),
                         Origin.systemProperty(e.getKey())));
             }
@@ -343,6 +344,7 @@ final class ConfigLoader {
         HostRule rule = rules.get(name);
         if (rule == null) {
             rule = new HostRule(name);
+            rule.firstSeen = r.origin;
             rules.put(name, rule);
         }
         if (sub.equals("match")) {

@@ -17,7 +17,8 @@ public final class Durations {
     public static long parseMillis(String text) {
         String s = text.trim().toLowerCase(java.util.Locale.ROOT);
         int digits = 0;
-        while (digits < s.length() && Character.isDigit(s.charAt(digits))) {
+        // ASCII digits only: Character.isDigit and Long.parseLong would also take other scripts' digits
+        while (digits < s.length() && s.charAt(digits) >= '0' && s.charAt(digits) <= '9') {
             digits++;
         }
         if (s.startsWith("-")) {

@@ -14,6 +14,8 @@ public final class HostRule {
     final Map<Key, Setting> settings = new LinkedHashMap<Key, Setting>();
     String matchText;
     Origin matchOrigin;
+    /** The first line that named the rule, valid or not: where a missing match line is reported. */
+    Origin firstSeen;
 
     HostRule(String name) {
         this.name = name;

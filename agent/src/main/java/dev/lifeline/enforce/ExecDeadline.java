@@ -5,6 +5,7 @@ import dev.lifeline.config.Mode;
 import dev.lifeline.config.Policy;
 import dev.lifeline.report.Counters;
 import dev.lifeline.report.Counters.Counter;
+import dev.lifeline.report.Faults;
 import dev.lifeline.report.Log;
 
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,6 +55,7 @@ public final class ExecDeadline {
 
     /** The exec request has been sent. {@code command} is logged only with {@code log.commands=true}. */
     public static void started(Object channel, ChannelControl control, Policy policy, String lib, String command) {
+        Faults.inject("ExecDeadline.started");
         if (policy == null || policy.mode() == Mode.OFF
                 || (policy.execTimeoutMillis() <= 0 && policy.execIdleTimeoutMillis() <= 0)) {
             return;
@@ -68,6 +70,7 @@ public final class ExecDeadline {
 
     /** Output arrived (stdout or stderr): the idle clock restarts. Called for every data packet of every channel. */
     public static void output(Object channel) {
+        Faults.inject("ExecDeadline.output");
         ExecDeadline d = WATCHED.get(channel);
         if (d != null) {
             d.lastOutputNanos = System.nanoTime();
@@ -76,6 +79,7 @@ public final class ExecDeadline {
 
     /** The channel is closing or closed, by anyone: stop watching. */
     public static void ended(Object channel) {
+        Faults.inject("ExecDeadline.ended");
         ExecDeadline d = WATCHED.remove(channel);
         if (d != null) {
             d.finish();

@@ -9,13 +9,17 @@ import dev.lifeline.sshd.SshdClientInstrumentation;
 import dev.lifeline.sshd.SshdCloseInstrumentation;
 import dev.lifeline.sshd.SshdConnectionServiceInstrumentation;
 import dev.lifeline.sshd.SshdLegacyConnectionServiceInstrumentation;
+import dev.lifeline.report.Faults;
 import dev.lifeline.report.Log;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
 import net.bytebuddy.utility.JavaModule;
@@ -44,9 +48,26 @@ public final class SshTransformers {
                 new SshdChannelExecInstrumentation(), new SshdChannelDataInstrumentation(), new SshdCloseInstrumentation());
     }
 
-    /** Advice classes are read as class files from the agent's own class loader. */
+    /**
+     * Advice classes are read as class files from the agent's own class loader. Every advice method suppresses what it
+     * throws ({@code suppress = Throwable.class}); the handler inlined with it hands the throwable to
+     * {@link Faults#suppressed(Throwable)}, so Lifeline's own failures are counted ({@code internalErrors}) and logged
+     * instead of silently dropped, and the application still never sees them.
+     */
     public static AgentBuilder.Transformer.ForAdvice advice() {
-        return new AgentBuilder.Transformer.ForAdvice().include(SshTransformers.class.getClassLoader());
+        return new AgentBuilder.Transformer.ForAdvice().include(SshTransformers.class.getClassLoader())
+                .withExceptionHandler(SUPPRESSED);
+    }
+
+    static final Advice.ExceptionHandler SUPPRESSED = suppressedHandler();
+
+    private static Advice.ExceptionHandler suppressedHandler() {
+        try {
+            return new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(
+                    new MethodDescription.ForLoadedMethod(Faults.class.getMethod("suppressed", Throwable.class))));
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static ClassFileTransformer build() {

@@ -7,6 +7,7 @@ import dev.lifeline.enforce.ChannelControl;
 import dev.lifeline.enforce.CloseDeadline;
 import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.ExecDeadline;
+import dev.lifeline.report.Faults;
 
 import java.nio.charset.StandardCharsets;
 
@@ -28,6 +29,7 @@ public final class JschChannels {
     }
 
     public static void execStarted(Object channel, Object session, String host, int port, byte[] command) {
+        Faults.inject("JschChannels.execStarted");
         Policy p = policy(host, port);
         if (p != null) {
             ExecDeadline.started(channel, new Control(channel, session), p, "jsch",
@@ -37,11 +39,13 @@ public final class JschChannels {
 
     /** Channel.disconnect() entered (by the app, by a remote close, or by Session.disconnect()). */
     public static DeadlineScheduler.Deadline channelDisconnecting(Object channel, final Object session, String host, int port) {
+        Faults.inject("JschChannels.channelDisconnecting");
         ExecDeadline.ended(channel);
         return armClose("channel.disconnect", session, host, port);
     }
 
     public static DeadlineScheduler.Deadline sessionDisconnecting(Object session, String host, int port) {
+        Faults.inject("JschChannels.sessionDisconnecting");
         return armClose("session.disconnect", session, host, port);
     }
 
@@ -58,6 +62,7 @@ public final class JschChannels {
     }
 
     public static void disconnected(DeadlineScheduler.Deadline d) {
+        Faults.inject("JschChannels.disconnected");
         CloseDeadline.disarm(d);
     }
 

@@ -8,6 +8,7 @@ import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.SocketTuning;
 import dev.lifeline.policy.Decide;
 import dev.lifeline.report.Counters;
+import dev.lifeline.report.Faults;
 import dev.lifeline.report.Log;
 
 import java.lang.reflect.Field;
@@ -28,6 +29,7 @@ public final class JschSessions {
 
     public static JschPlan plan(Object session, String host, int port, int appTimeout, int appAliveInterval,
                                 int appAliveCountMax, int connectTimeout) {
+        Faults.inject("JschSessions.plan");
         if (!Lifeline.active()) {
             return null;
         }
@@ -98,6 +100,7 @@ public final class JschSessions {
     }
 
     public static void connected(JschPlan plan, Socket socket, Throwable thrown) {
+        Faults.inject("JschSessions.connected");
         if (plan == null) {
             return;
         }

@@ -7,6 +7,7 @@ import dev.lifeline.enforce.ChannelControl;
 import dev.lifeline.enforce.CloseDeadline;
 import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.ExecDeadline;
+import dev.lifeline.report.Faults;
 import dev.lifeline.report.Log;
 
 import java.lang.reflect.InvocationHandler;
@@ -39,6 +40,7 @@ public final class SshdChannels {
 
     /** {@code ChannelExec.doOpen()} returned: the exec request is on its way. */
     public static void execStarted(final Object channel, Object session, SocketAddress remote, String command) {
+        Faults.inject("SshdChannels.execStarted");
         Policy p = policy(remote);
         if (p == null || (p.execTimeoutMillis() <= 0 && p.execIdleTimeoutMillis() <= 0)) {
             return;
@@ -60,6 +62,7 @@ public final class SshdChannels {
      * close future every waiter is blocked on.
      */
     public static void closingGracefully(final Object closeable, Object session, SocketAddress remote) {
+        Faults.inject("SshdChannels.closingGracefully");
         final DeadlineScheduler.Deadline d = CloseDeadline.arm(closeable == session ? "session.close" : "channel.close",
                 policy(remote), "sshd", new Runnable() {
                     @Override

@@ -6,6 +6,7 @@ import dev.lifeline.config.Mode;
 import dev.lifeline.config.Policy;
 import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.report.Counters;
+import dev.lifeline.report.Faults;
 import dev.lifeline.report.Log;
 
 import java.lang.reflect.Method;
@@ -25,6 +26,7 @@ public final class SshdConnectDeadline {
     }
 
     public static void start(SocketAddress target, final Object connectFuture) {
+        Faults.inject("SshdConnectDeadline.start");
         if (!Lifeline.active() || !(target instanceof InetSocketAddress) || connectFuture == null) {
             return;
         }

@@ -7,6 +7,7 @@ import dev.lifeline.config.Policy;
 import dev.lifeline.enforce.SocketTuning;
 import dev.lifeline.policy.Decide;
 import dev.lifeline.report.Counters;
+import dev.lifeline.report.Faults;
 import dev.lifeline.report.Log;
 
 import java.lang.reflect.Method;
@@ -32,6 +33,7 @@ public final class SshdSessions {
     }
 
     public static SshdPlan plan(SocketAddress address, Duration appInterval, Integer appNoReplyMax, String appRequest) {
+        Faults.inject("SshdSessions.plan");
         if (!Lifeline.active() || !(address instanceof InetSocketAddress)) {
             return null;
         }
@@ -75,6 +77,7 @@ public final class SshdSessions {
 
     /** @param ioSession MINA's {@code IoSession}: NIO2's exposes its channel through {@code getSocket()} */
     public static void configured(SshdPlan plan, Object ioSession) {
+        Faults.inject("SshdSessions.configured");
         tuneSocket(plan, ioSession);
         Policy policy = plan.policy;
         Counters.increment(Counters.Counter.SESSIONS_SEEN);
