@@ -1,0 +1,215 @@
+package dev.lifeline.samples;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Issue 8: an unchanged JSch app whose JSch sits in a class loader other than the class path's. JSch is driven by
+ * reflection through the loader the scenario names, the way a plugin host, an app server or a launcher would reach a
+ * library it loaded itself. Each run connects, reports the session's {@code ServerAliveInterval} right after
+ * {@code connect()}, runs COMMAND polling {@code isClosed()} like JSch's examples, and reports how long that took.
+ *
+ * <pre>
+ * HOST PORT USER IDENTITY COMMAND SCENARIO
+ *   own        JSch from the loader that loaded this class (class path; a Spring Boot LaunchedClassLoader)
+ *   child      JSch from a URLClassLoader over -Dsample.jschJars, parent = system loader
+ *   siblings   two URLClassLoaders over the same jars, parent = system loader, both run at once (fields a_*, b_*)
+ *   isolated   a URLClassLoader over the jars with the platform loader as parent: Lifeline is not visible from it
+ *   bytebuddy  like own, and the app uses its own ByteBuddy (on its class path) before and after
+ * </pre>
+ *
+ * Status {@code ok} means the app ran to its end without an exception; {@code exit} is the command's exit status
+ * (-1 when the channel closed without one, as under an exec deadline).
+ */
+public final class ClassLoaderApps {
+    private ClassLoaderApps() {
+    }
+
+    public static void main(String[] args) {
+        Target t = Target.parse(args, 2, "COMMAND own|child|siblings|isolated|bytebuddy");
+        String command = t.rest[0];
+        String scenario = t.rest[1];
+        Result result = new Result("ClassLoaderApps");
+        result.with("scenario", scenario);
+        try {
+            ClassLoader own = ClassLoaderApps.class.getClassLoader();
+            if ("own".equals(scenario)) {
+                report(result, "", run(own, t, command));
+            } else if ("child".equals(scenario)) {
+                report(result, "", run(new URLClassLoader(jschJars(), ClassLoader.getSystemClassLoader()), t, command));
+            } else if ("isolated".equals(scenario)) {
+                URLClassLoader isolated = new URLClassLoader(jschJars(), platformLoader());
+                result.with("lifeline_visible", canSee(isolated, "dev.lifeline.instrument.SshTransformers"));
+                report(result, "", run(isolated, t, command));
+            } else if ("siblings".equals(scenario)) {
+                siblings(result, t, command);
+            } else if ("bytebuddy".equals(scenario)) {
+                result.with("before", makeClassWithAppByteBuddy(own, "dev.lifeline.samples.MadeBefore"));
+                report(result, "", run(own, t, command));
+                result.with("after", makeClassWithAppByteBuddy(own, "dev.lifeline.samples.MadeAfter"));
+                Class<?> bb = Class.forName("net.bytebuddy.ByteBuddy", false, own);
+                result.with("app_bytebuddy", jarName(bb)).with("app_bytebuddy_loader", loaderName(bb.getClassLoader()));
+                // Lifeline's own ByteBuddy is relocated: beside the app's, never instead of it
+                result.with("lifeline_bytebuddy", canSee(ClassLoader.getSystemClassLoader(), "dev.lifeline.shaded.bytebuddy.ByteBuddy"));
+            } else {
+                throw new IllegalArgumentException("unknown scenario " + scenario);
+            }
+            result.finish("ok");
+        } catch (Throwable e) {
+            result.fail(e instanceof InvocationTargetException ? e.getCause() : e);
+        }
+    }
+
+    private static void siblings(Result result, final Target t, final String command) throws Exception {
+        final ClassLoader[] loaders = {new URLClassLoader(jschJars(), ClassLoader.getSystemClassLoader()),
+                new URLClassLoader(jschJars(), ClassLoader.getSystemClassLoader())};
+        final List<Map<String, String>> runs = new ArrayList<Map<String, String>>();
+        final Throwable[] failed = new Throwable[2];
+        Thread[] threads = new Thread[2];
+        for (int i = 0; i < 2; i++) {
+            runs.add(null);
+            final int n = i;
+            threads[i] = new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    try {
+                        Map<String, String> r = ClassLoaderApps.run(loaders[n], t, command);
+                        synchronized (runs) {
+                            runs.set(n, r);
+                        }
+                    } catch (Throwable e) {
+                        failed[n] = e instanceof InvocationTargetException ? e.getCause() : e;
+                    }
+                }
+            }, "sibling-" + (char) ('a' + i));
+            threads[i].start();
+        }
+        for (Thread th : threads) {
+            th.join();
+        }
+        for (Throwable f : failed) {
+            if (f != null) {
+                throw new Exception(f);
+            }
+        }
+        report(result, "a_", runs.get(0));
+        report(result, "b_", runs.get(1));
+        result.with("distinct_classes", Class.forName("com.jcraft.jsch.Session", false, loaders[0])
+                != Class.forName("com.jcraft.jsch.Session", false, loaders[1]));
+    }
+
+    private static void report(Result result, String prefix, Map<String, String> run) {
+        for (Map.Entry<String, String> e : run.entrySet()) {
+            result.with(prefix + e.getKey(), e.getValue());
+        }
+    }
+
+    /** One session and one exec, all through {@code loader}'s JSch; no timeout and no keepalive of the app's own. */
+    static Map<String, String> run(ClassLoader loader, Target t, String command) throws Exception {
+        Map<String, String> out = new LinkedHashMap<String, String>();
+        Class<?> jschClass = Class.forName("com.jcraft.jsch.JSch", true, loader);
+        out.put("loader", loaderName(jschClass.getClassLoader()));
+        Object jsch = jschClass.getConstructor().newInstance();
+        jschClass.getMethod("addIdentity", String.class).invoke(jsch, t.identity);
+        Object session = jschClass.getMethod("getSession", String.class, String.class, int.class)
+                .invoke(jsch, t.user, t.host, t.port);
+        Class<?> sessionClass = Class.forName("com.jcraft.jsch.Session", false, loader);
+        sessionClass.getMethod("setConfig", String.class, String.class).invoke(session, "StrictHostKeyChecking", "no");
+        sessionClass.getMethod("connect").invoke(session);
+        out.put("interval", String.valueOf(sessionClass.getMethod("getServerAliveInterval").invoke(session)));
+        Object channel = sessionClass.getMethod("openChannel", String.class).invoke(session, "exec");
+        Class<?> execClass = Class.forName("com.jcraft.jsch.ChannelExec", false, loader);
+        Class<?> channelClass = Class.forName("com.jcraft.jsch.Channel", false, loader);
+        execClass.getMethod("setCommand", String.class).invoke(channel, command);
+        InputStream in = (InputStream) channelClass.getMethod("getInputStream").invoke(channel);
+        channelClass.getMethod("connect").invoke(channel);
+        long start = System.nanoTime();
+        Method isClosed = channelClass.getMethod("isClosed");
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        byte[] buf = new byte[4096];
+        while (true) {
+            while (in.available() > 0) {
+                int n = in.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                text.write(buf, 0, n);
+            }
+            if ((Boolean) isClosed.invoke(channel)) {
+                if (in.available() > 0) {
+                    continue;
+                }
+                break;
+            }
+            Thread.sleep(50);
+        }
+        out.put("exec_ms", String.valueOf((System.nanoTime() - start) / 1000000L));
+        out.put("exit", String.valueOf(channelClass.getMethod("getExitStatus").invoke(channel)));
+        out.put("out", text.toString("UTF-8").trim());
+        channelClass.getMethod("disconnect").invoke(channel);
+        sessionClass.getMethod("disconnect").invoke(session);
+        return out;
+    }
+
+    /** Something trivial with the app's own ByteBuddy: a subclass of Object, named, made, loaded and instantiated. */
+    private static String makeClassWithAppByteBuddy(ClassLoader own, String name) throws Exception {
+        Class<?> byteBuddy = Class.forName("net.bytebuddy.ByteBuddy", true, own);
+        Class<?> builder = Class.forName("net.bytebuddy.dynamic.DynamicType$Builder", false, own);
+        Class<?> unloaded = Class.forName("net.bytebuddy.dynamic.DynamicType$Unloaded", false, own);
+        Class<?> loaded = Class.forName("net.bytebuddy.dynamic.DynamicType$Loaded", false, own);
+        Object b = byteBuddy.getMethod("subclass", Class.class).invoke(byteBuddy.getConstructor().newInstance(), Object.class);
+        b = builder.getMethod("name", String.class).invoke(b, name);
+        Object u = builder.getMethod("make").invoke(b);
+        Object l = unloaded.getMethod("load", ClassLoader.class).invoke(u, own);
+        Class<?> made = (Class<?>) loaded.getMethod("getLoaded").invoke(l);
+        return made.getConstructor().newInstance().getClass().getName();
+    }
+
+    private static URL[] jschJars() throws Exception {
+        String jars = System.getProperty("sample.jschJars");
+        if (jars == null || jars.isEmpty()) {
+            throw new IllegalArgumentException("-Dsample.jschJars=JAR[" + File.pathSeparator + "JAR...] is needed");
+        }
+        List<URL> urls = new ArrayList<URL>();
+        for (String j : jars.split(File.pathSeparator)) {
+            urls.add(new File(j).toURI().toURL());
+        }
+        return urls.toArray(new URL[0]);
+    }
+
+    /** The platform loader (Java 9+) by reflection, as this class compiles for 8; null (bootstrap) on 8. */
+    private static ClassLoader platformLoader() {
+        try {
+            return (ClassLoader) ClassLoader.class.getMethod("getPlatformClassLoader").invoke(null);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static boolean canSee(ClassLoader loader, String className) {
+        try {
+            Class.forName(className, false, loader);
+            return true;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    private static String jarName(Class<?> c) {
+        String path = c.getProtectionDomain().getCodeSource().getLocation().getPath();
+        return path.substring(path.lastIndexOf('/', path.length() - 2) + 1);
+    }
+
+    private static String loaderName(ClassLoader loader) {
+        return loader == null ? "bootstrap" : loader.getClass().getName();
+    }
+}
