@@ -1,0 +1,80 @@
+package dev.lifeline.samples;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Benchmark helper for the many-sessions apps: live threads (every thread of the JVM, as ThreadMXBean counts them)
+ * and heap used after full GCs, and a parallel opener.
+ */
+final class Footprint {
+    final int threads;
+    final long heap;
+    final String agentThreads;
+
+    private Footprint(int threads, long heap, String agentThreads) {
+        this.threads = threads;
+        this.heap = heap;
+        this.agentThreads = agentThreads;
+    }
+
+    static Footprint measure() throws InterruptedException {
+        long heap = Long.MAX_VALUE;
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            Thread.sleep(50);
+            // the smallest of several reads: allocation between the GC and the read only ever adds
+            heap = Math.min(heap, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        StringBuilder lifeline = new StringBuilder();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith("lifeline")) {
+                lifeline.append(lifeline.length() == 0 ? "" : ",").append(t.getName());
+            }
+        }
+        return new Footprint(ManagementFactory.getThreadMXBean().getThreadCount(), heap,
+                lifeline.length() == 0 ? "none" : lifeline.toString());
+    }
+
+    /** {@code threads_<suffix>}, {@code heap_<suffix>}, and the agent's own threads by name ({@code lifeline*}). */
+    void report(Result r, String suffix) {
+        r.with("threads_" + suffix, threads).with("heap_" + suffix, heap).with("agent_threads_" + suffix, agentThreads);
+    }
+
+    /** Runs {@code open} {@code count} times on {@code workers} threads (gone again when this returns). */
+    static <T> List<T> openAll(final int count, int workers, final Callable<T> open) throws Exception {
+        final List<T> out = new ArrayList<T>();
+        final AtomicReference<Exception> failure = new AtomicReference<Exception>();
+        List<Thread> threads = new ArrayList<Thread>();
+        for (int w = 0; w < workers; w++) {
+            final int share = count / workers + (w < count % workers ? 1 : 0);
+            Thread th = new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    for (int i = 0; i < share && failure.get() == null; i++) {
+                        try {
+                            T t = open.call();
+                            synchronized (out) {
+                                out.add(t);
+                            }
+                        } catch (Exception e) {
+                            failure.compareAndSet(null, e);
+                        }
+                    }
+                }
+            }, "opener-" + w);
+            th.start();
+            threads.add(th);
+        }
+        for (Thread th : threads) {
+            th.join();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return out;
+    }
+}
