@@ -139,7 +139,7 @@ public final class SshTransformers {
         };
     }
 
-    /** A type we know by name that advice must not touch: say why once, change nothing. */
+    /** A type we know by name that advice must not touch: say why once per library and loader, change nothing. */
     static final class LeaveAlone implements AgentBuilder.Transformer {
         private final String typeName;
         private final String reason;
@@ -152,8 +152,11 @@ public final class SshTransformers {
         @Override
         public DynamicType.Builder<?> transform(DynamicType.Builder<?> builder, TypeDescription type,
                                                 ClassLoader loader, JavaModule module, ProtectionDomain protectionDomain) {
-            Log.warnOnce("unsupported:" + typeName + "@" + System.identityHashCode(loader),
-                    "instrumentation.unsupported", "class", typeName, "reason", reason, "action", "left unchanged");
+            // once per library copy: an operator needs to know the library is unprotected, not each class's name
+            String library = typeName.substring(0, Math.max(0, typeName.lastIndexOf('.')));
+            Log.warnOnce("unsupported:" + library + ":" + reason + "@" + System.identityHashCode(loader),
+                    "instrumentation.unsupported", "library", library, "class", typeName, "reason", reason,
+                    "action", "left unchanged");
             return builder;
         }
     }
