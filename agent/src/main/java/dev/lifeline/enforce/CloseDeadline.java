@@ -39,6 +39,7 @@ public final class CloseDeadline {
                 Log.warn("close.deadline-fired", "lib", lib, "host", policy.host(), "port", policy.port(), "what", what,
                         "elapsed_ms", elapsed, "limit", Durations.format(policy.closeTimeoutMillis()),
                         "rule", policy.source("close.timeout"), "action", "socket shut");
+                BlockedThreads.sessionEnding();
                 force.run();
             }
         });

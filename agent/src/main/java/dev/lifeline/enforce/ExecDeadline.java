@@ -168,6 +168,7 @@ public final class ExecDeadline {
             return;
         }
         Counters.increment(Counter.EXEC_DEADLINES_TERM);
+        BlockedThreads.sessionEnding();
         Log.warn("exec.deadline-fired", fields("reason", why, "limit", Durations.format(limit), "action", "TERM",
                 "next", "KILL and close after " + Durations.format(grace)));
         Actions.run("exec.term", new Runnable() {
@@ -193,6 +194,7 @@ public final class ExecDeadline {
             return;
         }
         Counters.increment(Counter.EXEC_DEADLINES_KILL);
+        BlockedThreads.sessionEnding();
         Log.warn("exec.deadline-escalated", fields("reason", reason, "action", "KILL, channel closed"));
         Actions.run("exec.kill", new Runnable() {
             @Override

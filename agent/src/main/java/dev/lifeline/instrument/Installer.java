@@ -24,7 +24,8 @@ public final class Installer {
             "com.jcraft.jsch.Session", "com.jcraft.jsch.Channel", "com.jcraft.jsch.ChannelExec",
             "org.apache.sshd.client.session.ClientConnectionService", "org.apache.sshd.client.SshClient",
             "org.apache.sshd.client.channel.ChannelExec", "org.apache.sshd.common.channel.AbstractChannel",
-            "org.apache.sshd.common.util.closeable.AbstractCloseable"));
+            "org.apache.sshd.common.util.closeable.AbstractCloseable",
+            "org.apache.sshd.common.session.helpers.SessionHelper"));
 
     private Installer() {
     }

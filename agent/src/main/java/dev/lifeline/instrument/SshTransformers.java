@@ -8,7 +8,9 @@ import dev.lifeline.sshd.SshdChannelExecInstrumentation;
 import dev.lifeline.sshd.SshdClientInstrumentation;
 import dev.lifeline.sshd.SshdCloseInstrumentation;
 import dev.lifeline.sshd.SshdConnectionServiceInstrumentation;
+import dev.lifeline.sshd.SshdHeartbeatInstrumentation;
 import dev.lifeline.sshd.SshdLegacyConnectionServiceInstrumentation;
+import dev.lifeline.sshd.SshdSessionFailureInstrumentation;
 import dev.lifeline.report.Faults;
 import dev.lifeline.report.Log;
 import net.bytebuddy.ByteBuddy;
@@ -44,7 +46,8 @@ public final class SshTransformers {
     static List<TypeInstrumentation> instrumentations() {
         return Arrays.<TypeInstrumentation>asList(new JschSessionInstrumentation(), new JschChannelInstrumentation(),
                 new JschChannelExecInstrumentation(), new SshdConnectionServiceInstrumentation(),
-                new SshdLegacyConnectionServiceInstrumentation(), new SshdClientInstrumentation(),
+                new SshdLegacyConnectionServiceInstrumentation(), new SshdHeartbeatInstrumentation(),
+                new SshdSessionFailureInstrumentation(), new SshdClientInstrumentation(),
                 new SshdChannelExecInstrumentation(), new SshdChannelDataInstrumentation(), new SshdCloseInstrumentation());
     }
 

@@ -16,6 +16,7 @@ import static net.bytebuddy.matcher.ElementMatchers.declaresField;
 import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
@@ -49,7 +50,25 @@ public final class JschSessionInstrumentation implements TypeInstrumentation {
         // connect() delegates to connect(int) in every JSch line: advising the latter sees each connect once
         return SshTransformers.advice().advice(named("connect").and(takesArguments(int.class)).and(isPublic()),
                 ConnectAdvice.class.getName())
-                .advice(named("disconnect").and(takesArguments(0)), DisconnectAdvice.class.getName());
+                .advice(named("disconnect").and(takesArguments(0)), DisconnectAdvice.class.getName())
+                .advice(named("read").and(takesArguments(1)).and(takesArgument(0, named("com.jcraft.jsch.Buffer"))),
+                        ReadAdvice.class.getName());
+    }
+
+    /** The reader thread's {@code read(Buffer)}: a run of timeouts is how JSch's keepalive declares the peer dead. */
+    public static final class ReadAdvice {
+        private ReadAdvice() {
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void onExit(@Advice.This Session session, @Advice.Thrown Throwable thrown) {
+            if (thrown == null) {
+                JschSessions.readOk(session);
+            } else {
+                JschSessions.readFailed(session, thrown, session.getHost(), session.getPort(),
+                        session.getServerAliveInterval(), session.getTimeout(), session.getServerAliveCountMax());
+            }
+        }
     }
 
     public static final class DisconnectAdvice {
@@ -58,6 +77,7 @@ public final class JschSessionInstrumentation implements TypeInstrumentation {
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static DeadlineScheduler.Deadline onEnter(@Advice.This Session session) {
+            JschSessions.forget(session);
             return JschChannels.sessionDisconnecting(session, session.getHost(), session.getPort());
         }
 

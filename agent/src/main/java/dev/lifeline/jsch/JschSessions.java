@@ -4,6 +4,7 @@ import dev.lifeline.Lifeline;
 import dev.lifeline.config.Durations;
 import dev.lifeline.config.Mode;
 import dev.lifeline.config.Policy;
+import dev.lifeline.enforce.BlockedThreads;
 import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.SocketTuning;
 import dev.lifeline.policy.Decide;
@@ -11,8 +12,11 @@ import dev.lifeline.report.Counters;
 import dev.lifeline.report.Faults;
 import dev.lifeline.report.Log;
 
+import java.io.InterruptedIOException;
 import java.lang.reflect.Field;
 import java.net.Socket;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The logic behind JSch session advice. Sees only JDK types: JSch may live in a child class loader (a fat jar, a
@@ -24,7 +28,53 @@ import java.net.Socket;
  * {@code setTimeout(T)} already is a keepalive every T: it counts as "set" for {@code fill}.
  */
 public final class JschSessions {
+    /** Sessions whose last reads timed out, and how many in a row; identity keys (JSch keeps Object's equals). */
+    private static final ConcurrentHashMap<Object, AtomicInteger> READ_TIMEOUTS = new ConcurrentHashMap<Object, AtomicInteger>();
+
     private JschSessions() {
+    }
+
+    /** Every packet JSch reads: must cost next to nothing, so no lookup unless some session is in a silent streak. */
+    public static void readOk(Object session) {
+        if (!READ_TIMEOUTS.isEmpty()) {
+            READ_TIMEOUTS.remove(session);
+        }
+    }
+
+    /**
+     * A read that failed. JSch's reader counts consecutive read timeouts, sends a keepalive for each of the first
+     * {@code serverAliveCountMax} and ends the session on the next: that timeout is the keepalive's verdict.
+     */
+    public static void readFailed(Object session, Throwable thrown, String host, int port, int aliveInterval,
+                                  int timeout, int countMax) {
+        Faults.inject("JschSessions.readFailed");
+        if (!(thrown instanceof InterruptedIOException) || !Thread.currentThread().getName().startsWith("Connect thread")) {
+            READ_TIMEOUTS.remove(session);
+            return;
+        }
+        AtomicInteger streak = READ_TIMEOUTS.get(session);
+        if (streak == null) {
+            AtomicInteger fresh = new AtomicInteger();
+            streak = READ_TIMEOUTS.putIfAbsent(session, fresh);
+            if (streak == null) {
+                streak = fresh;
+            }
+        }
+        if (streak.incrementAndGet() <= countMax) {
+            return;
+        }
+        READ_TIMEOUTS.remove(session);
+        long interval = aliveInterval > 0 ? aliveInterval : timeout;
+        Counters.increment(Counters.Counter.KEEPALIVE_DECLARED_DEAD);
+        Log.warn("keepalive.declared-dead", "lib", "jsch", "host", host, "port", port,
+                "interval", Durations.format(interval), "countMax", countMax,
+                "silent_ms", interval * (countMax + 1L), "action", "session ended by JSch, its channels closed");
+        BlockedThreads.sessionEnding();
+    }
+
+    /** A session going away takes its streak with it, so the map never holds a session JSch has let go. */
+    public static void forget(Object session) {
+        READ_TIMEOUTS.remove(session);
     }
 
     public static JschPlan plan(Object session, String host, int port, int appTimeout, int appAliveInterval,
@@ -94,6 +144,7 @@ public final class JschSessions {
                 Log.warn("connect.deadline-fired", "lib", "jsch", "host", plan.policy.host(), "port", plan.policy.port(),
                         "elapsed_ms", elapsedMillis(plan), "rule", plan.policy.source("connect.timeout"),
                         "action", socket == null ? "none (socket not yet created)" : "socket closed");
+                BlockedThreads.sessionEnding();
                 closeQuietly(socket);
             }
         });

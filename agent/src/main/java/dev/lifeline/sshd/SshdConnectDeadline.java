@@ -4,6 +4,7 @@ import dev.lifeline.Lifeline;
 import dev.lifeline.config.Durations;
 import dev.lifeline.config.Mode;
 import dev.lifeline.config.Policy;
+import dev.lifeline.enforce.BlockedThreads;
 import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.report.Counters;
 import dev.lifeline.report.Faults;
@@ -62,6 +63,7 @@ public final class SshdConnectDeadline {
             Log.warn("connect.deadline-fired", "lib", "sshd", "host", policy.host(), "port", policy.port(),
                     "elapsed_ms", elapsedMillis, "stage", stage, "rule", policy.source("connect.timeout"),
                     "action", done ? "session closed" : "connect failed");
+            BlockedThreads.sessionEnding();
             if (!done) {
                 SocketTimeoutException timeout = new SocketTimeoutException("connect to " + policy.host() + ":" + policy.port()
                         + " did not complete within connect.timeout=" + Durations.format(deadline) + " (Lifeline)");

@@ -4,6 +4,7 @@ import dev.lifeline.Lifeline;
 import dev.lifeline.config.Durations;
 import dev.lifeline.config.Mode;
 import dev.lifeline.config.Policy;
+import dev.lifeline.enforce.BlockedThreads;
 import dev.lifeline.enforce.SocketTuning;
 import dev.lifeline.policy.Decide;
 import dev.lifeline.report.Counters;
@@ -73,6 +74,32 @@ public final class SshdSessions {
             }
         }
         return plan;
+    }
+
+    /** Set while MINA's heartbeat runs on this thread: an error it reports then is the keepalive's verdict. */
+    private static final ThreadLocal<Boolean> IN_HEARTBEAT = new ThreadLocal<Boolean>();
+
+    public static void heartbeatStarting() {
+        IN_HEARTBEAT.set(Boolean.TRUE);
+    }
+
+    public static void heartbeatEnded() {
+        IN_HEARTBEAT.remove();
+    }
+
+    public static boolean inHeartbeat() {
+        return IN_HEARTBEAT.get() != null;
+    }
+
+    /** A heartbeat MINA could not send, or got no reply to: MINA is about to close the session. */
+    public static void heartbeatFailed(SocketAddress address, Duration interval) {
+        Faults.inject("SshdSessions.heartbeatFailed");
+        Counters.increment(Counters.Counter.KEEPALIVE_DECLARED_DEAD);
+        InetSocketAddress target = address instanceof InetSocketAddress ? (InetSocketAddress) address : null;
+        Log.warn("keepalive.declared-dead", "lib", "sshd", "host", target == null ? String.valueOf(address) : target.getHostString(),
+                "port", target == null ? 0 : target.getPort(), "interval", interval == null ? "?" : Durations.format(interval.toMillis()),
+                "action", "session closed by MINA, its channels and waits ended");
+        BlockedThreads.sessionEnding();
     }
 
     /** @param ioSession MINA's {@code IoSession}: NIO2's exposes its channel through {@code getSocket()} */

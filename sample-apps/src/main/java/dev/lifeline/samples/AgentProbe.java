@@ -34,6 +34,22 @@ final class AgentProbe {
         return gauge("dev.lifeline.enforce.Actions", "threads");
     }
 
+    /**
+     * Waits (up to 10 s) until Lifeline has no thread left to check for {@code threadsWoken}: it looks a few seconds
+     * after a session ends, and an app that reports right away would print the counter before it moved.
+     */
+    static void awaitThreadsChecked() {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (gauge("dev.lifeline.enforce.BlockedThreads", "watching") > 0 && System.nanoTime() < end) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
     /** Lifeline's counters as {@code lifeline_<name>=<value>} fields (empty without the agent). */
     static String counters() {
         try {

@@ -24,8 +24,12 @@ final class Result {
     /** Prints the line and exits: 0 for ok, 1 for anything else. */
     void finish(String status) {
         // -Dsample.counters=true: Lifeline's own counters, as the JMX view would show them
+        long elapsed = elapsedMillis();
+        if (Boolean.getBoolean("sample.counters")) {
+            AgentProbe.awaitThreadsChecked();
+        }
         String counters = Boolean.getBoolean("sample.counters") ? AgentProbe.counters() : "";
-        System.out.println("RESULT app=" + app + " status=" + status + " elapsed_ms=" + elapsedMillis() + fields + counters);
+        System.out.println("RESULT app=" + app + " status=" + status + " elapsed_ms=" + elapsed + fields + counters);
         System.out.flush();
         System.exit("ok".equals(status) ? 0 : 1);
     }

@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 7: the counters behind the JMX view move with real scenarios (read from inside each app at its end, the values
- * {@code lifeline:type=Agent} serves): sessions seen/changed, exec deadlines (TERM, KILL), close and connect deadlines.
+ * {@code lifeline:type=Agent} serves): sessions seen/changed, exec deadlines (TERM, KILL), close and connect deadlines,
+ * dead peers declared by keepalive, and the app threads those events woke.
  */
 class CountersTest {
     static OpenSshServer sshd;
@@ -48,6 +49,11 @@ class CountersTest {
             assertThat(r).containsEntry("lifeline_sessionsSeen", "1").containsEntry("lifeline_sessionsChanged", "1")
                     .containsEntry("lifeline_execDeadlinesWatched", "1").containsEntry("lifeline_execDeadlinesTerm", "1")
                     .containsEntry("lifeline_internalErrors", "0");
+            // MINA: the app's thread in waitFor(CLOSED). JSch's example loop polls isClosed() and sleeps: never blocked
+            // in JSch, so not a thread Lifeline woke
+            if (!lib.isJsch()) {
+                assertThat(Integer.parseInt(r.get("lifeline_threadsWoken"))).isPositive();
+            }
         } finally {
             ExecDeadlineTest.killRemote(sleep);
         }
@@ -77,6 +83,27 @@ class CountersTest {
                 app.awaitExit(60_000);
             }
             assertThat(Integer.parseInt(app.result().get("lifeline_closeDeadlinesFired"))).isPositive();
+            // the thread in disconnect()/close().await(), and the writers
+            assertThat(Integer.parseInt(app.result().get("lifeline_threadsWoken"))).isPositive();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "JSCH_JCRAFT", "SSHD", "SSHD_LEGACY"})
+    void aDeadPeerIsCountedOnceWithTheThreadItWoke(Library lib) throws Exception {
+        ForkedJvm.Builder b = Bench.app(lib.isJsch() ? "JschIdleShell" : "MinaIdleChannel", lib, Bench.defaultJdk())
+                .args(sshd.target());
+        try (ForkedJvm app = counted(b, "keepalive.interval=1s,keepalive.countMax=2").start()) {
+            app.awaitLine(Pattern.compile("^READY idle"), 30_000);
+            try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+                app.awaitExit(30_000);
+            }
+            Map<String, String> r = app.result();
+            assertThat(r).containsEntry("lifeline_keepaliveDeclaredDead", "1").containsEntry("lifeline_internalErrors", "0");
+            // the app's main thread, blocked reading the shell (JSch) or in waitFor(CLOSED) (MINA)
+            assertThat(Integer.parseInt(r.get("lifeline_threadsWoken"))).isPositive();
+            assertThat(app.stderr()).anyMatch(l -> l.contains("event=keepalive.declared-dead")
+                    && l.contains("lib=" + (lib.isJsch() ? "jsch" : "sshd")) && l.contains("interval=1s"));
         }
     }
 

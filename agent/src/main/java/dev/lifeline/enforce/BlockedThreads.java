@@ -1,0 +1,166 @@
+package dev.lifeline.enforce;
+
+import dev.lifeline.report.Counters;
+import dev.lifeline.report.Counters.Counter;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * The {@code threadsWoken} counter: app threads that were blocked inside an SSH library when a session was declared
+ * dead or Lifeline ended a channel, session or connect, and that were no longer blocked there a few seconds later.
+ *
+ * <p>The libraries do not say which thread waits on which session, so this looks at stacks: at the event, every
+ * thread waiting or blocked with a library frame on its stack (the library's own threads and Lifeline's aside); a few
+ * seconds on, those whose stack changed or that ended count as woken. A thread blocked on another session stays
+ * blocked and is not counted. Only on events, never per packet: a stack walk of all threads costs milliseconds.
+ */
+public final class BlockedThreads {
+    static final long CHECK_AFTER_MILLIS = 3000;
+    /** Events closer than this share one look at the threads, so one thread is counted once. */
+    static final long COALESCE_NANOS = 200_000_000L;
+    private static final String[] LIBRARY_PREFIXES = {"com.jcraft.jsch.", "org.apache.sshd."};
+
+    private static final Map<Long, Seen> WATCHED = new HashMap<Long, Seen>();
+    private static long lastLookNanos;
+    private static boolean checkScheduled;
+
+    private static final class Seen {
+        final StackTraceElement[] stack;
+        final long atNanos;
+
+        Seen(StackTraceElement[] stack, long atNanos) {
+            this.stack = stack;
+            this.atNanos = atNanos;
+        }
+    }
+
+    private BlockedThreads() {
+    }
+
+    /** Threads still to be checked (a gauge for tests and the sample apps). */
+    public static int watching() {
+        synchronized (WATCHED) {
+            return WATCHED.size();
+        }
+    }
+
+    /** Called when a session or channel is about to end for a reason Lifeline caused or detected. */
+    public static void sessionEnding() {
+        ThreadInfo[] all;
+        try {
+            all = ManagementFactory.getThreadMXBean().dumpAllThreads(false, false);
+        } catch (Throwable t) {
+            return; // no java.management in this runtime image: the counter stays where it is
+        }
+        synchronized (WATCHED) {
+            long now = System.nanoTime();
+            if (lastLookNanos != 0 && now - lastLookNanos < COALESCE_NANOS) {
+                return;
+            }
+            lastLookNanos = now;
+            long self = Thread.currentThread().getId();
+            for (ThreadInfo t : all) {
+                if (t != null && t.getThreadId() != self && !WATCHED.containsKey(t.getThreadId())
+                        && isAppThreadBlockedInLibrary(t)) {
+                    WATCHED.put(t.getThreadId(), new Seen(t.getStackTrace(), now));
+                }
+            }
+            if (WATCHED.isEmpty() || checkScheduled) {
+                return;
+            }
+            checkScheduled = true;
+        }
+        scheduleCheck(CHECK_AFTER_MILLIS);
+    }
+
+    private static void scheduleCheck(long delayMillis) {
+        DeadlineScheduler.schedule("threads-woken", delayMillis, new Runnable() {
+            @Override
+            public void run() {
+                check(false);
+            }
+        });
+    }
+
+    /** Counts the threads watched for long enough (all of them when {@code all}); returns how many woke. */
+    static int check(boolean all) {
+        int woken = 0;
+        long next = -1;
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        synchronized (WATCHED) {
+            long now = System.nanoTime();
+            for (Iterator<Map.Entry<Long, Seen>> it = WATCHED.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<Long, Seen> e = it.next();
+                long waited = (now - e.getValue().atNanos) / 1000000L;
+                if (!all && waited < CHECK_AFTER_MILLIS) {
+                    long due = CHECK_AFTER_MILLIS - waited;
+                    next = next < 0 ? due : Math.min(next, due);
+                    continue;
+                }
+                ThreadInfo t = threads.getThreadInfo(e.getKey(), Integer.MAX_VALUE);
+                if (t == null || !Arrays.equals(e.getValue().stack, t.getStackTrace())) {
+                    woken++;
+                }
+                it.remove();
+            }
+            checkScheduled = next >= 0;
+        }
+        Counters.add(Counter.THREADS_WOKEN, woken);
+        if (next >= 0) {
+            scheduleCheck(next);
+        }
+        return woken;
+    }
+
+    static boolean isAppThreadBlockedInLibrary(ThreadInfo t) {
+        Thread.State s = t.getThreadState();
+        StackTraceElement[] stack = t.getStackTrace();
+        if (s == Thread.State.RUNNABLE ? !inSocketIo(stack)
+                : s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING && s != Thread.State.BLOCKED) {
+            return false;
+        }
+        String name = t.getThreadName();
+        // JSch's reader ("Connect thread host session"), MINA's I/O and timer threads, ours
+        if (name.startsWith("Connect thread") || name.startsWith("sshd-") || name.startsWith("lifeline-")) {
+            return false;
+        }
+        // JSch's channel streams are java.io pipes: no JSch frame on the stack, but the monitor is JSch's
+        String lock = t.getLockName();
+        if (lock != null && isLibrary(lock)) {
+            return true;
+        }
+        for (StackTraceElement f : stack) {
+            if (isLibrary(f.getClassName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isLibrary(String className) {
+        for (String p : LIBRARY_PREFIXES) {
+            if (className.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A thread in a blocking socket read or write shows as RUNNABLE (JSch's connect reads on the caller's thread). */
+    private static boolean inSocketIo(StackTraceElement[] stack) {
+        for (int i = 0; i < stack.length && i < 8; i++) {
+            String c = stack[i].getClassName();
+            if (c.endsWith("SocketDispatcher") || c.endsWith("NioSocketImpl") || c.endsWith("SocketInputStream")
+                    || c.endsWith("SocketOutputStream")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
