@@ -72,14 +72,18 @@ public final class Installer {
         Log.info("instrumentation.retransformed", "classes", ssh.size() - failed, "failed", failed);
     }
 
-    /** Prefix test first; ByteBuddy only for SSH classes, built once on the first one. */
+    /**
+     * A set lookup first; ByteBuddy only for the few types advice goes into, built once on the first of them. The
+     * hundreds of other JSch and MINA classes an app loads at its first connect never reach ByteBuddy (which would
+     * parse each one only to match nothing).
+     */
     static final class LazySshTransformer implements ClassFileTransformer {
         private volatile ClassFileTransformer delegate;
 
         @Override
         public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                                 ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-            if (!isSshClass(className)) {
+            if (!isSshClass(className) || !INSTRUMENTED_TYPES.contains(className.replace('/', '.'))) {
                 return null;
             }
             try {

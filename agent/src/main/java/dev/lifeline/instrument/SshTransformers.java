@@ -10,7 +10,7 @@ import dev.lifeline.sshd.SshdCloseInstrumentation;
 import dev.lifeline.sshd.SshdConnectionServiceInstrumentation;
 import dev.lifeline.sshd.SshdHeartbeatInstrumentation;
 import dev.lifeline.sshd.SshdLegacyConnectionServiceInstrumentation;
-import dev.lifeline.sshd.SshdSessionFailureInstrumentation;
+import dev.lifeline.sshd.SshdSessionHelperInstrumentation;
 import dev.lifeline.report.Faults;
 import dev.lifeline.report.Log;
 import net.bytebuddy.ByteBuddy;
@@ -47,7 +47,7 @@ public final class SshTransformers {
         return Arrays.<TypeInstrumentation>asList(new JschSessionInstrumentation(), new JschChannelInstrumentation(),
                 new JschChannelExecInstrumentation(), new SshdConnectionServiceInstrumentation(),
                 new SshdLegacyConnectionServiceInstrumentation(), new SshdHeartbeatInstrumentation(),
-                new SshdSessionFailureInstrumentation(), new SshdClientInstrumentation(),
+                new SshdSessionHelperInstrumentation(), new SshdClientInstrumentation(),
                 new SshdChannelExecInstrumentation(), new SshdChannelDataInstrumentation(), new SshdCloseInstrumentation());
     }
 

@@ -10,10 +10,13 @@ import dev.lifeline.report.Counters;
 import dev.lifeline.report.Faults;
 import dev.lifeline.report.Log;
 
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One deadline from {@code connect()} to the end of authentication. MINA has three separate knobs (io-connect-timeout,
@@ -23,6 +26,9 @@ import java.net.SocketTimeoutException;
  * MINA's own knobs stay in force where shorter. Reflection only: MINA's types are not visible from here.
  */
 public final class SshdConnectDeadline {
+    /** Sessions connected, not yet authenticated, and their deadline. Identity keys: MINA sessions keep Object's equals. */
+    private static final ConcurrentHashMap<Object, DeadlineScheduler.Deadline> AWAITING_AUTH =
+            new ConcurrentHashMap<Object, DeadlineScheduler.Deadline>();
     private SshdConnectDeadline() {
     }
 
@@ -38,12 +44,83 @@ public final class SshdConnectDeadline {
             return;
         }
         final long start = System.nanoTime();
-        DeadlineScheduler.schedule("sshd.connect", deadline, new Runnable() {
+        DeadlineScheduler.Deadline d = DeadlineScheduler.schedule("sshd.connect", deadline, new Runnable() {
             @Override
             public void run() {
                 fire(policy, connectFuture, deadline, (System.nanoTime() - start) / 1000000L);
             }
         });
+        cancelWhenAuthenticated(connectFuture, d);
+    }
+
+    /**
+     * The queued deadline holds the connect future, and through it the session: cancelled once the session is
+     * authenticated ({@link #authenticated}) or closed, or when the connect fails, so a thousand sessions do not sit
+     * in the queue for {@code connect.timeout}. MINA's future listener is met with a {@link Proxy} in MINA's loader.
+     */
+    static void cancelWhenAuthenticated(final Object connectFuture, final DeadlineScheduler.Deadline d) {
+        try {
+            final ClassLoader loader = connectFuture.getClass().getClassLoader();
+            final Class<?> futureListener = Class.forName(SshdChannels.LISTENER, false, loader);
+            Object onConnect = proxy(loader, futureListener, new InvocationHandler() {
+                @Override
+                public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+                    if (!method.getName().equals("operationComplete")) {
+                        return identity(proxy, method, args);
+                    }
+                    final Object session = call(connectFuture, "getSession");
+                    if (session == null || Boolean.TRUE.equals(call(session, "isAuthenticated"))) {
+                        d.cancel();
+                        return null;
+                    }
+                    AWAITING_AUTH.put(session, d);
+                    SshdChannels.whenClosed(session, new Runnable() {
+                        @Override
+                        public void run() {
+                            authenticated(session);
+                        }
+                    });
+                    if (Boolean.TRUE.equals(call(session, "isAuthenticated"))) {
+                        authenticated(session); // authenticated before it was put
+                    }
+                    return null;
+                }
+            });
+            connectFuture.getClass().getMethod("addListener", futureListener).invoke(connectFuture, onConnect);
+        } catch (Throwable t) {
+            Log.warnOnce("sshd-connect-listener", "instrumentation.degraded", "lib", "sshd",
+                    "reason", "cannot listen for the connect; connect deadlines stay queued until they expire", "error", t);
+        }
+    }
+
+    /** The session authenticated (or closed): its connect deadline is over. Every MINA session passes here once. */
+    public static void authenticated(Object session) {
+        if (AWAITING_AUTH.isEmpty()) {
+            return;
+        }
+        DeadlineScheduler.Deadline d = AWAITING_AUTH.remove(session);
+        if (d != null) {
+            d.cancel();
+        }
+    }
+
+    private static Object proxy(ClassLoader loader, Class<?> type, InvocationHandler h) {
+        return Proxy.newProxyInstance(loader, new Class<?>[]{type}, h);
+    }
+
+    /** Object's methods for a listener proxy; every other listener method (all void) does nothing. */
+    private static Object identity(Object proxy, Method method, Object[] args) {
+        String name = method.getName();
+        if (name.equals("hashCode") && method.getParameterTypes().length == 0) {
+            return System.identityHashCode(proxy);
+        }
+        if (name.equals("equals") && method.getParameterTypes().length == 1) {
+            return proxy == args[0];
+        }
+        if (name.equals("toString") && method.getParameterTypes().length == 0) {
+            return "lifeline-connect-listener";
+        }
+        return null;
     }
 
     static void fire(Policy policy, Object connectFuture, long deadline, long elapsedMillis) {

@@ -17,7 +17,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * {@code ClientConnectionService.sendHeartBeat()}, every MINA line from 2.9: marks the heartbeat's thread while it
  * runs. When a heartbeat finds too many unanswered before it (2.13+) or its reply does not come in time (2.9 to 2.12),
  * MINA catches its own exception and hands it to the session's {@code exceptionCaught}, which closes the session,
- * inside this method; {@link SshdSessionFailureInstrumentation} sees that verdict before the close.
+ * inside this method; {@link SshdSessionHelperInstrumentation} sees that verdict before the close.
  */
 public final class SshdHeartbeatInstrumentation implements TypeInstrumentation {
     @Override

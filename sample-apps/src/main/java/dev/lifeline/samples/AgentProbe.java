@@ -79,6 +79,7 @@ final class AgentProbe {
 
     /** Adds the gauges to a RESULT line, with a suffix ("before", "after"). */
     static void report(Result r, String suffix) {
+        awaitThreadsChecked(); // Lifeline's look at woken threads is a queued task of its own, not a deadline
         r.with("threads_" + suffix, liveThreads())
                 .with("heap_" + suffix, heapAfterGc())
                 .with("deadlines_" + suffix, pendingDeadlines())

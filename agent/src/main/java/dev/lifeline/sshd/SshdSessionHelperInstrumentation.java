@@ -16,11 +16,16 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
- * {@code SessionHelper.exceptionCaught(Throwable)}: MINA's way to end a session on an error. Called on a heartbeat's
- * thread ({@link SshdHeartbeatInstrumentation}) for an open session, it is the keepalive declaring the peer dead; on
- * entry the session and its channels are still open, so the threads waiting on them are still waiting.
+ * {@code org.apache.sshd.common.session.helpers.SessionHelper}, the base of every MINA session.
+ * <ul>
+ * <li>{@code exceptionCaught(Throwable)}: MINA's way to end a session on an error. Called on a heartbeat's thread
+ * ({@link SshdHeartbeatInstrumentation}) for an open session, it is the keepalive declaring the peer dead; on entry the
+ * session and its channels are still open, so the threads waiting on them are still waiting.</li>
+ * <li>{@code setAuthenticated()}: the end of what {@code connect.timeout} bounds, so its deadline is cancelled (MINA
+ * refuses proxies as session listeners, so this cannot be a listener).</li>
+ * </ul>
  */
-public final class SshdSessionFailureInstrumentation implements TypeInstrumentation {
+public final class SshdSessionHelperInstrumentation implements TypeInstrumentation {
     static final String TYPE = "org.apache.sshd.common.session.helpers.SessionHelper";
 
     @Override
@@ -41,7 +46,18 @@ public final class SshdSessionFailureInstrumentation implements TypeInstrumentat
     @Override
     public AgentBuilder.Transformer transformer() {
         return SshTransformers.advice().advice(named("exceptionCaught").and(takesArguments(1)).and(takesArgument(0, Throwable.class)),
-                ExceptionCaughtAdvice.class.getName());
+                ExceptionCaughtAdvice.class.getName())
+                .advice(named("setAuthenticated").and(takesArguments(0)), AuthenticatedAdvice.class.getName());
+    }
+
+    public static final class AuthenticatedAdvice {
+        private AuthenticatedAdvice() {
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void onExit(@Advice.This SessionHelper session) {
+            SshdConnectDeadline.authenticated(session);
+        }
     }
 
     public static final class ExceptionCaughtAdvice {
