@@ -8,6 +8,9 @@ import dev.lifeline.report.Counters.Counter;
 import dev.lifeline.report.Faults;
 import dev.lifeline.report.Log;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +32,8 @@ public final class ExecDeadline {
 
     /** Keyed by the library's channel object (neither JSch nor MINA override equals/hashCode). */
     private static final ConcurrentHashMap<Object, ExecDeadline> WATCHED = new ConcurrentHashMap<Object, ExecDeadline>();
+    /** Channels whose command a deadline ended, until the app lets go of them (weak keys; channels keep Object's equals). */
+    private static final Map<Object, Boolean> ENDED_BY_DEADLINE = Collections.synchronizedMap(new WeakHashMap<Object, Boolean>());
 
     private final Object channel;
     private final ChannelControl control;
@@ -86,6 +91,19 @@ public final class ExecDeadline {
         }
     }
 
+    /**
+     * True once a deadline sent TERM to this channel's command. A command that traps TERM and exits 0 must still not
+     * look like a success: the exit-status getters ask this, and report "no exit status" instead.
+     */
+    public static boolean endedByDeadline(Object channel) {
+        ExecDeadline d = WATCHED.get(channel);
+        if (d != null) {
+            int s = d.state.get();
+            return s == TERM_SENT || s == KILL_SENT;
+        }
+        return !ENDED_BY_DEADLINE.isEmpty() && ENDED_BY_DEADLINE.containsKey(channel);
+    }
+
     /** Channels being watched now: for leak tests and the JMX view. */
     public static int watched() {
         return WATCHED.size();
@@ -98,6 +116,7 @@ public final class ExecDeadline {
             p.cancel();
         }
         if (before == TERM_SENT || before == KILL_SENT) {
+            ENDED_BY_DEADLINE.put(channel, Boolean.TRUE);
             Log.info("exec.deadline-ended", "lib", lib, "host", policy.host(), "port", policy.port(),
                     "elapsed_ms", elapsedMillis(), "after", before == TERM_SENT ? "TERM" : "KILL");
         }

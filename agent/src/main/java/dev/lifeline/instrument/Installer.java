@@ -25,7 +25,7 @@ public final class Installer {
             "org.apache.sshd.client.session.ClientConnectionService", "org.apache.sshd.client.SshClient",
             "org.apache.sshd.client.channel.ChannelExec", "org.apache.sshd.common.channel.AbstractChannel",
             "org.apache.sshd.common.util.closeable.AbstractCloseable",
-            "org.apache.sshd.common.session.helpers.SessionHelper"));
+            "org.apache.sshd.common.session.helpers.SessionHelper", "org.apache.sshd.client.channel.AbstractClientChannel"));
 
     private Installer() {
     }
@@ -87,7 +87,11 @@ public final class Installer {
                 return null;
             }
             try {
-                return delegate().transform(loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+                long start = System.nanoTime();
+                byte[] b = delegate().transform(loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+                Log.debug("instrumentation.transform", "class", className.replace('/', '.'),
+                        "ms", (System.nanoTime() - start) / 1000000L, "changed", b != null);
+                return b;
             } catch (Throwable t) {
                 Log.warnOnce("transform:" + className, "instrumentation.skipped", "class", className.replace('/', '.'),
                         "error", t);

@@ -5,6 +5,7 @@ import dev.lifeline.jsch.JschChannelInstrumentation;
 import dev.lifeline.jsch.JschSessionInstrumentation;
 import dev.lifeline.sshd.SshdChannelDataInstrumentation;
 import dev.lifeline.sshd.SshdChannelExecInstrumentation;
+import dev.lifeline.sshd.SshdClientChannelInstrumentation;
 import dev.lifeline.sshd.SshdClientInstrumentation;
 import dev.lifeline.sshd.SshdCloseInstrumentation;
 import dev.lifeline.sshd.SshdConnectionServiceInstrumentation;
@@ -47,7 +48,7 @@ public final class SshTransformers {
         return Arrays.<TypeInstrumentation>asList(new JschSessionInstrumentation(), new JschChannelInstrumentation(),
                 new JschChannelExecInstrumentation(), new SshdConnectionServiceInstrumentation(),
                 new SshdLegacyConnectionServiceInstrumentation(), new SshdHeartbeatInstrumentation(),
-                new SshdSessionHelperInstrumentation(), new SshdClientInstrumentation(),
+                new SshdSessionHelperInstrumentation(), new SshdClientInstrumentation(), new SshdClientChannelInstrumentation(),
                 new SshdChannelExecInstrumentation(), new SshdChannelDataInstrumentation(), new SshdCloseInstrumentation());
     }
 

@@ -15,6 +15,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 
 import static net.bytebuddy.matcher.ElementMatchers.declaresMethod;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
@@ -50,7 +51,21 @@ public final class JschChannelInstrumentation implements TypeInstrumentation {
     @Override
     public AgentBuilder.Transformer transformer() {
         return SshTransformers.advice().advice(DATA, DataAdvice.class.getName())
-                .advice(DISCONNECT, DisconnectAdvice.class.getName());
+                .advice(DISCONNECT, DisconnectAdvice.class.getName())
+                .advice(named("getExitStatus").and(takesArguments(0)).and(returns(int.class)), ExitStatusAdvice.class.getName());
+    }
+
+    /** A command a deadline sent TERM to reports JSch's "no exit status" (-1), even if it trapped TERM and exited 0. */
+    public static final class ExitStatusAdvice {
+        private ExitStatusAdvice() {
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        static void onExit(@Advice.This Object channel, @Advice.Return(readOnly = false) int status) {
+            if (ExecDeadline.endedByDeadline(channel)) {
+                status = -1;
+            }
+        }
     }
 
     public static final class DataAdvice {

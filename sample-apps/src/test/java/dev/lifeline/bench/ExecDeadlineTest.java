@@ -82,6 +82,24 @@ class ExecDeadlineTest {
         }
     }
 
+    /** The login shell runs the command itself, so TERM reaches the trap; it exits 0 within a second of TERM. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "SSHD"})
+    void aCommandThatTrapsTermAndExitsZeroIsStillNotASuccess(Library library) throws Exception {
+        String marker = "lifeline-trap-" + UNIQUE.incrementAndGet();
+        try (ForkedJvm app = run(library, "exec.timeout=2s,exec.killGrace=10s",
+                "trap 'exit 0' TERM; while :; do sleep 1; done # " + marker)) {
+            app.awaitExit(30_000);
+            Map<String, String> r = app.result();
+            // ended by the command itself after TERM, before any KILL: the trap ran and exited 0
+            assertThat(app.stderr()).anyMatch(l -> l.contains("event=exec.deadline-ended") && l.contains("after=TERM"));
+            assertThat(r.get("exit")).as("exit status seen by the app").isEqualTo(library.isJsch() ? "-1" : "null");
+            assertThat(r.get("status")).isNotEqualTo("ok");
+        } finally {
+            killRemote(marker);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "SSHD"})
     void withoutTheAgentSleepForeverIsStillRunningAfter10s(Library library) throws Exception {
