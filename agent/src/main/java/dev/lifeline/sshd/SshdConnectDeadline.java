@@ -74,12 +74,7 @@ public final class SshdConnectDeadline {
                         return null;
                     }
                     AWAITING_AUTH.put(session, d);
-                    SshdChannels.whenClosed(session, new Runnable() {
-                        @Override
-                        public void run() {
-                            authenticated(session);
-                        }
-                    });
+                    SshdChannels.whenClosed(session, new ForgetOnClose(session));
                     if (Boolean.TRUE.equals(call(session, "isAuthenticated"))) {
                         authenticated(session); // authenticated before it was put
                     }
@@ -90,6 +85,23 @@ public final class SshdConnectDeadline {
         } catch (Throwable t) {
             Log.warnOnce("sshd-connect-listener", "instrumentation.degraded", "lib", "sshd",
                     "reason", "cannot listen for the connect; connect deadlines stay queued until they expire", "error", t);
+        }
+    }
+
+    /**
+     * Stays on the session's close future for the session's life, so it holds the session and nothing else: an
+     * anonymous class here would hold the connect future, its host config and the deadline (2 KB a session).
+     */
+    private static final class ForgetOnClose implements Runnable {
+        private final Object session;
+
+        ForgetOnClose(Object session) {
+            this.session = session;
+        }
+
+        @Override
+        public void run() {
+            authenticated(session);
         }
     }
 

@@ -40,6 +40,26 @@ final class Footprint {
     }
 
     /** {@code threads_<suffix>}, {@code heap_<suffix>}, and the agent's own threads by name ({@code lifeline*}). */
+    /**
+     * With {@code -Dsample.histogram=PREFIX}: the live-object class histogram (the JVM's {@code GC.class_histogram}
+     * diagnostic command), written to {@code PREFIX-<suffix>.txt}, to see what a per-session difference is made of.
+     */
+    static void histogram(String suffix) {
+        String prefix = System.getProperty("sample.histogram");
+        if (prefix == null) {
+            return;
+        }
+        try {
+            Object text = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[]{null}, new String[]{String[].class.getName()});
+            java.nio.file.Files.write(java.nio.file.Paths.get(prefix + "-" + suffix + ".txt"),
+                    String.valueOf(text).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            System.err.println("histogram failed: " + e);
+        }
+    }
+
     void report(Result r, String suffix) {
         r.with("threads_" + suffix, threads).with("heap_" + suffix, heap).with("agent_threads_" + suffix, agentThreads);
     }

@@ -30,6 +30,7 @@ public final class MinaManySessions {
             });
             long openMs = (System.nanoTime() - t0) / 1_000_000L;
             Footprint after = Footprint.measure();
+            Footprint.histogram("after");
             int open = 0;
             for (ClientSession s : sessions) {
                 open += s.isOpen() && s.isAuthenticated() ? 1 : 0;
