@@ -11,7 +11,6 @@ import dev.lifeline.report.Counters;
 import dev.lifeline.report.Faults;
 import dev.lifeline.report.Log;
 
-import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.NetworkChannel;
@@ -102,7 +101,7 @@ public final class SshdSessions {
         BlockedThreads.sessionEnding();
     }
 
-    /** @param ioSession MINA's {@code IoSession}: NIO2's exposes its channel through {@code getSocket()} */
+    /** @param ioSession MINA's {@code IoSession} (NIO2, sshd-mina or sshd-netty transport; see {@link SshdSockets}) */
     public static void configured(SshdPlan plan, Object ioSession) {
         Faults.inject("SshdSessions.configured");
         tuneSocket(plan, ioSession);
@@ -138,13 +137,8 @@ public final class SshdSessions {
         }
     }
 
+    /** NIO2, sshd-mina or sshd-netty: see {@link SshdSockets}. */
     static NetworkChannel channelOf(Object ioSession) {
-        try {
-            Method m = ioSession.getClass().getMethod("getSocket");
-            Object socket = m.invoke(ioSession);
-            return socket instanceof NetworkChannel ? (NetworkChannel) socket : null;
-        } catch (Throwable t) {
-            return null;
-        }
+        return SshdSockets.channelOf(ioSession);
     }
 }
