@@ -1,0 +1,122 @@
+package dev.lifeline.bench;
+
+import dev.lifeline.bench.Bench.Library;
+import dev.lifeline.samples.ForkedJvm;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Issue 5, {@code tcp.keepalive*} on MINA's other transports: an unchanged MINA SSHD app with sshd-mina (mina-core) or
+ * sshd-netty (Netty NIO) on its class path, which MINA then uses instead of NIO2. The socket gets {@code SO_KEEPALIVE}
+ * and its per-socket idle/interval/count (seen from outside with {@code ss -tnoi}), and TCP keepalive alone detects a
+ * silently dropped peer. The control without the agent is {@link SshdKeepaliveTest#withoutTheAgentTheSameSessionStaysBlocked}:
+ * no transport sends anything on an idle session by itself.
+ *
+ * <p>MINA {@value dev.lifeline.samples.Versions#SSHD_OLD}: the newest sshd-mina/sshd-netty in the build's repository.
+ */
+class SshdTransportTest {
+    enum Transport {
+        MINA("org.apache.sshd.mina.MinaServiceFactoryFactory", "MinaProcessor"),
+        NETTY("org.apache.sshd.netty.NettyIoServiceFactoryFactory", "nioEventLoopGro");
+
+        /** MINA's own switch; ServiceLoader would pick the jar on the class path anyway, this makes it certain. */
+        final String factory;
+        /** Prefix of the transport's I/O threads' names as Linux shows them (15 characters at most). */
+        final String threadPrefix;
+
+        Transport(String factory, String threadPrefix) {
+            this.factory = factory;
+            this.threadPrefix = threadPrefix;
+        }
+
+        String dir() {
+            return Library.SSHD_OLD.dir + "-" + name().toLowerCase();
+        }
+    }
+
+    static OpenSshServer sshd;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Requirements.require(PacketDrop.available(), "needs root and nft");
+        sshd = OpenSshServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sshd != null) {
+            sshd.close();
+        }
+    }
+
+    /** MinaIdleChannel on MINA {@code SSHD_OLD} with {@code transport}'s jars added to the class path. */
+    static ForkedJvm.Builder idleApp(Transport transport) {
+        Path dir = Bench.libs().resolve(transport.dir());
+        Requirements.require(Files.isDirectory(dir), dir + " not copied by the build (run mvn -pl sample-apps generate-resources once online)");
+        return Bench.app("MinaIdleChannel", Library.SSHD_OLD, Bench.defaultJdk())
+                .classpath(dir.resolve("*").toString())
+                .sysprop("org.apache.sshd.common.io.IoServiceFactoryFactory", transport.factory)
+                .args(sshd.target());
+    }
+
+    /** The app really runs on {@code transport}: its I/O threads, read from /proc (names cut to 15 characters). */
+    static void assertRunsOn(ForkedJvm app, Transport transport) throws Exception {
+        List<String> threads = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(app.pid()), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    threads.add(Files.readString(task.resolve("comm")).trim());
+                } catch (java.io.IOException gone) {
+                    // a thread that ended meanwhile
+                }
+            }
+        }
+        assertThat(threads).as("threads of " + app.name()).anyMatch(t -> t.startsWith(transport.threadPrefix));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Transport.class)
+    void tcpKeepaliveIsVisibleFromOutsideTheJvm(Transport transport) throws Exception {
+        String agentArgs = "tcp.keepalive.idle=42s,tcp.keepalive.interval=7s,tcp.keepalive.count=4";
+        try (ForkedJvm with = Bench.withAgent(idleApp(transport), agentArgs).start();
+             ForkedJvm without = idleApp(transport).start()) {
+            with.awaitLine(Pattern.compile("^READY idle"), 30_000);
+            without.awaitLine(Pattern.compile("^READY idle"), 30_000);
+            assertRunsOn(with, transport);
+            assertRunsOn(without, transport);
+            assertThat(with.stderr()).anyMatch(l -> l.contains("event=session.configured") && l.contains("lib=sshd")
+                    && l.contains("tcp.keepalive=on,idle=42s,interval=7s,count=4(set)"));
+            assertThat(with.stderr()).noneMatch(l -> l.contains("tcp.keepalive-"));
+            SocketStates.awaitOneKeepaliveTimer(sshd.port, "(4[0-2]|3\\d)");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Transport.class)
+    void tcpKeepaliveAloneDetectsTheDeadPeer(Transport transport) throws Exception {
+        String tcpOnly = "keepalive.interval=0,tcp.keepalive.idle=1s,tcp.keepalive.interval=1s,tcp.keepalive.count=2";
+        try (ForkedJvm app = Bench.withAgent(idleApp(transport), tcpOnly).start()) {
+            app.awaitLine(Pattern.compile("^READY idle"), 30_000);
+            assertRunsOn(app, transport);
+            assertThat(app.stderr()).anyMatch(l -> l.contains("event=session.configured")
+                    && l.contains("tcp.keepalive=on,idle=1s,interval=1s,count=2(set)"));
+            SocketStates.awaitQuiet(sshd.port);
+            long ms = PacketDrop.millisUntilAppGivesUp(app, "idle", sshd.port);
+            Measurements.record("dead peer, TCP keepalive only idle=1s interval=1s count=2 (MINA " + Library.SSHD_OLD.dir
+                    + ", " + transport + " transport)", ms);
+            assertThat(app.result().get("status")).isIn("closed", "error");
+            assertThat(ms).isLessThanOrEqualTo(1000 + 1000 * 2 + 3000);
+        }
+    }
+}
