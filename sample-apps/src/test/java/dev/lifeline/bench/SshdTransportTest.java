@@ -5,7 +5,9 @@ import dev.lifeline.samples.ForkedJvm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * silently dropped peer. The control without the agent is {@link SshdKeepaliveTest#withoutTheAgentTheSameSessionStaysBlocked}:
  * no transport sends anything on an idle session by itself.
  *
- * <p>MINA {@value dev.lifeline.samples.Versions#SSHD_OLD}: the newest sshd-mina/sshd-netty in the build's repository.
+ * <p>MINA {@value dev.lifeline.samples.Versions#SSHD_OLD} (detection and {@code ss}) and
+ * {@value dev.lifeline.samples.Versions#SSHD_LEGACY} ({@code ss}): sshd-mina/sshd-netty
+ * {@value dev.lifeline.samples.Versions#SSHD} are not in the build's repository.
  */
 class SshdTransportTest {
     enum Transport {
@@ -40,8 +44,8 @@ class SshdTransportTest {
             this.threadPrefix = threadPrefix;
         }
 
-        String dir() {
-            return Library.SSHD_OLD.dir + "-" + name().toLowerCase();
+        String dir(Library library) {
+            return library.dir + "-" + name().toLowerCase();
         }
     }
 
@@ -60,11 +64,11 @@ class SshdTransportTest {
         }
     }
 
-    /** MinaIdleChannel on MINA {@code SSHD_OLD} with {@code transport}'s jars added to the class path. */
-    static ForkedJvm.Builder idleApp(Transport transport) {
-        Path dir = Bench.libs().resolve(transport.dir());
+    /** MinaIdleChannel on MINA {@code library} with {@code transport}'s jars (of that version) added to the class path. */
+    static ForkedJvm.Builder idleApp(Transport transport, Library library) {
+        Path dir = Bench.libs().resolve(transport.dir(library));
         Requirements.require(Files.isDirectory(dir), dir + " not copied by the build (run mvn -pl sample-apps generate-resources once online)");
-        return Bench.app("MinaIdleChannel", Library.SSHD_OLD, Bench.defaultJdk())
+        return Bench.app("MinaIdleChannel", library, Bench.defaultJdk())
                 .classpath(dir.resolve("*").toString())
                 .sysprop("org.apache.sshd.common.io.IoServiceFactoryFactory", transport.factory)
                 .args(sshd.target());
@@ -85,12 +89,16 @@ class SshdTransportTest {
         assertThat(threads).as("threads of " + app.name()).anyMatch(t -> t.startsWith(transport.threadPrefix));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(Transport.class)
-    void tcpKeepaliveIsVisibleFromOutsideTheJvm(Transport transport) throws Exception {
+    static Stream<Arguments> transportsAndVersions() {
+        return Stream.of(Transport.values()).flatMap(t -> Stream.of(Library.SSHD_OLD, Library.SSHD_LEGACY).map(l -> Arguments.of(t, l)));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("transportsAndVersions")
+    void tcpKeepaliveIsVisibleFromOutsideTheJvm(Transport transport, Library library) throws Exception {
         String agentArgs = "tcp.keepalive.idle=42s,tcp.keepalive.interval=7s,tcp.keepalive.count=4";
-        try (ForkedJvm with = Bench.withAgent(idleApp(transport), agentArgs).start();
-             ForkedJvm without = idleApp(transport).start()) {
+        try (ForkedJvm with = Bench.withAgent(idleApp(transport, library), agentArgs).start();
+             ForkedJvm without = idleApp(transport, library).start()) {
             with.awaitLine(Pattern.compile("^READY idle"), 30_000);
             without.awaitLine(Pattern.compile("^READY idle"), 30_000);
             assertRunsOn(with, transport);
@@ -106,7 +114,7 @@ class SshdTransportTest {
     @EnumSource(Transport.class)
     void tcpKeepaliveAloneDetectsTheDeadPeer(Transport transport) throws Exception {
         String tcpOnly = "keepalive.interval=0,tcp.keepalive.idle=1s,tcp.keepalive.interval=1s,tcp.keepalive.count=2";
-        try (ForkedJvm app = Bench.withAgent(idleApp(transport), tcpOnly).start()) {
+        try (ForkedJvm app = Bench.withAgent(idleApp(transport, Library.SSHD_OLD), tcpOnly).start()) {
             app.awaitLine(Pattern.compile("^READY idle"), 30_000);
             assertRunsOn(app, transport);
             assertThat(app.stderr()).anyMatch(l -> l.contains("event=session.configured")
