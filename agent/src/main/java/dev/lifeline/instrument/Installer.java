@@ -27,6 +27,17 @@ public final class Installer {
             "org.apache.sshd.common.util.closeable.AbstractCloseable",
             "org.apache.sshd.common.session.helpers.SessionHelper", "org.apache.sshd.client.channel.AbstractClientChannel"));
 
+    /** The same, as the JVM names them to a transformer ({@code com/jcraft/jsch/Session}). */
+    static final java.util.Set<String> INSTRUMENTED_INTERNAL_NAMES = internalNames(INSTRUMENTED_TYPES);
+
+    private static java.util.Set<String> internalNames(java.util.Set<String> names) {
+        java.util.Set<String> out = new java.util.HashSet<String>();
+        for (String n : names) {
+            out.add(n.replace('.', '/'));
+        }
+        return out;
+    }
+
     private Installer() {
     }
 
@@ -83,7 +94,7 @@ public final class Installer {
         @Override
         public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                                 ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-            if (!isSshClass(className) || !INSTRUMENTED_TYPES.contains(className.replace('/', '.'))) {
+            if (!isSshClass(className) || !INSTRUMENTED_INTERNAL_NAMES.contains(className)) {
                 return null;
             }
             try {
