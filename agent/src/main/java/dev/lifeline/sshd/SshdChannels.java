@@ -88,6 +88,19 @@ public final class SshdChannels {
         }
     }
 
+    /** {@code addCloseFutureListener}, looked up once per MINA class: a graceful close of every channel passes here. */
+    private static final ClassValue<Method> ADD_CLOSE_LISTENER = new ClassValue<Method>() {
+        @Override
+        protected Method computeValue(Class<?> type) {
+            try {
+                return type.getMethod("addCloseFutureListener",
+                        Class.forName(LISTENER, false, type.getClassLoader()));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    };
+
     /** Runs {@code action} when MINA completes the closeable's close future. False if it could not be registered. */
     static boolean whenClosed(Object closeable, final Runnable action) {
         try {
@@ -110,7 +123,7 @@ public final class SshdChannels {
                     return "lifeline-close-listener";
                 }
             });
-            closeable.getClass().getMethod("addCloseFutureListener", listenerType).invoke(closeable, listener);
+            ADD_CLOSE_LISTENER.get(closeable.getClass()).invoke(closeable, listener);
             return true;
         } catch (Throwable t) {
             Log.warnOnce("sshd-close-listener", "instrumentation.degraded", "lib", "sshd",

@@ -164,8 +164,9 @@ class BenchmarkSuite {
         }
         String[] target = {"127.0.0.1", String.valueOf(noDelay.port()), server.user, server.keys.privateKey.toString()};
         int runs = runs(7, 1);
-        int count = QUICK ? 200 : 1000;
-        String warmup = QUICK ? "50" : "200";
+        // 1000 execs after 200 warm-up ones varied 3x between runs of the same variant (JIT still compiling): longer
+        int count = QUICK ? 200 : 4000;
+        String warmup = QUICK ? "50" : "2000";
         String[][] variants = {{"without", null}, {"with", ""}, {"with, exec.timeout=1h", "exec.timeout=1h"}};
         String[][] apps = {{"JschExecThroughput", Library.JSCH_MWIEDE.dir}, {"MinaExecThroughput", Library.SSHD.dir}};
         Map<String, List<Double>> perSecond = new LinkedHashMap<>();
