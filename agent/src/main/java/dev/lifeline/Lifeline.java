@@ -3,6 +3,7 @@ package dev.lifeline;
 import dev.lifeline.config.Config;
 import dev.lifeline.config.FileWatch;
 import dev.lifeline.config.ConfigError;
+import dev.lifeline.config.FilePermissions;
 import dev.lifeline.config.Key;
 import dev.lifeline.config.Mode;
 import dev.lifeline.enforce.DeadlineScheduler;
@@ -75,6 +76,7 @@ public final class Lifeline {
         Log.info("agent.started", "version", version(), "mode", loaded.mode().label(),
                 "file", loaded.file() == null ? "none" : loaded.file(), "rules", loaded.ruleCount(),
                 "jdk", System.getProperty("java.version"), "attach", dynamicAttach);
+        FilePermissions.warnIfOthersCanWrite(loaded.file());
         FileWatch.start(loaded.file(), loaded.reloadIntervalMillis(), new Runnable() {
             @Override
             public void run() {

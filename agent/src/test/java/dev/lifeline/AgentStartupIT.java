@@ -60,6 +60,18 @@ class AgentStartupIT {
     }
 
     @Test
+    void warnsWhenOthersMayWriteTheFile() throws Exception {
+        Path file = write("open.properties", "mode = enforce\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+        Run run = runHello(file.toString());
+        assertThat(run.exit()).isZero();
+        assertThat(run.err()).contains("event=config.file-writable").contains("permissions=rw-rw-rw-")
+                .contains("fix=\"chmod go-w " + file + "\"");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(runHello(file.toString()).err()).doesNotContain("config.file-writable");
+    }
+
+    @Test
     void runsTheApplicationWithoutAnyFile() throws Exception {
         Run run = runHello(null);
         assertThat(run.exit()).isZero();

@@ -1,8 +1,10 @@
 package dev.lifeline.samples;
 
+import com.jcraft.jsch.Channel;
 import com.jcraft.jsch.Session;
 
 import java.io.BufferedReader;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
@@ -25,6 +27,19 @@ public final class JschAttachLater {
             Session after = JschClients.connect(t, result);
             result.with("after_interval", after.getServerAliveInterval())
                     .with("before_interval_now", before.getServerAliveInterval());
+            if (Boolean.getBoolean("sample.idleAfter")) {
+                // the forgotten session of a legacy app, opened after the attach: blocks until its stream ends
+                Channel shell = after.openChannel("shell");
+                InputStream in = shell.getInputStream();
+                shell.connect();
+                Result.ready("idle");
+                long idleStart = System.nanoTime();
+                while (in.read() >= 0) {
+                    // nothing comes
+                }
+                result.with("idle_ms", (System.nanoTime() - idleStart) / 1_000_000L).finish("closed");
+                return;
+            }
             after.disconnect();
             before.disconnect();
             result.finish("ok");

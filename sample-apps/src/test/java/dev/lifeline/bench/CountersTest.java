@@ -61,6 +61,34 @@ class CountersTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "SSHD"})
+    void aCommandThatIgnoresTermIsKilledAndCounted(Library lib) throws Exception {
+        // TERM ignored by the shell and, inherited, by its sleep: only KILL after exec.killGrace ends it
+        String marker = "lifeline-ignores-term-" + System.nanoTime();
+        try (ForkedJvm app = counted(Bench.app(lib.execApp(), lib, Bench.defaultJdk()), "exec.timeout=1s,exec.killGrace=500ms")
+                .args(sshd.targetUnprivileged("trap '' TERM; while :; do sleep 1; done # " + marker)).start()) {
+            app.awaitExit(30_000);
+            assertThat(app.result()).containsEntry("lifeline_execDeadlinesTerm", "1").containsEntry("lifeline_execDeadlinesKill", "1")
+                    .containsEntry("lifeline_internalErrors", "0");
+            assertThat(app.result().get("status")).isNotEqualTo("ok");
+        } finally {
+            ExecDeadlineTest.killRemote(marker);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "SSHD"})
+    void auditCountsWhatItWouldHaveDoneAndChangesNothing(Library lib) throws Exception {
+        try (ForkedJvm app = counted(Bench.app(lib.execApp(), lib, Bench.defaultJdk()), "mode=audit,exec.timeout=1s")
+                .args(sshd.targetUnprivileged("sleep 2; echo done")).start()) {
+            app.awaitExit(30_000);
+            assertThat(app.result()).containsEntry("status", "ok").containsEntry("out", "done")
+                    .containsEntry("lifeline_execDeadlinesAudited", "1").containsEntry("lifeline_execDeadlinesTerm", "0")
+                    .containsEntry("lifeline_sessionsChanged", "0");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "SSHD"})
     void aSessionThatKeepsTheAppsValuesIsSeenButNotChanged(Library lib) throws Exception {
         try (ForkedJvm app = counted(Bench.app(lib.execApp(), lib, Bench.defaultJdk()), "mode=audit")
                 .args(sshd.target("true")).start()) {

@@ -48,4 +48,25 @@ class DynamicAttachTest {
             assertThat(app.stderr()).noneMatch(l -> l.contains("level=error"));
         }
     }
+
+    /** Issue 7: attached into a JVM that already has JSch loaded, Lifeline then detects a dead peer. */
+    @Test
+    void aSessionOpenedAfterAttachIsDeclaredDeadWhenItsPeerVanishes(@TempDir Path dir) throws Exception {
+        Requirements.require(PacketDrop.available(), "needs root and nft");
+        Path config = Files.write(dir.resolve("lifeline.properties"),
+                "keepalive.interval = 1s\nkeepalive.countMax = 2\n".getBytes(StandardCharsets.UTF_8));
+        try (MinaServer server = MinaServer.start(dir.resolve("server"));
+             ForkedJvm app = Bench.app("JschAttachLater", Library.JSCH_MWIEDE, Bench.defaultJdk())
+                     .jvmArg("-Dsample.idleAfter=true").args(server.target()).keepStdin().start()) {
+            app.awaitLine(Pattern.compile("^READY first"), 30_000);
+            attach(app.pid(), config);
+            await().atMost(Duration.ofSeconds(20)).until(() -> app.stderr().stream().anyMatch(l -> l.contains("event=agent.started")));
+            app.send("go");
+            long ms = PacketDrop.millisUntilAppGivesUp(app, "idle", server.port);
+            Measurements.record("dead peer after dynamic attach, JschAttachLater 1s x2", ms);
+            assertThat(app.result()).containsEntry("status", "closed").containsEntry("after_interval", "1000");
+            assertThat(ms).isLessThanOrEqualTo(1000L * (2 + 1) + 1000L + 2000L);
+            assertThat(app.stderr()).anyMatch(l -> l.contains("event=keepalive.declared-dead") && l.contains("lib=jsch"));
+        }
+    }
 }
