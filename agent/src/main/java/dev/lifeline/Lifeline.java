@@ -18,7 +18,6 @@ import java.lang.instrument.Instrumentation;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The agent's runtime, once per JVM. Holds the active configuration that advice reads through the per-library helpers.
@@ -30,7 +29,8 @@ public final class Lifeline {
     /** Exit status when {@code failOnConfigError=true} and the configuration is invalid (sysexits EX_CONFIG). */
     public static final int EXIT_CONFIG_ERROR = 78;
 
-    private static final AtomicBoolean STARTED = new AtomicBoolean();
+    /** Guarded by CHANGE (not an AtomicBoolean: its VarHandle set-up costs milliseconds of premain, interpreted). */
+    private static boolean started;
     private static volatile Config config = Config.defaults();
     private static volatile boolean active;
     /** Serialises configuration changes (reload, setMode) so none is lost. */
@@ -46,7 +46,12 @@ public final class Lifeline {
 
     /** @return 0 to let the JVM go on, or the exit status the operator asked for on a bad configuration */
     public static int start(String agentArgs, Instrumentation inst, boolean dynamicAttach) {
-        if (!STARTED.compareAndSet(false, true)) {
+        boolean again;
+        synchronized (CHANGE) {
+            again = started;
+            started = true;
+        }
+        if (again) {
             Log.info("agent.already-running", "action", "ignored second start");
             return 0;
         }

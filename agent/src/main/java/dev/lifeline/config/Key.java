@@ -100,7 +100,7 @@ public final class Key {
                 if (v.startsWith("-")) {
                     throw new IllegalArgumentException("negative count");
                 }
-                if (!v.matches("[0-9]{1,9}")) {
+                if (!isWholeNumber(v, 9)) {
                     throw new IllegalArgumentException("not a whole number");
                 }
                 int n = Integer.parseInt(v);
@@ -135,6 +135,19 @@ public final class Key {
     }
 
     /** Values printed back in the syntax they are written in. */
+    /** ASCII digits only, at most {@code maxDigits}: a regex here would cost start-up time (it runs in premain). */
+    static boolean isWholeNumber(String v, int maxDigits) {
+        if (v.isEmpty() || v.length() > maxDigits) {
+            return false;
+        }
+        for (int i = 0; i < v.length(); i++) {
+            if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     public String format(Object value) {
         if (type == Type.DURATION) {
             return Durations.format((Long) value);

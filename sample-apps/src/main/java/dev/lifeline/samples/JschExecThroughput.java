@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code sleep(5)} poll), each round trip blocks on the stream and polls (20 µs) only for the close, so the figure is the
  * library's (and the agent's) cost, not a poll interval. {@code -Dsample.nodelay=true}: the app's sockets get
  * {@code TCP_NODELAY} (through a JSch {@code SocketFactory}), so a round trip is not held by Nagle and delayed ACKs.
- * Reports {@code loop_us}, {@code ok}, {@code failed}.
+ * Reports {@code loop_us}, {@code cpu_us} (process CPU time over the timed loop), {@code ok}, {@code failed}.
  */
 public final class JschExecThroughput {
     public static void main(String[] args) {
@@ -39,6 +39,7 @@ public final class JschExecThroughput {
             Result.ready("warm");
             int ok = 0;
             int failed = 0;
+            long cpu0 = Result.processCpuMicros();
             long t0 = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 if (runOnce(session, command) == 0) {
@@ -48,8 +49,9 @@ public final class JschExecThroughput {
                 }
             }
             long loopMicros = (System.nanoTime() - t0) / 1000L;
+            long cpuMicros = Result.processCpuMicros() - cpu0;
             session.disconnect();
-            result.with("count", count).with("ok", ok).with("failed", failed).with("loop_us", loopMicros)
+            result.with("count", count).with("ok", ok).with("failed", failed).with("loop_us", loopMicros).with("cpu_us", cpuMicros)
                     .finish(failed == 0 ? "ok" : "failed");
         } catch (Throwable e) {
             result.fail(e);

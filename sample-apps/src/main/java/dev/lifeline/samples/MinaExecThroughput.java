@@ -7,7 +7,7 @@ import org.apache.sshd.core.CoreModuleProperties;
 /**
  * {@link JschExecThroughput} for MINA: {@code COUNT COMMAND} sequential exec round trips on one session
  * ({@link MinaExecLoop#runOnce}: open, {@code waitFor(CLOSED)}, exit status), timed after {@code -Dsample.warmup=N}
- * (default 200) untimed ones. {@code -Dsample.nodelay=true}: {@code TCP_NODELAY} on the client. Reports {@code loop_us}, {@code ok}, {@code failed}.
+ * (default 200) untimed ones. {@code -Dsample.nodelay=true}: {@code TCP_NODELAY} on the client. Reports {@code loop_us}, {@code cpu_us} (process CPU time over the timed loop), {@code ok}, {@code failed}.
  */
 public final class MinaExecThroughput {
     public static void main(String[] args) {
@@ -30,6 +30,7 @@ public final class MinaExecThroughput {
             Result.ready("warm");
             int ok = 0;
             int failed = 0;
+            long cpu0 = Result.processCpuMicros();
             long t0 = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 Integer exit = MinaExecLoop.runOnce(session, command);
@@ -40,9 +41,10 @@ public final class MinaExecThroughput {
                 }
             }
             long loopMicros = (System.nanoTime() - t0) / 1000L;
+            long cpuMicros = Result.processCpuMicros() - cpu0;
             session.close(false).await();
             client.stop();
-            result.with("count", count).with("ok", ok).with("failed", failed).with("loop_us", loopMicros)
+            result.with("count", count).with("ok", ok).with("failed", failed).with("loop_us", loopMicros).with("cpu_us", cpuMicros)
                     .finish(failed == 0 ? "ok" : "failed");
         } catch (Throwable e) {
             result.fail(e);

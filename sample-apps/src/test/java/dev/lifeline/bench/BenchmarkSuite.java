@@ -170,6 +170,7 @@ class BenchmarkSuite {
         String[][] variants = {{"without", null}, {"with", ""}, {"with, exec.timeout=1h", "exec.timeout=1h"}};
         String[][] apps = {{"JschExecThroughput", Library.JSCH_MWIEDE.dir}, {"MinaExecThroughput", Library.SSHD.dir}};
         Map<String, List<Double>> perSecond = new LinkedHashMap<>();
+        Map<String, List<Double>> cpuPerExec = new LinkedHashMap<>();
         for (int i = 0; i < runs; i++) {
             for (String[] app : apps) {
                 for (String[] v : variants) {
@@ -185,6 +186,9 @@ class BenchmarkSuite {
                         requireOk(p, r);
                         double rate = count / (Long.parseLong(r.get("loop_us")) / 1e6);
                         perSecond.computeIfAbsent(app[0] + "|" + v[0], k -> new ArrayList<>()).add(rate);
+                        // CPU of the whole client process per exec: varies less than wall time on a shared machine
+                        cpuPerExec.computeIfAbsent(app[0] + "|" + v[0], k -> new ArrayList<>())
+                                .add(Long.parseLong(r.getOrDefault("cpu_us", "-1")) / (double) count);
                     }
                 }
             }
@@ -206,7 +210,14 @@ class BenchmarkSuite {
                         num(median(off)) + " execs/s", agentCell, ratio(ratio) + " throughput", "≥ 0.98×", ratio >= 0.98));
             }
             for (String[] v : variants) {
-                detail.add("- " + app[0] + " " + v[0] + ": " + list(perSecond.get(app[0] + "|" + v[0])));
+                detail.add("- " + app[0] + " " + v[0] + ": " + list(perSecond.get(app[0] + "|" + v[0]))
+                        + "; client process CPU per exec, µs: " + list(cpuPerExec.get(app[0] + "|" + v[0])));
+            }
+            List<Double> cpuOff = cpuPerExec.get(app[0] + "|without");
+            for (int v = 1; v < variants.length; v++) {
+                List<Double> cpuOn = cpuPerExec.get(app[0] + "|" + variants[v][0]);
+                detail.add("- " + app[0] + " " + variants[v][0] + ": median CPU per exec " + num(median(cpuOn)) + " µs vs "
+                        + num(median(cpuOff)) + " µs without (" + ratio(median(cpuOn) / median(cpuOff)) + ")");
             }
         }
         write(3, rows, detail);
