@@ -10,6 +10,7 @@ import dev.lifeline.enforce.ExecDeadline;
 import dev.lifeline.report.Faults;
 import dev.lifeline.report.Log;
 
+import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -88,25 +89,40 @@ public final class SshdChannels {
         }
     }
 
-    /** {@code addCloseFutureListener}, looked up once per MINA class: a graceful close of every channel passes here. */
-    private static final ClassValue<Method> ADD_CLOSE_LISTENER = new ClassValue<Method>() {
+    /**
+     * {@code addCloseFutureListener} and the constructor of a listener proxy in that class's loader, looked up once per
+     * MINA class: every graceful close of every channel passes here.
+     */
+    private static final ClassValue<CloseListening> CLOSE_LISTENING = new ClassValue<CloseListening>() {
         @Override
-        protected Method computeValue(Class<?> type) {
+        protected CloseListening computeValue(Class<?> type) {
             try {
-                return type.getMethod("addCloseFutureListener",
-                        Class.forName(LISTENER, false, type.getClassLoader()));
+                Class<?> listenerType = Class.forName(LISTENER, false, type.getClassLoader());
+                @SuppressWarnings("deprecation") // newProxyInstance would redo this lookup on every close
+                Class<?> proxyType = Proxy.getProxyClass(type.getClassLoader(), listenerType);
+                return new CloseListening(type.getMethod("addCloseFutureListener", listenerType),
+                        proxyType.getConstructor(InvocationHandler.class));
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
         }
     };
 
+    private static final class CloseListening {
+        final Method add;
+        final Constructor<?> listener;
+
+        CloseListening(Method add, Constructor<?> listener) {
+            this.add = add;
+            this.listener = listener;
+        }
+    }
+
     /** Runs {@code action} when MINA completes the closeable's close future. False if it could not be registered. */
     static boolean whenClosed(Object closeable, final Runnable action) {
         try {
-            ClassLoader loader = closeable.getClass().getClassLoader();
-            Class<?> listenerType = Class.forName(LISTENER, false, loader);
-            Object listener = Proxy.newProxyInstance(loader, new Class<?>[]{listenerType}, new InvocationHandler() {
+            CloseListening how = CLOSE_LISTENING.get(closeable.getClass());
+            Object listener = how.listener.newInstance(new InvocationHandler() {
                 @Override
                 public Object invoke(Object proxy, Method method, Object[] args) {
                     String name = method.getName();
@@ -123,7 +139,7 @@ public final class SshdChannels {
                     return "lifeline-close-listener";
                 }
             });
-            ADD_CLOSE_LISTENER.get(closeable.getClass()).invoke(closeable, listener);
+            how.add.invoke(closeable, listener);
             return true;
         } catch (Throwable t) {
             Log.warnOnce("sshd-close-listener", "instrumentation.degraded", "lib", "sshd",

@@ -124,7 +124,10 @@ final class OpenSshServer implements AutoCloseable {
                 "Subsystem sftp internal-sftp",
                 "MaxStartups 200",
                 "MaxSessions 200",
-                "LogLevel INFO"));
+                "LogLevel INFO",
+                // bash run by sshd sources ~/.bashrc when SHLVL < 2; a root .bashrc that runs e.g. "pyenv init" (a
+                // rehash under a lock) then turns 32 concurrent execs into minutes. SHLVL=1 makes it a nested shell.
+                "SetEnv SHLVL=1"));
         config.addAll(Arrays.asList(extraConfig));
         Path cfg = dir.resolve("sshd_config");
         Files.write(cfg, (String.join("\n", config) + "\n").getBytes(StandardCharsets.US_ASCII));
