@@ -27,6 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>jcraft 0.1.55 against OpenSSH 9.2 fails "Algorithm negotiation fail" without an ssh-rsa (SHA-1) host key signature,
  * then "Auth fail" without ssh-rsa user key signatures; with both it negotiates ecdh-sha2-nistp256, aes128-ctr and
  * hmac-sha1, all still on by default, so no kex, cipher or MAC is added.
+ *
+ * <p>{@link Builder#inNetns} runs it in a network namespace instead (e.g. a {@link NetnsFirewall}'s), listening on that
+ * namespace's address, which {@link #host} and {@link #target} then give the apps.
  */
 final class OpenSshServer implements AutoCloseable {
     static final Path SSHD = Paths.get("/usr/sbin/sshd");
@@ -38,7 +41,8 @@ final class OpenSshServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "sshd-cleanup"));
     }
 
-    final String host = "127.0.0.1";
+    /** 127.0.0.1, or the namespace's address sshd listens on. */
+    final String host;
     final int port;
     final String user = System.getProperty("user.name");
     final SampleKeys keys;
@@ -47,8 +51,9 @@ final class OpenSshServer implements AutoCloseable {
     private final Process process;
     private final StringBuffer log = new StringBuffer();
 
-    private OpenSshServer(Path dir, int port, SampleKeys keys, Path ed25519Key, Process process) {
+    private OpenSshServer(Path dir, String host, int port, SampleKeys keys, Path ed25519Key, Process process) {
         this.dir = dir;
+        this.host = host;
         this.port = port;
         this.keys = keys;
         this.ed25519Key = ed25519Key;
@@ -76,22 +81,43 @@ final class OpenSshServer implements AutoCloseable {
         return new Builder();
     }
 
-    /** Extra {@code sshd_config} lines, appended after the bench's own (for most keywords sshd takes the first value). */
     static final class Builder {
         private final List<String> config = new ArrayList<>();
+        private String namespace;
+        private String listenAddress = "127.0.0.1";
+        private int port;
 
+        /** Extra {@code sshd_config} lines, appended after the bench's own (for most keywords sshd takes the first value). */
         Builder config(String... lines) {
             config.addAll(Arrays.asList(lines));
             return this;
         }
 
+        /** Runs sshd with {@code ip netns exec namespace}, listening on {@code listenAddress}, an address in it. */
+        Builder inNetns(String namespace, String listenAddress) {
+            this.namespace = namespace;
+            this.listenAddress = listenAddress;
+            return this;
+        }
+
+        /** The port to listen on (default: a free loopback port). */
+        Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
         OpenSshServer start() throws Exception {
-            return OpenSshServer.start(config.toArray(new String[0]));
+            return OpenSshServer.start(namespace, listenAddress, port, config.toArray(new String[0]));
         }
     }
 
     /** @param extraConfig sshd_config lines, e.g. {@code ClientAliveInterval 1} */
     static OpenSshServer start(String... extraConfig) throws Exception {
+        return start(null, "127.0.0.1", 0, extraConfig);
+    }
+
+    private static OpenSshServer start(String namespace, String listenAddress, int fixedPort, String... extraConfig)
+            throws Exception {
         Requirements.require(available(), "needs /usr/sbin/sshd (Debian: apt-get install openssh-server)");
         Path dir = Paths.get("target", "openssh-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet())
                 .toAbsolutePath();
@@ -105,10 +131,10 @@ final class OpenSshServer implements AutoCloseable {
         Files.write(dir.resolve("authorized_keys"),
                 (keys.authorizedKeysLine + "\n" + ed25519Line + "\n").getBytes(StandardCharsets.US_ASCII));
         createPrivilegeSeparationDir();
-        int port = freePort();
+        int port = fixedPort > 0 ? fixedPort : freePort();
         List<String> config = new ArrayList<>(Arrays.asList(
                 "Port " + port,
-                "ListenAddress 127.0.0.1",
+                "ListenAddress " + listenAddress,
                 "HostKey " + dir.resolve("host_ed25519"),
                 "HostKey " + dir.resolve("host_rsa"),
                 "PidFile " + dir.resolve("sshd.pid"),
@@ -131,9 +157,15 @@ final class OpenSshServer implements AutoCloseable {
         config.addAll(Arrays.asList(extraConfig));
         Path cfg = dir.resolve("sshd_config");
         Files.write(cfg, (String.join("\n", config) + "\n").getBytes(StandardCharsets.US_ASCII));
-        Process p = new ProcessBuilder(SSHD.toString(), "-D", "-e", "-f", cfg.toString()).redirectErrorStream(true).start();
+        List<String> cmd = new ArrayList<>();
+        if (namespace != null) {
+            // ip execs sshd once in the namespace: the process is sshd itself, and close() kills it and its children
+            cmd.addAll(Arrays.asList("ip", "netns", "exec", namespace));
+        }
+        cmd.addAll(Arrays.asList(SSHD.toString(), "-D", "-e", "-f", cfg.toString()));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         RUNNING.add(p);
-        OpenSshServer server = new OpenSshServer(dir, port, keys, ed25519Key, p);
+        OpenSshServer server = new OpenSshServer(dir, listenAddress, port, keys, ed25519Key, p);
         try {
             server.awaitBanner();
         } catch (Exception | Error e) {
@@ -172,7 +204,7 @@ final class OpenSshServer implements AutoCloseable {
                 wait(50);
             }
         }
-        throw new IllegalStateException("sshd did not answer on " + port + ": " + log);
+        throw new IllegalStateException("sshd did not answer on " + host + ":" + port + ": " + log);
     }
 
     /** Arguments every sample app takes first: HOST PORT USER IDENTITY. */
