@@ -6,25 +6,31 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 8: a stateful firewall that forgets flows idle for 5 s (conntrack with an established timeout, as NAT gateways
- * do after 350 s), between the apps and a real OpenSSH server. 20 sessions per app sit idle for 60 s, then exec.
- * Without the agent they are dead; with SSH keepalive under the flow timeout, or TCP keepalive alone, all survive.
- * The six apps (JSch and MINA × control, SSH keepalive, TCP keepalive only) idle at the same time.
+ * do after 350 s), between the apps and a real OpenSSH server. sshd runs in a network namespace of its own
+ * ({@link NetnsFirewall}: a veth pair to the root namespace, nftables with conntrack, established/related accepted, new
+ * flows only by SYN, everything else dropped); the apps stay in the root namespace and connect to the namespace's
+ * address. 20 sessions per app sit idle for 60 s, then exec. Without the agent they are dead; with SSH keepalive under
+ * the flow timeout, or TCP keepalive alone, all survive. The six apps (JSch and MINA × control, SSH keepalive, TCP
+ * keepalive only) idle at the same time.
  */
 class ForgetfulFirewallTest {
     static final int SESSIONS = 20;
     static final int FLOW_TIMEOUT_S = 5;
+    static final int SSH_PORT = 22; // in the namespace, which nothing else uses
     static final int IDLE_S = Integer.getInteger("lifeline.test.idleSeconds", 60);
 
     @Test
     void idleSessionsSurviveAForgetfulFirewallOnlyWithKeepalive() throws Exception {
-        Requirements.require(PacketDrop.available(), "needs root and nft");
-        try (OpenSshServer sshd = OpenSshServer.builder().config("MaxStartups 300", "MaxSessions 300").start();
-             PacketDrop firewall = PacketDrop.forgetfulFirewall(sshd.port, FLOW_TIMEOUT_S)) {
+        Requirements.require(NetnsFirewall.available(), "needs root, ip netns and nft");
+        try (NetnsFirewall firewall = NetnsFirewall.forgettingIdleFlows(SSH_PORT, FLOW_TIMEOUT_S);
+             OpenSshServer sshd = OpenSshServer.builder().inNetns(firewall.namespace, firewall.nsAddress)
+                     .port(firewall.port).config("MaxStartups 300", "MaxSessions 300").start()) {
             String[] args = sshd.target(String.valueOf(SESSIONS), String.valueOf(IDLE_S));
             String sshKeepalive = "keepalive.interval=2s,tcp.keepalive=false";
             String tcpOnly = "keepalive.interval=0,tcp.keepalive=true,tcp.keepalive.idle=2s,tcp.keepalive.interval=2s";
@@ -37,6 +43,13 @@ class ForgetfulFirewallTest {
                     apps.add(Bench.withAgent(Bench.app(app, lib, Bench.defaultJdk()), sshKeepalive).args(args).start());
                     apps.add(Bench.withAgent(Bench.app(app, lib, Bench.defaultJdk()), tcpOnly).args(args).start());
                 }
+                for (ForkedJvm a : apps) {
+                    a.awaitLine(Pattern.compile("^(READY idle|RESULT )"), 120_000);
+                }
+                // the flow timeout is really applied: every established flow has at most 5 s left, not 5 days
+                List<Integer> secondsLeft = firewall.establishedFlowsSecondsLeft();
+                assertThat(secondsLeft).as(firewall.describe()).isNotEmpty()
+                        .allSatisfy(left -> assertThat(left).isLessThanOrEqualTo(FLOW_TIMEOUT_S));
                 for (int i = 0; i < apps.size(); i++) {
                     ForkedJvm a = apps.get(i);
                     a.awaitExit(IDLE_S * 1000L + 90_000);

@@ -75,30 +75,6 @@ final class PacketDrop implements AutoCloseable {
         }
     }
 
-    /**
-     * A stateful firewall that forgets idle flows, as NAT gateways and cloud load balancers do: conntrack with an
-     * established-flow timeout of {@code flowTimeoutSeconds} (an nft {@code ct timeout} policy on this port only), new
-     * connections only by SYN, everything else dropped. A flow idle for longer is forgotten, and its next packet, in
-     * either direction, silently dropped.
-     */
-    static PacketDrop forgetfulFirewall(int port, int flowTimeoutSeconds) throws Exception {
-        Requirements.require(available(), "needs root and a working nft (Debian: apt-get install nftables)");
-        String table = "lifeline_test_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
-        String rules = "table inet " + table + " {\n"
-                + "  ct timeout idle_flow {\n    protocol tcp;\n    l3proto ip;\n    policy = { established: "
-                + flowTimeoutSeconds + " };\n  }\n"
-                + "  chain out { type filter hook output priority filter; policy accept;\n"
-                + "    tcp dport " + port + " ct timeout set \"idle_flow\"\n"
-                + "    tcp dport " + port + " ct state established,related accept\n"
-                + "    tcp sport " + port + " ct state established,related accept\n"
-                + "    tcp dport " + port + " tcp flags & (syn|ack) == syn ct state new accept\n"
-                + "    tcp dport " + port + " drop\n"
-                + "    tcp sport " + port + " drop\n  }\n"
-                + "}\n";
-        load(rules, table);
-        return new PacketDrop(port, table);
-    }
-
     private static void load(String rules, String table) throws Exception {
         Process p = new ProcessBuilder("nft", "-f", "-").redirectErrorStream(true).start();
         p.getOutputStream().write(rules.getBytes(StandardCharsets.US_ASCII));
