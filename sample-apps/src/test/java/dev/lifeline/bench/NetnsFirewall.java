@@ -191,25 +191,21 @@ final class NetnsFirewall implements AutoCloseable {
         LIVE.remove(this);
     }
 
-    /** Kills what still runs in the namespace (it would keep the namespace, and so the veth pair, alive), deletes both. */
+    /**
+     * Kills what still runs in the namespace (it would keep the namespace alive), unmounts it and deletes the veth pair.
+     * No wait for the kills: a namespace outlives its name until its last process is gone, and the pair is deleted by
+     * its root end here (or, for a killed JVM's, by alias in {@link #deleteLeftoversOfDeadJvms}).
+     */
     private static void delete(String namespace, String rootLink) {
         String pids = exec("ip", "netns", "pids", namespace);
         if (pids != null) {
             for (String pid : pids.split("\\s+")) {
                 if (!pid.isEmpty()) {
-                    ProcessHandle.of(Long.parseLong(pid)).ifPresent(h -> {
-                        h.destroyForcibly();
-                        try {
-                            h.onExit().get(5, TimeUnit.SECONDS);
-                        } catch (Exception ignored) {
-                            // best effort
-                        }
-                    });
+                    ProcessHandle.of(Long.parseLong(pid)).ifPresent(ProcessHandle::destroyForcibly);
                 }
             }
         }
         exec("ip", "netns", "del", namespace); // best effort: null when already gone
-        // deleting the namespace destroys the veth pair, asynchronously; delete it now in any case
         if (rootLink != null && Files.exists(Paths.get("/sys/class/net", rootLink))) {
             exec("ip", "link", "del", rootLink);
         }
