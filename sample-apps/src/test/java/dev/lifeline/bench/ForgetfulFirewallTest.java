@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,7 +47,14 @@ class ForgetfulFirewallTest {
                     apps.add(Bench.withAgent(Bench.app(app, lib, Bench.defaultJdk()), tcpOnly).args(args).start());
                 }
                 for (ForkedJvm a : apps) {
-                    a.awaitLine(Pattern.compile("^(READY idle|RESULT )"), 120_000);
+                    try {
+                        a.awaitLine(Pattern.compile("^(READY idle|RESULT )"), 120_000);
+                    } catch (TimeoutException e) {
+                        // an app without the agent has no connect timeout: a handshake that stalls for longer than the
+                        // flow timeout (a very loaded machine) is forgotten, and hangs
+                        throw new AssertionError(a.name() + " has not connected its sessions in 120 s\n" + firewall.describe()
+                                + "\nsshd:\n" + sshd.log(), e);
+                    }
                 }
                 // the flow timeout is really applied: every established flow has at most 5 s left, not 5 days
                 List<Integer> secondsLeft = firewall.establishedFlowsSecondsLeft();
