@@ -73,7 +73,7 @@ elapsed=$(( $(date +%s) - t_start ))
   echo
   echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- command: \`$command_line\` ($mode), took $((elapsed / 60)) min $((elapsed % 60)) s"
-  echo "- commit: $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- agent sample-apps benchmarks 2>/dev/null || echo ' (with uncommitted changes)')"
+  echo "- commit: $(git rev-parse --short HEAD 2>/dev/null)$(git diff --quiet HEAD -- agent sample-apps benchmarks ':!benchmarks/results*.md' 2>/dev/null || echo ' (with uncommitted changes)')"
   echo "- JDK: $(java -version 2>&1 | head -1) (the build, the suite and every forked app; row 1 also on JDK 25)"
   echo "- nproc: $(nproc); machine: $(uname -srm); CPU: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1); RAM: $(free -g | awk '/^Mem:/ { print $2 " GB" }')"
   echo "- load average when done: $(cut -d' ' -f1-3 /proc/loadavg) (the CPU may be shared: other work running at the same time shows as noise)"
