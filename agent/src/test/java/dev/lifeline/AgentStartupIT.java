@@ -28,12 +28,19 @@ class AgentStartupIT {
     }
 
     static Run runHelloOn(String javaHome, String agentArg, String... extraJvmArgs) throws Exception {
-        List<String> cmd = new ArrayList<>();
+        return runHelloAs(List.of(), AgentJarIT.agentJar().toAbsolutePath(), Paths.get("target", "test-classes").toAbsolutePath(),
+                javaHome, agentArg, extraJvmArgs);
+    }
+
+    /** @param prefix what runs the JVM, e.g. {@code runuser -u USER --}; empty: this user */
+    static Run runHelloAs(List<String> prefix, Path agentJar, Path classes, String javaHome, String agentArg,
+                          String... extraJvmArgs) throws Exception {
+        List<String> cmd = new ArrayList<>(prefix);
         cmd.add(Paths.get(javaHome, "bin", "java").toString());
-        cmd.add("-javaagent:" + AgentJarIT.agentJar().toAbsolutePath() + (agentArg == null ? "" : "=" + agentArg));
+        cmd.add("-javaagent:" + agentJar + (agentArg == null ? "" : "=" + agentArg));
         cmd.addAll(Arrays.asList(extraJvmArgs));
         cmd.add("-cp");
-        cmd.add(Paths.get("target", "test-classes").toAbsolutePath().toString());
+        cmd.add(classes.toString());
         cmd.add("dev.lifeline.hello.Hello");
         Process p = new ProcessBuilder(cmd).start();
         p.getOutputStream().close();

@@ -2,11 +2,17 @@ package dev.lifeline;
 
 import dev.lifeline.config.ConfigFiles;
 import dev.lifeline.config.ConfigFiles.BadConfig;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -41,6 +47,51 @@ class BadConfigStartupIT {
                 .contains(c.accepted()).contains("event=agent.disabled").doesNotContain("event=agent.started")
                 .doesNotContain("\tat ").doesNotContain("Exception in");
     }
+
+    /**
+     * chmod 000 does not stop root, so the unit corpus cannot show this case when the build runs as root. Here the JVM
+     * runs as the unprivileged user {@code .ci/run} creates (via {@code runuser}), or as this user when it is not root.
+     */
+    @Test
+    void anUnreadableFileIsNamedAndTheApplicationStillRuns() throws Exception {
+        List<String> prefix = List.of();
+        if ("root".equals(System.getProperty("user.name"))) {
+            boolean userExists = new ProcessBuilder("id", UNPRIVILEGED).start().waitFor() == 0;
+            Assumptions.assumeTrue(userExists || System.getenv("CI") != null,
+                    "running as root without the user " + UNPRIVILEGED + " (.ci/run creates it)");
+            assertThat(userExists).as("CI creates the user " + UNPRIVILEGED).isTrue();
+            prefix = List.of("runuser", "-u", UNPRIVILEGED, "--");
+        }
+        // not under @TempDir, and with its own copy of the jar and the app: the other user must reach all of it, and be
+        // refused by the file's mode only
+        Path dir = Files.createTempDirectory(Paths.get(System.getProperty("java.io.tmpdir")), "lifeline-unreadable-");
+        Path file = dir.resolve("lifeline.properties");
+        Path jar = dir.resolve("lifeline-agent.jar");
+        Path hello = dir.resolve("classes/dev/lifeline/hello/Hello.class");
+        try {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.copy(AgentJarIT.agentJar(), jar);
+            Files.createDirectories(hello.getParent());
+            Files.copy(Paths.get("target", "test-classes", "dev", "lifeline", "hello", "Hello.class"), hello);
+            for (Path d = hello.getParent(); !d.equals(dir); d = d.getParent()) {
+                Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+            Files.write(file, "mode = enforce\n".getBytes(StandardCharsets.UTF_8));
+            Files.setPosixFilePermissions(file, Set.of());
+            AgentStartupIT.Run run = AgentStartupIT.runHelloAs(prefix, jar, dir.resolve("classes"),
+                    System.getProperty("java.home"), file.toString());
+            assertThat(run.exit()).as(run.err()).isZero();
+            assertThat(run.out()).isEqualTo("Hello" + System.lineSeparator());
+            assertThat(run.err()).contains("event=config.invalid").contains(file.toString()).contains("cannot be read")
+                    .contains("event=agent.disabled").doesNotContain("event=agent.started").doesNotContain("\tat ");
+        } finally {
+            try (Stream<Path> all = Files.walk(dir)) {
+                all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    static final String UNPRIVILEGED = "lifeline-test";
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("someBadConfigs")
