@@ -134,7 +134,6 @@ public final class Key {
         }
     }
 
-    /** Values printed back in the syntax they are written in. */
     /** ASCII digits only, at most {@code maxDigits}: a regex here would cost start-up time (it runs in premain). */
     static boolean isWholeNumber(String v, int maxDigits) {
         if (v.isEmpty() || v.length() > maxDigits) {
@@ -148,6 +147,7 @@ public final class Key {
         return true;
     }
 
+    /** Values printed back in the syntax they are written in. */
     public String format(Object value) {
         if (type == Type.DURATION) {
             return Durations.format((Long) value);

@@ -1,11 +1,9 @@
 package dev.lifeline.bench;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -242,15 +240,6 @@ final class NetnsFirewall implements AutoCloseable {
 
     /** The command's output, or null if it failed or is missing. */
     private static String exec(String... cmd) {
-        try {
-            Process p = new ProcessBuilder(Arrays.asList(cmd)).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return OpenSshServer.outputOrNull(cmd);
     }
 }

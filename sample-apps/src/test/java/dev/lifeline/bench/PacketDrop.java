@@ -1,6 +1,5 @@
 package dev.lifeline.bench;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -113,15 +112,6 @@ final class PacketDrop implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add("nft");
         cmd.addAll(Arrays.asList(args));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return OpenSshServer.outputOrNull(cmd.toArray(new String[0]));
     }
 }
