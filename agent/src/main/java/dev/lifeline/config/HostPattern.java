@@ -2,7 +2,6 @@ package dev.lifeline.config;
 
 import java.net.InetAddress;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * One pattern of a rule's {@code match}: a host glob ({@code *.prod.example.com}), an IP literal or CIDR
@@ -14,12 +13,12 @@ final class HostPattern {
             + "each optionally with :port (*:2222, [fd00::/8]:22), ! to negate";
 
     final boolean negated;
-    private final Pattern glob;        // null for IP patterns
+    private final String glob;         // lower case; null for IP patterns
     private final byte[] network;      // null for globs
     private final int prefixBits;
     private final int port;            // -1 = any
 
-    private HostPattern(boolean negated, Pattern glob, byte[] network, int prefixBits, int port) {
+    private HostPattern(boolean negated, String glob, byte[] network, int prefixBits, int port) {
         this.negated = negated;
         this.glob = glob;
         this.network = network;
@@ -77,7 +76,7 @@ final class HostPattern {
         if (!hostPart.matches("[A-Za-z0-9*?._-]+")) {
             throw new IllegalArgumentException("'" + text + "': a host glob may hold letters, digits, . - _ * ?");
         }
-        return new HostPattern(negated, globToRegex(hostPart), null, 0, port);
+        return new HostPattern(negated, hostPart.toLowerCase(Locale.ROOT), null, 0, port);
     }
 
     boolean matches(String host, byte[] hostAddress, int hostPort) {
@@ -85,7 +84,7 @@ final class HostPattern {
             return false;
         }
         if (glob != null) {
-            return host != null && glob.matcher(host.toLowerCase(Locale.ROOT)).matches();
+            return host != null && globMatches(glob, host.toLowerCase(Locale.ROOT));
         }
         return hostAddress != null && inNetwork(hostAddress);
     }
@@ -147,17 +146,34 @@ final class HostPattern {
         return Integer.parseInt(p);
     }
 
-    private static Pattern globToRegex(String glob) {
-        StringBuilder b = new StringBuilder();
-        for (char c : glob.toLowerCase(Locale.ROOT).toCharArray()) {
-            if (c == '*') {
-                b.append(".*");
-            } else if (c == '?') {
-                b.append('.');
+    /**
+     * {@code *} (any run, also empty) and {@code ?} (one character) against {@code text}, greedy with one saved
+     * backtrack point: O(pattern x text) at worst whatever the number of {@code *}. A regex ({@code .*a.*a.*b})
+     * backtracks exponentially on a near-miss, in the application's connecting thread.
+     */
+    static boolean globMatches(String glob, String text) {
+        int p = 0;
+        int t = 0;
+        int star = -1;     // position in glob just after the last * seen
+        int starText = 0;  // where in text that * currently ends
+        while (t < text.length()) {
+            if (p < glob.length() && (glob.charAt(p) == '?' || glob.charAt(p) == text.charAt(t))) {
+                p++;
+                t++;
+            } else if (p < glob.length() && glob.charAt(p) == '*') {
+                star = ++p;
+                starText = t;
+            } else if (star >= 0) {
+                // let the last * take one more character; earlier stars never need to move (their tails are free)
+                p = star;
+                t = ++starText;
             } else {
-                b.append(Pattern.quote(String.valueOf(c)));
+                return false;
             }
         }
-        return Pattern.compile(b.toString());
+        while (p < glob.length() && glob.charAt(p) == '*') {
+            p++;
+        }
+        return p == glob.length();
     }
 }

@@ -45,6 +45,12 @@ class HostRulesTest {
             "'*.lan !secret.lan', web.lan, 22, true",
             "'*.lan !secret.lan', secret.lan, 22, false",
             "'!secret.lan', other.lan, 22, false",
+            "'*a*b', xaxxb, 22, true",
+            "'*a*b', xbxxa, 22, false",
+            "'a*', a, 22, true",
+            "'**.lan', x.lan, 22, true",
+            "'d*b*?.lan', db1.lan, 22, true",
+            "'d*b*?.lan', db.lan, 22, false",
     })
     void patternsMatchHostNamesAddressesAndPorts(String match, String host, int port, boolean matches) {
         Config c = config("host.r.match = " + match, "host.r.keepalive.interval = 1s");
@@ -85,5 +91,39 @@ class HostRulesTest {
         Config c = config("host.r.match = *", "host.r.keepalive.interval = 1s");
         assertThat(c.policyFor("a", null, 22)).isSameAs(c.policyFor("a", null, 22));
         assertThat(c.policyFor("a", null, 22)).isNotSameAs(c.policyFor("a", null, 23));
+    }
+
+    /** Issue 13: {@code *a*a*...*b} against a long near-miss backtracked exponentially (as a regex) in JSch's connect. */
+    @Test
+    void aPatternOfManyStarsAgainstALongHostNameCompletesAtOnce() {
+        String pattern = "*a".repeat(30) + "*b";
+        String host = "a".repeat(200) + ".example.com";
+        Config c = config("host.r.match = " + pattern, "host.r.keepalive.interval = 1s");
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> {
+            assertThat(c.policyFor(host, null, 22).keepaliveIntervalMillis()).isEqualTo(15000);
+            assertThat(c.policyFor(host + "b", null, 22).keepaliveIntervalMillis()).isEqualTo(1000);
+        });
+    }
+
+    /** Same answers as the regex it replaced ({@code *} = {@code .*}, {@code ?} = {@code .}), on every small case. */
+    @Test
+    void theGlobMatcherAgreesWithTheRegexItReplaced() {
+        String[] patterns = {"*", "?", "a", "*a", "a*", "*a*", "a*b", "*a*b", "a?b", "?*?", "**", "*?a*", "a*a*a", "*ab*ba*"};
+        java.util.List<String> texts = new java.util.ArrayList<>(java.util.List.of(""));
+        for (int len = 1; len <= 6; len++) {
+            for (int bits = 0; bits < (1 << len); bits++) {
+                StringBuilder b = new StringBuilder();
+                for (int i = 0; i < len; i++) {
+                    b.append((bits >> i & 1) == 0 ? 'a' : 'b');
+                }
+                texts.add(b.toString());
+            }
+        }
+        for (String p : patterns) {
+            java.util.regex.Pattern regex = java.util.regex.Pattern.compile(p.replace("?", ".").replace("*", ".*"));
+            for (String t : texts) {
+                assertThat(HostPattern.globMatches(p, t)).as("%s against '%s'", p, t).isEqualTo(regex.matcher(t).matches());
+            }
+        }
     }
 }
