@@ -11,14 +11,26 @@ import java.util.Map;
 public final class Key {
     public enum Type { MODE, DURATION, COUNT, BOOLEAN, LEVEL, PATH }
 
+    /** JSch takes these as {@code int} milliseconds ({@code setServerAliveInterval}, {@code connect(int)}, socket timeouts). */
+    static final long MAX_INT_MILLIS = Integer.MAX_VALUE;
+    /** Linux {@code TCP_KEEPIDLE} and {@code TCP_KEEPINTVL}: 1 to 32767 seconds ({@code MAX_TCP_KEEPIDLE}). */
+    static final long MAX_TCP_SECONDS = 32767;
+    /** Linux {@code TCP_KEEPCNT}: 1 to 127 ({@code MAX_TCP_KEEPCNT}). */
+    static final int MAX_TCP_COUNT = 127;
+
     public static final Key MODE = new Key("mode", Type.MODE, "fill", true);
-    public static final Key KEEPALIVE_INTERVAL = new Key("keepalive.interval", Type.DURATION, "15s", true);
+    public static final Key KEEPALIVE_INTERVAL = new Key("keepalive.interval", Type.DURATION, "15s", true)
+            .intMillis("JSch's setServerAliveInterval");
     public static final Key KEEPALIVE_COUNT_MAX = new Key("keepalive.countMax", Type.COUNT, "3", true);
     public static final Key TCP_KEEPALIVE = new Key("tcp.keepalive", Type.BOOLEAN, "true", true);
-    public static final Key TCP_KEEPALIVE_IDLE = new Key("tcp.keepalive.idle", Type.DURATION, "60s", true);
-    public static final Key TCP_KEEPALIVE_INTERVAL = new Key("tcp.keepalive.interval", Type.DURATION, "10s", true);
-    public static final Key TCP_KEEPALIVE_COUNT = new Key("tcp.keepalive.count", Type.COUNT, "3", true);
-    public static final Key CONNECT_TIMEOUT = new Key("connect.timeout", Type.DURATION, "30s", true);
+    public static final Key TCP_KEEPALIVE_IDLE = new Key("tcp.keepalive.idle", Type.DURATION, "60s", true)
+            .tcpSeconds("TCP_KEEPIDLE");
+    public static final Key TCP_KEEPALIVE_INTERVAL = new Key("tcp.keepalive.interval", Type.DURATION, "10s", true)
+            .tcpSeconds("TCP_KEEPINTVL");
+    public static final Key TCP_KEEPALIVE_COUNT = new Key("tcp.keepalive.count", Type.COUNT, "3", true)
+            .maxCount(MAX_TCP_COUNT, "Linux TCP_KEEPCNT");
+    public static final Key CONNECT_TIMEOUT = new Key("connect.timeout", Type.DURATION, "30s", true)
+            .intMillis("JSch's connect(int) and socket timeouts");
     public static final Key EXEC_TIMEOUT = new Key("exec.timeout", Type.DURATION, "0", true);
     public static final Key EXEC_IDLE_TIMEOUT = new Key("exec.idleTimeout", Type.DURATION, "0", true);
     public static final Key EXEC_KILL_GRACE = new Key("exec.killGrace", Type.DURATION, "2s", true);
@@ -49,12 +61,38 @@ public final class Key {
     public final String defaultText;
     /** Whether {@code host.<name>.<key>} may set it. */
     public final boolean perHost;
+    /** Largest duration a consumer can take; {@link Durations#MAX_MILLIS} unless narrowed. */
+    private long maxMillis = Durations.MAX_MILLIS;
+    /** A kernel socket option in whole seconds, 1 to {@link #MAX_TCP_SECONDS}: names the option, else null. */
+    private String tcpOption;
+    /** Who takes the value as int milliseconds, when {@link #maxMillis} is narrowed for that. */
+    private String intMillisConsumer;
+    private int maxCount = 1000;
+    private String countConsumer;
 
     private Key(String name, Type type, String defaultText, boolean perHost) {
         this.name = name;
         this.type = type;
         this.defaultText = defaultText;
         this.perHost = perHost;
+    }
+
+    private Key intMillis(String consumer) {
+        maxMillis = MAX_INT_MILLIS;
+        intMillisConsumer = consumer;
+        return this;
+    }
+
+    private Key tcpSeconds(String option) {
+        maxMillis = MAX_TCP_SECONDS * 1000;
+        tcpOption = option;
+        return this;
+    }
+
+    private Key maxCount(int max, String consumer) {
+        maxCount = max;
+        countConsumer = consumer;
+        return this;
     }
 
     public static Map<String, Key> all() {
@@ -71,9 +109,17 @@ public final class Key {
             case MODE:
                 return "fill, enforce, audit or off";
             case DURATION:
+                if (tcpOption != null) {
+                    return "a whole number of seconds from 1 to " + MAX_TCP_SECONDS + " (Linux " + tcpOption
+                            + "), with unit ms, s, m or h (60s, 2m, 1h, 5000ms) or a bare number of seconds";
+                }
+                if (intMillisConsumer != null) {
+                    return Durations.ACCEPTED + "; for this key at most " + MAX_INT_MILLIS + "ms (596h 31m 23s: "
+                            + intMillisConsumer + " takes int milliseconds)";
+                }
                 return Durations.ACCEPTED;
             case COUNT:
-                return "a whole number from 1 to 1000";
+                return "a whole number from 1 to " + maxCount + (countConsumer == null ? "" : " (" + countConsumer + ")");
             case LEVEL:
                 return "debug, info, warn or error";
             case PATH:
@@ -95,7 +141,23 @@ public final class Key {
                 }
                 throw new IllegalArgumentException("not a mode");
             case DURATION:
-                return Durations.parseMillis(v);
+                long millis = Durations.parseMillis(v);
+                if (tcpOption != null) {
+                    if (millis == 0) {
+                        throw new IllegalArgumentException("0 is not accepted: the kernel takes 1 to " + MAX_TCP_SECONDS
+                                + " seconds (to turn TCP keepalive off: tcp.keepalive = false)");
+                    }
+                    if (millis % 1000 != 0) {
+                        throw new IllegalArgumentException("must be a whole number of seconds (" + tcpOption
+                                + " counts in seconds)");
+                    }
+                }
+                if (millis > maxMillis) {
+                    throw new IllegalArgumentException("too large for " + (tcpOption != null ? "Linux " + tcpOption
+                            : intMillisConsumer) + " (at most " + (tcpOption != null ? MAX_TCP_SECONDS + "s"
+                            : MAX_INT_MILLIS + "ms") + ")");
+                }
+                return millis;
             case COUNT:
                 if (v.startsWith("-")) {
                     throw new IllegalArgumentException("negative count");
@@ -104,7 +166,7 @@ public final class Key {
                     throw new IllegalArgumentException("not a whole number");
                 }
                 int n = Integer.parseInt(v);
-                if (n < 1 || n > 1000) {
+                if (n < 1 || n > maxCount) {
                     throw new IllegalArgumentException("out of range");
                 }
                 return n;

@@ -86,4 +86,27 @@ class ValidationTest {
         assertThat(c.ruleCount()).isEqualTo(1);
         assertThat(c.file()).isEqualTo(f.toString());
     }
+
+    /** Issue 13: the bounds are the kernel's and JSch's own; the largest value each takes is still accepted. */
+    @Test
+    void kernelAndJschLimitsAcceptTheirLargestValueAndRejectTheNextInEveryLayer() {
+        Config ok = Config.load("tcp.keepalive.idle=32767s,tcp.keepalive.interval=2000ms,tcp.keepalive.count=127,"
+                + "keepalive.interval=2147483647ms,connect.timeout=596h,host.r.match=*,host.r.tcp.keepalive.idle=1",
+                Map.of(), Map.of());
+        assertThat(ok.errors()).isEmpty();
+        Policy p = ok.policyFor("h", null, 22);
+        assertThat(p.tcpKeepaliveIdleMillis()).isEqualTo(1000);
+        assertThat(p.tcpKeepaliveIntervalMillis()).isEqualTo(2000);
+        assertThat(p.keepaliveIntervalMillis()).isEqualTo(Integer.MAX_VALUE);
+
+        Config bad = Config.load("keepalive.interval=2147483648ms", Map.of("lifeline.host.r.match", "*",
+                "lifeline.host.r.tcp.keepalive.count", "128"), Map.of("LIFELINE_TCP_KEEPALIVE_INTERVAL", "1500ms"));
+        assertThat(bad.errors()).extracting(ConfigError::toString).containsExactlyInAnyOrder(
+                "agent argument: keepalive.interval = \"2147483648ms\": too large for JSch's setServerAliveInterval"
+                        + " (at most 2147483647ms); accepted: " + Key.KEEPALIVE_INTERVAL.accepted(),
+                "environment LIFELINE_TCP_KEEPALIVE_INTERVAL: tcp.keepalive.interval = \"1500ms\": must be a whole number"
+                        + " of seconds (TCP_KEEPINTVL counts in seconds); accepted: " + Key.TCP_KEEPALIVE_INTERVAL.accepted(),
+                "system property lifeline.host.r.tcp.keepalive.count: host.r.tcp.keepalive.count = \"128\": out of range;"
+                        + " accepted: a whole number from 1 to 127 (Linux TCP_KEEPCNT)");
+    }
 }
