@@ -3,6 +3,7 @@ package dev.lifeline;
 import dev.lifeline.config.Config;
 import dev.lifeline.config.FileWatch;
 import dev.lifeline.config.ConfigError;
+import dev.lifeline.config.ConfigWarning;
 import dev.lifeline.config.FilePermissions;
 import dev.lifeline.config.Key;
 import dev.lifeline.config.Mode;
@@ -59,6 +60,9 @@ public final class Lifeline {
         // the log settings apply even when other lines are invalid: the errors below must reach the chosen file
         applyLogSettings(loaded);
         Faults.init(); // test-only switch, read once here
+        for (ConfigWarning w : loaded.warnings()) { // ignored, never disabling: logged whether or not there are errors
+            Log.warn(w.event(), "name", w.key(), "detail", w.toString());
+        }
         if (!loaded.errors().isEmpty()) {
             for (ConfigError e : loaded.errors()) {
                 Log.error("config.invalid", "detail", e.toString());

@@ -2,14 +2,19 @@ package dev.lifeline.cli;
 
 import dev.lifeline.config.Config;
 import dev.lifeline.config.ConfigError;
+import dev.lifeline.config.ConfigWarning;
 import dev.lifeline.config.HostRule;
 import dev.lifeline.config.Key;
 import dev.lifeline.config.Policy;
 
+import java.io.File;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /** {@code java -jar lifeline-agent.jar check FILE | explain FILE HOST[:PORT] | attach PID [FILE]}. */
 public final class Cli {
@@ -25,12 +30,18 @@ public final class Cli {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, lifelineSystemProperties(), System.getenv());
+    }
+
+    /** With the system properties and environment {@code check} applies, as the agent would in a JVM that has them. */
+    static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> systemProperties,
+                   Map<String, String> environment) {
         if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
             usage(args.length == 0 ? err : out);
             return args.length == 0 ? USAGE : OK;
         }
         if (args[0].equals("check") && args.length == 2) {
-            return check(args[1], out, err);
+            return check(args[1], out, err, systemProperties, environment);
         }
         if (args[0].equals("attach") && (args.length == 2 || args.length == 3)) {
             return Attach.run(args[1], args.length == 3 ? args[2] : null, out, err);
@@ -38,7 +49,7 @@ public final class Cli {
         if (args[0].equals("explain") && args.length == 3) {
             return explain(args[1], args[2], out, err);
         }
-        err.println("lifeline: unknown command or wrong arguments: " + join(args));
+        err.println("lifeline: unknown command or wrong arguments: " + join(args, " "));
         usage(err);
         return USAGE;
     }
@@ -50,29 +61,101 @@ public final class Cli {
         s.println("         the effective value of every setting for HOST (port 22 by default) and where it came from");
         s.println("       java -jar lifeline-agent.jar attach PID [FILE]");
         s.println("         load Lifeline into the running JVM PID (same user); new SSH sessions are protected");
-        s.println("check and explain read FILE only: system properties and LIFELINE_* variables are not applied here");
+        s.println("check also applies the LIFELINE_* variables and -Dlifeline.* properties of its own JVM, as the agent");
+        s.println("would in a JVM that has them, and says which; explain reads FILE only");
         s.println("as an agent: java -javaagent:lifeline-agent.jar=FILE[,key=value...] -jar app.jar");
+        s.println("  (a path with , or = in it: -javaagent:lifeline-agent.jar=[key=value,...]file=PATH, file= last)");
     }
 
     private static Config load(String file) {
         Map<String, String> none = Collections.emptyMap();
-        return Config.load(file, none, none);
+        return Config.loadFile(file, none, none);
     }
 
-    private static int check(String file, PrintStream out, PrintStream err) {
-        Config c = load(file);
+    private static Map<String, String> lifelineSystemProperties() {
+        Map<String, String> out = new HashMap<String, String>();
+        Properties props = System.getProperties();
+        for (String name : props.stringPropertyNames()) {
+            if (name.startsWith("lifeline.")) {
+                out.put(name, props.getProperty(name));
+            }
+        }
+        return out;
+    }
+
+    private static int check(String file, PrintStream out, PrintStream err, Map<String, String> systemProperties,
+                             Map<String, String> environment) {
+        Config c = Config.loadFile(file, systemProperties, environment);
+        List<String> warnings = new ArrayList<String>();
+        for (ConfigWarning w : c.warnings()) {
+            warnings.add(w.toString());
+        }
+        String logDirWarning = logDirectoryWarning(c);
+        if (logDirWarning != null) {
+            warnings.add(logDirWarning);
+        }
         if (c.errors().isEmpty()) {
-            out.println("OK: " + file + " (" + c.ruleCount() + (c.ruleCount() == 1 ? " rule)" : " rules)"));
+            out.println("OK: " + file + " (" + c.ruleCount() + (c.ruleCount() == 1 ? " rule)" : " rules)")
+                    + (warnings.isEmpty() ? "" : ", " + warnings.size() + (warnings.size() == 1 ? " warning" : " warnings")));
+            for (String w : warnings) {
+                err.println("warning: " + w);
+            }
+            out.println(outsideLayers(c));
             return OK;
         }
-        printErrors(c, err);
+        for (ConfigError e : c.errors()) {
+            err.println("error: " + e);
+        }
+        for (String w : warnings) {
+            err.println("warning: " + w);
+        }
+        printErrorCount(c, err);
+        err.println(outsideLayers(c));
         return INVALID;
+    }
+
+    /** Which LIFELINE_* variables and lifeline.* properties this check saw: the agent's own JVM may have others. */
+    private static String outsideLayers(Config c) {
+        List<String> ignored = new ArrayList<String>();
+        for (ConfigWarning w : c.warnings()) {
+            if (w.event().equals("config.unknown-variable") || w.event().equals("config.unknown-property")) {
+                ignored.add(w.key());
+            }
+        }
+        if (c.appliedFromOutside().isEmpty() && ignored.isEmpty()) {
+            return "checked the file only: this check's JVM has no LIFELINE_* variables and no lifeline.* system properties"
+                    + " (the agent applies those of the JVM it runs in)";
+        }
+        StringBuilder b = new StringBuilder("applied as start-up would from this check's JVM: ");
+        b.append(c.appliedFromOutside().isEmpty() ? "nothing" : join(c.appliedFromOutside().toArray(new String[0]), ", "));
+        if (!ignored.isEmpty()) {
+            b.append("; ignored (unknown, warning only): ").append(join(ignored.toArray(new String[0]), ", "));
+        }
+        return b.append(" (the agent applies those of the JVM it runs in)").toString();
+    }
+
+    /** At start-up a missing directory only shows as one log.file-unusable line and the log on stderr: say it now. */
+    private static String logDirectoryWarning(Config c) {
+        String log = c.logFile();
+        if (log.isEmpty()) {
+            return null;
+        }
+        File dir = new File(log).getAbsoluteFile().getParentFile();
+        if (dir == null || dir.isDirectory()) {
+            return null;
+        }
+        return c.globalSource("log.file") + ": log.file = \"" + log + "\": directory " + dir + " does not exist: at"
+                + " start-up the log would stay on stderr (event log.file-unusable); create the directory";
     }
 
     private static void printErrors(Config c, PrintStream err) {
         for (ConfigError e : c.errors()) {
             err.println("error: " + e);
         }
+        printErrorCount(c, err);
+    }
+
+    private static void printErrorCount(Config c, PrintStream err) {
         err.println(c.errors().size() + (c.errors().size() == 1 ? " error" : " errors")
                 + "; as an agent Lifeline would change nothing (or stop the JVM with failOnConfigError=true)");
     }
@@ -83,10 +166,11 @@ public final class Cli {
         int colon = target.lastIndexOf(':');
         boolean bracketed = target.startsWith("[");
         if (colon > 0 && (bracketed ? target.lastIndexOf(']') < colon : target.indexOf(':') == colon)) {
-            try {
-                port = Integer.parseInt(target.substring(colon + 1));
-            } catch (NumberFormatException e) {
-                err.println("lifeline: bad port in " + target);
+            String p = target.substring(colon + 1);
+            port = p.matches("[0-9]{1,5}") ? Integer.parseInt(p) : -1;
+            if (port < 1 || port > 65535) {
+                err.println("lifeline: bad port '" + p + "' in " + target + "; accepted: HOST or HOST:PORT with PORT"
+                        + " from 1 to 65535 ([IPv6]:PORT)");
                 return USAGE;
             }
             host = target.substring(0, colon);
@@ -102,7 +186,7 @@ public final class Cli {
         Policy p = c.policyFor(host, null, port);
         List<String> matching = c.matchingRules(host, null, port);
         out.println("# lifeline explain " + host + " port " + port + " (file " + file + ")");
-        out.println("# rules matching, in file order: " + (matching.isEmpty() ? "none" : join(matching.toArray(new String[0]))));
+        out.println("# rules matching, in file order: " + (matching.isEmpty() ? "none" : join(matching.toArray(new String[0]), " ")));
         for (HostRule r : c.rules()) {
             out.println("#   " + r.name() + ": match " + r.match() + (matching.contains(r.name()) ? "  <- matches" : ""));
         }
@@ -122,11 +206,11 @@ public final class Cli {
         return b.toString();
     }
 
-    private static String join(String[] parts) {
+    private static String join(String[] parts, String separator) {
         StringBuilder b = new StringBuilder();
         for (String p : parts) {
             if (b.length() > 0) {
-                b.append(' ');
+                b.append(separator);
             }
             b.append(p);
         }

@@ -24,13 +24,22 @@ public final class Config {
     private final Map<Key, Setting> global;
     private final List<HostRule> rules;
     private final List<ConfigError> errors;
+    private final List<ConfigWarning> warnings;
+    private final List<String> applied;
     private final ConcurrentHashMap<String, Policy> cache = new ConcurrentHashMap<String, Policy>();
 
     Config(String file, Map<Key, Setting> global, List<HostRule> rules, List<ConfigError> errors) {
+        this(file, global, rules, errors, Collections.<ConfigWarning>emptyList(), Collections.<String>emptyList());
+    }
+
+    Config(String file, Map<Key, Setting> global, List<HostRule> rules, List<ConfigError> errors,
+           List<ConfigWarning> warnings, List<String> applied) {
         this.file = file;
         this.global = Collections.unmodifiableMap(new LinkedHashMap<Key, Setting>(global));
         this.rules = Collections.unmodifiableList(new ArrayList<HostRule>(rules));
         this.errors = Collections.unmodifiableList(new ArrayList<ConfigError>(errors));
+        this.warnings = Collections.unmodifiableList(new ArrayList<ConfigWarning>(warnings));
+        this.applied = Collections.unmodifiableList(new ArrayList<String>(applied));
     }
 
     /**
@@ -48,6 +57,21 @@ public final class Config {
         }
     }
 
+    /**
+     * {@code file} named directly, as {@code check} names it (no agent-argument parsing: commas and {@code =} in the
+     * path are plain characters), with the same system-property and environment layers as {@link #load}.
+     */
+    public static Config loadFile(String file, Map<String, String> systemProperties, Map<String, String> environment) {
+        try {
+            return ConfigLoader.forFile(file, systemProperties, environment).load();
+        } catch (Throwable t) {
+            List<ConfigError> e = new ArrayList<ConfigError>();
+            e.add(new ConfigError(Origin.fileItself(file), "configuration", file,
+                    "could not be read (" + t + "); accepted: see src/docs/settings.md"));
+            return new Config(file, defaultSettings(), Collections.<HostRule>emptyList(), e);
+        }
+    }
+
     public static Config defaults() {
         return new Config(null, defaultSettings(), Collections.<HostRule>emptyList(), Collections.<ConfigError>emptyList());
     }
@@ -62,6 +86,16 @@ public final class Config {
 
     public List<ConfigError> errors() {
         return errors;
+    }
+
+    /** What start-up ignores but reports (unknown LIFELINE_* variables, a rule that can never match...): never disabling. */
+    public List<ConfigWarning> warnings() {
+        return warnings;
+    }
+
+    /** The environment variables and system properties taken as settings, as "environment LIFELINE_MODE -> mode". */
+    public List<String> appliedFromOutside() {
+        return applied;
     }
 
     public boolean failOnConfigError() {
@@ -114,7 +148,7 @@ public final class Config {
         }
         Map<Key, Setting> changed = new LinkedHashMap<Key, Setting>(global);
         changed.put(key, new Setting(key, v, Origin.runtime(source)));
-        return new Config(file, changed, rules, errors);
+        return new Config(file, changed, rules, errors, warnings, applied);
     }
 
     public int ruleCount() {

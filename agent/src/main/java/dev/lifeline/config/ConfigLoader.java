@@ -42,12 +42,22 @@ final class ConfigLoader {
     private final Map<String, String> systemProperties;
     private final Map<String, String> environment;
     private final List<ConfigError> errors = new ArrayList<ConfigError>();
+    private final List<ConfigWarning> warnings = new ArrayList<ConfigWarning>();
+    /** Environment variables and system properties taken as settings: "environment LIFELINE_MODE -> mode". */
+    private final List<String> applied = new ArrayList<String>();
     private String file;
 
     ConfigLoader(String agentArgs, Map<String, String> systemProperties, Map<String, String> environment) {
         this.agentArgs = agentArgs;
         this.systemProperties = systemProperties == null ? new HashMap<String, String>() : systemProperties;
         this.environment = environment == null ? new HashMap<String, String>() : environment;
+    }
+
+    /** The file named directly (as {@code check} does), not through an agent argument: no splitting at commas. */
+    static ConfigLoader forFile(String file, Map<String, String> systemProperties, Map<String, String> environment) {
+        ConfigLoader l = new ConfigLoader(null, systemProperties, environment);
+        l.file = file;
+        return l;
     }
 
     Config load() {
@@ -72,6 +82,9 @@ final class ConfigLoader {
         Map<Key, Setting> global = Config.defaultSettings();
         Map<String, HostRule> rules = new LinkedHashMap<String, HostRule>();
         for (Raw r : merged.values()) {
+            if (r.origin.layer == Origin.Layer.ENVIRONMENT || r.origin.layer == Origin.Layer.SYSTEM_PROPERTY) {
+                applied.add(r.origin.describe() + " -> " + r.key);
+            }
             if (r.key.startsWith(HOST_PREFIX)) {
                 acceptRuleEntry(r, rules);
             } else {
@@ -86,19 +99,72 @@ final class ConfigLoader {
                         "rule '" + rule.name + "' has no match line; accepted: " + HostPattern.ACCEPTED));
             } else if (!rule.patterns.isEmpty()) {
                 complete.add(rule);
+                if (onlyNegated(rule.patterns)) {
+                    warnings.add(new ConfigWarning("config.rule-never-matches", rule.matchOrigin, HOST_PREFIX + rule.name
+                            + ".match", "\"" + rule.matchText + "\" has only negated patterns, so the rule can never match"
+                            + " (as in OpenSSH, a host must match a positive pattern); to mean every host but these,"
+                            + " write * first: \"* " + rule.matchText.trim() + "\""));
+                }
             }
         }
-        return new Config(file, global, complete, errors);
+        checkLogFileIsNotTheConfigFile(global.get(Key.LOG_FILE));
+        return new Config(file, global, complete, errors, warnings, applied);
     }
 
+    private static boolean onlyNegated(List<HostPattern> patterns) {
+        for (HostPattern p : patterns) {
+            if (!p.negated) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Logging into the file it reads makes Lifeline feed itself: every line changes the file, which is re-read... */
+    private void checkLogFileIsNotTheConfigFile(Setting logFile) {
+        String log = (String) logFile.value;
+        if (file == null || log.isEmpty()) {
+            return;
+        }
+        try {
+            if (new File(log).getCanonicalFile().equals(new File(file).getCanonicalFile())) {
+                errors.add(new ConfigError(logFile.origin, Key.LOG_FILE.name, log, "is the configuration file " + file
+                        + " itself: Lifeline would write its log into the file it reads and re-reads on change;"
+                        + " accepted: a file path other than the configuration file, or empty for stderr"));
+            }
+        } catch (IOException e) {
+            // a path that cannot be resolved cannot be the (readable) configuration file
+        }
+    }
+
+    /**
+     * {@code FILE[,key=value...]}, or {@code [key=value,...]file=PATH}: a {@code file=} item ends the argument and its
+     * path is the rest of it, commas and {@code =} included (the way to name a path that holds them).
+     */
     private List<Raw> parseAgentArgs() {
         List<Raw> out = new ArrayList<Raw>();
         if (agentArgs == null || agentArgs.trim().isEmpty()) {
             return out;
         }
-        String[] items = agentArgs.split(",");
-        for (int i = 0; i < items.length; i++) {
-            String item = items[i].trim();
+        String items = agentArgs;
+        String fileItem = null;
+        int start = 0;
+        while (start <= agentArgs.length()) {
+            int comma = agentArgs.indexOf(',', start);
+            String item = agentArgs.substring(start, comma < 0 ? agentArgs.length() : comma).trim();
+            if (item.startsWith(FILE_ITEM)) {
+                items = agentArgs.substring(0, start);
+                fileItem = agentArgs.substring(agentArgs.indexOf(FILE_ITEM, start) + FILE_ITEM.length()).trim();
+                break;
+            }
+            if (comma < 0) {
+                break;
+            }
+            start = comma + 1;
+        }
+        String[] parts = items.split(",");
+        for (int i = 0; i < parts.length; i++) {
+            String item = parts[i].trim();
             if (item.isEmpty()) {
                 continue;
             }
@@ -107,21 +173,40 @@ final class ConfigLoader {
                 if (i == 0) {
                     file = item;
                 } else {
-                    errors.add(new ConfigError(Origin.agentArgument(), item, null,
-                            "expected key=value; accepted: FILE[,key=value...] with the file first"));
+                    errors.add(new ConfigError(Origin.agentArgument(), item, null, "expected key=value" + ARGUMENT_ACCEPTED));
                 }
                 continue;
             }
-            out.add(new Raw(item.substring(0, eq).trim(), item.substring(eq + 1).trim(), Origin.agentArgument()));
+            String key = item.substring(0, eq).trim();
+            if (key.indexOf('/') >= 0 || key.indexOf('\\') >= 0) {
+                errors.add(new ConfigError(Origin.agentArgument(), key, item.substring(eq + 1).trim(),
+                        "looks like a file path cut at '='" + ARGUMENT_ACCEPTED));
+                continue;
+            }
+            out.add(new Raw(key, item.substring(eq + 1).trim(), Origin.agentArgument()));
+        }
+        if (fileItem != null) {
+            if (fileItem.isEmpty()) {
+                errors.add(new ConfigError(Origin.agentArgument(), "file", "", "no path after file=" + ARGUMENT_ACCEPTED));
+            } else if (file != null) {
+                errors.add(new ConfigError(Origin.agentArgument(), "file", fileItem, "a second file (the first item already"
+                        + " named " + file + ")" + ARGUMENT_ACCEPTED));
+            } else {
+                file = fileItem;
+            }
         }
         return out;
     }
+
+    static final String FILE_ITEM = "file=";
+    private static final String ARGUMENT_ACCEPTED = "; accepted: FILE[,key=value...] with the file first, or"
+            + " [key=value,...]file=PATH with file= last, whose PATH is the rest of the argument (for a path with , or =)";
 
     private List<Raw> readFile(String path) {
         List<Raw> out = new ArrayList<Raw>();
         File f = new File(path);
         Origin whole = Origin.fileItself(path);
-        String accepted = "; accepted: a readable UTF-8 properties file of at most 1 MiB";
+        String accepted = "; accepted: " + FILE_ACCEPTED;
         if (!f.exists()) {
             errors.add(new ConfigError(whole, "file", path, "no such file" + accepted));
             return out;
@@ -130,15 +215,30 @@ final class ConfigLoader {
             errors.add(new ConfigError(whole, "file", path, "is a directory" + accepted));
             return out;
         }
+        // opening a FIFO for reading blocks until a writer comes (JVM start-up would wait forever), /dev/zero never ends
+        if (!Files.isRegularFile(f.toPath())) {
+            errors.add(new ConfigError(whole, "file", path, "is " + fileKind(f) + ", not a regular file" + accepted));
+            return out;
+        }
         if (f.length() > MAX_FILE_BYTES) {
             errors.add(new ConfigError(whole, "file", path, "too large (" + f.length() + " bytes)" + accepted));
             return out;
         }
         byte[] bytes;
         try {
-            bytes = readAll(f);
+            InputStream in = Files.newInputStream(f.toPath());
+            try {
+                bytes = readBounded(in, MAX_FILE_BYTES);
+            } finally {
+                in.close();
+            }
         } catch (IOException e) {
             errors.add(new ConfigError(whole, "file", path, "cannot be read (" + e.getMessage() + ")" + accepted));
+            return out;
+        }
+        if (bytes == null) {
+            errors.add(new ConfigError(whole, "file", path, "too large (more than " + MAX_FILE_BYTES
+                    + " bytes when read: it grew while being read)" + accepted));
             return out;
         }
         String text;
@@ -220,20 +320,41 @@ final class ConfigLoader {
         return -1;
     }
 
-    private static byte[] readAll(File f) throws IOException {
-        InputStream in = Files.newInputStream(f.toPath());
-        try {
-            byte[] buf = new byte[(int) Math.min(MAX_FILE_BYTES + 1, Math.max(f.length(), 16))];
-            int n = 0;
-            int r;
-            while (n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0) {
-                n += r;
+    static final String FILE_ACCEPTED = "a regular file (or a symbolic link to one), readable, UTF-8 properties,"
+            + " at most 1 MiB";
+
+    /** The whole stream when it holds at most {@code max} bytes, else null: never a silently cut file. */
+    static byte[] readBounded(InputStream in, long max) throws IOException {
+        byte[] buf = new byte[8192];
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int r;
+        while ((r = in.read(buf)) > 0) {
+            out.write(buf, 0, r);
+            if (out.size() > max) {
+                return null;
             }
-            byte[] out = new byte[n];
-            System.arraycopy(buf, 0, out, 0, n);
-            return out;
-        } finally {
-            in.close();
+        }
+        return out.toByteArray();
+    }
+
+    /** What a path that is no regular file is, for the error: "a FIFO (named pipe)", "a character device"... */
+    static String fileKind(File f) {
+        try {
+            int mode = (Integer) Files.getAttribute(f.toPath(), "unix:mode");
+            switch (mode & 0170000) {
+                case 0010000:
+                    return "a FIFO (named pipe)";
+                case 0020000:
+                    return "a character device";
+                case 0060000:
+                    return "a block device";
+                case 0140000:
+                    return "a socket";
+                default:
+                    return "a special file";
+            }
+        } catch (Throwable t) {
+            return "a special file"; // no "unix" attribute view on this platform
         }
     }
 
@@ -241,8 +362,16 @@ final class ConfigLoader {
         List<Raw> out = new ArrayList<Raw>();
         for (Map.Entry<String, String> e : new TreeMap<String, String>(systemProperties).entrySet()) {
             if (e.getKey().startsWith(SYSPROP_PREFIX) && !e.getKey().equals(Faults.PROPERTY)) { // test-only switch, no key
-                out.add(new Raw(e.getKey().substring(SYSPROP_PREFIX.length()), e.getValue(),
-                        Origin.systemProperty(e.getKey())));
+                String key = e.getKey().substring(SYSPROP_PREFIX.length());
+                Origin origin = Origin.systemProperty(e.getKey());
+                if (!namesAKey(key)) {
+                    // another tool's property, or a typo: either way not worth leaving a JVM unprotected (or stopping it)
+                    warnings.add(new ConfigWarning("config.unknown-property", origin, e.getKey(), "unknown property, ignored"
+                            + closeSuggestion(key, Key.all().keySet()).replace("did you mean ", "did you mean " + SYSPROP_PREFIX)
+                            + "; accepted: lifeline.<key> (lifeline.keepalive.interval) or lifeline.host.<name>.<key>"));
+                    continue;
+                }
+                out.add(new Raw(key, e.getValue(), origin));
             }
         }
         return out;
@@ -258,14 +387,30 @@ final class ConfigLoader {
             String key = keyForEnvironment(name);
             Origin origin = Origin.environment(name);
             if (key == null) {
-                errors.add(new ConfigError(origin, name, e.getValue(), "unknown variable"
-                        + suggestion(name, envNames()) + "; accepted: LIFELINE_<KEY> with dots as _ (LIFELINE_KEEPALIVE_INTERVAL)"
-                        + " or LIFELINE_HOST_<NAME>_<KEY>"));
+                // LIFELINE_HOME=/opt/lifeline and the like: an ops variable, not a setting; never disable for it
+                warnings.add(new ConfigWarning("config.unknown-variable", origin, name, "unknown variable, ignored"
+                        + closeSuggestion(name.substring(ENV_PREFIX.length()), envSuffixes()).replace("did you mean ",
+                        "did you mean " + ENV_PREFIX) + "; accepted: LIFELINE_<KEY> with dots as _"
+                        + " (LIFELINE_KEEPALIVE_INTERVAL) or LIFELINE_HOST_<NAME>_<KEY>"));
                 continue;
             }
             out.add(new Raw(key, e.getValue(), origin));
         }
         return out;
+    }
+
+    /** A global key, or host.NAME.match / host.NAME.KEY (a bad NAME or a global-only KEY is then an error). */
+    private static boolean namesAKey(String key) {
+        if (Key.named(key) != null) {
+            return true;
+        }
+        if (!key.startsWith(HOST_PREFIX)) {
+            return false;
+        }
+        String rest = key.substring(HOST_PREFIX.length());
+        int dot = rest.indexOf('.');
+        String sub = dot < 0 ? "" : rest.substring(dot + 1);
+        return sub.equals("match") || Key.named(sub) != null;
     }
 
     static String keyForEnvironment(String name) {
@@ -305,12 +450,26 @@ final class ConfigLoader {
         return subs;
     }
 
-    private static List<String> envNames() {
+    private static List<String> envSuffixes() {
         List<String> names = new ArrayList<String>();
         for (Key k : Key.all().values()) {
-            names.add(k.envName());
+            names.add(k.envName().substring(ENV_PREFIX.length()));
         }
         return names;
+    }
+
+    /**
+     * Stricter than {@link #suggestion}: outside the file, names of other tools are expected (LIFELINE_HOME is not a
+     * misspelt LIFELINE_MODE), so only a near-certain typo is suggested: at most one edit per four characters.
+     */
+    static String closeSuggestion(String wrong, Iterable<String> known) {
+        for (String k : known) {
+            if (distance(wrong.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT)) <= Math.max(1, wrong.length() / 4)
+                    && wrong.length() >= 6) {
+                return suggestion(wrong, known);
+            }
+        }
+        return "";
     }
 
     private void acceptGlobal(Raw r, Map<Key, Setting> global) {
@@ -375,7 +534,14 @@ final class ConfigLoader {
         List<HostPattern> parsed = new ArrayList<HostPattern>();
         for (String p : parts) {
             try {
-                parsed.add(HostPattern.parse(p));
+                HostPattern hp = HostPattern.parse(p);
+                String network = hp.networkIfHostBitsSet();
+                if (network != null) {
+                    warnings.add(new ConfigWarning("config.cidr-host-bits", r.origin, r.key, "'" + p + "' has host bits set:"
+                            + " it means the network " + network + " (every address in it); write " + network
+                            + ", or the address alone for one host"));
+                }
+                parsed.add(hp);
             } catch (IllegalArgumentException e) {
                 errors.add(new ConfigError(r.origin, r.key, r.value, "bad pattern " + e.getMessage()
                         + "; accepted: " + HostPattern.ACCEPTED));

@@ -79,6 +79,66 @@ final class HostPattern {
         return new HostPattern(negated, hostPart.toLowerCase(Locale.ROOT), null, 0, port);
     }
 
+    /**
+     * For a CIDR block written with host bits ({@code 10.0.0.1/8}): the network it means ({@code 10.0.0.0/8}), which
+     * is how it matches. Null for globs, single addresses and clean blocks.
+     */
+    String networkIfHostBitsSet() {
+        if (network == null || prefixBits == network.length * 8) {
+            return null;
+        }
+        byte[] masked = network.clone();
+        for (int bit = prefixBits; bit < masked.length * 8; bit++) {
+            masked[bit / 8] &= (byte) ~(0x80 >> (bit % 8));
+        }
+        if (java.util.Arrays.equals(masked, network)) {
+            return null;
+        }
+        try {
+            String a = InetAddress.getByAddress(masked).getHostAddress();
+            if (masked.length == 16) {
+                a = compressIpv6(a);
+            }
+            return a + "/" + prefixBits;
+        } catch (java.net.UnknownHostException e) {
+            return null; // 4 or 16 bytes: cannot happen
+        }
+    }
+
+    /** 0:0:0:0:0:0:0:0 -> ::, fd00:0:0:0:0:0:0:0 -> fd00:: (the longest run of zero groups). */
+    private static String compressIpv6(String full) {
+        String[] g = full.split(":");
+        int bestStart = -1;
+        int bestLen = 0;
+        for (int i = 0; i < g.length; ) {
+            if (g[i].equals("0")) {
+                int j = i;
+                while (j < g.length && g[j].equals("0")) {
+                    j++;
+                }
+                if (j - i > bestLen && j - i > 1) {
+                    bestStart = i;
+                    bestLen = j - i;
+                }
+                i = j;
+            } else {
+                i++;
+            }
+        }
+        if (bestStart < 0) {
+            return full;
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < bestStart; i++) {
+            b.append(i > 0 ? ":" : "").append(g[i]);
+        }
+        b.append("::");
+        for (int i = bestStart + bestLen; i < g.length; i++) {
+            b.append(g[i]).append(i < g.length - 1 ? ":" : "");
+        }
+        return b.toString();
+    }
+
     boolean matches(String host, byte[] hostAddress, int hostPort) {
         if (port >= 0 && port != hostPort) {
             return false;

@@ -93,7 +93,7 @@ public final class ConfigFiles {
 
     /** Inputs that are no file in the corpus directory: a missing file, a directory, a file too large to read... */
     public static List<BadConfig> generatedCases(Path dir) {
-        String file = "a readable UTF-8 properties file of at most 1 MiB";
+        String file = ConfigLoader.FILE_ACCEPTED;
         try {
             List<BadConfig> out = new ArrayList<>();
             Path missing = dir.resolve("does-not-exist.properties");
@@ -101,6 +101,17 @@ public final class ConfigFiles {
 
             Path directory = Files.createDirectories(dir.resolve("a-directory.properties"));
             out.add(new BadConfig("directory", directory, 0, "file", directory.toString(), "is a directory", file, false));
+
+            // opening a FIFO for reading waits for a writer: start-up (and check) used to block forever on it
+            Path fifo = dir.resolve("a-fifo.properties");
+            if (!Files.exists(fifo)) {
+                mkfifo(fifo);
+            }
+            out.add(new BadConfig("fifo", fifo, 0, "file", fifo.toString(), "is a FIFO (named pipe), not a regular file",
+                    file, false));
+            Path zero = Paths.get("/dev/zero");
+            out.add(new BadConfig("character-device", zero, 0, "file", zero.toString(),
+                    "is a character device, not a regular file", file, false));
 
             Path unreadable = dir.resolve("unreadable.properties");
             Files.deleteIfExists(unreadable); // listed once per test method: start again from a writable file
@@ -134,6 +145,20 @@ public final class ConfigFiles {
     }
 
     static final int TEN_THOUSAND = 10_000;
+
+    /** A named pipe at {@code path} (Linux {@code mkfifo}). */
+    public static void mkfifo(Path path) throws IOException {
+        try {
+            Process p = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new IOException("mkfifo " + path + ": " + output);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
 
     /** The whole corpus: files and generated cases. */
     public static List<BadConfig> corpus(Path dir) {

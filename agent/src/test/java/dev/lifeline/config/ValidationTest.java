@@ -64,18 +64,117 @@ class ValidationTest {
 
     @Test
     void overridesFromOutsideTheFileNameTheirSource() {
-        Config c = Config.load("keepalive.interval=soon,stray", Map.of("lifeline.mode", "loud"), Map.of("LIFELINE_NOPE", "1"));
+        Config c = Config.load("keepalive.interval=soon,stray", Map.of("lifeline.mode", "loud"),
+                Map.of("LIFELINE_CLOSE_TIMEOUT", "1x"));
         assertThat(c.errors()).extracting(ConfigError::toString).anySatisfy(s -> assertThat(s)
                 .startsWith("agent argument: keepalive.interval = \"soon\""))
                 .anySatisfy(s -> assertThat(s).startsWith("agent argument: stray"))
                 .anySatisfy(s -> assertThat(s).startsWith("system property lifeline.mode: mode = \"loud\""))
-                .anySatisfy(s -> assertThat(s).startsWith("environment LIFELINE_NOPE: LIFELINE_NOPE = \"1\""));
+                .anySatisfy(s -> assertThat(s).startsWith("environment LIFELINE_CLOSE_TIMEOUT: close.timeout = \"1x\""));
     }
 
     @Test
-    void theTestOnlyFaultInjectionSwitchIsNoConfigurationKey() {
-        Config c = Config.load("", Map.of(dev.lifeline.report.Faults.PROPERTY, "true", "lifeline.test.other", "x"), Map.of());
-        assertThat(c.errors()).extracting(ConfigError::key).containsExactly("test.other");
+    void theTestOnlyFaultInjectionSwitchIsNoConfigurationKeyAndOtherTestPropertiesOnlyWarn() {
+        Config c = Config.load("", Map.of(dev.lifeline.report.Faults.PROPERTY, "true", "lifeline.test.other", "x",
+                "lifeline.agent.jar", "/tmp/a.jar"), Map.of());
+        assertThat(c.errors()).isEmpty();
+        assertThat(c.warnings()).extracting(ConfigWarning::key).containsExactlyInAnyOrder("lifeline.test.other",
+                "lifeline.agent.jar");
+    }
+
+    /**
+     * Issue 13: a fleet sets JAVA_TOOL_OPTIONS on every JVM of a host, where ops variables like LIFELINE_HOME live too.
+     * An unknown name used to be an error: agent disabled, or exit 78 with failOnConfigError. Now one warning each,
+     * without its value (it may be another tool's secret); known keys with bad values stay errors.
+     */
+    @Test
+    void unknownVariablesAndPropertiesAreWarningsThatDisableNothing() {
+        Map<String, String> env = Map.of("LIFELINE_HOME", "/opt/lifeline", "LIFELINE_KEEPALIVE_INTERVALL", "5s",
+                "LIFELINE_API_TOKEN", "s3cret", "LIFELINE_MODE", "audit", "LIFELINE_HOST_PROD_MATCH", "*.prod");
+        Map<String, String> props = Map.of("lifeline.home", "/opt", "lifeline.keepalive.countmax", "2",
+                "lifeline.failOnConfigError", "true", "lifeline.host.prod.keepalive.interval", "5s");
+        Config c = Config.load("", props, env);
+
+        assertThat(c.errors()).isEmpty();
+        assertThat(c.failOnConfigError()).isTrue();
+        assertThat(c.mode()).isEqualTo(Mode.AUDIT);
+        assertThat(c.policyFor("db.prod", null, 22).keepaliveIntervalMillis()).isEqualTo(5000);
+        assertThat(c.warnings()).extracting(ConfigWarning::toString).containsExactlyInAnyOrder(
+                "environment LIFELINE_API_TOKEN: LIFELINE_API_TOKEN: unknown variable, ignored; accepted: LIFELINE_<KEY>"
+                        + " with dots as _ (LIFELINE_KEEPALIVE_INTERVAL) or LIFELINE_HOST_<NAME>_<KEY>",
+                "environment LIFELINE_HOME: LIFELINE_HOME: unknown variable, ignored; accepted: LIFELINE_<KEY>"
+                        + " with dots as _ (LIFELINE_KEEPALIVE_INTERVAL) or LIFELINE_HOST_<NAME>_<KEY>",
+                "environment LIFELINE_KEEPALIVE_INTERVALL: LIFELINE_KEEPALIVE_INTERVALL: unknown variable, ignored; did"
+                        + " you mean LIFELINE_KEEPALIVE_INTERVAL?; accepted: LIFELINE_<KEY> with dots as _"
+                        + " (LIFELINE_KEEPALIVE_INTERVAL) or LIFELINE_HOST_<NAME>_<KEY>",
+                "system property lifeline.home: lifeline.home: unknown property, ignored; accepted: lifeline.<key>"
+                        + " (lifeline.keepalive.interval) or lifeline.host.<name>.<key>",
+                "system property lifeline.keepalive.countmax: lifeline.keepalive.countmax: unknown property, ignored;"
+                        + " did you mean lifeline.keepalive.countMax?; accepted: lifeline.<key> (lifeline.keepalive.interval)"
+                        + " or lifeline.host.<name>.<key>");
+        assertThat(c.warnings()).extracting(ConfigWarning::event).containsOnly("config.unknown-variable",
+                "config.unknown-property");
+        assertThat(c.warnings().toString()).doesNotContain("s3cret").doesNotContain("/opt");
+        assertThat(c.appliedFromOutside()).containsExactlyInAnyOrder("environment LIFELINE_MODE -> mode",
+                "environment LIFELINE_HOST_PROD_MATCH -> host.prod.match", "system property lifeline.failOnConfigError"
+                        + " -> failOnConfigError", "system property lifeline.host.prod.keepalive.interval"
+                        + " -> host.prod.keepalive.interval");
+
+        // a rule key that is ours but wrong stays an error, from any layer
+        assertThat(Config.load("", Map.of("lifeline.host.prod.log.file", "/tmp/x"), Map.of()).errors())
+                .singleElement().satisfies(e -> assertThat(e.message()).startsWith("'log.file' is global only"));
+    }
+
+    /** Issue 13: the agent argument splits at commas and '=': file= (last) takes the rest of it as the path. */
+    @Test
+    void aPathWithCommasAndEqualsSignsIsNamedWithAFileItemLast() {
+        Path odd = dir.resolve("a,b=c");
+        Path f = ConfigFiles.write(java.nio.file.Files.exists(odd) ? odd : mkdirs(odd), "x=1,y.properties",
+                "mode = audit");
+        Config before = Config.load(f.toString(), Map.of(), Map.of());
+        assertThat(before.errors()).as("the plain form cannot name it").anySatisfy(e ->
+                assertThat(e.message()).startsWith("no such file")).anySatisfy(e ->
+                assertThat(e.message()).contains("file=PATH with file= last"));
+
+        Config c = Config.load("keepalive.interval=5s, file=" + f, Map.of(), Map.of());
+        assertThat(c.errors()).isEmpty();
+        assertThat(c.file()).isEqualTo(f.toString());
+        assertThat(c.mode()).isEqualTo(Mode.AUDIT);
+        assertThat(c.globalValue("keepalive.interval")).isEqualTo("5s");
+        assertThat(Config.load("file=" + f, Map.of(), Map.of()).mode()).isEqualTo(Mode.AUDIT);
+
+        assertThat(Config.load(f + ",file=/etc/other", Map.of(), Map.of()).errors()).anySatisfy(e ->
+                assertThat(e.message()).startsWith("a second file"));
+        assertThat(Config.load("mode=fill,file=", Map.of(), Map.of()).errors()).singleElement().satisfies(e ->
+                assertThat(e.message()).startsWith("no path after file="));
+        // check names the file directly: no splitting at all
+        assertThat(Config.loadFile(f.toString(), Map.of(), Map.of()).errors()).isEmpty();
+    }
+
+    private static Path mkdirs(Path p) {
+        try {
+            return java.nio.file.Files.createDirectories(p);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Issue 13: log.file = the configuration file fed itself (each line a change, re-read, rejected, logged: 2.1 MB in 16 s). */
+    @Test
+    void theLogFileMayNotBeTheConfigurationFile() throws Exception {
+        Path f = ConfigFiles.write(dir, "self.properties", "log.file = " + dir.resolve("sub/../self.properties"));
+        java.nio.file.Files.createDirectories(dir.resolve("sub"));
+        assertThat(ConfigFiles.load(f, null).errors()).singleElement().satisfies(e -> {
+            assertThat(e.toString()).startsWith(f + ":1: log.file = \"" + dir.resolve("sub/../self.properties") + "\": is"
+                    + " the configuration file " + f + " itself");
+            assertThat(e.message()).contains("accepted: a file path other than the configuration file");
+        });
+        Path link = dir.resolve("link.properties");
+        java.nio.file.Files.createSymbolicLink(link, f.getFileName());
+        Path viaEnv = ConfigFiles.write(dir, "env.properties", "mode = fill");
+        assertThat(Config.load(viaEnv.toString(), Map.of(), Map.of("LIFELINE_LOG_FILE", viaEnv.toString())).errors())
+                .singleElement().satisfies(e -> assertThat(e.toString()).startsWith("environment LIFELINE_LOG_FILE"));
+        assertThat(ConfigFiles.load(f, "log.file=" + dir.resolve("lifeline.log")).errors()).isEmpty();
     }
 
     @Test
