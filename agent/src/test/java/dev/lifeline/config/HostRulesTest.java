@@ -126,4 +126,26 @@ class HostRulesTest {
             }
         }
     }
+
+    /** Issue 13: what can never take effect is said at once (a warning: the file stays valid, as it was). */
+    @Test
+    void aRuleOfNegationsOnlyAndACidrWithHostBitsAreWarnings() {
+        Config c = config("host.r.match = !db* !10.0.0.0/8", "host.r.mode = off", "host.n.match = 10.0.0.1/8 fd00::1/8 10.1.0.0/16",
+                "host.n.mode = audit");
+        assertThat(c.policyFor("web", null, 22).mode()).as("never matches").isEqualTo(Mode.FILL);
+        assertThat(c.policyFor("10.9.9.9", null, 22).mode()).as("10.0.0.1/8 means 10.0.0.0/8").isEqualTo(Mode.AUDIT);
+        Path f = dir.resolve("rules.properties");
+        assertThat(c.warnings()).extracting(ConfigWarning::event, ConfigWarning::toString).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("config.cidr-host-bits", f + ":3: host.n.match: '10.0.0.1/8' has host"
+                        + " bits set: it means the network 10.0.0.0/8 (every address in it); write 10.0.0.0/8, or the"
+                        + " address alone for one host"),
+                org.assertj.core.groups.Tuple.tuple("config.cidr-host-bits", f + ":3: host.n.match: 'fd00::1/8' has host"
+                        + " bits set: it means the network fd00::/8 (every address in it); write fd00::/8, or the"
+                        + " address alone for one host"),
+                org.assertj.core.groups.Tuple.tuple("config.rule-never-matches", f + ":1: host.r.match: \"!db* !10.0.0.0/8\""
+                        + " has only negated patterns, so the rule can never match (as in OpenSSH, a host must match a"
+                        + " positive pattern); to mean every host but these, write * first: \"* !db* !10.0.0.0/8\""));
+        assertThat(config("host.a.match = 10.0.0.0/8 10.1.2.3 ::1 fd00::/8 *.lan !x.lan", "host.a.mode = audit").warnings())
+                .isEmpty();
+    }
 }

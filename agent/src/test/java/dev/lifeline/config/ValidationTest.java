@@ -121,8 +121,8 @@ class ValidationTest {
                         + " -> host.prod.keepalive.interval");
 
         // a rule key that is ours but wrong stays an error, from any layer
-        assertThat(Config.load("", Map.of("lifeline.host.prod.log.file", "/tmp/x"), Map.of()).errors())
-                .singleElement().satisfies(e -> assertThat(e.message()).startsWith("'log.file' is global only"));
+        assertThat(Config.load("", Map.of("lifeline.host.prod.match", "*", "lifeline.host.prod.log.file", "/tmp/x"),
+                Map.of()).errors()).singleElement().satisfies(e -> assertThat(e.message()).startsWith("'log.file' is global only"));
     }
 
     /** Issue 13: the agent argument splits at commas and '=': file= (last) takes the rest of it as the path. */
