@@ -21,6 +21,11 @@ class CliTest {
         return Cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
+    private int runWith(java.util.Map<String, String> sysprops, java.util.Map<String, String> env, String... args) {
+        return Cli.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                sysprops, env);
+    }
+
     private Path file(String... lines) throws Exception {
         Path f = dir.resolve("lifeline.properties");
         Files.write(f, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
@@ -75,5 +80,76 @@ class CliTest {
     void unknownCommandPrintsUsage() {
         assertThat(run("frobnicate")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage:");
+    }
+
+    /**
+     * Issue 13: check used to say OK while start-up, with LIFELINE_HOME set, disabled the agent. It now applies its own
+     * JVM's variables and properties as start-up would, and says which; unknown ones are warnings and the file is OK.
+     */
+    @Test
+    void checkAppliesAndNamesTheVariablesItSeesAndWarnsAboutUnknownOnes() throws Exception {
+        Path f = file("mode = enforce");
+        assertThat(runWith(java.util.Map.of("lifeline.keepalive.interval", "5s"),
+                java.util.Map.of("LIFELINE_HOME", "/opt/lifeline", "LIFELINE_MODE", "audit", "PATH", "/bin"), "check", f.toString()))
+                .isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("OK: " + f + " (0 rules), 1 warning\n"
+                + "applied as start-up would from this check's JVM: environment LIFELINE_MODE -> mode, system property"
+                + " lifeline.keepalive.interval -> keepalive.interval; ignored (unknown, warning only): LIFELINE_HOME (the"
+                + " agent applies those of the JVM it runs in)\n");
+        assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("warning: environment LIFELINE_HOME: LIFELINE_HOME:"
+                + " unknown variable, ignored; accepted: LIFELINE_<KEY> with dots as _ (LIFELINE_KEEPALIVE_INTERVAL) or"
+                + " LIFELINE_HOST_<NAME>_<KEY>\n");
+
+        out.reset();
+        err.reset();
+        assertThat(runWith(java.util.Map.of(), java.util.Map.of("LIFELINE_MODE", "loud"), "check", f.toString())).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: environment LIFELINE_MODE: mode = \"loud\": not a mode")
+                .contains("1 error; as an agent").contains("applied as start-up would from this check's JVM: environment"
+                        + " LIFELINE_MODE -> mode");
+
+        out.reset();
+        assertThat(runWith(java.util.Map.of(), java.util.Map.of("HOME", "/root"), "check", f.toString())).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("checked the file only: this check's JVM has no"
+                + " LIFELINE_* variables and no lifeline.* system properties");
+    }
+
+    @Test
+    void checkWarnsAboutALogDirectoryThatDoesNotExistAndRulesThatCannotMatch() throws Exception {
+        Path f = file("log.file = " + dir.resolve("no-such-dir/lifeline.log"), "host.r.match = !db*", "host.r.mode = off");
+        assertThat(runWith(java.util.Map.of(), java.util.Map.of(), "check", f.toString())).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("OK: " + f + " (1 rule), 2 warnings");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("warning: " + f + ":2: host.r.match: \"!db*\" has only"
+                + " negated patterns, so the rule can never match").contains("warning: " + f + ":1: log.file = \""
+                + dir.resolve("no-such-dir/lifeline.log") + "\": directory " + dir.resolve("no-such-dir") + " does not exist");
+    }
+
+    @Test
+    void checkOfAFifoAnswersAtOnceAndAPathWithCommasIsCheckedAsItIs() throws Exception {
+        Path fifo = dir.resolve("pipe.properties");
+        dev.lifeline.config.ConfigFiles.mkfifo(fifo);
+        int code = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+                () -> runWith(java.util.Map.of(), java.util.Map.of(), "check", fifo.toString()));
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("is a FIFO (named pipe), not a regular file");
+
+        out.reset();
+        Path odd = dir.resolve("a,b=c.properties");
+        Files.write(odd, "mode = audit\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(runWith(java.util.Map.of(), java.util.Map.of(), "check", odd.toString())).isZero();
+        assertThat(run("explain", odd.toString(), "h")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).containsPattern("mode audit\\s+# ");
+    }
+
+    @Test
+    void explainRejectsAPortOutsideOneTo65535OrNotANumber() throws Exception {
+        Path f = file("mode = fill");
+        for (String target : new String[]{"h:0", "h:65536", "h:99999999999", "h:ssh", "[::1]:-1", "h:"}) {
+            err.reset();
+            assertThat(run("explain", f.toString(), target)).as(target).isEqualTo(2);
+            assertThat(err.toString(StandardCharsets.UTF_8)).as(target).startsWith("lifeline: bad port '")
+                    .contains("accepted: HOST or HOST:PORT with PORT from 1 to 65535");
+        }
+        assertThat(run("explain", f.toString(), "h:65535")).isZero();
+        assertThat(run("explain", f.toString(), "[::1]:1")).isZero();
     }
 }
