@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class BadConfigStartupIT {
     static final Set<String> CHOSEN = Set.of("binary-garbage", "nul-bytes", "duplicate-key",
-            "rule-global-only-failOnConfigError", "duration-overflow-long", "directory", "too-large");
+            "rule-global-only-failOnConfigError", "duration-overflow-long", "directory", "too-large", "fifo",
+            "tcp-idle-too-large");
 
     @TempDir
     static Path generated;
@@ -101,5 +102,28 @@ class BadConfigStartupIT {
         assertThat(run.out()).doesNotContain("Hello");
         assertThat(run.err()).contains("event=config.invalid").contains(c.key()).contains(c.problem())
                 .contains("event=agent.abort").doesNotContain("\tat ").doesNotContain("Exception in");
+    }
+
+    /**
+     * Issue 13: on a fleet, JAVA_TOOL_OPTIONS puts the agent in every JVM, next to ops variables such as LIFELINE_HOME.
+     * An unknown LIFELINE_* variable or lifeline.* property used to be an error: with failOnConfigError=true every such
+     * JVM exited 78. Now each is one warning without its value, and the application runs protected.
+     */
+    @Test
+    void unknownVariablesAndPropertiesAreWarningsEvenWithFailOnConfigError(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("lifeline.properties");
+        Files.write(file, "failOnConfigError = true\nmode = enforce\n".getBytes(StandardCharsets.UTF_8));
+        AgentStartupIT.Run run = AgentStartupIT.runHelloAs(List.of("env", "LIFELINE_HOME=/opt/lifeline",
+                        "LIFELINE_KEEPALIVE_INTERVALL=5s"), AgentJarIT.agentJar().toAbsolutePath(),
+                Paths.get("target", "test-classes").toAbsolutePath(), System.getProperty("java.home"), file.toString(),
+                "-Dlifeline.bench.quick=true");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("Hello" + System.lineSeparator());
+        assertThat(run.err()).contains("event=config.unknown-variable name=LIFELINE_HOME")
+                .contains("event=config.unknown-variable name=LIFELINE_KEEPALIVE_INTERVALL")
+                .contains("did you mean LIFELINE_KEEPALIVE_INTERVAL?")
+                .contains("event=config.unknown-property name=lifeline.bench.quick")
+                .contains("event=agent.started").contains("mode=enforce")
+                .doesNotContain("/opt/lifeline").doesNotContain("event=config.invalid").doesNotContain("agent.abort");
     }
 }
