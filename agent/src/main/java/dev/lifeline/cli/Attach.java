@@ -1,69 +1,173 @@
 package dev.lifeline.cli;
 
+import dev.lifeline.config.Config;
+import dev.lifeline.config.ConfigError;
+
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
+import java.util.Collections;
+import java.util.Map;
 
 /**
- * {@code attach PID [FILE]}: loads this agent jar into a running JVM through the JDK's attach API. Reflection keeps
- * the jar loadable where {@code jdk.attach} is absent (a JRE, JDK 8 without tools.jar): the command then says so.
+ * {@code attach PID [FILE]}: loads this agent jar into a running JVM and says so only once the target itself reports
+ * it. In order: FILE is validated as {@code check} does (errors: nothing is attached); PID must be a JVM (checked
+ * without signalling it, see {@link TargetJvm#checkIsJvm}); the agent is loaded; then the target's
+ * {@code lifeline:type=Agent} MBean is read through its local management agent until it reports Lifeline active with
+ * FILE. Exit 0 only then; otherwise the state the target reports and why, exit 1.
+ *
+ * <p>In a JVM where Lifeline already runs, the agent's second start switches it to FILE; the command says it did.
  */
 final class Attach {
+    /** How long to wait for the target to report; the agent registers its MBean 5 s after it starts. */
+    static final long WAIT_MILLIS = Long.getLong("lifeline.attach.waitMillis", 20_000L);
+    private static final long POLL_MILLIS = 250;
+
     private Attach() {
     }
 
-    static int run(String pid, String agentArgs, PrintStream out, PrintStream err) {
-        if (!pid.matches("[0-9]{1,10}")) {
+    static int run(String pid, String file, PrintStream out, PrintStream err) {
+        if (!TargetJvm.isPid(pid)) {
             err.println("lifeline: PID must be a process id (digits), got: " + pid);
             return Cli.USAGE;
         }
-        if (agentArgs != null && !new File(agentArgs).isFile()) {
-            err.println("lifeline: configuration file not found: " + agentArgs + " (check it first with: check FILE)");
+        String expectedFile = "";
+        if (file != null) {
+            File f = new File(file);
+            if (!f.isFile()) {
+                err.println("lifeline: configuration file not found: " + file + "; nothing was attached");
+                return Cli.INVALID;
+            }
+            Map<String, String> none = Collections.emptyMap();
+            Config c = Config.loadFile(f.getAbsolutePath(), none, none);
+            if (!c.errors().isEmpty()) {
+                for (ConfigError e : c.errors()) {
+                    err.println("error: " + e);
+                }
+                err.println(c.errors().size() + (c.errors().size() == 1 ? " error" : " errors") + " in " + file
+                        + "; nothing was attached to " + pid);
+                return Cli.INVALID;
+            }
+            expectedFile = c.file() == null ? f.getAbsolutePath() : c.file();
+        }
+        try {
+            TargetJvm.checkIsJvm(pid);
+        } catch (TargetJvm.Failure f) {
+            err.println("lifeline: " + f.getMessage());
             return Cli.INVALID;
         }
-        String jar = agentJar();
+        String jar = TargetJvm.agentJar();
         if (jar == null) {
             err.println("lifeline: cannot tell where lifeline-agent.jar is; run this command as java -jar lifeline-agent.jar attach ...");
             return Cli.INVALID;
         }
-        Class<?> vmClass;
-        try {
-            vmClass = Class.forName("com.sun.tools.attach.VirtualMachine");
-        } catch (ClassNotFoundException e) {
-            err.println("lifeline: this Java has no attach API (module jdk.attach); run the command with a full JDK's java");
+        try (TargetJvm vm = TargetJvm.attach(pid);
+             Status.Reader reader = Status.Reader.connect(vm.localJmxAddress())) {
+            Status.Snapshot before = reader.read();
+            // file= (last) takes the rest of the argument as the path: a path with , or = stays one path
+            vm.loadAgent(jar, file == null ? "" : "file=" + new File(file).getAbsolutePath());
+            Status.Snapshot after = awaitSettled(reader, before, expectedFile);
+            return report(pid, file, expectedFile, before, after, out, err);
+        } catch (TargetJvm.Failure f) {
+            err.println("lifeline: " + f.getMessage());
             return Cli.INVALID;
         }
-        try {
-            Object vm = vmClass.getMethod("attach", String.class).invoke(null, pid);
-            try {
-                Method load = vmClass.getMethod("loadAgent", String.class, String.class);
-                load.invoke(vm, jar, agentArgs == null ? "" : new File(agentArgs).getAbsolutePath());
-            } finally {
-                vmClass.getMethod("detach").invoke(vm);
-            }
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            err.println("lifeline: attach to " + pid + " failed: " + cause.getClass().getName()
-                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage())
-                    + " (same user as the target JVM? -XX:+DisableAttachMechanism set?)");
-            return Cli.INVALID;
-        } catch (Exception e) {
-            err.println("lifeline: attach to " + pid + " failed: " + e);
-            return Cli.INVALID;
-        }
-        out.println("attached Lifeline to " + pid + (agentArgs == null ? " (defaults)" : " with " + agentArgs)
-                + "; its log lines appear on that JVM's stderr (or log.file). New SSH sessions are protected;"
-                + " sessions already open keep their settings.");
-        return Cli.OK;
     }
 
-    private static String agentJar() {
-        try {
-            File f = new File(Attach.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return f.isFile() ? f.getAbsolutePath() : null;
-        } catch (Exception e) {
-            return null;
+    /** Polls until the target reports FILE active, or a definite failure, or {@link #WAIT_MILLIS} pass. */
+    private static Status.Snapshot awaitSettled(Status.Reader reader, Status.Snapshot before, String expectedFile)
+            throws TargetJvm.Failure {
+        long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000L;
+        Status.Snapshot s;
+        while (true) {
+            s = reader.read();
+            if (protectedWith(s, expectedFile) || failedDefinitely(before, s) || System.nanoTime() > deadline) {
+                return s;
+            }
+            try {
+                Thread.sleep(POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return s;
+            }
         }
+    }
+
+    static boolean protectedWith(Status.Snapshot s, String expectedFile) {
+        return s.active() && sameFile(s.configFile(), expectedFile);
+    }
+
+    private static boolean sameFile(String reported, String expected) {
+        if (reported.equals(expected)) {
+            return true;
+        }
+        if (reported.isEmpty() || expected.isEmpty()) {
+            return false;
+        }
+        try {
+            return new File(reported).getCanonicalPath().equals(new File(expected).getCanonicalPath());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The target said no: newly disabled, or its last reload changed to a rejection. */
+    private static boolean failedDefinitely(Status.Snapshot before, Status.Snapshot now) {
+        if (!now.present || now.text("State") == null) {
+            return false; // an agent without State: only the wait tells
+        }
+        boolean newlyDisabled = "disabled".equals(now.state()) && !(before.present && "disabled".equals(before.state()));
+        String reload = now.text("LastReload");
+        boolean newlyRejected = reload != null && reload.contains("rejected")
+                && !reload.equals(before.present ? before.text("LastReload") : null);
+        return newlyDisabled || newlyRejected;
+    }
+
+    private static int report(String pid, String file, String expectedFile, Status.Snapshot before,
+                              Status.Snapshot after, PrintStream out, PrintStream err) {
+        String with = file == null ? "its defaults (no file)" : expectedFile;
+        if (!after.present) {
+            err.println("lifeline: the agent was loaded into " + pid + " but does not report after " + WAIT_MILLIS / 1000
+                    + " s (no MBean " + Status.AGENT + "): it most likely rejected its configuration (see that JVM's"
+                    + " stderr or log.file: event=config.invalid, agent.disabled), or runs with jmx.enabled=false, or"
+                    + " delays registration by 60 s in an application server. NOT confirmed protected.");
+            return Cli.INVALID;
+        }
+        if (protectedWith(after, expectedFile)) {
+            if (before.present) {
+                out.println("Lifeline was already running in " + pid + " (state " + before.state() + ", file "
+                        + (before.configFile().isEmpty() ? "none" : before.configFile()) + ")"
+                        + (sameFile(before.configFile(), expectedFile) && before.active()
+                        ? "; it keeps " + with : "; switched to " + with));
+            } else {
+                out.println("attached Lifeline to " + pid + " with " + with);
+            }
+            after.print(pid, out);
+            out.println("PROTECTED: " + pid + " runs Lifeline, active, with " + with + ". New SSH sessions get these"
+                    + " settings; sessions already open keep theirs. Its log lines go to that JVM's stderr (or log.file).");
+            return Cli.OK;
+        }
+        after.print(pid, out);
+        StringBuilder why = new StringBuilder("NOT protected with ").append(with).append(": ");
+        if (!after.active()) {
+            why.append("the agent in ").append(pid).append(" reports state ").append(after.state());
+            String reason = after.text("StateReason");
+            if (reason != null && !reason.isEmpty()) {
+                why.append(" (").append(reason).append(')');
+            }
+        } else {
+            why.append("the agent in ").append(pid).append(" is active with file ")
+                    .append(after.configFile().isEmpty() ? "none" : after.configFile());
+            if (before.present && after.text("State") == null) {
+                why.append("; this agent version ignores a second attach (it keeps the file it started with):"
+                        + " restart the JVM with -javaagent to change it");
+            }
+        }
+        String reload = after.text("LastReload");
+        if (reload != null && reload.contains("rejected")) {
+            why.append("; last reload ").append(reload.replace('\n', ' '));
+        }
+        err.println("lifeline: " + why + "; see that JVM's stderr (or log.file)");
+        return Cli.INVALID;
     }
 }

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-/** {@code java -jar lifeline-agent.jar check FILE | explain FILE HOST[:PORT] | attach PID [FILE]}. */
+/** {@code java -jar lifeline-agent.jar check FILE | explain FILE HOST[:PORT] | attach PID [FILE] | status PID | --version}. */
 public final class Cli {
     static final int OK = 0;
     static final int INVALID = 1;
@@ -46,6 +46,13 @@ public final class Cli {
         if (args[0].equals("attach") && (args.length == 2 || args.length == 3)) {
             return Attach.run(args[1], args.length == 3 ? args[2] : null, out, err);
         }
+        if (args[0].equals("status") && args.length == 2) {
+            return Status.run(args[1], out, err);
+        }
+        if ((args[0].equals("--version") || args[0].equals("version")) && args.length == 1) {
+            out.println("lifeline " + dev.lifeline.Lifeline.version());
+            return OK;
+        }
         if (args[0].equals("explain") && args.length == 3) {
             return explain(args[1], args[2], out, err);
         }
@@ -60,7 +67,12 @@ public final class Cli {
         s.println("       java -jar lifeline-agent.jar explain FILE HOST[:PORT]");
         s.println("         the effective value of every setting for HOST (port 22 by default) and where it came from");
         s.println("       java -jar lifeline-agent.jar attach PID [FILE]");
-        s.println("         load Lifeline into the running JVM PID (same user); new SSH sessions are protected");
+        s.println("         check FILE, load Lifeline into the running JVM PID (same user), then read its state there;");
+        s.println("         exit 0 only when PID reports Lifeline active with FILE (a running Lifeline switches to FILE)");
+        s.println("       java -jar lifeline-agent.jar status PID");
+        s.println("         version, state, mode, file, last reload, counters, settings and rules of Lifeline in PID;");
+        s.println("         exit 0 only when active (reads the local JMX connector it starts in PID; no port is opened)");
+        s.println("       java -jar lifeline-agent.jar --version");
         s.println("check also applies the LIFELINE_* variables and -Dlifeline.* properties of its own JVM, as the agent");
         s.println("would in a JVM that has them, and says which; explain reads FILE only");
         s.println("as an agent: java -javaagent:lifeline-agent.jar=FILE[,key=value...] -jar app.jar");

@@ -14,13 +14,18 @@ final class ProcessTree {
     }
 
     static void destroy(Process process) {
-        destroyDescendants(process);
-        process.destroyForcibly();
+        destroyNow(process);
         try {
             process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Kills the process and its descendants (descendants first, while they are still its descendants), no wait. */
+    static void destroyNow(Process process) {
+        destroyDescendants(process);
+        process.destroyForcibly();
     }
 
     private static void destroyDescendants(Process process) {

@@ -1,0 +1,231 @@
+package dev.lifeline.cli;
+
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanInfo;
+import javax.management.MBeanServerConnection;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code status PID}: what Lifeline in a running JVM reports about itself, read over the attach API and the target's
+ * local management agent (a JMX connector reachable from this machine only; no port is opened). Exit 0 only when
+ * Lifeline runs there and is active.
+ *
+ * <p>Every attribute is read on its own and may be missing: an older agent has fewer of them.
+ */
+final class Status {
+    static final String AGENT = "lifeline:type=Agent";
+    static final String RULES = "lifeline:type=Rule,name=*";
+
+    private Status() {
+    }
+
+    static int run(String pid, PrintStream out, PrintStream err) {
+        if (!TargetJvm.isPid(pid)) {
+            err.println("lifeline: PID must be a process id (digits), got: " + pid);
+            return Cli.USAGE;
+        }
+        Snapshot s;
+        try (TargetJvm vm = TargetJvm.attach(pid);
+             Reader reader = Reader.connect(vm.localJmxAddress())) {
+            s = reader.read();
+        } catch (TargetJvm.Failure f) {
+            err.println("lifeline: " + f.getMessage());
+            return Cli.INVALID;
+        }
+        if (!s.present) {
+            out.println("no Lifeline in JVM " + pid + ": it has no MBean " + AGENT + " (the agent was never loaded, or"
+                    + " loaded with jmx.enabled=false, or started less than 5 s ago: the MBean is registered 5 s after"
+                    + " start, 60 s in an application server)");
+            return Cli.INVALID;
+        }
+        s.print(pid, out);
+        return s.active() ? Cli.OK : Cli.INVALID;
+    }
+
+    /** One connection to a target's platform MBean server. */
+    static final class Reader implements AutoCloseable {
+        private final JMXConnector connector;
+        private final MBeanServerConnection server;
+
+        private Reader(JMXConnector connector, MBeanServerConnection server) {
+            this.connector = connector;
+            this.server = server;
+        }
+
+        static Reader connect(String address) throws TargetJvm.Failure {
+            try {
+                JMXConnector c = JMXConnectorFactory.connect(new JMXServiceURL(address));
+                return new Reader(c, c.getMBeanServerConnection());
+            } catch (IOException | RuntimeException e) {
+                throw new TargetJvm.Failure("cannot connect to the local JMX connector " + address + ": "
+                        + TargetJvm.describe(e));
+            }
+        }
+
+        Snapshot read() throws TargetJvm.Failure {
+            try {
+                ObjectName agent = new ObjectName(AGENT);
+                if (!server.isRegistered(agent)) {
+                    return Snapshot.ABSENT;
+                }
+                Snapshot s = new Snapshot(true);
+                MBeanInfo info = server.getMBeanInfo(agent);
+                for (MBeanAttributeInfo a : info.getAttributes()) {
+                    Object v = readQuietly(agent, a.getName());
+                    if (a.getType().equals("long") || a.getType().equals(Long.class.getName())) {
+                        s.counters.put(a.getName(), v);
+                    } else {
+                        s.attributes.put(a.getName(), v);
+                    }
+                }
+                Set<ObjectName> rules = server.queryNames(new ObjectName(RULES), null);
+                List<ObjectName> sorted = new ArrayList<ObjectName>(rules);
+                Collections.sort(sorted);
+                for (ObjectName r : sorted) {
+                    Object match = readQuietly(r, "Match");
+                    Object settings = readQuietly(r, "Settings");
+                    s.rules.put(r.getKeyProperty("name"), "match " + match + "\n" + (settings == null ? "" : settings));
+                }
+                return s;
+            } catch (IOException e) {
+                throw new TargetJvm.Failure("reading " + AGENT + " failed: " + TargetJvm.describe(e));
+            } catch (Exception e) {
+                throw new TargetJvm.Failure("reading " + AGENT + " failed: " + TargetJvm.describe(e));
+            }
+        }
+
+        private Object readQuietly(ObjectName name, String attribute) {
+            try {
+                return server.getAttribute(name, attribute);
+            } catch (Exception e) {
+                return null;
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                connector.close();
+            } catch (IOException | RuntimeException ignored) {
+                // the target went away
+            }
+        }
+    }
+
+    /** What the agent MBean said at one moment. */
+    static final class Snapshot {
+        static final Snapshot ABSENT = new Snapshot(false);
+
+        final boolean present;
+        final Map<String, Object> attributes = new LinkedHashMap<String, Object>();
+        final Map<String, Object> counters = new LinkedHashMap<String, Object>();
+        final Map<String, String> rules = new LinkedHashMap<String, String>();
+
+        Snapshot(boolean present) {
+            this.present = present;
+        }
+
+        String text(String attribute) {
+            Object v = attributes.get(attribute);
+            return v == null ? null : v.toString();
+        }
+
+        /** {@code active}, {@code disabled} or {@code off}; derived from Active and Mode for an agent without State. */
+        String state() {
+            String s = text("State");
+            if (s != null && !s.isEmpty()) {
+                return s;
+            }
+            if (Boolean.TRUE.equals(attributes.get("Active"))) {
+                return "active";
+            }
+            return "off".equals(text("Mode")) ? "off" : "inactive";
+        }
+
+        boolean active() {
+            return present && "active".equals(state())
+                    && !Boolean.FALSE.equals(attributes.get("Active"));
+        }
+
+        String configFile() {
+            String f = text("ConfigFile");
+            return f == null ? "" : f;
+        }
+
+        void print(String pid, PrintStream out) {
+            out.println("Lifeline " + orUnknown(text("Version")) + " in JVM " + pid);
+            String reason = text("StateReason");
+            out.println("state:       " + state() + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")")
+                    + (text("State") == null ? "   [this agent reports no State: derived from Active and Mode]" : ""));
+            out.println("mode:        " + orUnknown(text("Mode")));
+            out.println("file:        " + (configFile().isEmpty() ? "none" : configFile()));
+            String reload = text("LastReload");
+            if (reload != null) {
+                out.println("last reload: " + (reload.isEmpty() ? "none" : indent(reload, "             ")));
+            }
+            String errors = text("ConfigErrors");
+            if (errors != null && !errors.trim().isEmpty()) {
+                out.println("configuration errors:");
+                out.print(lines(errors.trim(), "  "));
+            }
+            out.println("counters:");
+            for (Map.Entry<String, Object> c : counters.entrySet()) {
+                out.println("  " + pad(c.getKey(), 26) + " " + orUnknown(c.getValue()));
+            }
+            for (String n : new String[]{"PendingDeadlines", "WatchedExecChannels", "RuleCount"}) {
+                if (attributes.containsKey(n)) {
+                    out.println("  " + pad(n, 26) + " " + orUnknown(attributes.get(n)));
+                }
+            }
+            String effective = text("EffectiveConfiguration");
+            if (effective != null) {
+                out.println("effective settings:");
+                out.print(lines(effective.trim(), "  "));
+            }
+            if (!rules.isEmpty()) {
+                out.println("rules (" + RULES + "):");
+                for (Map.Entry<String, String> r : rules.entrySet()) {
+                    out.println("  " + r.getKey() + ":");
+                    out.print(lines(r.getValue().trim(), "    "));
+                }
+            }
+        }
+
+        private static String orUnknown(Object v) {
+            return v == null ? "(not reported)" : v.toString();
+        }
+
+        /** Continuation lines of a multi-line value, aligned after its label. */
+        private static String indent(String text, String prefix) {
+            return text.replace("\n", "\n" + prefix);
+        }
+
+        /** Every line of text, each after prefix. */
+        private static String lines(String text, String prefix) {
+            StringBuilder b = new StringBuilder();
+            for (String line : text.split("\n")) {
+                b.append(prefix).append(line).append('\n');
+            }
+            return b.toString();
+        }
+
+        private static String pad(String s, int width) {
+            StringBuilder b = new StringBuilder(s);
+            while (b.length() < width) {
+                b.append(' ');
+            }
+            return b.toString();
+        }
+    }
+}

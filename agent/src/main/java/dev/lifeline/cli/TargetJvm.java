@@ -1,0 +1,214 @@
+package dev.lifeline.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * A running JVM reached through the JDK's attach API ({@code com.sun.tools.attach.VirtualMachine}), by reflection so
+ * that the jar still loads where {@code jdk.attach} is absent (a JRE; JDK 8 without tools.jar).
+ *
+ * <p>{@link #checkIsJvm} must run before {@link #attach}: when the target has no attach listener yet, HotSpot's attach
+ * sends it SIGQUIT, which a JVM answers by starting the listener but which kills any other process.
+ */
+final class TargetJvm implements AutoCloseable {
+    /** Thrown with a message for the operator; the command prints it and exits non-zero. */
+    static final class Failure extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Failure(String message) {
+            super(message);
+        }
+    }
+
+    private static final String LOCAL_CONNECTOR = "com.sun.management.jmxremote.localConnectorAddress";
+
+    private final Class<?> vmClass;
+    private final Object vm;
+    private final String pid;
+
+    private TargetJvm(Class<?> vmClass, Object vm, String pid) {
+        this.vmClass = vmClass;
+        this.vm = vm;
+        this.pid = pid;
+    }
+
+    static boolean isPid(String s) {
+        return s.matches("[0-9]{1,10}");
+    }
+
+    /**
+     * Fails fast, without signalling anything, unless PID is a running JVM: on Linux its {@code /proc/PID/maps} names
+     * {@code libjvm.so}; elsewhere, or when that file cannot be read (another user's process), it must be among the
+     * JVMs the attach API lists.
+     */
+    static void checkIsJvm(String pid) throws Failure {
+        File proc = new File("/proc");
+        if (new File(proc, "self").isDirectory()) {
+            File dir = new File(proc, pid);
+            if (!dir.isDirectory()) {
+                throw new Failure("no process " + pid + " is running");
+            }
+            Boolean jvm = mapsMentionLibjvm(new File(dir, "maps"));
+            if (jvm != null) {
+                if (jvm) {
+                    return;
+                }
+                throw new Failure("process " + pid + " (" + commandOf(dir) + ") is not a Java virtual machine;"
+                        + " nothing was sent to it");
+            }
+        }
+        if (!listed(pid)) {
+            throw new Failure("process " + pid + " is not a Java virtual machine this user can attach to"
+                    + " (not listed by the attach API: another user's JVM? started with -XX:-UsePerfData?);"
+                    + " nothing was sent to it");
+        }
+    }
+
+    /** @return null when the file cannot be read */
+    private static Boolean mapsMentionLibjvm(File maps) {
+        try {
+            for (String line : Files.readAllLines(maps.toPath(), StandardCharsets.ISO_8859_1)) {
+                if (line.endsWith("/libjvm.so") || line.contains("/libjvm.so ")) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String commandOf(File procDir) {
+        try {
+            byte[] cmdline = Files.readAllBytes(new File(procDir, "cmdline").toPath());
+            String s = new String(cmdline, StandardCharsets.UTF_8).replace('\0', ' ').trim();
+            return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+        } catch (IOException | RuntimeException e) {
+            return "command unknown";
+        }
+    }
+
+    private static boolean listed(String pid) {
+        try {
+            Class<?> vmClass = vmClass();
+            List<?> descriptors = (List<?>) vmClass.getMethod("list").invoke(null);
+            Class<?> descriptor = Class.forName("com.sun.tools.attach.VirtualMachineDescriptor");
+            Method id = descriptor.getMethod("id");
+            for (Object d : descriptors) {
+                if (pid.equals(id.invoke(d))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (Failure | ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static Class<?> vmClass() throws Failure {
+        try {
+            return Class.forName("com.sun.tools.attach.VirtualMachine");
+        } catch (ClassNotFoundException e) {
+            throw new Failure("this Java has no attach API (module jdk.attach); run the command with a full JDK's java");
+        }
+    }
+
+    /** Checks PID (see {@link #checkIsJvm}) and attaches. */
+    static TargetJvm attach(String pid) throws Failure {
+        checkIsJvm(pid);
+        Class<?> vmClass = vmClass();
+        try {
+            return new TargetJvm(vmClass, vmClass.getMethod("attach", String.class).invoke(null, pid), pid);
+        } catch (InvocationTargetException e) {
+            throw new Failure("attach to " + pid + " failed: " + describe(e.getCause())
+                    + " (same user as the target JVM? -XX:+DisableAttachMechanism set?)");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new Failure("attach to " + pid + " failed: " + describe(e));
+        }
+    }
+
+    void loadAgent(String jar, String args) throws Failure {
+        try {
+            vmClass.getMethod("loadAgent", String.class, String.class).invoke(vm, jar, args);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            String name = cause == null ? "" : cause.getClass().getName();
+            // the agent's own agentmain never throws; an AgentInitializationException with a status is the JVM's word
+            throw new Failure("loading the agent into " + pid + " failed: " + describe(cause)
+                    + (name.endsWith("AgentLoadException") ? " (is the jar readable by the target's user?)" : ""));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new Failure("loading the agent into " + pid + " failed: " + describe(e));
+        }
+    }
+
+    /**
+     * Starts the target's local management agent (as {@code jcmd PID ManagementAgent.start_local} does: a JMX
+     * connector reachable only from this machine, no port opened to the network) and returns its address.
+     */
+    String localJmxAddress() throws Failure {
+        try {
+            try {
+                Method start = vmClass.getMethod("startLocalManagementAgent"); // JDK 9+
+                return (String) start.invoke(vm);
+            } catch (NoSuchMethodException java8) {
+                String address = agentProperties().getProperty(LOCAL_CONNECTOR);
+                if (address == null) {
+                    String home = systemProperties().getProperty("java.home");
+                    File agent = new File(home, "lib" + File.separator + "management-agent.jar");
+                    vmClass.getMethod("loadAgent", String.class).invoke(vm, agent.getAbsolutePath());
+                    address = agentProperties().getProperty(LOCAL_CONNECTOR);
+                }
+                if (address == null) {
+                    throw new Failure("the local management agent of " + pid + " gave no connector address");
+                }
+                return address;
+            }
+        } catch (InvocationTargetException e) {
+            throw new Failure("starting the local management agent (JMX, local only) in " + pid + " failed: "
+                    + describe(e.getCause()));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new Failure("starting the local management agent (JMX, local only) in " + pid + " failed: "
+                    + describe(e));
+        }
+    }
+
+    private Properties agentProperties() throws ReflectiveOperationException {
+        return (Properties) vmClass.getMethod("getAgentProperties").invoke(vm);
+    }
+
+    private Properties systemProperties() throws ReflectiveOperationException {
+        return (Properties) vmClass.getMethod("getSystemProperties").invoke(vm);
+    }
+
+    @Override
+    public void close() {
+        try {
+            vmClass.getMethod("detach").invoke(vm);
+        } catch (ReflectiveOperationException | RuntimeException ignored) {
+            // the target went away; nothing to release
+        }
+    }
+
+    static String describe(Throwable t) {
+        if (t == null) {
+            return "unknown error";
+        }
+        return t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    /** This jar, as the agent to load: the command must run as {@code java -jar lifeline-agent.jar}. */
+    static String agentJar() {
+        try {
+            File f = new File(TargetJvm.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return f.isFile() ? f.getAbsolutePath() : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}
