@@ -146,10 +146,12 @@ public final class Lifeline {
             Log.info("agent.already-running", "action", "ignored second -javaagent on the command line");
             return;
         }
+        String previousMode = running ? config.mode().label() : "disabled";
+        String previousFile = configFile == null ? "none" : configFile;
         String result = loadAndApply(agentArgs, "attach");
         if (result.startsWith("ok")) {
             Log.info("agent.reconfigured", "via", "attach", "file", configFile == null ? "none" : configFile,
-                    "result", firstLine(result));
+                    "previous_file", previousFile, "previous_mode", previousMode, "result", firstLine(result));
         } else {
             Log.warn("agent.attach-rejected", "file", FileWatch.fileOf(agentArgs) == null ? "none" : FileWatch.fileOf(agentArgs),
                     "reason", firstLine(result), "action", running ? "active configuration kept" : "agent stays disabled");
@@ -257,8 +259,10 @@ public final class Lifeline {
                     disabledReason = "invalid configuration: " + count(loaded.errors());
                     configErrors = joinErrors(loaded.errors());
                 }
-                Log.warn("config.reload-rejected", "via", via, "errors", loaded.errors().size(),
-                        "action", running ? "active configuration kept" : "agent stays disabled");
+                if (agentArgs == null) { // an attach says it in its own line (agent.attach-rejected)
+                    Log.warn("config.reload-rejected", "errors", loaded.errors().size(),
+                            "action", running ? "active configuration kept" : "agent stays disabled", "via", via);
+                }
                 return recordResult(result.toString());
             }
             applyLogSettings(loaded); // may open a file: before CHANGE
@@ -322,9 +326,11 @@ public final class Lifeline {
             note = install(instrumentation, true) ? "; instrumentation installed now" : "; instrumentation failed (see log)";
         }
         Jmx.configReplaced(next);
-        Log.info("config.replaced", "via", via, "mode", next.mode().label(), "previous_mode",
-                wasRunning ? previous.mode().label() : "disabled",
-                "file", next.file() == null ? "none" : next.file(), "rules", next.ruleCount());
+        if (!via.equals("attach")) { // an attach says it in its own line (agent.reconfigured)
+            Log.info("config.replaced", "via", via, "mode", next.mode().label(), "previous_mode",
+                    wasRunning ? previous.mode().label() : "disabled",
+                    "file", next.file() == null ? "none" : next.file(), "rules", next.ruleCount());
+        }
         if (wasRunning && !via.equals("setMode")) {
             logReverted(previous, next);
         }
