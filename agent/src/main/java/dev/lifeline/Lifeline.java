@@ -178,13 +178,16 @@ public final class Lifeline {
         Log.useFile(c.logFile());
     }
 
-    /** (Re)starts watching {@code file} from {@code baseline}; a watch of another file ends. */
+    /**
+     * (Re)starts watching {@code file} from {@code baseline}; a watch of another file, or at another interval, ends
+     * (when that is the calling watch thread itself, it ends once this reload returns).
+     */
     private static void watch(String file, FileWatch.Stamp baseline, long intervalMillis) {
         FileWatch old;
         FileWatch next = null;
         synchronized (CHANGE) {
             old = watch;
-            if (old != null && file != null && old.path().equals(file)) {
+            if (old != null && file != null && old.path().equals(file) && old.intervalMillis() == intervalMillis) {
                 return; // already watching it (its baseline moves on by itself)
             }
             watch = null;
@@ -246,7 +249,7 @@ public final class Lifeline {
         try {
             String args = agentArgs == null ? startArgs : agentArgs;
             String file = FileWatch.fileOf(args);
-            FileWatch.Stamp baseline = agentArgs == null ? null : FileWatch.stamp(file);
+            FileWatch.Stamp baseline = FileWatch.stamp(file); // before loading: see FileWatch
             Config loaded = Config.load(args, lifelineSystemProperties(), System.getenv()); // the I/O: no lock held
             if (!loaded.errors().isEmpty()) {
                 StringBuilder result = new StringBuilder("rejected: ").append(count(loaded.errors()))
@@ -285,8 +288,8 @@ public final class Lifeline {
                 Log.info("agent.enabled", "via", via, "mode", loaded.mode().label(),
                         "file", loaded.file() == null ? "none" : loaded.file(), "rules", loaded.ruleCount());
             }
+            watch(loaded.file(), baseline, loaded.reloadIntervalMillis()); // the file or its interval may be new
             if (agentArgs != null) {
-                watch(loaded.file(), baseline, loaded.reloadIntervalMillis());
                 FilePermissions.warnIfOthersCanWrite(loaded.file());
             }
             startJmx(loaded);
@@ -338,8 +341,21 @@ public final class Lifeline {
                 + next.ruleCount() + note;
     }
 
-    /** A setting that was set (file, environment, ...) and is back at its default now: one warn line each. */
+    /**
+     * A setting that was set (file, environment, ...) and is back at its default now: one warn line each; likewise a
+     * host rule that is gone (its hosts fall back to the global settings).
+     */
     static void logReverted(Config previous, Config next) {
+        java.util.Set<String> kept = new java.util.HashSet<String>();
+        for (dev.lifeline.config.HostRule r : next.rules()) {
+            kept.add(r.name());
+        }
+        for (dev.lifeline.config.HostRule r : previous.rules()) {
+            if (!kept.contains(r.name())) {
+                Log.warn("config.rule-removed", "rule", r.name(), "match", r.match(),
+                        "action", "its hosts get the global settings");
+            }
+        }
         for (Key k : Key.all().values()) {
             String was = previous.globalSource(k.name);
             if (!"default".equals(was) && "default".equals(next.globalSource(k.name))) {

@@ -80,7 +80,8 @@ class ConfigReloadIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> stderr().contains("event=agent.disabled"));
         assertThat(stderr()).contains("event=config.invalid").contains("keepalive.interval");
 
-        write(config, "config.reloadInterval = 200ms\nkeepalive.interval = 5s\nkeepalive.countMax = 7\n");
+        write(config, "config.reloadInterval = 200ms\nkeepalive.interval = 5s\nkeepalive.countMax = 7\n"
+                + "host.lab.match = *.lab\nhost.lab.keepalive.interval = 3s\n");
         await().atMost(Duration.ofSeconds(30)).until(() -> stderr().contains("event=agent.enabled via=reload mode=fill file=" + config));
         assertThat(stderr()).contains("event=config.replaced via=reload mode=fill previous_mode=disabled");
 
@@ -89,7 +90,8 @@ class ConfigReloadIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> stderr().contains("event=config.reverted key=keepalive.countMax"));
         assertThat(stderr()).contains("level=warn event=config.reverted key=keepalive.interval from=5s to=15s source=default was_from=" + config + ":2")
                 .containsOnlyOnce("event=config.reverted key=keepalive.interval")
-                .doesNotContain("event=config.reverted key=config.reloadInterval");
+                .doesNotContain("event=config.reverted key=config.reloadInterval")
+                .contains("level=warn event=config.rule-removed rule=lab match=*.lab");
         assertThat(child.isAlive()).isTrue();
     }
 

@@ -64,11 +64,17 @@ public final class FileWatch {
     /** Ends the watch; a poll in progress (even one blocked reading the file) finishes without calling back. */
     public void stop() {
         stopped = true;
-        thread.interrupt();
+        if (Thread.currentThread() != thread) { // a reload on this very thread ends it once it returns
+            thread.interrupt();
+        }
     }
 
     public String path() {
         return file.toString();
+    }
+
+    public long intervalMillis() {
+        return intervalMillis;
     }
 
     /** The file the agent argument names (its first item when that has no '='), or null. Mirrors ConfigLoader. */
