@@ -18,7 +18,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Issue 7: {@code java -jar lifeline-agent.jar attach PID FILE} on a running JSch app whose JSch classes are already
  * loaded: sessions opened afterwards get the policy, the session already open keeps its settings, and a second
- * attach is harmless.
+ * attach is harmless (it re-applies the file: {@code agent.reconfigured}).
  */
 class DynamicAttachTest {
     private static String attach(long pid, Path config) throws Exception {
@@ -40,7 +40,8 @@ class DynamicAttachTest {
             assertThat(attach(app.pid(), config)).contains("attached Lifeline to " + app.pid());
             await().atMost(Duration.ofSeconds(20)).until(() -> app.stderr().stream().anyMatch(l -> l.contains("event=agent.started")));
             attach(app.pid(), config);
-            await().atMost(Duration.ofSeconds(20)).until(() -> app.stderr().stream().anyMatch(l -> l.contains("event=agent.already-running")));
+            // issue 13: attaching again re-applies the (valid) file instead of ignoring it
+            await().atMost(Duration.ofSeconds(20)).until(() -> app.stderr().stream().anyMatch(l -> l.contains("event=agent.reconfigured via=attach")));
             app.send("go");
             app.awaitExit(30_000);
             assertThat(app.result()).containsEntry("status", "ok").containsEntry("before_interval", "0")
