@@ -284,9 +284,10 @@ public final class Lifeline {
                     }
                 }
             }
-            if (enabled) {
+            if (enabled && !via.equals("attach")) {
                 Log.info("agent.enabled", "via", via, "mode", loaded.mode().label(),
-                        "file", loaded.file() == null ? "none" : loaded.file(), "rules", loaded.ruleCount());
+                        "file", loaded.file() == null ? "none" : loaded.file(), "rules", loaded.ruleCount(),
+                        "previous_mode", "disabled", "result", result);
             }
             watch(loaded.file(), baseline, loaded.reloadIntervalMillis()); // the file or its interval may be new
             if (agentArgs != null) {
@@ -329,9 +330,9 @@ public final class Lifeline {
             note = install(instrumentation, true) ? "; instrumentation installed now" : "; instrumentation failed (see log)";
         }
         Jmx.configReplaced(next);
-        if (!via.equals("attach")) { // an attach says it in its own line (agent.reconfigured)
-            Log.info("config.replaced", "via", via, "mode", next.mode().label(), "previous_mode",
-                    wasRunning ? previous.mode().label() : "disabled",
+        // one line per change: an attach says it as agent.reconfigured, a disabled agent turning on as agent.enabled
+        if (wasRunning && !via.equals("attach")) {
+            Log.info("config.replaced", "via", via, "mode", next.mode().label(), "previous_mode", previous.mode().label(),
                     "file", next.file() == null ? "none" : next.file(), "rules", next.ruleCount());
         }
         if (wasRunning && !via.equals("setMode")) {
