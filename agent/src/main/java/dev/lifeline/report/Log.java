@@ -127,12 +127,34 @@ public final class Log {
         }
     }
 
+    /**
+     * Waits at most {@link #LOCK_WAIT_MILLIS} for the file, as {@code synchronized} did, ignoring interrupts (an
+     * application thread being interrupted must still log to the file); its interrupt status is kept.
+     */
     private static boolean lockFile() {
+        if (FILE_LOCK.tryLock()) {
+            return true;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOCK_WAIT_MILLIS);
+        boolean interrupted = false;
         try {
-            return FILE_LOCK.tryLock(LOCK_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // the app's interrupt stays set; this line goes to stderr
-            return false;
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    if (FILE_LOCK.tryLock(left, TimeUnit.NANOSECONDS)) {
+                        return true;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -165,4 +165,54 @@ class LogFileTest {
                 .contains("event=log.file-failed file=/var/log/full-disk.log reason=\"No space left on device\"")
                 .contains("event=first.line").contains("event=second.line");
     }
+
+    @Test
+    void anInterruptedThreadStillLogsToTheFileAndKeepsItsInterrupt() throws Exception {
+        Path file = dir.resolve("lifeline.log");
+        assertThat(Log.useFile(file.toString())).isTrue();
+        Thread.currentThread().interrupt();
+        try {
+            Log.info("while.interrupted");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(Files.readString(file)).contains("event=while.interrupted");
+    }
+
+    @Test
+    void aWriteStuckInAnotherThreadSendsThisThreadsLineToStderrInsteadOfWaitingForever() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        // a file whose write never returns (as on a hung network file system) until released
+        Log.useStreamForTests("/mnt/hung/lifeline.log", new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[]{(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                entered.countDown();
+                try {
+                    release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        Thread stuck = new Thread(() -> Log.info("stuck.line"));
+        stuck.start();
+        try {
+            assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            long errors = Counters.Counter.INTERNAL_ERRORS.get();
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> Log.warn("other.line", "host", "db1"));
+            assertThat(stderr()).contains("event=other.line host=db1");
+            assertThat(Counters.Counter.INTERNAL_ERRORS.get() - errors).isEqualTo(1);
+        } finally {
+            release.countDown();
+            stuck.join(10_000);
+        }
+    }
 }
