@@ -10,6 +10,7 @@ import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.ExecDeadline;
 import dev.lifeline.instrument.Installer;
 import dev.lifeline.report.AgentMBean;
+import dev.lifeline.report.Counters;
 import dev.lifeline.report.Faults;
 import dev.lifeline.report.Jmx;
 import dev.lifeline.report.Log;
@@ -42,6 +43,10 @@ public final class Lifeline {
     public static final int EXIT_CONFIG_ERROR = 78;
     /** How long a reload waits for another one still reading the file. */
     static final long RELOAD_WAIT_MILLIS = 5000;
+    /** How long start-up, a JMX reload or an attach waits for the file to be read (on a lifeline-config thread). */
+    static final long LOAD_WAIT_MILLIS = 5000;
+    /** A load that did not finish in time (a FIFO, a hung file system): no other is started while it hangs. */
+    private static volatile Thread stuckLoad;
 
     /** Guarded by CHANGE (not an AtomicBoolean: its VarHandle set-up costs milliseconds of premain, interpreted). */
     private static boolean started;
@@ -84,16 +89,22 @@ public final class Lifeline {
             startAgain(agentArgs, dynamicAttach);
             return 0;
         }
-        FileWatch.Stamp baseline = FileWatch.stamp(FileWatch.fileOf(agentArgs)); // before loading: see FileWatch
-        Config loaded = Config.load(agentArgs, lifelineSystemProperties(), System.getenv());
-        // the log settings apply even when other lines are invalid: the errors below must reach the chosen file
-        applyLogSettings(loaded);
-        Faults.init(); // test-only switch, read once here
         synchronized (CHANGE) {
             startArgs = agentArgs;
             instrumentation = inst;
             dynamicAttachAtStart = dynamicAttach;
-            configFile = loaded.file() != null ? loaded.file() : FileWatch.fileOf(agentArgs);
+            configFile = FileWatch.fileOf(agentArgs);
+        }
+        FileWatch.Stamp baseline = FileWatch.stamp(configFile); // before loading: see FileWatch
+        Config loaded = loadBounded(agentArgs);
+        if (loaded == null) {
+            return unreadableAtStart(agentArgs, baseline);
+        }
+        // the log settings apply even when other lines are invalid: the errors below must reach the chosen file
+        applyLogSettings(loaded);
+        Faults.init(); // test-only switch, read once here
+        if (loaded.file() != null) {
+            configFile = loaded.file();
         }
         if (!loaded.errors().isEmpty()) {
             for (ConfigError e : loaded.errors()) {
@@ -133,6 +144,76 @@ public final class Lifeline {
                 return loaded.failOnConfigError() && !dynamicAttach ? EXIT_CONFIG_ERROR : 0;
             }
         }
+        return 0;
+    }
+
+    /**
+     * {@link Config#load} on a {@code lifeline-config} thread, waited for at most {@link #LOAD_WAIT_MILLIS}, so that a
+     * file that blocks its reader (a FIFO put in its place, a hung network file system) can block that thread only,
+     * never start-up, a JMX call or an attach. On the watch thread (already {@code lifeline-config}) it loads inline.
+     *
+     * @return null when the file could not be read in time
+     */
+    private static Config loadBounded(final String args) {
+        final Map<String, String> props = lifelineSystemProperties();
+        final Map<String, String> env = System.getenv();
+        if (Thread.currentThread().getName().equals("lifeline-config")) {
+            return Config.load(args, props, env);
+        }
+        Thread previous = stuckLoad;
+        if (previous != null && previous.isAlive()) {
+            return null; // still hanging: no second thread for the same trouble
+        }
+        final Config[] out = new Config[1];
+        Thread t = new Thread(new Runnable() { // no lambda: its bootstrap costs premain milliseconds
+            @Override
+            public void run() {
+                out[0] = Config.load(args, props, env);
+            }
+        }, "lifeline-config");
+        t.setDaemon(true);
+        t.start();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOAD_WAIT_MILLIS);
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            stuckLoad = t;
+            Counters.increment(Counters.Counter.INTERNAL_ERRORS);
+            return null;
+        }
+        return out[0]; // join: the write is visible
+    }
+
+    private static String unreadableMessage(String agentArgs) {
+        return "the configuration file " + FileWatch.fileOf(agentArgs) + " could not be read within "
+                + LOAD_WAIT_MILLIS / 1000 + " s (a FIFO, or a hung file system?)";
+    }
+
+    /** Start-up could not read the file in time: the JVM goes on, disabled, and the file is watched. */
+    private static int unreadableAtStart(String agentArgs, FileWatch.Stamp baseline) {
+        String why = unreadableMessage(agentArgs);
+        disabledReason = why;
+        configErrors = why;
+        Faults.init();
+        Log.error("config.unreadable", "file", configFile, "reason", why);
+        Log.warn("agent.disabled", "reason", "configuration file unreadable", "action",
+                "application runs unprotected until the file can be read and is valid (it is watched)");
+        Config defaults = Config.defaults();
+        watch(configFile, baseline, defaults.reloadIntervalMillis());
+        startJmx(defaults);
         return 0;
     }
 
@@ -250,7 +331,17 @@ public final class Lifeline {
             String args = agentArgs == null ? startArgs : agentArgs;
             String file = FileWatch.fileOf(args);
             FileWatch.Stamp baseline = FileWatch.stamp(file); // before loading: see FileWatch
-            Config loaded = Config.load(args, lifelineSystemProperties(), System.getenv()); // the I/O: no lock held
+            Config loaded = loadBounded(args); // the I/O: no lock held, and on a lifeline-config thread
+            if (loaded == null) {
+                String why = unreadableMessage(args);
+                Log.error("config.unreadable", "file", file, "reason", why);
+                if (agentArgs == null) {
+                    Log.warn("config.reload-rejected", "errors", 1,
+                            "action", running ? "active configuration kept" : "agent stays disabled", "via", via);
+                }
+                return recordResult("rejected: " + why + (running ? "; the active configuration is kept"
+                        : "; the agent stays disabled"));
+            }
             if (!loaded.errors().isEmpty()) {
                 StringBuilder result = new StringBuilder("rejected: ").append(count(loaded.errors()))
                         .append(running ? "; the active configuration is kept" : "; the agent stays disabled");

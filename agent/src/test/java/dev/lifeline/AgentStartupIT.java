@@ -206,4 +206,22 @@ class AgentStartupIT {
         assertThat(run.err()).containsOnlyOnce("event=log.file-unusable")
                 .contains("event=log.file-unusable file=" + fifo + " reason=\"is a FIFO (named pipe)\" action=\"logging to stderr\"");
     }
+
+    /**
+     * Issue 13: a FIFO as the configuration file would block start-up forever (opening it for reading waits for a
+     * writer). The read happens on a lifeline-config thread that start-up waits for 5 s at most; a loader that refuses
+     * FIFOs answers at once. Either way the application runs, and says why Lifeline is disabled.
+     */
+    @Test
+    void aFifoAsConfigFileCannotBlockStartUp() throws Exception {
+        Path fifo = dir.resolve("lifeline.properties");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        long start = System.nanoTime();
+        Run run = runMain(fifo.toString(), testClasses(), "dev.lifeline.hello.Hello");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("Hello");
+        assertThat((System.nanoTime() - start) / 1_000_000).as("ms to run").isLessThan(30_000);
+        assertThat(run.err()).contains(fifo.toString()).contains("event=agent.disabled")
+                .containsPattern("event=config\\.(unreadable|invalid)");
+    }
 }
