@@ -157,8 +157,8 @@ public final class Lifeline {
     private static Config loadBounded(final String args) {
         final Map<String, String> props = lifelineSystemProperties();
         final Map<String, String> env = System.getenv();
-        if (Thread.currentThread().getName().equals("lifeline-config")) {
-            return Config.load(args, props, env);
+        if (FileWatch.fileOf(args) == null || Thread.currentThread().getName().equals("lifeline-config")) {
+            return Config.load(args, props, env); // no file to read, or already on the thread that may block
         }
         Thread previous = stuckLoad;
         if (previous != null && previous.isAlive()) {
