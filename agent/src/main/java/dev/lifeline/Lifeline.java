@@ -122,6 +122,7 @@ public final class Lifeline {
                             + "check it with: java -jar lifeline-agent.jar check FILE");
             watch(configFile, baseline, loaded.reloadIntervalMillis());
             startJmx(loaded); // the errors leave jmx.* at their defaults unless their own lines were valid
+            announceOnly(inst);
             return 0;
         }
         synchronized (CHANGE) {
@@ -137,6 +138,7 @@ public final class Lifeline {
         watch(loaded.file(), baseline, loaded.reloadIntervalMillis());
         startJmx(loaded);
         if (loaded.mode() == Mode.OFF) {
+            announceOnly(inst);
             return 0; // kill switch: nothing is instrumented at all (until a reload or setMode turns it on)
         }
         synchronized (CHANGE) {
@@ -214,7 +216,21 @@ public final class Lifeline {
         Config defaults = Config.defaults();
         watch(configFile, baseline, defaults.reloadIntervalMillis());
         startJmx(defaults);
+        announceOnly(instrumentation);
         return 0;
+    }
+
+    /** Not instrumenting (off, disabled): the start line and uncovered libraries are still reported. */
+    private static void announceOnly(Instrumentation inst) {
+        if (inst == null) {
+            return;
+        }
+        try {
+            Installer.announceOnly(inst);
+        } catch (Throwable t) {
+            Counters.increment(Counters.Counter.INTERNAL_ERRORS);
+            Log.warn("agent.announce-failed", "error", t);
+        }
     }
 
     /**
@@ -475,10 +491,12 @@ public final class Lifeline {
                 announced = true;
             }
             Config c = config;
-            Log.info("agent.started", "version", version(), "mode", c.mode().label(),
-                    "file", c.file() == null ? "none" : c.file(), "rules", c.ruleCount(),
+            boolean configured = running;
+            String file = configFile;
+            Log.info("agent.started", "version", version(), "mode", configured ? c.mode().label() : "off",
+                    "file", file == null ? "none" : file, "rules", configured ? c.ruleCount() : 0,
                     "jdk", System.getProperty("java.version"), "attach", dynamicAttachAtStart,
-                    "library", library, "library_version", version == null ? "unknown" : version);
+                    "library", library, "library_version", version == null ? "unknown" : version, "state", state());
         } catch (Throwable ignored) {
             // runs inside class loading of the application: nothing may escape
         }

@@ -224,4 +224,18 @@ class AgentStartupIT {
         assertThat(run.err()).contains(fifo.toString()).contains("event=agent.disabled")
                 .containsPattern("event=config\\.(unreadable|invalid)");
     }
+
+    /** Issue 13: with mode=off nothing is instrumented, yet the first SSH class still says so, and sshj is named. */
+    @Test
+    void withModeOffTheFirstSshClassStillAnnouncesTheAgentAndNamesUncoveredLibraries() throws Exception {
+        Path jsch = Paths.get(com.jcraft.jsch.JSch.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path file = write("off.properties", "mode = off\n");
+        Run run = runMain(file.toString(), testClasses() + java.io.File.pathSeparator + jsch, "dev.lifeline.hello.LoadClasses",
+                "com.jcraft.jsch.JSch", "net.schmizz.sshj.SSHClient");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("loaded 2");
+        assertThat(run.err()).containsOnlyOnce("event=agent.started").containsPattern("event=agent.started .*mode=off .*library=jsch .*state=off")
+                .containsOnlyOnce("event=library.unprotected library=sshj")
+                .doesNotContain("instrumentation.");
+    }
 }

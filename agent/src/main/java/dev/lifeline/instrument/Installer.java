@@ -41,6 +41,14 @@ public final class Installer {
     private Installer() {
     }
 
+    /**
+     * With {@code mode=off} or a disabled agent: nothing is instrumented, but the first SSH library class still logs
+     * {@code agent.started} and an uncovered library {@code library.unprotected}.
+     */
+    public static void announceOnly(Instrumentation inst) {
+        inst.addTransformer(new LazySshTransformer(true), false);
+    }
+
     public static void install(Instrumentation inst, boolean dynamicAttach) {
         inst.addTransformer(new LazySshTransformer(), true);
         if (dynamicAttach && inst.isRetransformClassesSupported()) {
@@ -122,6 +130,15 @@ public final class Installer {
     static final class LazySshTransformer implements ClassFileTransformer {
         private volatile ClassFileTransformer delegate;
         private volatile boolean sshSeen;
+        private final boolean announceOnly;
+
+        LazySshTransformer() {
+            this(false);
+        }
+
+        LazySshTransformer(boolean announceOnly) {
+            this.announceOnly = announceOnly;
+        }
 
         @Override
         public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
@@ -138,7 +155,7 @@ public final class Installer {
                 dev.lifeline.Lifeline.sshLibrarySeen(className.startsWith("com/jcraft/jsch/") ? "jsch" : "mina-sshd",
                         jarVersion(protectionDomain));
             }
-            if (!INSTRUMENTED_INTERNAL_NAMES.contains(className)) {
+            if (announceOnly || !INSTRUMENTED_INTERNAL_NAMES.contains(className)) {
                 return null;
             }
             try {
