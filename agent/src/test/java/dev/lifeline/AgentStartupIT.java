@@ -63,7 +63,7 @@ class AgentStartupIT {
         Run run = runHello(file.toString());
         assertThat(run.exit()).isZero();
         assertThat(run.out()).isEqualTo("Hello" + System.lineSeparator());
-        assertThat(run.err()).contains("event=agent.started").contains("mode=enforce");
+        assertThat(run.err()).as("no SSH library: nothing at info").doesNotContain("[lifeline]");
     }
 
     @Test
@@ -83,7 +83,10 @@ class AgentStartupIT {
         Run run = runHello(null);
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("Hello");
-        assertThat(run.err()).contains("event=agent.started").contains("file=none").contains("mode=fill");
+        assertThat(run.err()).doesNotContain("[lifeline]");
+        Run debug = runHello(null, "-Dlifeline.log.level=debug");
+        assertThat(debug.err()).contains("event=agent.loaded").contains("file=none").contains("mode=fill")
+                .doesNotContain("event=agent.started");
     }
 
     @Test
@@ -116,10 +119,10 @@ class AgentStartupIT {
     @Test
     void startsOnlyOnceWhenGivenTwice() throws Exception {
         String jar = "-javaagent:" + AgentJarIT.agentJar().toAbsolutePath();
-        Run run = runHello(null, new String[]{jar});
+        Run run = runHello(null, new String[]{jar, "-Dlifeline.log.level=debug"});
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("Hello");
-        assertThat(run.err()).containsOnlyOnce("event=agent.started").contains("event=agent.already-running");
+        assertThat(run.err()).containsOnlyOnce("event=agent.loaded").contains("event=agent.already-running");
     }
 
     @Test
@@ -133,9 +136,106 @@ class AgentStartupIT {
     void runsOnJdk25Too() throws Exception {
         Path jdk25 = Paths.get("/usr/lib/jvm/temurin-25-jdk-amd64");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(jdk25), "JDK 25 not installed at " + jdk25);
-        Run run = runHelloOn(jdk25.toString(), null);
+        Run run = runHelloOn(jdk25.toString(), null, "-Dlifeline.log.level=debug");
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("Hello");
-        assertThat(run.err()).contains("event=agent.started");
+        assertThat(run.err()).contains("event=agent.loaded");
+    }
+
+    /** Runs {@code main} with the agent; output to files, so a JVM that hangs fails the test instead of hanging it. */
+    private Run runMain(String agentArg, String classPath, String main, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-javaagent:" + AgentJarIT.agentJar().toAbsolutePath() + (agentArg == null ? "" : "=" + agentArg));
+        cmd.add("-cp");
+        cmd.add(classPath);
+        cmd.add(main);
+        cmd.addAll(Arrays.asList(args));
+        Path out = dir.resolve("out.txt");
+        Path err = dir.resolve("err.txt");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        p.getOutputStream().close();
+        boolean ended = p.waitFor(60, TimeUnit.SECONDS);
+        if (!ended) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        assertThat(ended).as("the JVM ended; stderr: %s", Files.readString(err)).isTrue();
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private static String testClasses() {
+        return Paths.get("target", "test-classes").toAbsolutePath().toString();
+    }
+
+    /** Issue 13: agent.started is printed at the first class of a covered SSH library, with its version. */
+    @Test
+    void announcesTheStartAtTheFirstSshLibraryClassWithItsVersion() throws Exception {
+        Path jsch = Paths.get(com.jcraft.jsch.JSch.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        String version = jsch.getFileName().toString().replaceFirst("^jsch-", "").replaceFirst("\\.jar$", "");
+        Path file = write("ok.properties", "mode = enforce\n");
+        Run run = runMain(file.toString(), testClasses() + java.io.File.pathSeparator + jsch, "dev.lifeline.hello.LoadClasses",
+                "com.jcraft.jsch.JSch", "com.jcraft.jsch.Session");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("loaded 2");
+        assertThat(run.err()).containsOnlyOnce("event=agent.started").containsPattern(
+                "level=info event=agent.started version=\\S+ mode=enforce file=" + file
+                        + " rules=0 jdk=\\S+ attach=false library=jsch library_version=" + java.util.regex.Pattern.quote(version));
+    }
+
+    /** Issue 13: a JVM that loads sshj (not covered) says so once, and still runs. */
+    @Test
+    void namesAnSshLibraryItDoesNotCoverOnce() throws Exception {
+        Run run = runMain(null, testClasses(), "dev.lifeline.hello.LoadClasses", "net.schmizz.sshj.SSHClient",
+                "net.schmizz.sshj.DefaultConfig");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("loaded 2");
+        assertThat(run.err()).containsOnlyOnce("event=library.unprotected")
+                .contains("level=warn event=library.unprotected library=sshj version=unknown class=net.schmizz.sshj.SSHClient")
+                .doesNotContain("event=agent.started");
+    }
+
+    /** Issue 13: a FIFO as log.file blocked start-up forever (opening it for writing waits for a reader). */
+    @Test
+    void aFifoAsLogFileIsNamedAndTheApplicationRuns() throws Exception {
+        Path fifo = dir.resolve("lifeline.log");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        Path file = write("fifo.properties", "log.file = " + fifo + "\n");
+        Run run = runMain(file.toString(), testClasses(), "dev.lifeline.hello.Hello");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("Hello");
+        assertThat(run.err()).containsOnlyOnce("event=log.file-unusable")
+                .contains("event=log.file-unusable file=" + fifo + " reason=\"is a FIFO (named pipe)\" action=\"logging to stderr\"");
+    }
+
+    /**
+     * Issue 13: a FIFO as the configuration file would block start-up forever (opening it for reading waits for a
+     * writer). The read happens on a lifeline-config thread that start-up waits for 5 s at most; a loader that refuses
+     * FIFOs answers at once. Either way the application runs, and says why Lifeline is disabled.
+     */
+    @Test
+    void aFifoAsConfigFileCannotBlockStartUp() throws Exception {
+        Path fifo = dir.resolve("lifeline.properties");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        long start = System.nanoTime();
+        Run run = runMain(fifo.toString(), testClasses(), "dev.lifeline.hello.Hello");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("Hello");
+        assertThat((System.nanoTime() - start) / 1_000_000).as("ms to run").isLessThan(30_000);
+        assertThat(run.err()).contains(fifo.toString()).contains("event=agent.disabled")
+                .containsPattern("event=config\\.(unreadable|invalid)");
+    }
+
+    /** Issue 13: with mode=off nothing is instrumented, yet the first SSH class still says so, and sshj is named. */
+    @Test
+    void withModeOffTheFirstSshClassStillAnnouncesTheAgentAndNamesUncoveredLibraries() throws Exception {
+        Path jsch = Paths.get(com.jcraft.jsch.JSch.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path file = write("off.properties", "mode = off\n");
+        Run run = runMain(file.toString(), testClasses() + java.io.File.pathSeparator + jsch, "dev.lifeline.hello.LoadClasses",
+                "com.jcraft.jsch.JSch", "net.schmizz.sshj.SSHClient");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("loaded 2");
+        assertThat(run.err()).containsOnlyOnce("event=agent.started").containsPattern("event=agent.started .*mode=off .*library=jsch .*state=off")
+                .containsOnlyOnce("event=library.unprotected library=sshj")
+                .doesNotContain("instrumentation.");
     }
 }

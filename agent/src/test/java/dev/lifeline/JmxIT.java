@@ -77,6 +77,10 @@ class JmxIT {
 
     /** Starts the app with the agent and connects; waits (Awaitility) for the port and the MBean. */
     private MBeanServerConnection start(Path config) throws Exception {
+        return start(config, "dev.lifeline.hello.StayAlive");
+    }
+
+    private MBeanServerConnection start(Path config, String main) throws Exception {
         int port = freePort();
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
@@ -89,7 +93,7 @@ class JmxIT {
         cmd.add("-Dcom.sun.management.jmxremote.ssl=false");
         cmd.add("-cp");
         cmd.add(Paths.get("target", "test-classes").toAbsolutePath().toString());
-        cmd.add("dev.lifeline.hello.StayAlive");
+        cmd.add(main);
         child = new ProcessBuilder(cmd).redirectOutput(dir.resolve("stdout.txt").toFile())
                 .redirectError(dir.resolve("stderr.txt").toFile()).start();
         JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
@@ -129,7 +133,11 @@ class JmxIT {
         assertThat(jmx.getMBeanInfo(AGENT).getOperations()).isEmpty();
         assertThatThrownBy(() -> jmx.invoke(AGENT, "reload", new Object[0], new String[0]))
                 .isInstanceOf(javax.management.ReflectionException.class);
-        assertThat(stderr()).containsOnlyOnce("event=agent.started").contains("jdk=").contains("rules=1");
+        assertThat(jmx.getAttribute(AGENT, "State")).isEqualTo("active");
+        assertThat(jmx.getAttribute(AGENT, "StateReason")).isEqualTo("");
+        assertThat(jmx.getAttribute(AGENT, "ConfigErrors")).isEqualTo("");
+        assertThat(jmx.getAttribute(AGENT, "LastReload")).isEqualTo("");
+        assertThat(stderr()).as("no SSH library loaded: nothing at info").doesNotContain("event=agent.started");
     }
 
     @Test
@@ -155,6 +163,9 @@ class JmxIT {
                 .contains(config + ":3: mode = \"sometimes\": not a mode")
                 .contains(config + ":4: keepalive.interval = \"15x\"");
         assertThat(jmx.getAttribute(AGENT, "Mode")).isEqualTo("off");
+        assertThat((String) jmx.getAttribute(AGENT, "LastReload"))
+                .matches("(?s)\\d{4}-\\d\\d-\\d\\dT\\S+Z rejected: 2 errors; the active configuration is kept\n.*");
+        assertThat(jmx.getAttribute(AGENT, "State")).isEqualTo("off");
         assertThat(jmx.isRegistered(name("lifeline:type=Rule,name=lab"))).isTrue();
 
         assertThat((String) jmx.invoke(AGENT, "setMode", new Object[]{"audit"}, new String[]{String.class.getName()}))
@@ -167,8 +178,8 @@ class JmxIT {
 
         // everything went to log.file, timestamped; nothing to stderr
         String logged = Files.readString(log);
-        assertThat(logged).containsPattern("(?m)^\\[lifeline] ts=\\S+Z level=info event=agent.started version=\\S+ "
-                + "mode=fill file=" + config + " rules=0 jdk=\\S+ attach=false$");
+        assertThat(logged).containsPattern("(?m)^\\[lifeline] ts=\\S+Z level=info event=config.replaced via=reload mode=off "
+                + "previous_mode=fill file=" + config + " rules=1$");
         assertThat(logged).contains("event=config.replaced via=reload mode=off")
                 .contains("event=config.reload-rejected errors=2")
                 .contains("event=config.replaced via=setMode mode=audit");
@@ -184,5 +195,91 @@ class JmxIT {
                 .isEqualTo("ok: mode=fill file=" + config + " rules=0; instrumentation installed now");
         assertThat(jmx.getAttribute(AGENT, "Active")).isEqualTo(true);
         assertThat(stderr()).contains("event=config.replaced via=setMode mode=fill previous_mode=off");
+    }
+
+    /** Issue 13: a JVM whose file was invalid at start shows why over JMX, and becomes active once the file is fixed. */
+    @Test
+    void aDisabledAgentShowsWhyAndBecomesActiveWhenTheFileIsFixed() throws Exception {
+        Path config = write("lifeline.properties", "jmx.writable = true", "config.reloadInterval = 200ms",
+                "mode = sometimes", "keepalive.interval = 15x");
+        MBeanServerConnection jmx = start(config);
+        assertThat(jmx.getAttribute(AGENT, "State")).isEqualTo("disabled");
+        assertThat(jmx.getAttribute(AGENT, "StateReason")).isEqualTo("invalid configuration: 2 errors");
+        assertThat(((String) jmx.getAttribute(AGENT, "ConfigErrors")).split("\n"))
+                .containsExactly(config + ":3: mode = \"sometimes\": not a mode; accepted: fill, enforce, audit or off",
+                        ((String) jmx.getAttribute(AGENT, "ConfigErrors")).split("\n")[1]);
+        assertThat((String) jmx.getAttribute(AGENT, "ConfigErrors")).contains(config + ":4: keepalive.interval = \"15x\"");
+        assertThat(jmx.getAttribute(AGENT, "Mode")).isEqualTo("off");
+        assertThat(jmx.getAttribute(AGENT, "Active")).isEqualTo(false);
+        assertThat(jmx.getAttribute(AGENT, "ConfigFile")).isEqualTo(config.toString());
+        assertThat((String) jmx.getAttribute(AGENT, "Version")).isNotEmpty();
+        assertThat(jmx.getAttribute(AGENT, "EffectiveConfiguration")).isEqualTo("");
+        assertThat(jmx.getAttribute(AGENT, "internalErrors")).isEqualTo(0L);
+        assertThat((String) jmx.invoke(AGENT, "setMode", new Object[]{"audit"}, new String[]{String.class.getName()}))
+                .startsWith("rejected: the agent is disabled (invalid configuration: 2 errors)");
+        assertThat(jmx.getAttribute(AGENT, "State")).isEqualTo("disabled");
+
+        write("lifeline.properties", "jmx.writable = true", "config.reloadInterval = 200ms", "mode = enforce");
+        await().atMost(Duration.ofSeconds(30)).until(() -> "active".equals(jmx.getAttribute(AGENT, "State")));
+        assertThat(jmx.getAttribute(AGENT, "StateReason")).isEqualTo("");
+        assertThat(jmx.getAttribute(AGENT, "ConfigErrors")).isEqualTo("");
+        assertThat(jmx.getAttribute(AGENT, "Mode")).isEqualTo("enforce");
+        assertThat(jmx.getAttribute(AGENT, "Active")).isEqualTo(true);
+        assertThat((String) jmx.getAttribute(AGENT, "LastReload")).contains(" ok: mode=enforce file=" + config);
+        assertThat((String) jmx.getAttribute(AGENT, "EffectiveConfiguration")).contains("mode=enforce (" + config + ":3)");
+        assertThat(stderr()).containsOnlyOnce("event=agent.enabled via=reload mode=enforce file=" + config);
+    }
+
+    /**
+     * Issue 13: a configuration file replaced by a FIFO blocks whoever reads it. That must be the config thread only:
+     * deadlines keep firing on time and JMX setMode answers (it used to wait for the lock the reload held).
+     */
+    @Test
+    void aConfigFileThatBlocksItsReaderHoldsUpNeitherDeadlinesNorJmx() throws Exception {
+        Path config = write("lifeline.properties", "jmx.writable = true", "config.reloadInterval = 200ms");
+        MBeanServerConnection jmx = start(config, "dev.lifeline.hello.DeadlineProbe");
+        Files.delete(config);
+        assertThat(new ProcessBuilder("mkfifo", config.toString()).start().waitFor()).isZero();
+
+        // the fault is real: the reload is stuck opening the FIFO (or, with a loader that refuses FIFOs, rejected it)
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.newPlatformMXBeanProxy(
+                jmx, java.lang.management.ManagementFactory.THREAD_MXBEAN_NAME, java.lang.management.ThreadMXBean.class);
+        await().atMost(Duration.ofSeconds(30)).until(() -> stuckReadingTheFile(threads)
+                || stderr().contains("event=config.reload-rejected"));
+
+        java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            String result = caller.submit(() -> (String) jmx.invoke(AGENT, "setMode", new Object[]{"audit"},
+                    new String[]{String.class.getName()})).get(10, TimeUnit.SECONDS);
+            assertThat(result).startsWith("ok: mode=audit");
+            assertThat(jmx.getAttribute(AGENT, "Mode")).isEqualTo("audit");
+            assertThat(jmx.getAttribute(AGENT, "State")).isEqualTo("active");
+            // a second reload cannot read the file either: it gives up instead of hanging the JMX caller
+            String reload = caller.submit(() -> (String) jmx.invoke(AGENT, "reload", new Object[0], new String[0]))
+                    .get(20, TimeUnit.SECONDS);
+            assertThat(reload).startsWith("rejected:");
+        } finally {
+            caller.shutdownNow();
+        }
+
+        child.getOutputStream().write("300\n".getBytes(StandardCharsets.UTF_8));
+        child.getOutputStream().flush();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(dir.resolve("stdout.txt")).contains("fired 300 after"));
+        String fired = Files.readString(dir.resolve("stdout.txt")).replaceAll("(?s).*fired 300 after (\\d+) ms.*", "$1");
+        assertThat(Long.parseLong(fired)).as("a 300 ms deadline fired on time").isBetween(300L, 2000L);
+        assertThat(child.isAlive()).isTrue();
+    }
+
+    private static boolean stuckReadingTheFile(java.lang.management.ThreadMXBean threads) {
+        for (java.lang.management.ThreadInfo t : threads.dumpAllThreads(false, false)) {
+            if (t.getThreadName().equals("lifeline-config")) {
+                for (StackTraceElement e : t.getStackTrace()) {
+                    if (e.getClassName().startsWith("dev.lifeline.config.ConfigLoader")) {
+                        return t.getStackTrace().length > 0 && t.getStackTrace()[0].isNativeMethod();
+                    }
+                }
+            }
+        }
+        return false;
     }
 }

@@ -137,6 +137,31 @@ final class ConfigLoader {
         }
     }
 
+    /** The file an agent argument names, by the rules of {@link #parseAgentArgs()}; null when it names none. */
+    static String fileOf(String agentArgs) {
+        if (agentArgs == null) {
+            return null;
+        }
+        int start = 0;
+        String first = null;
+        while (start <= agentArgs.length()) {
+            int comma = agentArgs.indexOf(',', start);
+            String item = agentArgs.substring(start, comma < 0 ? agentArgs.length() : comma).trim();
+            if (item.startsWith(FILE_ITEM)) {
+                String path = agentArgs.substring(agentArgs.indexOf(FILE_ITEM, start) + FILE_ITEM.length()).trim();
+                return path.isEmpty() ? first : path;
+            }
+            if (start == 0 && !item.isEmpty() && item.indexOf('=') < 0) {
+                first = item;
+            }
+            if (comma < 0) {
+                break;
+            }
+            start = comma + 1;
+        }
+        return first;
+    }
+
     /**
      * {@code FILE[,key=value...]}, or {@code [key=value,...]file=PATH}: a {@code file=} item ends the argument and its
      * path is the rest of it, commas and {@code =} included (the way to name a path that holds them).

@@ -3,7 +3,8 @@ package dev.lifeline.enforce;
 import dev.lifeline.report.Counters;
 import dev.lifeline.report.Log;
 
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -13,9 +14,16 @@ import java.util.concurrent.TimeUnit;
  * stuck socket, and the deadline thread must never block. At most two threads, and only while there is work: they
  * end after a few idle seconds, so a JVM where no deadline fires has none. Whatever blocks here is bounded by a
  * later forced socket close that runs on the deadline thread itself.
+ *
+ * <p>The queue is bounded ({@link #CAPACITY}): when both threads are stuck and the queue is full, an action is dropped,
+ * counted ({@code actionsDropped} and {@code internalErrors}) and logged, the first time only
+ * ({@code action.dropped}); the forced close that follows on the deadline thread still ends the channel.
  */
 public final class Actions {
+    /** Actions waiting for a thread, at most. */
+    static final int CAPACITY = 1024;
     private static volatile ThreadPoolExecutor executor;
+    private static volatile boolean droppedLogged;
 
     private Actions() {
     }
@@ -33,10 +41,24 @@ public final class Actions {
                     }
                 }
             });
+        } catch (RejectedExecutionException full) {
+            Counters.increment(Counters.Counter.ACTIONS_DROPPED);
+            Counters.increment(Counters.Counter.INTERNAL_ERRORS);
+            if (!droppedLogged) {
+                droppedLogged = true;
+                Log.warn("action.dropped", "action", what, "queued", CAPACITY, "reason", "action queue full",
+                        "action_taken", "dropped; later drops are only counted (actionsDropped)");
+            }
         } catch (Throwable t) {
             Counters.increment(Counters.Counter.INTERNAL_ERRORS);
             Log.warn("action.failed", "action", what, "error", t);
         }
+    }
+
+    /** Actions queued and not yet started: for tests. */
+    static int queued() {
+        ThreadPoolExecutor e = executor;
+        return e == null ? 0 : e.getQueue().size();
     }
 
     /** Live action threads: for leak tests. */
@@ -51,7 +73,7 @@ public final class Actions {
             synchronized (Actions.class) {
                 e = executor;
                 if (e == null) {
-                    e = new ThreadPoolExecutor(2, 2, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<Runnable>(),
+                    e = new ThreadPoolExecutor(2, 2, 5, TimeUnit.SECONDS, new ArrayBlockingQueue<Runnable>(CAPACITY),
                             new ThreadFactory() {
                                 @Override
                                 public Thread newThread(Runnable r) {

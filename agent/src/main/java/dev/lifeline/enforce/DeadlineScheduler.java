@@ -1,5 +1,6 @@
 package dev.lifeline.enforce;
 
+import dev.lifeline.report.Counters;
 import dev.lifeline.report.Log;
 
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -107,12 +108,13 @@ public final class DeadlineScheduler {
             try {
                 first.action.run();
             } catch (Throwable t) {
+                Counters.increment(Counters.Counter.INTERNAL_ERRORS);
                 Log.error("deadline.failed", "deadline", first.what, "error", t);
             }
         }
     }
 
-    /** A periodic background check (the configuration file watcher) on the same single thread. */
+    /** A periodic background check on the same single thread (not the configuration file: that has its own thread). */
     public static Deadline every(final String what, long periodMillis, final Runnable action) {
         final ScheduledFuture<?> f = executor().scheduleWithFixedDelay(new Runnable() {
             @Override
@@ -120,6 +122,7 @@ public final class DeadlineScheduler {
                 try {
                     action.run();
                 } catch (Throwable t) {
+                    Counters.increment(Counters.Counter.INTERNAL_ERRORS);
                     Log.error("deadline.failed", "deadline", what, "error", t);
                 }
             }

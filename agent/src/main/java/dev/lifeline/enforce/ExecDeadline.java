@@ -225,6 +225,7 @@ public final class ExecDeadline {
                             control.close();
                         }
                     } catch (Exception e) {
+                        Counters.increment(Counter.INTERNAL_ERRORS);
                         Log.info("exec.close-failed", "lib", lib, "host", policy.host(), "error", e);
                     }
                 }
@@ -256,6 +257,7 @@ public final class ExecDeadline {
         try {
             control.signal(name);
         } catch (Exception e) {
+            Counters.increment(Counter.INTERNAL_ERRORS);
             Log.info("exec.signal-failed", "lib", lib, "host", policy.host(), "signal", name, "error", e);
         }
     }

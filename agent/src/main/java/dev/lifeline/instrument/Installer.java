@@ -41,6 +41,14 @@ public final class Installer {
     private Installer() {
     }
 
+    /**
+     * With {@code mode=off} or a disabled agent: nothing is instrumented, but the first SSH library class still logs
+     * {@code agent.started} and an uncovered library {@code library.unprotected}.
+     */
+    public static void announceOnly(Instrumentation inst) {
+        inst.addTransformer(new LazySshTransformer(true), false);
+    }
+
     public static void install(Instrumentation inst, boolean dynamicAttach) {
         inst.addTransformer(new LazySshTransformer(), true);
         if (dynamicAttach && inst.isRetransformClassesSupported()) {
@@ -84,17 +92,70 @@ public final class Installer {
     }
 
     /**
+     * The version in the name of the jar a class came from ({@code jsch-2.28.8.jar} gives {@code 2.28.8}), or
+     * {@code unknown}. Never throws.
+     */
+    static String jarVersion(ProtectionDomain pd) {
+        try {
+            java.net.URL url = pd == null || pd.getCodeSource() == null ? null : pd.getCodeSource().getLocation();
+            if (url == null) {
+                return "unknown";
+            }
+            String path = url.getPath();
+            if (path.endsWith("!/")) {
+                path = path.substring(0, path.length() - 2); // nested jar (Spring Boot): the inner jar's name
+            }
+            int slash = path.lastIndexOf('/', path.length() - 2);
+            String name = path.substring(slash + 1);
+            if (!name.endsWith(".jar")) {
+                return "unknown";
+            }
+            name = name.substring(0, name.length() - 4);
+            for (int i = 0; i + 1 < name.length(); i++) {
+                if (name.charAt(i) == '-' && Character.isDigit(name.charAt(i + 1))) {
+                    return name.substring(i + 1);
+                }
+            }
+            return "unknown";
+        } catch (Throwable t) {
+            return "unknown";
+        }
+    }
+
+    /**
      * A set lookup first; ByteBuddy only for the few types advice goes into, built once on the first of them. The
      * hundreds of other JSch and MINA classes an app loads at its first connect never reach ByteBuddy (which would
      * parse each one only to match nothing).
      */
     static final class LazySshTransformer implements ClassFileTransformer {
         private volatile ClassFileTransformer delegate;
+        private volatile boolean sshSeen;
+        private final boolean announceOnly;
+
+        LazySshTransformer() {
+            this(false);
+        }
+
+        LazySshTransformer(boolean announceOnly) {
+            this.announceOnly = announceOnly;
+        }
 
         @Override
         public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                                 ProtectionDomain protectionDomain, byte[] classfileBuffer) {
-            if (!isSshClass(className) || !INSTRUMENTED_INTERNAL_NAMES.contains(className)) {
+            if (!isSshClass(className)) {
+                if (className != null && (className.startsWith("net/schmizz/sshj/")
+                        || className.startsWith("com/trilead/ssh2/") || className.startsWith("ch/ethz/ssh2/"))) {
+                    unprotectedLibrary(className, protectionDomain);
+                }
+                return null;
+            }
+            if (!sshSeen) {
+                sshSeen = true;
+                dev.lifeline.Lifeline.sshLibrarySeen(className.startsWith("com/jcraft/jsch/") ? "jsch" : "mina-sshd",
+                        jarVersion(protectionDomain));
+            }
+            if (announceOnly || !INSTRUMENTED_INTERNAL_NAMES.contains(className)) {
                 return null;
             }
             try {
@@ -108,6 +169,15 @@ public final class Installer {
                         "error", t);
                 return null;
             }
+        }
+
+        /** One warn line per uncovered library per JVM: its sessions get no keepalive and no deadline. */
+        private static void unprotectedLibrary(String className, ProtectionDomain pd) {
+            String library = className.startsWith("net/schmizz/sshj/") ? "sshj"
+                    : className.startsWith("com/trilead/ssh2/") ? "trilead-ssh2" : "ganymed-ssh2";
+            Log.warnOnce("unprotected:" + library, "library.unprotected", "library", library, "version", jarVersion(pd),
+                    "class", className.replace('/', '.'), "action",
+                    "its sessions get no keepalive and no deadline from Lifeline (only JSch and Apache MINA SSHD are covered)");
         }
 
         private ClassFileTransformer delegate() {

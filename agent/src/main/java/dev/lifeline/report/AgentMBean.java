@@ -43,6 +43,37 @@ public final class AgentMBean implements DynamicMBean {
         String reload();
 
         String setMode(String mode);
+
+        /** {@code active}, {@code off} or {@code disabled}. */
+        default String state() {
+            return active() ? "active" : "off";
+        }
+
+        /** Why the agent is disabled; empty when it is not. */
+        default String stateReason() {
+            return "";
+        }
+
+        /** The errors of the configuration that left the agent disabled, one per line; empty when none. */
+        default String configErrors() {
+            return "";
+        }
+
+        /** ISO time and result ({@code ok: ...} or {@code rejected: ...}) of the last reload, attach or setMode. */
+        default String lastReload() {
+            return "";
+        }
+
+        /** Whether a valid configuration was ever applied (false: {@link #config()} shows only defaults). */
+        default boolean configured() {
+            return true;
+        }
+
+        /** The configuration file given, even when it was invalid; empty when none. */
+        default String configFile() {
+            String f = config().file();
+            return f == null ? "" : f;
+        }
     }
 
     private final Runtime runtime;
@@ -60,9 +91,16 @@ public final class AgentMBean implements DynamicMBean {
         for (Counter c : Counter.values()) {
             attrs.add(attr(c.attribute, "long", "counter " + c.name() + ", since the JVM started"));
         }
-        attrs.add(attr("Mode", String.class.getName(), "global mode: fill, enforce, audit or off"));
+        attrs.add(attr("State", String.class.getName(), "active, off (mode off) or disabled (see StateReason)"));
+        attrs.add(attr("StateReason", String.class.getName(), "why the agent is disabled; empty when it is not"));
+        attrs.add(attr("ConfigErrors", String.class.getName(),
+                "the errors that keep the agent disabled, one per line; empty when none"));
+        attrs.add(attr("LastReload", String.class.getName(),
+                "ISO time and result (ok: ... or rejected: ...) of the last reload, attach or setMode; empty if none"));
+        attrs.add(attr("Mode", String.class.getName(), "global mode: fill, enforce, audit or off (off when disabled)"));
         attrs.add(attr("Active", "boolean", "instrumentation installed and global mode not off"));
-        attrs.add(attr("ConfigFile", String.class.getName(), "the configuration file, empty when none"));
+        attrs.add(attr("ConfigFile", String.class.getName(),
+                "the configuration file (also when it is invalid), empty when none"));
         attrs.add(attr("RuleCount", "int", "host rules in the active configuration"));
         attrs.add(attr("Version", String.class.getName(), "Lifeline version"));
         attrs.add(attr("EffectiveConfiguration", String.class.getName(),
@@ -92,23 +130,35 @@ public final class AgentMBean implements DynamicMBean {
             }
         }
         Config c = runtime.config();
+        if (name.equals("State")) {
+            return runtime.state();
+        }
+        if (name.equals("StateReason")) {
+            return runtime.stateReason();
+        }
+        if (name.equals("ConfigErrors")) {
+            return runtime.configErrors();
+        }
+        if (name.equals("LastReload")) {
+            return runtime.lastReload();
+        }
         if (name.equals("Mode")) {
-            return c.mode().label();
+            return runtime.configured() ? c.mode().label() : "off";
         }
         if (name.equals("Active")) {
             return runtime.active();
         }
         if (name.equals("ConfigFile")) {
-            return c.file() == null ? "" : c.file();
+            return runtime.configFile();
         }
         if (name.equals("RuleCount")) {
-            return c.ruleCount();
+            return runtime.configured() ? c.ruleCount() : 0;
         }
         if (name.equals("Version")) {
             return runtime.version();
         }
         if (name.equals("EffectiveConfiguration")) {
-            return effectiveConfiguration(c);
+            return runtime.configured() ? effectiveConfiguration(c) : "";
         }
         if (name.equals("PendingDeadlines")) {
             return runtime.pendingDeadlines();

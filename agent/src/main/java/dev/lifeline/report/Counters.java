@@ -20,7 +20,9 @@ public final class Counters {
         CLOSE_DEADLINES_FIRED("closeDeadlinesFired"),
         CONNECT_DEADLINES_FIRED("connectDeadlinesFired"),
         THREADS_WOKEN("threadsWoken"),
-        INTERNAL_ERRORS("internalErrors");
+        INTERNAL_ERRORS("internalErrors"),
+        /** Deadline actions (signal, close) not run because the action queue was full; each also counts as internalErrors. */
+        ACTIONS_DROPPED("actionsDropped");
 
         /** The JMX attribute name. */
         public final String attribute;

@@ -53,6 +53,7 @@ public final class Jmx {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (Throwable t) {
+                    Counters.increment(Counters.Counter.INTERNAL_ERRORS);
                     Log.warn("jmx.register-failed", "mbean", AgentMBean.OBJECT_NAME, "error", t,
                             "action", "continuing without JMX");
                 }
@@ -92,6 +93,7 @@ public final class Jmx {
         try {
             server.registerMBean(new AgentMBean(runtime, writable), new ObjectName(AgentMBean.OBJECT_NAME));
         } catch (Throwable t) {
+            Counters.increment(Counters.Counter.INTERNAL_ERRORS);
             Log.warn("jmx.register-failed", "mbean", AgentMBean.OBJECT_NAME, "error", t, "action", "continuing without JMX");
             return null;
         }
@@ -114,6 +116,7 @@ public final class Jmx {
                 server.registerMBean(new RuleMBean(r), name);
                 ruleNames.add(name);
             } catch (Throwable t) {
+                Counters.increment(Counters.Counter.INTERNAL_ERRORS);
                 Log.warn("jmx.register-failed", "mbean", "lifeline:type=Rule,name=" + r.name(), "error", t,
                         "action", "continuing without this rule's MBean");
             }

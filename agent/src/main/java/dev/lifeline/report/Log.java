@@ -3,13 +3,19 @@ package dev.lifeline.report;
 import java.io.File;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One line per event, logfmt fields, prefixed {@code [lifeline]}, on stderr or appended to {@code log.file}. No
@@ -18,22 +24,31 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A file gets one {@code write} per line on an unbuffered, append-mode stream (so every line is on disk, or at
  * least in the kernel, when the call returns) and a {@code ts=} field, since nothing else stamps it; stderr lines keep
  * their old form because whatever collects stderr usually stamps them. A file that cannot be opened or written is
- * reported once on stderr, and logging goes on to stderr: the application never sees an exception from here.
+ * reported once on stderr, counted as {@code internalErrors}, and logging goes on to stderr: the application never
+ * sees an exception from here. Only a regular file (or a path that does not exist yet) is used: opening a FIFO for
+ * writing would block until a reader comes, so a FIFO, device or directory is refused before it is opened. A write that
+ * hangs (a stuck network file system) holds up only the thread writing: every other thread waits at most
+ * {@link #LOCK_WAIT_MILLIS} for the file and then writes its line to stderr.
+ *
+ * <p>Every character of a value outside printable ASCII is escaped ({@code \n}, {@code \r}, {@code \t},
+ * {@code \}{@code uXXXX}), so one event stays one line for any line splitter, whatever a host name or command holds.
  */
 public final class Log {
     public enum Level { DEBUG, INFO, WARN, ERROR }
 
     private static final Set<String> ONCE = ConcurrentHashMap.newKeySet();
-    private static final Object FILE_LOCK = new Object();
+    /** How long a line waits for a file another thread is writing before it goes to stderr instead. */
+    static final long LOCK_WAIT_MILLIS = 2000;
+    private static final ReentrantLock FILE_LOCK = new ReentrantLock();
     private static volatile Level threshold = Level.INFO;
     /** Null: stderr. Guarded by FILE_LOCK for opening, writing and closing. */
     private static volatile FileSink file;
 
     private static final class FileSink {
         final String path;
-        final FileOutputStream out;
+        final OutputStream out;
 
-        FileSink(String path, FileOutputStream out) {
+        FileSink(String path, OutputStream out) {
             this.path = path;
             this.out = out;
         }
@@ -67,7 +82,12 @@ public final class Log {
      * @return false when the file could not be opened: one error line on stderr says why, and logging goes to stderr
      */
     public static boolean useFile(String path) {
-        synchronized (FILE_LOCK) {
+        if (!lockFile()) {
+            System.err.println(format(null, Level.ERROR, "log.file-unusable", "file", path, "reason",
+                    "another thread is stuck writing the current log file", "action", "file not changed"));
+            return false;
+        }
+        try {
             FileSink old = file;
             if (path == null || path.isEmpty()) {
                 file = null;
@@ -77,7 +97,7 @@ public final class Log {
             if (old != null && old.path.equals(path)) {
                 return true;
             }
-            FileOutputStream out;
+            OutputStream out;
             try {
                 out = open(path);
             } catch (Throwable t) { // IOException, SecurityException: whatever it is, stderr still works
@@ -90,6 +110,51 @@ public final class Log {
             file = new FileSink(path, out);
             close(old);
             return true;
+        } finally {
+            FILE_LOCK.unlock();
+        }
+    }
+
+    /** For tests: lines go to {@code out} as if it were the file {@code path} (e.g. {@code /dev/full}). */
+    static void useStreamForTests(String path, OutputStream out) {
+        FILE_LOCK.lock();
+        try {
+            FileSink old = file;
+            file = new FileSink(path, out);
+            close(old);
+        } finally {
+            FILE_LOCK.unlock();
+        }
+    }
+
+    /**
+     * Waits at most {@link #LOCK_WAIT_MILLIS} for the file, as {@code synchronized} did, ignoring interrupts (an
+     * application thread being interrupted must still log to the file); its interrupt status is kept.
+     */
+    private static boolean lockFile() {
+        if (FILE_LOCK.tryLock()) {
+            return true;
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOCK_WAIT_MILLIS);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    if (FILE_LOCK.tryLock(left, TimeUnit.NANOSECONDS)) {
+                        return true;
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -135,7 +200,11 @@ public final class Log {
 
     /** @return false when the line must go to stderr instead (no file any more, or the write failed) */
     private static boolean writeToFile(Level level, String event, Object... fields) {
-        synchronized (FILE_LOCK) {
+        if (!lockFile()) {
+            Counters.increment(Counters.Counter.INTERNAL_ERRORS);
+            return false;
+        }
+        try {
             FileSink f = file;
             if (f == null) {
                 return false;
@@ -145,26 +214,67 @@ public final class Log {
             try {
                 f.out.write(line); // unbuffered: one write(2) per line
                 return true;
-            } catch (Throwable t) {
+            } catch (Throwable t) { // a full disk, a removed device: once on stderr, counted, then stderr for good
                 file = null;
                 close(f);
+                Counters.increment(Counters.Counter.INTERNAL_ERRORS);
                 System.err.println(format(null, Level.ERROR, "log.file-failed", "file", f.path, "reason",
                         reason(t, f.path), "action", "logging to stderr"));
                 return false;
             }
+        } finally {
+            FILE_LOCK.unlock();
         }
     }
 
-    private static FileOutputStream open(String path) throws IOException {
+    private static OutputStream open(String path) throws IOException {
         File f = new File(path);
-        if (f.isDirectory()) {
-            throw new IOException("is a directory");
+        String notRegular = notRegular(f.toPath());
+        if (notRegular != null) {
+            throw new IOException(notRegular); // log.file must be a regular file or a path that does not exist yet
         }
         File parent = f.getAbsoluteFile().getParentFile();
         if (parent != null && !parent.isDirectory()) {
             throw new IOException("directory " + parent + " does not exist");
         }
         return new FileOutputStream(f, true);
+    }
+
+    /**
+     * What {@code p} is when it exists and is not a regular file (links followed), or null. Never opens it: opening a
+     * FIFO blocks.
+     */
+    static String notRegular(Path p) {
+        BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(p, BasicFileAttributes.class);
+        } catch (IOException missing) {
+            return null; // nothing there (or a dangling link): opening creates a regular file
+        }
+        if (a.isRegularFile()) {
+            return null;
+        }
+        if (a.isDirectory()) {
+            return "is a directory";
+        }
+        try {
+            int type = ((Integer) Files.getAttribute(p, "unix:mode")) & 0170000;
+            switch (type) {
+                case 0010000:
+                    return "is a FIFO (named pipe)";
+                case 0020000:
+                    return "is a character device";
+                case 0060000:
+                    return "is a block device";
+                case 0140000:
+                    return "is a socket";
+                default:
+                    break;
+            }
+        } catch (Throwable ignored) {
+            // no unix view: the generic wording below
+        }
+        return "is not a regular file (FIFO, socket or device)";
     }
 
     /** FileOutputStream says "PATH (Permission denied)": keep the part in parentheses, the path is logged anyway. */
@@ -212,7 +322,7 @@ public final class Log {
         boolean quote = s.isEmpty();
         for (int i = 0; i < s.length() && !quote; i++) {
             char c = s.charAt(i);
-            quote = c <= ' ' || c == '"' || c == '=';
+            quote = c <= ' ' || c > '~' || c == '"' || c == '=';
         }
         if (!quote) {
             b.append(s);
@@ -225,14 +335,22 @@ public final class Log {
                 b.append('\\').append(c);
             } else if (c == '\n') {
                 b.append("\\n");
-            } else if (c < ' ') {
-                b.append(' ');
+            } else if (c == '\r') {
+                b.append("\\r");
+            } else if (c == '\t') {
+                b.append("\\t");
+            } else if (c < ' ' || c > '~') {
+                // controls, DEL, C1, U+2028/U+2029 and every other non-ASCII character: a line splitter sees none
+                b.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF]).append(HEX[(c >> 4) & 0xF])
+                        .append(HEX[c & 0xF]);
             } else {
                 b.append(c);
             }
         }
         b.append('"');
     }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private static String describe(Throwable t) {
         return t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage());

@@ -34,7 +34,7 @@ class AgentMBeanTest {
         }
     }
 
-    static final class FakeRuntime implements AgentMBean.Runtime {
+    static class FakeRuntime implements AgentMBean.Runtime {
         volatile Config config;
         String lastMode;
 
@@ -165,5 +165,64 @@ class AgentMBeanTest {
         assertThat(Jmx.registrationDelay(p)).isEqualTo(Jmx.APP_SERVER_DELAY_MILLIS);
         p.setProperty("com.sun.management.jmxremote.port", "9999");
         assertThat(Jmx.registrationDelay(p)).isZero();
+    }
+
+    /** Issue 13: a disabled agent's MBean says why and shows no configuration as if it were in effect. */
+    @Test
+    void aDisabledAgentShowsItsStateReasonAndErrors() throws Exception {
+        Config c = load("mode = enforce");
+        FakeRuntime disabled = new FakeRuntime(c) {
+            @Override
+            public boolean active() {
+                return false;
+            }
+
+            @Override
+            public String state() {
+                return "disabled";
+            }
+
+            @Override
+            public String stateReason() {
+                return "invalid configuration: 2 errors";
+            }
+
+            @Override
+            public String configErrors() {
+                return "f:1: a\nf:2: b";
+            }
+
+            @Override
+            public String lastReload() {
+                return "2026-01-01T00:00:00Z rejected: 2 errors; the agent stays disabled";
+            }
+
+            @Override
+            public boolean configured() {
+                return false;
+            }
+
+            @Override
+            public String configFile() {
+                return "/etc/lifeline.properties";
+            }
+        };
+        jmx = Jmx.register(server, disabled, false);
+        ObjectName agent = new ObjectName("lifeline:type=Agent");
+        assertThat(server.getAttribute(agent, "State")).isEqualTo("disabled");
+        assertThat(server.getAttribute(agent, "StateReason")).isEqualTo("invalid configuration: 2 errors");
+        assertThat(server.getAttribute(agent, "ConfigErrors")).isEqualTo("f:1: a\nf:2: b");
+        assertThat((String) server.getAttribute(agent, "LastReload")).endsWith("rejected: 2 errors; the agent stays disabled");
+        assertThat(server.getAttribute(agent, "Mode")).isEqualTo("off");
+        assertThat(server.getAttribute(agent, "RuleCount")).isEqualTo(0);
+        assertThat(server.getAttribute(agent, "EffectiveConfiguration")).isEqualTo("");
+        assertThat(server.getAttribute(agent, "ConfigFile")).isEqualTo("/etc/lifeline.properties");
+        assertThat(java.util.Arrays.stream(server.getMBeanInfo(agent).getAttributes()).map(a -> a.getName()))
+                .contains("State", "StateReason", "ConfigErrors", "LastReload", "ConfigFile", "Version", "Mode",
+                        "EffectiveConfiguration", "internalErrors", "actionsDropped");
+
+        long errors = Counters.Counter.INTERNAL_ERRORS.get();
+        assertThat(Jmx.register(server, disabled, false)).as("already registered").isNull();
+        assertThat(Counters.Counter.INTERNAL_ERRORS.get() - errors).isEqualTo(1);
     }
 }

@@ -116,4 +116,103 @@ class LogFileTest {
         Log.info("plain");
         assertThat(stderr()).isEqualTo("[lifeline] level=info event=plain" + System.lineSeparator());
     }
+
+    @Test
+    void aFifoIsRefusedWithoutOpeningItAndLinesStayOnStderr() throws Exception {
+        Path fifo = dir.resolve("lifeline.fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        // the fault is real: opening a FIFO for writing blocks while no reader comes
+        java.util.concurrent.CompletableFuture<Void> opening = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                new java.io.FileOutputStream(fifo.toFile(), true).close();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        org.awaitility.Awaitility.await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> !opening.isDone());
+        new java.io.FileInputStream(fifo.toFile()).close(); // a reader lets that open go on
+        opening.get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+        boolean used = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(5),
+                () -> Log.useFile(fifo.toString()));
+        assertThat(used).isFalse();
+        assertThat(Log.file()).isNull();
+        assertThat(stderr()).contains("event=log.file-unusable file=" + fifo).contains("is a FIFO (named pipe)")
+                .contains("action=\"logging to stderr\"");
+        Log.info("after.fifo");
+        assertThat(stderr()).contains("event=after.fifo");
+
+        assertThat(Log.useFile("/dev/null")).isFalse();
+        assertThat(stderr()).contains("is a character device");
+    }
+
+    @Test
+    void aFullDiskFailsOnceCountedAndStderrTakesOver() throws Exception {
+        // the fault is real: /dev/full refuses every write with ENOSPC
+        java.io.FileOutputStream full = new java.io.FileOutputStream("/dev/full", true);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> full.write('x'))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("No space left on device");
+        long errorsBefore = Counters.Counter.INTERNAL_ERRORS.get();
+        Log.useStreamForTests("/var/log/full-disk.log", full);
+
+        Log.warn("first.line", "host", "db1");
+        Log.warn("second.line", "host", "db2");
+
+        assertThat(Log.file()).isNull();
+        assertThat(Counters.Counter.INTERNAL_ERRORS.get() - errorsBefore).isEqualTo(1);
+        assertThat(stderr()).containsOnlyOnce("event=log.file-failed")
+                .contains("event=log.file-failed file=/var/log/full-disk.log reason=\"No space left on device\"")
+                .contains("event=first.line").contains("event=second.line");
+    }
+
+    @Test
+    void anInterruptedThreadStillLogsToTheFileAndKeepsItsInterrupt() throws Exception {
+        Path file = dir.resolve("lifeline.log");
+        assertThat(Log.useFile(file.toString())).isTrue();
+        Thread.currentThread().interrupt();
+        try {
+            Log.info("while.interrupted");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(Files.readString(file)).contains("event=while.interrupted");
+    }
+
+    @Test
+    void aWriteStuckInAnotherThreadSendsThisThreadsLineToStderrInsteadOfWaitingForever() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        // a file whose write never returns (as on a hung network file system) until released
+        Log.useStreamForTests("/mnt/hung/lifeline.log", new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[]{(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                entered.countDown();
+                try {
+                    release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        Thread stuck = new Thread(() -> Log.info("stuck.line"));
+        stuck.start();
+        try {
+            assertThat(entered.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            long errors = Counters.Counter.INTERNAL_ERRORS.get();
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> Log.warn("other.line", "host", "db1"));
+            assertThat(stderr()).contains("event=other.line host=db1");
+            assertThat(Counters.Counter.INTERNAL_ERRORS.get() - errors).isEqualTo(1);
+        } finally {
+            release.countDown();
+            stuck.join(10_000);
+        }
+    }
 }

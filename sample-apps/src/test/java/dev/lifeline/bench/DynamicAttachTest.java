@@ -18,7 +18,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Issue 7: {@code java -jar lifeline-agent.jar attach PID FILE} on a running JSch app whose JSch classes are already
  * loaded: sessions opened afterwards get the policy, the session already open keeps its settings, and a second
- * attach is harmless.
+ * attach is harmless (it re-applies the file: {@code agent.reconfigured}).
  */
 class DynamicAttachTest {
     private static String attach(long pid, Path config) throws Exception {
@@ -52,6 +52,8 @@ class DynamicAttachTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> app.stderr().stream().anyMatch(l -> l.contains("event=agent.started")));
             assertThat(attach(app.pid(), config)).contains("Lifeline was already running in " + app.pid())
                     .contains("PROTECTED: ");
+            // issue 13: attaching again re-applies the (valid) file instead of ignoring it
+            await().atMost(Duration.ofSeconds(20)).until(() -> app.stderr().stream().anyMatch(l -> l.contains("event=agent.reconfigured via=attach")));
             app.send("go");
             app.awaitExit(30_000);
             assertThat(app.result()).containsEntry("status", "ok").containsEntry("before_interval", "0")
