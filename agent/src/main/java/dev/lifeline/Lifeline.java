@@ -250,6 +250,9 @@ public final class Lifeline {
         String previousMode = running ? config.mode().label() : "disabled";
         String previousFile = configFile == null ? "none" : configFile;
         String result = loadAndApply(agentArgs, "attach");
+        // attach reads this to tell "switched" from a first start, whatever it saw before loading the agent
+        lastReload = lastReload + " via=attach previous_file=" + previousFile;
+        Jmx.registerNow();
         if (result.startsWith("ok")) {
             Log.info("agent.reconfigured", "via", "attach", "file", configFile == null ? "none" : configFile,
                     "previous_file", previousFile, "previous_mode", previousMode, "result", firstLine(result));
@@ -317,6 +320,9 @@ public final class Lifeline {
         }
         try {
             Jmx.startOnPlatformServer(RUNTIME, c.jmxWritable());
+            if (dynamicAttachAtStart) {
+                Jmx.registerNow(); // the JVM is past its start-up, and attach waits to read the state
+            }
         } catch (Throwable t) {
             Log.warn("jmx.register-failed", "mbean", AgentMBean.OBJECT_NAME, "error", t, "action", "continuing without JMX");
         }

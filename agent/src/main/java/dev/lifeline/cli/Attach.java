@@ -93,6 +93,18 @@ final class Attach {
         }
     }
 
+    /**
+     * The file a running agent had before this attach, from its {@code LastReload} ({@code via=attach
+     * previous_file=...}); null when the load was a first start. The MBean of an agent started moments ago may not be
+     * registered yet when the state is first read, so this is how a second start is told from a first.
+     */
+    static String previousFileOfAttach(Status.Snapshot s) {
+        String reload = s.text("LastReload");
+        String marker = " via=attach previous_file=";
+        int at = reload == null ? -1 : reload.lastIndexOf(marker);
+        return at < 0 ? null : reload.substring(at + marker.length()).trim();
+    }
+
     static boolean protectedWith(Status.Snapshot s, String expectedFile) {
         return s.active() && sameFile(s.configFile(), expectedFile);
     }
@@ -134,10 +146,12 @@ final class Attach {
             return Cli.INVALID;
         }
         if (protectedWith(after, expectedFile)) {
-            if (before.present) {
-                out.println("Lifeline was already running in " + pid + " (state " + before.state() + ", file "
-                        + (before.configFile().isEmpty() ? "none" : before.configFile()) + ")"
-                        + (sameFile(before.configFile(), expectedFile) && before.active()
+            String previous = previousFileOfAttach(after);
+            if (before.present || previous != null) {
+                String beforeFile = before.present ? before.configFile() : previous.equals("none") ? "" : previous;
+                out.println("Lifeline was already running in " + pid + " (state " + (before.present ? before.state()
+                        : "not yet reported") + ", file " + (beforeFile.isEmpty() ? "none" : beforeFile) + ")"
+                        + (sameFile(beforeFile, expectedFile) && (!before.present || before.active())
                         ? "; it keeps " + with : "; switched to " + with));
             } else {
                 out.println("attached Lifeline to " + pid + " with " + with);

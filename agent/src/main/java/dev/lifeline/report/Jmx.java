@@ -26,6 +26,8 @@ public final class Jmx {
     static final long APP_SERVER_DELAY_MILLIS = 60000;
 
     private static volatile Jmx platform;
+    /** Counted down to end the registration delay at once: an attach CLI is waiting to read the MBean. */
+    private static final java.util.concurrent.CountDownLatch NOW = new java.util.concurrent.CountDownLatch(1);
 
     private final MBeanServer server;
     private final List<ObjectName> ruleNames = new ArrayList<ObjectName>();
@@ -43,7 +45,7 @@ public final class Jmx {
             public void run() {
                 try {
                     if (delay > 0) {
-                        Thread.sleep(delay);
+                        NOW.await(delay, java.util.concurrent.TimeUnit.MILLISECONDS);
                     }
                     Jmx j = register(ManagementFactory.getPlatformMBeanServer(), runtime, writable);
                     if (j != null) {
@@ -61,6 +63,14 @@ public final class Jmx {
         }, "lifeline-jmx");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * Ends the registration delay now. Called on a dynamic attach: {@code attach} started the local management agent
+     * (so the platform server exists) and waits to read the state; the delay only protects a JVM's own start-up.
+     */
+    public static void registerNow() {
+        NOW.countDown();
     }
 
     static long registrationDelay(Properties props) {
