@@ -24,7 +24,7 @@ public final class LifelineAgent {
         launch(args, inst, true);
     }
 
-    /** {@code java -jar lifeline-agent.jar check|explain ...}. */
+    /** {@code java -jar lifeline-agent.jar check|explain|attach|status|--version ...}. */
     public static void main(String[] args) {
         dev.lifeline.cli.Cli.main(args);
     }
