@@ -317,8 +317,14 @@ public final class Log {
         return b.toString();
     }
 
+    static final int MAX_VALUE_CHARS = 2000;
+
     private static void appendValue(StringBuilder b, Object value) {
         String s = value instanceof Throwable ? describe((Throwable) value) : String.valueOf(value);
+        if (s.length() > MAX_VALUE_CHARS) {
+            // an adversarial input (a 1 MB variable name, a huge command) must not make a 1 MB log line
+            s = s.substring(0, MAX_VALUE_CHARS) + "...(" + s.length() + " chars)";
+        }
         boolean quote = s.isEmpty();
         for (int i = 0; i < s.length() && !quote; i++) {
             char c = s.charAt(i);

@@ -72,6 +72,17 @@ class LogTest {
     }
 
     @Test
+    void aHugeValueIsCutSoOneEventStaysOneShortLine() {
+        StringBuilder command = new StringBuilder();
+        for (int i = 0; i < 1_000_000; i++) {
+            command.append('x');
+        }
+        String line = Log.format(Log.Level.WARN, "exec.deadline-fired", "command", command.toString(), "host", "db1");
+        assertThat(line.length()).isLessThan(Log.MAX_VALUE_CHARS + 200);
+        assertThat(line).contains("...(1000000 chars)").endsWith("host=db1");
+    }
+
+    @Test
     void anAdversarialHostOrCommandStaysOneLineForAnyLineSplitter() {
         String forged = " level=error event=forged.event host=evil";
         StringBuilder host = new StringBuilder("db1");
