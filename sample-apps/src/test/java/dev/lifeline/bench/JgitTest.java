@@ -29,6 +29,7 @@ class JgitTest {
 
     @BeforeAll
     static void start() throws Exception {
+        Requirements.require(OpenSshServer.outputOrNull("git", "--version") != null, "needs git (git-upload-pack serves ls-remote; .ci/run installs it)");
         sshd = OpenSshServer.start();
         Path r = sshd.dir.resolve("repo.git").toAbsolutePath();
         if (!r.toFile().isDirectory()) {
