@@ -21,10 +21,14 @@ import static org.awaitility.Awaitility.await;
 /**
  * Issue 15, the controls: unchanged sshj apps, WITHOUT the agent, against Debian's OpenSSH. Each fault the with-agent
  * tests ({@link SshjAgentTest}) fix is real here: the app is still blocked {@value #HANGS_S} s in. All scenarios share
- * one window, to keep the test cheap: an idle shell read, an SFTP {@code ls} and a close with stuck writers on a
- * server whose cable is cut ({@link PacketDrop}); {@code sleep 30000} on a live server; a connect to a port that drops
- * SYNs. Past the window the test ends them (sshj's own 30 s waits: the SFTP request timeout, and the kex wait for a
- * listener that never greets, which is why that one is not a control here).
+ * one window, to keep the test cheap: an idle shell read, an SFTP {@code ls} and a {@code disconnect()} with stuck
+ * writers on a server whose cable is cut ({@link PacketDrop}); {@code sleep 30000} on a live server; a connect to a
+ * port that drops SYNs and to a listener that never greets. Past the window the test ends them.
+ *
+ * <p>How long each lasts when left alone (sshj 0.40.0, measured once): the idle read and the silent listener (the
+ * identification exchange has no timeout) still waited at 170 s; the SYN-dropped connect failed at 133 s (the
+ * kernel's SYN retries: sshj sets no connect timeout); the SFTP {@code ls} failed at 30 s, sshj's own per-request
+ * SFTP timeout, which a legacy app leaves at its default.
  */
 class SshjControlTest {
     static final long HANGS_S = 8;
@@ -71,13 +75,14 @@ class SshjControlTest {
         String marker = "30000." + (ProcessHandle.current().pid() % 100000);
         int synDropPort = OpenSshServer.freePort();
         Map<String, ForkedJvm> apps = new LinkedHashMap<>();
-        try (PacketDrop synDrop = PacketDrop.on(synDropPort)) {
+        try (PacketDrop synDrop = PacketDrop.on(synDropPort); SilentListener silent = new SilentListener()) {
             apps.put("idle shell read, peer cut", app("SshjIdleShell", Versions.SSHJ).args(cut.target()).start());
             apps.put("SFTP ls, peer cut", app("SshjSftp", Versions.SSHJ).args(cut.target(cut.dir.toAbsolutePath().toString())).keepStdin().start());
             apps.put("disconnect, stuck writers, peer cut", app("SshjCloseDeadPeer", Versions.SSHJ).args(cut.target(Bench.STUCK_WRITERS)).keepStdin().start());
             apps.put("exec sleep forever", app("SshjExec", Versions.SSHJ).args(live.target("sleep " + marker)).start());
-            apps.put("connect, SYN dropped", app("SshjConnect", Versions.SSHJ)
-                    .args("127.0.0.1", String.valueOf(synDropPort), "nobody", dev.lifeline.samples.SampleKeys.create(tmp).privateKey.toString()).start());
+            String key = dev.lifeline.samples.SampleKeys.create(tmp).privateKey.toString();
+            apps.put("connect, SYN dropped", app("SshjConnect", Versions.SSHJ).args("127.0.0.1", String.valueOf(synDropPort), "nobody", key).start());
+            apps.put("connect, no banner", app("SshjConnect", Versions.SSHJ).args("127.0.0.1", String.valueOf(silent.port()), "nobody", key).start());
             apps.get("idle shell read, peer cut").awaitLine(Pattern.compile("^READY idle"), 30_000);
             apps.get("SFTP ls, peer cut").awaitLine(Pattern.compile("^READY idle"), 30_000);
             apps.get("disconnect, stuck writers, peer cut").awaitLine(Pattern.compile("^READY writing"), 30_000);
