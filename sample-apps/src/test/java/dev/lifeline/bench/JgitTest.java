@@ -1,0 +1,113 @@
+package dev.lifeline.bench;
+
+import dev.lifeline.samples.ForkedJvm;
+import dev.lifeline.samples.SampleKeys;
+import dev.lifeline.samples.Versions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue 15: JGit over its own MINA transport ({@code org.eclipse.jgit.ssh.apache}), {@code ls-remote} with no timeout
+ * set by the app. JGit {@value Versions#JGIT} brings MINA {@value Versions#JGIT_SSHD}, JGit {@value Versions#JGIT_OLD}
+ * brings MINA {@value Versions#JGIT_OLD_SSHD}, both as sshd-osgi (one jar for sshd-common and sshd-core). The
+ * with-agent test runs once {@link AgentCoverage#agentCoversJgit()} says the agent covers JGit.
+ *
+ * <p>How long ls-remote lasts without the agent when left alone (measured once): SYN dropped, 64 s on JGit 7.8.1 (MINA
+ * 2.19's own 60 s I/O connect timeout) but 136 s on JGit 5.13.5 (MINA 2.7 has none: the kernel's SYN retries); no
+ * banner, about 124 s on both (MINA's 120 s auth timeout). The current agent configures JGit's MINA sessions
+ * ({@code session.configured lib=sshd}: keepalive and TCP keepalive set) but does not bound either connect: both still
+ * ran 30 s in with {@code connect.timeout=3s}.
+ */
+class JgitTest {
+    static final String[] VERSIONS = {Versions.JGIT, Versions.JGIT_OLD};
+    static OpenSshServer sshd;
+    static String repo;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Requirements.require(OpenSshServer.outputOrNull("git", "--version") != null, "needs git (git-upload-pack serves ls-remote; .ci/run installs it)");
+        sshd = OpenSshServer.start();
+        Path r = sshd.dir.resolve("repo.git").toAbsolutePath();
+        if (!r.toFile().isDirectory()) {
+            OpenSshServer.run("git", "init", "-q", "--bare", r.toString());
+            Path work = sshd.dir.resolve("repo-work").toAbsolutePath();
+            OpenSshServer.run("git", "clone", "-q", r.toString(), work.toString());
+            OpenSshServer.run("git", "-C", work.toString(), "-c", "user.name=bench", "-c", "user.email=bench@localhost",
+                    "commit", "-q", "--allow-empty", "-m", "first");
+            OpenSshServer.run("git", "-C", work.toString(), "push", "-q", "origin", "HEAD");
+        }
+        repo = r.toString();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sshd != null) {
+            sshd.close();
+        }
+    }
+
+    static ForkedJvm.Builder app(String version, String... args) {
+        return Bench.app("JgitLsRemote", "jgit-" + version, Bench.defaultJdk()).args(args);
+    }
+
+    static String[] unreachable(int port, Path tmp) throws Exception {
+        return new String[]{"127.0.0.1", String.valueOf(port), "nobody", SampleKeys.create(tmp).privateKey.toString(), "/repo.git"};
+    }
+
+    @ParameterizedTest(name = "JGit {0}")
+    @ValueSource(strings = {Versions.JGIT, Versions.JGIT_OLD})
+    void lsRemoteWorksAgainstOpenSsh(String version) throws Exception {
+        try (ForkedJvm a = app(version, sshd.target(repo)).start()) {
+            a.awaitExit(60_000);
+            assertThat(a.result()).as(a.output()).containsEntry("status", "ok");
+            assertThat(Integer.parseInt(a.result().get("refs"))).isPositive();
+        }
+    }
+
+    /** No app timeout: a SYN-dropping port and a listener that never greets keep ls-remote waiting, on both versions. */
+    @Test
+    void withoutTheAgentBothFaultsHang(@TempDir Path tmp) throws Exception {
+        int port = OpenSshServer.freePort();
+        try (PacketDrop drop = PacketDrop.on(port); SilentListener silent = new SilentListener();
+             ForkedJvm synNew = app(Versions.JGIT, unreachable(port, tmp)).start();
+             ForkedJvm synOld = app(Versions.JGIT_OLD, unreachable(port, tmp)).start();
+             ForkedJvm silentNew = app(Versions.JGIT, unreachable(silent.port(), tmp)).start();
+             ForkedJvm silentOld = app(Versions.JGIT_OLD, unreachable(silent.port(), tmp)).start()) {
+            ForkedJvm[] all = {synNew, synOld, silentNew, silentOld};
+            await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(13)).untilAsserted(() -> {
+                for (ForkedJvm a : all) {
+                    assertThat(a.isAlive()).as(a.name() + " still waiting; it printed: " + a.output()).isTrue();
+                }
+            });
+        }
+    }
+
+    @ParameterizedTest(name = "JGit {0}")
+    @ValueSource(strings = {Versions.JGIT, Versions.JGIT_OLD})
+    void connectTimeoutEndsLsRemoteToASynDroppingPort(String version, @TempDir Path tmp) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(AgentCoverage.agentCoversJgit(),
+                "the agent jar declares no JGit coverage yet (no dev/lifeline/jgit/ classes, no 'jgit' in its manifest's Lifeline-Covers)");
+        int port = OpenSshServer.freePort();
+        try (PacketDrop drop = PacketDrop.on(port); SilentListener silent = new SilentListener();
+             ForkedJvm syn = Bench.withAgent(app(version, unreachable(port, tmp)), "connect.timeout=3s").start();
+             ForkedJvm mute = Bench.withAgent(app(version, unreachable(silent.port(), tmp)), "connect.timeout=3s").start()) {
+            for (ForkedJvm a : new ForkedJvm[]{syn, mute}) {
+                a.awaitExit(30_000);
+                long ms = Long.parseLong(a.result().get("connect_ms"));
+                Measurements.record("connect deadline 3s, JGit " + version + " ls-remote, " + (a == syn ? "SYN dropped" : "no banner"), ms);
+                assertThat(a.result()).containsEntry("status", "error");
+                assertThat(ms).isLessThanOrEqualTo(ConnectDeadlineTest.DEADLINE_MS + 1000);
+            }
+        }
+    }
+}

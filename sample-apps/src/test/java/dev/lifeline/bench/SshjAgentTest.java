@@ -1,0 +1,152 @@
+package dev.lifeline.bench;
+
+import dev.lifeline.samples.ForkedJvm;
+import dev.lifeline.samples.SampleKeys;
+import dev.lifeline.samples.Versions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue 15, the with-agent half of {@link SshjControlTest}: unchanged sshj apps under {@code -javaagent}. The whole
+ * class skips until the agent jar has an sshj module ({@link AgentCoverage#agentCoversSshj()}: classes under
+ * {@code dev/lifeline/sshj/}); {@code -Dlifeline.bench.force=sshj} runs it anyway.
+ */
+class SshjAgentTest {
+    static final String KEEPALIVE_1S_X3 = "keepalive.interval=1s,keepalive.countMax=3";
+    /** interval × (countMax + 1) + 1 s */
+    static final long BOUND_MS = 1000 * (3 + 1) + 1000;
+    static OpenSshServer sshd;
+
+    static final String NOT_YET = "the agent jar has no sshj module yet (no dev/lifeline/sshj/ classes): issue 15";
+
+    @BeforeAll
+    static void start() throws Exception {
+        if (AgentCoverage.agentCoversSshj()) {
+            Requirements.require(PacketDrop.available(), "needs root and nft");
+            sshd = OpenSshServer.start();
+        }
+    }
+
+    /** Per test, not in {@code @BeforeAll}: each then shows as skipped (with this reason) in the reports. */
+    @BeforeEach
+    void onlyWithAnSshjModule() {
+        Assumptions.assumeTrue(sshd != null, NOT_YET);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sshd != null) {
+            sshd.close();
+        }
+    }
+
+    static ForkedJvm.Builder app(String name, String version, String agentArgs) {
+        return Bench.withAgent(Bench.app(name, "sshj-" + version, Bench.defaultJdk()), agentArgs);
+    }
+
+    @ParameterizedTest(name = "sshj {0}")
+    @ValueSource(strings = {Versions.SSHJ, Versions.SSHJ_OLD})
+    void anIdleShellReadWakesWithinTheKeepaliveBound(String version) throws Exception {
+        try (ForkedJvm a = app("SshjIdleShell", version, KEEPALIVE_1S_X3).args(sshd.target()).start()) {
+            long ms = PacketDrop.millisUntilAppGivesUp(a, "idle", sshd.port);
+            Measurements.record("dead peer, SshjIdleShell read, sshj " + version + " under agent 1s x3", ms);
+            assertThat(a.result().get("status")).isIn("closed", "error");
+            assertThat(ms).isLessThanOrEqualTo(BOUND_MS);
+            assertThat(a.stderr()).anyMatch(l -> l.contains("event=session.configured") && l.contains("lib=sshj"));
+        }
+    }
+
+    @ParameterizedTest(name = "sshj {0}")
+    @ValueSource(strings = {Versions.SSHJ, Versions.SSHJ_OLD})
+    void sleepForeverEndsAtExecTimeoutAndIsNoSuccess(String version) throws Exception {
+        String command = ExecDeadlineTest.sleepForever();
+        try (ForkedJvm a = app("SshjExec", version, "exec.timeout=3s").args(sshd.targetUnprivileged(command)).start()) {
+            a.awaitExit(30_000);
+            Map<String, String> r = a.result();
+            long ms = Long.parseLong(r.get("exec_ms"));
+            Measurements.record("exec.timeout=3s, sleep forever, sshj " + version, ms);
+            assertThat(r.get("status")).as("a timed-out command is not a success").isNotEqualTo("ok");
+            assertThat(r.get("exit")).isNotEqualTo("0");
+            assertThat(ms).isBetween(2900L, 5000L);
+            await().atMost(Duration.ofSeconds(3)).until(() -> ExecDeadlineTest.remote(command) == 0);
+            assertThat(a.stderr()).anyMatch(l -> l.contains("event=exec.deadline-fired") && l.contains("reason=exec.timeout"));
+        } finally {
+            ExecDeadlineTest.killRemote(command);
+        }
+    }
+
+    @ParameterizedTest(name = "sshj {0}")
+    @ValueSource(strings = {Versions.SSHJ, Versions.SSHJ_OLD})
+    void anSftpCallOnACutPeerFailsInsteadOfHanging(String version) throws Exception {
+        try (ForkedJvm a = app("SshjSftp", version, KEEPALIVE_1S_X3).args(sshd.target(sshd.dir.toAbsolutePath().toString())).keepStdin().start()) {
+            a.awaitLine(Pattern.compile("^READY idle"), 30_000);
+            try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+                a.send("ls");
+                a.awaitExit(BOUND_MS + 10_000);
+            }
+            long ms = Long.parseLong(a.result().get("ls_ms"));
+            Measurements.record("dead peer, SshjSftp ls, sshj " + version + " under agent 1s x3", ms);
+            assertThat(a.result()).containsEntry("status", "error");
+            assertThat(ms).isLessThanOrEqualTo(BOUND_MS);
+        }
+    }
+
+    @ParameterizedTest(name = "sshj {0}")
+    @ValueSource(strings = {Versions.SSHJ, Versions.SSHJ_OLD})
+    void connectEndsAtConnectTimeout(String version, @TempDir Path tmp) throws Exception {
+        String key = SampleKeys.create(tmp).privateKey.toString();
+        int port = OpenSshServer.freePort();
+        try (PacketDrop drop = PacketDrop.on(port); SilentListener silent = new SilentListener();
+             ForkedJvm syn = app("SshjConnect", version, "connect.timeout=3s").args("127.0.0.1", String.valueOf(port), "nobody", key).start();
+             ForkedJvm mute = app("SshjConnect", version, "connect.timeout=3s").args("127.0.0.1", String.valueOf(silent.port()), "nobody", key).start()) {
+            for (ForkedJvm a : new ForkedJvm[]{syn, mute}) {
+                a.awaitExit(30_000);
+                long ms = Long.parseLong(a.result().get("connect_ms"));
+                Measurements.record("connect deadline 3s, sshj " + version + ", " + (a == syn ? "SYN dropped" : "no banner"), ms);
+                assertThat(a.result()).containsEntry("status", "error");
+                assertThat(ms).isLessThanOrEqualTo(ConnectDeadlineTest.DEADLINE_MS + 1000);
+            }
+        }
+    }
+
+    @Test
+    void disconnectWithWritersStuckOnACutPeerEndsWithinCloseTimeout() throws Exception {
+        try (ForkedJvm a = app("SshjCloseDeadPeer", Versions.SSHJ, "close.timeout=2s").args(sshd.target(Bench.STUCK_WRITERS)).keepStdin().start()) {
+            a.awaitLine(Pattern.compile("^READY writing"), 30_000);
+            try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+                a.send("close");
+                a.awaitExit(60_000);
+            }
+            long ms = Long.parseLong(a.result().get("close_ms"));
+            Measurements.record("close.timeout=2s, disconnect() with stuck writers, sshj " + Versions.SSHJ, ms);
+            assertThat(a.result()).containsEntry("status", "ok");
+            assertThat(ms).isLessThanOrEqualTo(2000 + 500);
+            assertThat(a.stderr()).anyMatch(l -> l.contains("event=close.deadline-fired"));
+        }
+    }
+
+    @Test
+    void tcpKeepaliveIsVisibleFromOutsideTheJvm() throws Exception {
+        String agentArgs = "tcp.keepalive.idle=42s,tcp.keepalive.interval=7s,tcp.keepalive.count=4";
+        try (ForkedJvm with = app("SshjIdleShell", Versions.SSHJ, agentArgs).args(sshd.target()).start();
+             ForkedJvm without = Bench.app("SshjIdleShell", "sshj-" + Versions.SSHJ, Bench.defaultJdk()).args(sshd.target()).start()) {
+            with.awaitLine(Pattern.compile("^READY idle"), 30_000);
+            without.awaitLine(Pattern.compile("^READY idle"), 30_000);
+            SocketStates.awaitOneKeepaliveTimer(sshd.port, "(4[0-2]|3\\d)");
+        }
+    }
+}
