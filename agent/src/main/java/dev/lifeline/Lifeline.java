@@ -9,6 +9,7 @@ import dev.lifeline.config.Mode;
 import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.ExecDeadline;
 import dev.lifeline.instrument.Installer;
+import dev.lifeline.policy.Policies;
 import dev.lifeline.report.AgentMBean;
 import dev.lifeline.report.Faults;
 import dev.lifeline.report.Jmx;
@@ -41,7 +42,25 @@ public final class Lifeline {
     private static boolean running;
     private static boolean installed;
 
+    static {
+        Policies.use(new Policies.Source() { // the one way library code reaches the active configuration
+            @Override
+            public Config config() {
+                return config;
+            }
+
+            @Override
+            public boolean active() {
+                return active;
+            }
+        });
+    }
+
     private Lifeline() {
+    }
+
+    /** Stub until the start-up line change lands: the first class of a covered SSH library was loaded. */
+    public static void sshLibrarySeen(String library, String version) {
     }
 
     /** @return 0 to let the JVM go on, or the exit status the operator asked for on a bad configuration */
