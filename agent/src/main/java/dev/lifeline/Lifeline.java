@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * The agent's runtime, once per JVM. Holds the active configuration that advice reads through the per-library helpers.
+ * The agent's runtime, once per JVM. Holds the active configuration, which library hooks reach through {@link Policies}.
  * The configuration is one immutable {@link Config} in a volatile field: a reload or {@code setMode} (JMX) builds a new
  * one and swaps it in, so a session sees either the old or the new configuration, never a mix; sessions already
  * configured keep what they got.
