@@ -15,44 +15,68 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The agent's one class file transformer. Every class the JVM loads costs a few prefix tests and a hash lookup of its
- * name; only the types the modules list are read and woven. Nothing escapes: a failure leaves the class as it was,
+ * The agent's one class file transformer. Every class the JVM loads costs a few prefix tests; a class of a covered
+ * library also a hash lookup of its name, and only the types the modules list are read and woven. Nothing escapes: a failure leaves the class as it was,
  * with one log line.
  */
 final class SshTransformer implements ClassFileTransformer {
     private final List<InstrumentationModule> modules;
-    private final Map<String, List<InstrumentedType>> typesByName = new HashMap<String, List<InstrumentedType>>();
-    private final Map<String, InstrumentationModule> moduleByName = new HashMap<String, InstrumentationModule>();
     private final String[] coveredPrefixes;
     private final boolean[] covered;
     private final String[][] uncovered;
     private final boolean[] uncoveredReported;
+    /** Built at the first class of a covered library: a JVM without SSH never loads the declarations or hooks. */
+    private volatile Declarations declarations;
+
+    /** The modules' types by internal name, and the module each belongs to. */
+    private static final class Declarations {
+        final Map<String, List<InstrumentedType>> typesByName = new HashMap<String, List<InstrumentedType>>();
+        final Map<String, InstrumentationModule> moduleByName = new HashMap<String, InstrumentationModule>();
+
+        Declarations(List<InstrumentationModule> modules) {
+            for (InstrumentationModule m : modules) {
+                for (InstrumentedType t : m.types()) {
+                    List<InstrumentedType> same = typesByName.get(t.internalName);
+                    if (same == null) {
+                        same = new ArrayList<InstrumentedType>();
+                        typesByName.put(t.internalName, same);
+                    }
+                    same.add(t);
+                    moduleByName.put(t.internalName, m);
+                }
+            }
+        }
+    }
 
     SshTransformer(List<InstrumentationModule> modules) {
         this.modules = modules;
         coveredPrefixes = new String[modules.size()];
         for (int i = 0; i < modules.size(); i++) {
-            InstrumentationModule m = modules.get(i);
-            coveredPrefixes[i] = m.packagePrefix();
-            for (InstrumentedType t : m.types()) {
-                List<InstrumentedType> same = typesByName.get(t.internalName);
-                if (same == null) {
-                    same = new ArrayList<InstrumentedType>();
-                    typesByName.put(t.internalName, same);
-                }
-                same.add(t);
-                moduleByName.put(t.internalName, m);
-            }
+            coveredPrefixes[i] = modules.get(i).packagePrefix();
         }
         covered = new boolean[modules.size()];
         uncovered = UncoveredLibraries.without(coveredPrefixes);
         uncoveredReported = new boolean[uncovered.length];
     }
 
+    private Declarations declarations() {
+        Declarations d = declarations;
+        if (d == null) {
+            synchronized (this) {
+                d = declarations;
+                if (d == null) {
+                    d = new Declarations(modules);
+                    declarations = d;
+                }
+            }
+        }
+        return d;
+    }
+
     /** The classes hooks go into (dotted names): what a dynamic attach retransforms. */
     Set<String> instrumentedClassNames() {
         Set<String> out = new HashSet<String>();
-        for (String n : typesByName.keySet()) {
+        for (String n : declarations().typesByName.keySet()) {
             out.add(n.replace('/', '.'));
         }
         return Collections.unmodifiableSet(out);
@@ -65,13 +89,16 @@ final class SshTransformer implements ClassFileTransformer {
             return null;
         }
         try {
-            notice(className, protectionDomain);
-            List<InstrumentedType> types = typesByName.get(className);
+            if (!notice(className, protectionDomain)) {
+                return null;
+            }
+            Declarations d = declarations();
+            List<InstrumentedType> types = d.typesByName.get(className);
             if (types == null) {
                 return null;
             }
             long start = System.nanoTime();
-            byte[] woven = instrument(loader, className, types, classfileBuffer);
+            byte[] woven = instrument(loader, className, d.moduleByName.get(className), types, classfileBuffer);
             Log.debug("instrumentation.transform", "class", className.replace('/', '.'),
                     "ms", (System.nanoTime() - start) / 1000000L, "changed", woven != null);
             return woven;
@@ -82,11 +109,18 @@ final class SshTransformer implements ClassFileTransformer {
         }
     }
 
-    /** The first class of each SSH library: covered ones announce themselves, the others get one warning. */
-    void notice(String className, ProtectionDomain domain) {
+    /**
+     * The first class of each SSH library: covered ones announce themselves, the others get one warning.
+     *
+     * @return whether the class belongs to a covered library
+     */
+    boolean notice(String className, ProtectionDomain domain) {
         for (int i = 0; i < coveredPrefixes.length; i++) {
-            if (!covered[i] && className.startsWith(coveredPrefixes[i])) {
-                librarySeen(i, domain);
+            if (className.startsWith(coveredPrefixes[i])) {
+                if (!covered[i]) {
+                    librarySeen(i, domain);
+                }
+                return true;
             }
         }
         for (int i = 0; i < uncovered.length; i++) {
@@ -94,6 +128,7 @@ final class SshTransformer implements ClassFileTransformer {
                 uncoveredSeen(i, domain);
             }
         }
+        return false;
     }
 
     private synchronized void librarySeen(int i, ProtectionDomain domain) {
@@ -117,8 +152,8 @@ final class SshTransformer implements ClassFileTransformer {
                 "reason", "Lifeline does not cover this SSH library", "action", "its sessions get no keepalive or deadlines");
     }
 
-    private byte[] instrument(ClassLoader loader, String className, List<InstrumentedType> types, byte[] bytes) {
-        InstrumentationModule module = moduleByName.get(className);
+    private byte[] instrument(ClassLoader loader, String className, InstrumentationModule module,
+                              List<InstrumentedType> types, byte[] bytes) {
         if (!seesAgent(loader, module.hookClass())) {
             unsupported(module, className, loader, "its class loader cannot see the agent (isolated loader)");
             return null;
