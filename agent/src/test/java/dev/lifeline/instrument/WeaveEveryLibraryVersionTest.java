@@ -77,21 +77,21 @@ class WeaveEveryLibraryVersionTest {
             for (String name : woven.keySet()) {
                 Class<?> c = Class.forName(name, false, loader);
                 assertThat(c.getClassLoader()).isSameAs(loader);
-                // linking runs the verifier over every method, the woven ones included
-                c.getDeclaredMethods();
                 forceLink(c);
             }
         }
     }
 
-    /** Class.forName with initialize=false does not link; a reflective access to a static member's type does not either. */
-    private static void forceLink(Class<?> c) {
+    /**
+     * Initialising a class links it, and linking runs the verifier over every method, the woven ones included: a
+     * VerifyError (a LinkageError) fails the test. A static initialiser that fails for other reasons (no network, a
+     * missing optional dependency) says nothing about the weaving.
+     */
+    private static void forceLink(Class<?> c) throws IllegalAccessException {
         try {
             java.lang.invoke.MethodHandles.privateLookupIn(c, java.lang.invoke.MethodHandles.lookup()).ensureInitialized(c);
-        } catch (ExceptionInInitializerError | IllegalAccessException | NoClassDefFoundError e) {
-            if (e instanceof VerifyError || (e.getCause() instanceof VerifyError)) {
-                throw new AssertionError(e);
-            }
+        } catch (ExceptionInInitializerError | NoClassDefFoundError notAboutWeaving) {
+            // the class passed verification before its initialiser ran
         }
     }
 
