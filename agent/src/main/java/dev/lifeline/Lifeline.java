@@ -10,6 +10,7 @@ import dev.lifeline.config.Mode;
 import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.ExecDeadline;
 import dev.lifeline.instrument.Installer;
+import dev.lifeline.policy.Policies;
 import dev.lifeline.report.AgentMBean;
 import dev.lifeline.report.Counters;
 import dev.lifeline.report.Faults;
@@ -25,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The agent's runtime, once per JVM. Holds the active configuration that advice reads through the per-library helpers.
+ * The agent's runtime, once per JVM. Holds the active configuration, which library hooks reach through {@link Policies}.
  * The configuration is one immutable {@link Config} in a volatile field: a reload or {@code setMode} (JMX) builds a new
  * one and swaps it in, so a session sees either the old or the new configuration, never a mix; sessions already
  * configured keep what they got.
@@ -75,6 +76,20 @@ public final class Lifeline {
      * inside class loading, where waiting for a lock held around instrumentation could deadlock. */
     private static boolean announced;
     private static final Object ANNOUNCE = new Object();
+
+    static {
+        Policies.use(new Policies.Source() { // the one way library code reaches the active configuration
+            @Override
+            public Config config() {
+                return config;
+            }
+
+            @Override
+            public boolean active() {
+                return active;
+            }
+        });
+    }
 
     private Lifeline() {
     }

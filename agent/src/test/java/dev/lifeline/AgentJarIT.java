@@ -42,12 +42,62 @@ class AgentJarIT {
         assertThat(foreign).as("entries outside dev/lifeline/ (unrelocated dependency or stray resource)").isEmpty();
     }
 
+    static final String SHADED_ASM = "dev/lifeline/shaded/bytebuddy/jar/asm/";
+
+    /** The weaver uses ByteBuddy's bundled ASM core and nothing else of ByteBuddy: only that is shipped. */
     @Test
-    void bundlesByteBuddyRelocated() throws IOException {
+    void bundlesOnlyByteBuddysAsmCoreRelocated() throws IOException {
+        List<String> otherShaded = new ArrayList<>();
         try (JarFile jar = new JarFile(agentJar().toFile())) {
-            assertThat(jar.getEntry("dev/lifeline/shaded/bytebuddy/agent/builder/AgentBuilder.class")).isNotNull();
-            assertThat(jar.getEntry("net/bytebuddy/agent/builder/AgentBuilder.class")).isNull();
+            assertThat(jar.getEntry(SHADED_ASM + "ClassReader.class")).isNotNull();
+            assertThat(jar.getEntry(SHADED_ASM + "ClassWriter.class")).isNotNull();
+            assertThat(jar.getEntry("net/bytebuddy/jar/asm/ClassReader.class")).isNull();
+            assertThat(jar.getEntry("dev/lifeline/shaded/bytebuddy/agent/builder/AgentBuilder.class")).isNull();
+            assertThat(jar.getEntry("META-INF/licenses/ASM")).as("ASM's license, as its terms ask").isNotNull();
+            for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
+                String name = e.nextElement().getName();
+                if (name.startsWith("dev/lifeline/shaded/") && name.endsWith(".class")
+                        && !(name.startsWith(SHADED_ASM) && name.indexOf('/', SHADED_ASM.length()) < 0)) {
+                    otherShaded.add(name);
+                }
+            }
         }
+        assertThat(otherShaded).as("shaded classes beyond ASM's core package").isEmpty();
+    }
+
+    /** Every shaded type a class in the jar names is in the jar: the filter dropped nothing that is used. */
+    @Test
+    void everyShadedTypeReferencedIsBundled() throws IOException {
+        List<String> missing = new ArrayList<>();
+        try (JarFile jar = new JarFile(agentJar().toFile())) {
+            for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
+                JarEntry entry = e.nextElement();
+                if (!entry.getName().endsWith(".class")) {
+                    continue;
+                }
+                String text;
+                try (InputStream in = jar.getInputStream(entry)) {
+                    text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                }
+                // Lifeline's classes: every shaded name; ASM's own: descriptors only (its Constants holds package
+                // names as plain strings, for its API checks)
+                boolean own = !entry.getName().startsWith("dev/lifeline/shaded/");
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile(own ? "(dev/lifeline/shaded/[A-Za-z0-9_/$]+)"
+                        : "L(dev/lifeline/shaded/[A-Za-z0-9_/$]+);").matcher(text);
+                while (m.find()) {
+                    String type = m.group(1);
+                    if (jar.getEntry(type + ".class") == null && jar.getEntry(type + "/") == null && !missing.contains(type)) {
+                        missing.add(type + " (named in " + entry.getName() + ")");
+                    }
+                }
+            }
+        }
+        assertThat(missing).isEmpty();
+    }
+
+    @Test
+    void staysSmall() throws IOException {
+        assertThat(java.nio.file.Files.size(agentJar())).as("jar bytes").isLessThanOrEqualTo(600 * 1024);
     }
 
     @Test

@@ -129,7 +129,8 @@ class AgentStartupIT {
     void loadsNoByteBuddyClassWhenNoSshLibraryIsPresent() throws Exception {
         Run run = runHello(null, new String[]{"-Xlog:class+load=info:stdout"});
         assertThat(run.exit()).isZero();
-        assertThat(run.out()).contains("dev.lifeline.Lifeline ").doesNotContain("dev.lifeline.shaded.bytebuddy");
+        assertThat(run.out()).contains("dev.lifeline.Lifeline ").doesNotContain("dev.lifeline.shaded.bytebuddy")
+                .doesNotContain("dev.lifeline.jsch.JschHooks").doesNotContain("dev.lifeline.instrument.Hook ");
     }
 
     @Test

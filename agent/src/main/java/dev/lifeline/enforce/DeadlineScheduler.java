@@ -21,8 +21,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class DeadlineScheduler {
     private static volatile ScheduledThreadPoolExecutor executor;
-    /** Periodic checks ({@link #every}) sit in the executor for good: they are not deadlines. */
-    private static final java.util.concurrent.atomic.AtomicInteger PERIODIC = new java.util.concurrent.atomic.AtomicInteger();
     private static final AtomicLong SEQUENCE = new AtomicLong();
     private static final ConcurrentSkipListSet<Task> PENDING = new ConcurrentSkipListSet<Task>();
     /** When the executor's wake-up is due (nanoTime), or Long.MAX_VALUE when none is queued. Guarded by PENDING. */
@@ -127,13 +125,10 @@ public final class DeadlineScheduler {
                 }
             }
         }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
-        PERIODIC.incrementAndGet();
         return new Deadline() {
             @Override
             public void cancel() {
-                if (f.cancel(false)) {
-                    PERIODIC.decrementAndGet();
-                }
+                f.cancel(false);
             }
         };
     }

@@ -19,7 +19,6 @@ public final class SocketTuning {
     private static final SocketOption<Integer> KEEPINTERVAL = extendedOption("TCP_KEEPINTERVAL");
     private static final SocketOption<Integer> KEEPCOUNT = extendedOption("TCP_KEEPCOUNT");
     private static final Method SOCKET_SET_OPTION = method(Socket.class, "setOption", SocketOption.class, Object.class);
-    private static final Method SOCKET_GET_OPTION = method(Socket.class, "getOption", SocketOption.class);
 
     private SocketTuning() {
     }
@@ -87,18 +86,6 @@ public final class SocketTuning {
             done.append(',').append(name).append('=').append(name.equals("count") ? String.valueOf(value) : value + "s");
         } catch (Exception e) {
             Log.warnOnce("tcp_nio_" + name, "tcp.keepalive-option-failed", "option", name, "error", e);
-        }
-    }
-
-    /** Current idle seconds of a socket, or -1 where unknown. */
-    public static int keepaliveIdleSeconds(Socket socket) {
-        if (KEEPIDLE == null || SOCKET_GET_OPTION == null) {
-            return -1;
-        }
-        try {
-            return (Integer) SOCKET_GET_OPTION.invoke(socket, KEEPIDLE);
-        } catch (Exception e) {
-            return -1;
         }
     }
 

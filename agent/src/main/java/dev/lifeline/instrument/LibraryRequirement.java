@@ -1,8 +1,11 @@
 package dev.lifeline.instrument;
 
+import java.io.InputStream;
+
 /**
- * A field that must exist in another class of the instrumented library for our advice to work there, such as the
- * MINA property a version introduced. Checked on class files, muzzle-style: a version without it is left alone.
+ * A field that must exist in another class of the instrumented library for the hooks to work there, such as the MINA
+ * property a version introduced. Read from the class file through the library's loader, muzzle-style: nothing is
+ * loaded, and a version without it is left alone.
  */
 public final class LibraryRequirement {
     final String className;
@@ -20,5 +23,29 @@ public final class LibraryRequirement {
         this.fieldName = fieldName;
         this.absentFieldName = absentFieldName;
         this.description = description;
+    }
+
+    boolean metBy(ClassLoader loader) {
+        ClassShape shape = read(loader, className.replace('.', '/') + ".class");
+        return shape != null && shape.fields.contains(fieldName)
+                && (absentFieldName == null || !shape.fields.contains(absentFieldName));
+    }
+
+    private static ClassShape read(ClassLoader loader, String resource) {
+        InputStream in = null;
+        try {
+            in = loader == null ? ClassLoader.getSystemResourceAsStream(resource) : loader.getResourceAsStream(resource);
+            return in == null ? null : ClassShape.of(ClassShape.readAll(in), null);
+        } catch (Throwable t) {
+            return null;
+        } finally {
+            if (in != null) {
+                try {
+                    in.close();
+                } catch (Exception ignored) {
+                    // read already
+                }
+            }
+        }
     }
 }

@@ -1,59 +1,66 @@
 package dev.lifeline.jsch;
 
-import dev.lifeline.Lifeline;
-import dev.lifeline.config.Mode;
 import dev.lifeline.config.Policy;
 import dev.lifeline.enforce.ChannelControl;
 import dev.lifeline.enforce.CloseDeadline;
 import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.ExecDeadline;
+import dev.lifeline.policy.Policies;
 import dev.lifeline.report.Faults;
 
 import java.nio.charset.StandardCharsets;
 
 /**
- * The logic behind JSch channel and disconnect advice; JDK types only. JSch's {@code disconnect()} of a channel or a
- * session writes a close packet under the session's write lock: when another thread is stuck writing to a dead peer
- * (a full send buffer), disconnect waits for that lock forever. Shutting the socket frees both.
+ * JSch channels: exec deadlines and close deadlines. JSch's {@code disconnect()} of a channel or a session writes a
+ * close packet under the session's write lock: when another thread is stuck writing to a dead peer (a full send
+ * buffer), disconnect waits for that lock forever. Shutting the socket frees both.
  */
-public final class JschChannels {
+final class JschChannels {
     private JschChannels() {
     }
 
-    private static Policy policy(String host, int port) {
-        if (!Lifeline.active() || host == null) {
-            return null;
-        }
-        Policy p = Lifeline.config().policyFor(host, null, port);
-        return p.mode() == Mode.OFF ? null : p;
+    private static Policy policy(Object session) throws Exception {
+        JschApi api = JschApi.of(session);
+        return Policies.forHost(api.host(session), null, api.port(session));
     }
 
-    public static void execStarted(Object channel, Object session, String host, int port, byte[] command) {
+    /** {@code ChannelExec.start()} returned: the command runs. */
+    static void execStarted(Object channel) throws Exception {
         Faults.inject("JschChannels.execStarted");
-        Policy p = policy(host, port);
+        JschApi api = JschApi.of(channel);
+        Object session = api.sessionOf(channel);
+        Policy p = policy(session);
         if (p != null) {
+            byte[] command = api.command(channel);
             ExecDeadline.started(channel, new Control(channel, session), p, "jsch",
                     command == null ? null : new String(command, StandardCharsets.UTF_8));
         }
     }
 
     /** Channel.disconnect() entered (by the app, by a remote close, or by Session.disconnect()). */
-    public static DeadlineScheduler.Deadline channelDisconnecting(Object channel, final Object session, String host, int port) {
+    static DeadlineScheduler.Deadline channelDisconnecting(Object channel) throws Exception {
         Faults.inject("JschChannels.channelDisconnecting");
         ExecDeadline.ended(channel);
-        return armClose("channel.disconnect", session, host, port);
+        Object session;
+        try {
+            session = JschApi.of(channel).sessionOf(channel);
+        } catch (Exception notConnected) {
+            return null; // JSch throws when the channel has no session: nothing to bound
+        }
+        return armClose("channel.disconnect", session);
     }
 
-    public static DeadlineScheduler.Deadline sessionDisconnecting(Object session, String host, int port) {
+    static DeadlineScheduler.Deadline sessionDisconnecting(Object session) throws Exception {
+        JschSessions.forget(session);
         Faults.inject("JschChannels.sessionDisconnecting");
-        return armClose("session.disconnect", session, host, port);
+        return armClose("session.disconnect", session);
     }
 
-    private static DeadlineScheduler.Deadline armClose(String what, final Object session, String host, int port) {
+    private static DeadlineScheduler.Deadline armClose(String what, final Object session) throws Exception {
         if (session == null) {
             return null;
         }
-        return CloseDeadline.arm(what, policy(host, port), "jsch", new Runnable() {
+        return CloseDeadline.arm(what, policy(session), "jsch", new Runnable() {
             @Override
             public void run() {
                 JschSessions.closeQuietly(JschSessions.socketOf(session));
@@ -61,9 +68,11 @@ public final class JschChannels {
         });
     }
 
-    public static void disconnected(DeadlineScheduler.Deadline d) {
+    static void disconnected(Object closeDeadline) {
         Faults.inject("JschChannels.disconnected");
-        CloseDeadline.disarm(d);
+        if (closeDeadline instanceof DeadlineScheduler.Deadline) {
+            CloseDeadline.disarm((DeadlineScheduler.Deadline) closeDeadline);
+        }
     }
 
     /** JSch's public channel API, by reflection: the channel's class may come from a loader the agent cannot see. */

@@ -6,12 +6,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Lifeline's own failures inside the application's threads, and a test-only way to cause them.
  *
- * <p>Every helper the inlined advice calls starts with {@link #inject(String)}. Normally that is one read of a static
+ * <p>Every helper the woven hooks call starts with {@link #inject(String)}. Normally that is one read of a static
  * volatile boolean that is false. With the system property {@value #PROPERTY}{@code =true} (read once, when the agent
- * starts; for tests only, never a user setting) it throws, so every hook fails: the advice suppresses the throwable
- * ({@code suppress = Throwable.class}) and its exception handler, set once in {@code SshTransformers.advice()}, hands
- * it to {@link #suppressed(Throwable)}, which counts it as {@code internalErrors} and logs once per hook. That proves
- * the application sees nothing of Lifeline's failures, whatever they are.
+ * starts; for tests only, never a user setting) it throws, so every hook fails: each hook method (the library
+ * modules' {@code *Hooks} classes) catches the throwable and hands it to {@link #suppressed(Throwable)}, which counts
+ * it as {@code internalErrors} and logs once per hook. That proves the application sees nothing of Lifeline's
+ * failures, whatever they are.
  */
 public final class Faults {
     /** Test-only switch. Not a configuration key: the configuration loader skips it. */
@@ -45,7 +45,7 @@ public final class Faults {
         return enabled;
     }
 
-    /** At the entry of every helper advice calls: throws when fault injection is on, nothing otherwise. */
+    /** At the entry of every helper a hook calls: throws when fault injection is on, nothing otherwise. */
     public static void inject(String where) {
         if (enabled) {
             throw new InjectedFault(where);
@@ -53,7 +53,7 @@ public final class Faults {
     }
 
     /**
-     * Called by the inlined advice's exception handler with what an advice method threw (and suppressed): counted, and
+     * Called by a hook method with what it caught (and suppressed): counted, and
      * logged once per hook (warn). Never throws: it runs in the
      * application's thread, inside the library's method.
      */

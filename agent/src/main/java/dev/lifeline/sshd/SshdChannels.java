@@ -1,12 +1,11 @@
 package dev.lifeline.sshd;
 
-import dev.lifeline.Lifeline;
-import dev.lifeline.config.Mode;
 import dev.lifeline.config.Policy;
 import dev.lifeline.enforce.ChannelControl;
 import dev.lifeline.enforce.CloseDeadline;
 import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.ExecDeadline;
+import dev.lifeline.policy.Policies;
 import dev.lifeline.report.Faults;
 import dev.lifeline.report.Log;
 
@@ -14,15 +13,14 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 /**
- * The logic behind MINA exec and close advice; JDK types only, MINA reached by reflection (it may live in a loader
+ * MINA channels and sessions: exec deadlines and close deadlines; MINA reached by reflection (it may live in a loader
  * the agent cannot see). The end of a channel or session is learned from MINA itself: a close-future listener, made
  * as a {@link Proxy} of MINA's {@code SshFutureListener} in MINA's own class loader.
  */
-public final class SshdChannels {
+final class SshdChannels {
     static final String LISTENER = "org.apache.sshd.common.future.SshFutureListener";
     /** RFC 4254 {@code SSH_MSG_CHANNEL_REQUEST}. */
     static final byte SSH_MSG_CHANNEL_REQUEST = 98;
@@ -30,23 +28,16 @@ public final class SshdChannels {
     private SshdChannels() {
     }
 
-    static Policy policy(SocketAddress address) {
-        if (!Lifeline.active() || !(address instanceof InetSocketAddress)) {
-            return null;
-        }
-        InetSocketAddress a = (InetSocketAddress) address;
-        Policy p = Lifeline.config().policyFor(a.getHostString(), a.isUnresolved() ? null : a.getAddress(), a.getPort());
-        return p.mode() == Mode.OFF ? null : p;
-    }
-
     /** {@code ChannelExec.doOpen()} returned: the exec request is on its way. */
-    public static void execStarted(final Object channel, Object session, SocketAddress remote, String command) {
+    static void execStarted(final Object channel) throws Exception {
         Faults.inject("SshdChannels.execStarted");
-        Policy p = policy(remote);
+        MinaApi api = MinaApi.of(channel);
+        Object session = api.sessionOf(channel);
+        Policy p = Policies.forAddress(api.remoteAddress(session));
         if (p == null || (p.execTimeoutMillis() <= 0 && p.execIdleTimeoutMillis() <= 0)) {
             return;
         }
-        ExecDeadline.started(channel, new Control(channel, session), p, "sshd", command);
+        ExecDeadline.started(channel, new Control(channel, session), p, "sshd", api.command(channel));
         if (!whenClosed(channel, new Runnable() {
             @Override
             public void run() {
@@ -58,14 +49,34 @@ public final class SshdChannels {
     }
 
     /**
+     * {@code AbstractCloseable.close(false)} entered on any MINA object: only a client session or channel (the class
+     * tests run on a type sshd-common does not know only for sshd-core client classes) not yet closing is bounded.
+     */
+    static void closing(Object closeable) throws Exception {
+        if (!closeable.getClass().getName().startsWith("org.apache.sshd.client.")) {
+            return;
+        }
+        MinaApi api = MinaApi.of(closeable);
+        if (api.isClosing(closeable)) {
+            return;
+        }
+        if (api.clientSession != null && api.clientSession.isInstance(closeable)) {
+            closingGracefully(closeable, closeable, api.remoteAddress(closeable));
+        } else if (api.abstractClientChannel != null && api.abstractClientChannel.isInstance(closeable)) {
+            Object session = api.sessionOf(closeable);
+            closingGracefully(closeable, session, api.remoteAddress(session));
+        }
+    }
+
+    /**
      * {@code AbstractCloseable.close(false)} entered on a client session or channel that is not yet closing: a graceful
      * close that waits for the peer. Past {@code close.timeout} it becomes {@code close(true)}, which completes the
      * close future every waiter is blocked on.
      */
-    public static void closingGracefully(final Object closeable, Object session, SocketAddress remote) {
+    static void closingGracefully(final Object closeable, Object session, SocketAddress remote) {
         Faults.inject("SshdChannels.closingGracefully");
         final DeadlineScheduler.Deadline d = CloseDeadline.arm(closeable == session ? "session.close" : "channel.close",
-                policy(remote), "sshd", new Runnable() {
+                Policies.forAddress(remote), "sshd", new Runnable() {
                     @Override
                     public void run() {
                         closeImmediately(closeable);

@@ -1,20 +1,16 @@
 package dev.lifeline.sshd;
 
-import dev.lifeline.Lifeline;
 import dev.lifeline.config.Durations;
-import dev.lifeline.config.Mode;
 import dev.lifeline.config.Policy;
-import dev.lifeline.enforce.BlockedThreads;
 import dev.lifeline.enforce.DeadlineScheduler;
-import dev.lifeline.report.Counters;
+import dev.lifeline.policy.Policies;
+import dev.lifeline.policy.SessionPolicy;
 import dev.lifeline.report.Faults;
 import dev.lifeline.report.Log;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,22 +21,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * connected but not yet authenticated is closed, which fails the app's pending {@code auth().verify()}.
  * MINA's own knobs stay in force where shorter. Reflection only: MINA's types are not visible from here.
  */
-public final class SshdConnectDeadline {
+final class SshdConnectDeadline {
     /** Sessions connected, not yet authenticated, and their deadline. Identity keys: MINA sessions keep Object's equals. */
     private static final ConcurrentHashMap<Object, DeadlineScheduler.Deadline> AWAITING_AUTH =
             new ConcurrentHashMap<Object, DeadlineScheduler.Deadline>();
     private SshdConnectDeadline() {
     }
 
-    public static void start(SocketAddress target, final Object connectFuture) {
+    /** @param target the {@code SocketAddress} the app connects to */
+    static void start(Object target, final Object connectFuture) {
         Faults.inject("SshdConnectDeadline.start");
-        if (!Lifeline.active() || !(target instanceof InetSocketAddress) || connectFuture == null) {
+        final Policy policy = target instanceof java.net.SocketAddress ? Policies.forAddress((java.net.SocketAddress) target) : null;
+        if (policy == null || connectFuture == null) {
             return;
         }
-        InetSocketAddress t = (InetSocketAddress) target;
-        final Policy policy = Lifeline.config().policyFor(t.getHostString(), t.isUnresolved() ? null : t.getAddress(), t.getPort());
         final long deadline = policy.connectTimeoutMillis();
-        if (deadline <= 0 || policy.mode() == Mode.OFF) {
+        if (deadline <= 0) {
             return;
         }
         final long start = System.nanoTime();
@@ -106,7 +102,7 @@ public final class SshdConnectDeadline {
     }
 
     /** The session authenticated (or closed): its connect deadline is over. Every MINA session passes here once. */
-    public static void authenticated(Object session) {
+    static void authenticated(Object session) {
         if (AWAITING_AUTH.isEmpty()) {
             return;
         }
@@ -143,16 +139,10 @@ public final class SshdConnectDeadline {
                 return; // connected and authenticated in time, or already failed on its own
             }
             String stage = done ? "key exchange or authentication" : "TCP connect";
-            if (policy.mode() == Mode.AUDIT) {
-                Log.info("connect.deadline-would-fire", "lib", "sshd", "host", policy.host(), "port", policy.port(),
-                        "elapsed_ms", elapsedMillis, "stage", stage, "rule", policy.source("connect.timeout"));
-                return;
+            if (!SessionPolicy.connectDeadlinePassed(policy, "sshd", elapsedMillis, stage,
+                    done ? "session closed" : "connect failed")) {
+                return; // audit
             }
-            Counters.increment(Counters.Counter.CONNECT_DEADLINES_FIRED);
-            Log.warn("connect.deadline-fired", "lib", "sshd", "host", policy.host(), "port", policy.port(),
-                    "elapsed_ms", elapsedMillis, "stage", stage, "rule", policy.source("connect.timeout"),
-                    "action", done ? "session closed" : "connect failed");
-            BlockedThreads.sessionEnding();
             if (!done) {
                 SocketTimeoutException timeout = new SocketTimeoutException("connect to " + policy.host() + ":" + policy.port()
                         + " did not complete within connect.timeout=" + Durations.format(deadline) + " (Lifeline)");

@@ -2,24 +2,80 @@ package dev.lifeline.instrument;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.HashSet;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** The modules' declarations agree with the hook classes and with what the weaver can do. */
 class InstalledTypesTest {
     @Test
-    void theAttachRetransformListNamesExactlyTheInstrumentedTypes() {
-        Set<String> instrumented = SshTransformers.instrumentations().stream().map(TypeInstrumentation::typeName)
-                .collect(Collectors.toSet());
-        assertThat(Installer.INSTRUMENTED_TYPES).isEqualTo(instrumented);
+    void theAttachRetransformListIsDerivedFromTheModules() {
+        Set<String> declared = new HashSet<>();
+        for (InstrumentationModule m : Modules.all()) {
+            for (InstrumentedType t : m.types()) {
+                declared.add(t.className());
+                assertThat(t.internalName()).startsWith(m.packagePrefix());
+            }
+        }
+        assertThat(new SshTransformer(Modules.all()).instrumentedClassNames()).isEqualTo(declared)
+                .contains("com.jcraft.jsch.Session", "org.apache.sshd.client.SshClient");
     }
 
     @Test
-    void onlySshLibraryClassesReachByteBuddy() {
-        assertThat(Installer.isSshClass("com/jcraft/jsch/Session")).isTrue();
-        assertThat(Installer.isSshClass("org/apache/sshd/client/SshClient")).isTrue();
-        assertThat(Installer.isSshClass("java/lang/String")).isFalse();
-        assertThat(Installer.isSshClass(null)).isFalse();
+    void everyHookMethodExistsWithTheDescriptorTheWeaverCalls() throws Exception {
+        int hooks = 0;
+        for (InstrumentationModule m : Modules.all()) {
+            for (InstrumentedType t : m.types()) {
+                for (Hook h : t.hookList()) {
+                    assertThat(h.problem(false)).as(h.toString()).isNull();
+                    Class<?> hookClass = Class.forName(h.hookClass.replace('/', '.'));
+                    assertThat(hookClass).isEqualTo(m.hookClass());
+                    if (h.enter != null) {
+                        assertHook(hookClass, h.enter, h.enterDescriptor(h.isConstructor()));
+                        hooks++;
+                    }
+                    if (h.exit != null) {
+                        assertHook(hookClass, h.exit, h.exitDescriptor());
+                        hooks++;
+                    }
+                }
+            }
+        }
+        assertThat(hooks).isGreaterThanOrEqualTo(20);
+    }
+
+    private static void assertHook(Class<?> hookClass, String name, String descriptor) {
+        for (Method method : hookClass.getMethods()) {
+            if (method.getName().equals(name) && descriptorOf(method).equals(descriptor)) {
+                assertThat(Modifier.isStatic(method.getModifiers())).isTrue();
+                return;
+            }
+        }
+        throw new AssertionError(hookClass.getName() + "." + name + descriptor + " not found");
+    }
+
+    static String descriptorOf(Method m) {
+        StringBuilder d = new StringBuilder("(");
+        for (Class<?> p : m.getParameterTypes()) {
+            d.append(p.descriptorString());
+        }
+        return d.append(')').append(m.getReturnType().descriptorString()).toString();
+    }
+
+    @Test
+    void uncoveredLibrariesAreTheKnownOnesNoModuleCovers() {
+        assertThat(UncoveredLibraries.without(new String[]{"com/jcraft/jsch/"}).length).isEqualTo(3);
+        assertThat(UncoveredLibraries.without(new String[]{"net/schmizz/sshj/"}).length).isEqualTo(2);
+    }
+
+    @Test
+    void libraryVersionFromTheJarName() {
+        assertThat(LibraryVersion.fromPath("/m2/com/github/mwiede/jsch/2.28.8/jsch-2.28.8.jar")).isEqualTo("2.28.8");
+        assertThat(LibraryVersion.fromPath("/libs/sshd-common-2.14.0.jar")).isEqualTo("2.14.0");
+        assertThat(LibraryVersion.fromPath("/app/classes/")).isEqualTo("unknown");
+        assertThat(LibraryVersion.fromPath("/app/app.jar!/BOOT-INF/lib/jsch-0.1.55.jar!/")).isEqualTo("0.1.55");
     }
 }

@@ -17,12 +17,12 @@ class JarVersionTest {
 
     @Test
     void readsTheVersionFromTheJarName() throws Exception {
-        assertThat(Installer.jarVersion(from("file:/home/app/lib/jsch-2.28.8.jar"))).isEqualTo("2.28.8");
-        assertThat(Installer.jarVersion(from("file:/opt/app/sshd-core-2.12.1.jar"))).isEqualTo("2.12.1");
-        assertThat(Installer.jarVersion(from("jar:file:/app.jar!/BOOT-INF/lib/jsch-0.1.55.jar!/"))).isEqualTo("0.1.55");
-        assertThat(Installer.jarVersion(from("file:/opt/app/classes/"))).isEqualTo("unknown");
-        assertThat(Installer.jarVersion(from("file:/opt/app/jsch.jar"))).isEqualTo("unknown");
-        assertThat(Installer.jarVersion(from(null))).isEqualTo("unknown");
-        assertThat(Installer.jarVersion(null)).isEqualTo("unknown");
+        assertThat(LibraryVersion.of(from("file:/home/app/lib/jsch-2.28.8.jar"))).isEqualTo("2.28.8");
+        assertThat(LibraryVersion.of(from("file:/opt/app/sshd-core-2.12.1.jar"))).isEqualTo("2.12.1");
+        assertThat(LibraryVersion.of(from("jar:file:/app.jar!/BOOT-INF/lib/jsch-0.1.55.jar!/"))).isEqualTo("0.1.55");
+        assertThat(LibraryVersion.of(from("file:/opt/app/classes/"))).isEqualTo("unknown");
+        assertThat(LibraryVersion.of(from("file:/opt/app/jsch.jar"))).isEqualTo("unknown");
+        assertThat(LibraryVersion.of(from(null))).isEqualTo("unknown");
+        assertThat(LibraryVersion.of(null)).isEqualTo("unknown");
     }
 }

@@ -48,7 +48,7 @@ public final class ClassLoaderApps {
                 report(result, "", run(new URLClassLoader(jschJars(), ClassLoader.getSystemClassLoader()), t, command));
             } else if ("isolated".equals(scenario)) {
                 URLClassLoader isolated = new URLClassLoader(jschJars(), platformLoader());
-                result.with("lifeline_visible", canSee(isolated, "dev.lifeline.instrument.SshTransformers"));
+                result.with("lifeline_visible", canSee(isolated, "dev.lifeline.jsch.JschHooks"));
                 report(result, "", run(isolated, t, command));
             } else if ("siblings".equals(scenario)) {
                 siblings(result, t, command);
@@ -58,8 +58,8 @@ public final class ClassLoaderApps {
                 result.with("after", makeClassWithAppByteBuddy(own, "dev.lifeline.samples.MadeAfter"));
                 Class<?> bb = Class.forName("net.bytebuddy.ByteBuddy", false, own);
                 result.with("app_bytebuddy", jarName(bb)).with("app_bytebuddy_loader", loaderName(bb.getClassLoader()));
-                // Lifeline's own ByteBuddy is relocated: beside the app's, never instead of it
-                result.with("lifeline_bytebuddy", canSee(ClassLoader.getSystemClassLoader(), "dev.lifeline.shaded.bytebuddy.ByteBuddy"));
+                // Lifeline's own ByteBuddy (its ASM) is relocated: beside the app's, never instead of it
+                result.with("lifeline_bytebuddy", canSee(ClassLoader.getSystemClassLoader(), "dev.lifeline.shaded.bytebuddy.jar.asm.ClassReader"));
             } else {
                 throw new IllegalArgumentException("unknown scenario " + scenario);
             }

@@ -1,0 +1,218 @@
+package dev.lifeline.instrument;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Calls into one library method: a static hook method at entry and/or at exit. The hook's descriptor follows from the
+ * library method's, so the weaver and the hook classes cannot disagree about it (a unit test resolves every one):
+ * <ul>
+ * <li>entry: {@code (this, args...)}; returns void, an Object handed to the exit hook ({@link #enterKeepingState}), or
+ * a replacement for one argument ({@link #enterReplacingArg}).</li>
+ * <li>exit: {@code (value or thrown, state, this, args...)}, each part only where asked for; {@link #exitReplacingValue}
+ * returns the value the method returns instead.</li>
+ * </ul>
+ * Reference types are passed as {@code Object}: hook classes name JDK types only, so they link in any loader.
+ */
+public final class Hook {
+    final String method;
+    final String descriptor;
+    final String hookClass;
+    boolean optional;
+    boolean thisOnly;
+
+    String enter;
+    boolean enterState;
+    int replacedArg = -1;
+
+    String exit;
+    boolean exitOnThrow;
+    boolean exitValue;
+    boolean exitReplacesValue;
+
+    private Hook(String method, String descriptor, Class<?> hooks) {
+        this.method = method;
+        this.descriptor = descriptor;
+        this.hookClass = hooks.getName().replace('.', '/');
+    }
+
+    /** @param descriptor the library method's JVM descriptor; matched exactly */
+    public static Hook on(String method, String descriptor, Class<?> hooks) {
+        return new Hook(method, descriptor, hooks);
+    }
+
+    /** A library line may lack this method: then the hook is left out, and the rest of the type still woven. */
+    public Hook optional() {
+        optional = true;
+        return this;
+    }
+
+    /** Hot paths (a call per packet): the hooks get {@code this} and none of the arguments. */
+    public Hook thisOnly() {
+        thisOnly = true;
+        return this;
+    }
+
+    public Hook enter(String hookMethod) {
+        enter = hookMethod;
+        return this;
+    }
+
+    public Hook enterKeepingState(String hookMethod) {
+        enter = hookMethod;
+        enterState = true;
+        return this;
+    }
+
+    public Hook enterReplacingArg(String hookMethod, int arg) {
+        enter = hookMethod;
+        replacedArg = arg;
+        return this;
+    }
+
+    /** On normal returns only. */
+    public Hook exit(String hookMethod) {
+        exit = hookMethod;
+        return this;
+    }
+
+    /** On normal returns (thrown = null) and on a throwable, which goes on to the caller unchanged. */
+    public Hook exitOrThrow(String hookMethod) {
+        exit = hookMethod;
+        exitOnThrow = true;
+        return this;
+    }
+
+    /** On normal returns, with the value returned. */
+    public Hook exitWithValue(String hookMethod) {
+        exit = hookMethod;
+        exitValue = true;
+        return this;
+    }
+
+    public Hook exitReplacingValue(String hookMethod) {
+        exit = hookMethod;
+        exitValue = true;
+        exitReplacesValue = true;
+        return this;
+    }
+
+    boolean isConstructor() {
+        return method.equals("<init>");
+    }
+
+    String key() {
+        return method + descriptor;
+    }
+
+    /** Why this hook cannot be woven as declared (a mistake in a module, caught by the unit tests), or null. */
+    String problem(boolean staticMethod) {
+        String ret = returnType(descriptor);
+        if (enter == null && exit == null) {
+            return "no hook";
+        }
+        if (staticMethod) {
+            return "static methods have no this";
+        }
+        if (isConstructor() && (exit != null || thisOnly || enterState || replacedArg >= 0)) {
+            return "constructors: a plain entry hook only (it runs before super(), so it gets the arguments, not this)";
+        }
+        if (enterState && (exit == null || isConstructor())) {
+            return "state without an exit hook";
+        }
+        if (exitValue && (ret.equals("V") || isWide(ret))) {
+            return "exit value must be a one-slot value";
+        }
+        if (exitValue && exitOnThrow) {
+            return "an exit hook sees the value or the throwable, not both";
+        }
+        if (replacedArg >= 0) {
+            List<String> args = argumentTypes(descriptor);
+            if (replacedArg >= args.size() || isWide(args.get(replacedArg))) {
+                return "replaced argument out of range or wide";
+            }
+        }
+        return null;
+    }
+
+    /** The entry hook's descriptor. */
+    String enterDescriptor(boolean constructor) {
+        StringBuilder d = new StringBuilder("(");
+        if (!constructor) {
+            d.append("Ljava/lang/Object;");
+        }
+        if (!thisOnly) {
+            for (String a : argumentTypes(descriptor)) {
+                d.append(erase(a));
+            }
+        }
+        d.append(')');
+        if (enterState) {
+            d.append("Ljava/lang/Object;");
+        } else if (replacedArg >= 0) {
+            d.append(erase(argumentTypes(descriptor).get(replacedArg)));
+        } else {
+            d.append('V');
+        }
+        return d.toString();
+    }
+
+    /** The exit hook's descriptor. */
+    String exitDescriptor() {
+        StringBuilder d = new StringBuilder("(");
+        String ret = returnType(descriptor);
+        if (exitValue) {
+            d.append(erase(ret));
+        }
+        if (exitOnThrow) {
+            d.append("Ljava/lang/Throwable;");
+        }
+        if (enterState) {
+            d.append("Ljava/lang/Object;");
+        }
+        d.append("Ljava/lang/Object;");
+        if (!thisOnly) {
+            for (String a : argumentTypes(descriptor)) {
+                d.append(erase(a));
+            }
+        }
+        d.append(')').append(exitReplacesValue ? erase(ret) : "V");
+        return d.toString();
+    }
+
+    static String erase(String type) {
+        char c = type.charAt(0);
+        return c == 'L' || c == '[' ? "Ljava/lang/Object;" : type;
+    }
+
+    static boolean isWide(String type) {
+        return type.equals("J") || type.equals("D");
+    }
+
+    static String returnType(String descriptor) {
+        return descriptor.substring(descriptor.indexOf(')') + 1);
+    }
+
+    /** The argument types of a method descriptor, one descriptor each. */
+    static List<String> argumentTypes(String descriptor) {
+        List<String> out = new ArrayList<String>();
+        int i = 1;
+        while (descriptor.charAt(i) != ')') {
+            int start = i;
+            while (descriptor.charAt(i) == '[') {
+                i++;
+            }
+            if (descriptor.charAt(i) == 'L') {
+                i = descriptor.indexOf(';', i);
+            }
+            i++;
+            out.add(descriptor.substring(start, i));
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return method + descriptor;
+    }
+}

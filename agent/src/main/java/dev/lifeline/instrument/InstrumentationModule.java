@@ -1,0 +1,26 @@
+package dev.lifeline.instrument;
+
+import java.util.List;
+
+/**
+ * One SSH library as the weaver sees it: its package, the types hooks go into, and the class its hooks are reached
+ * through. Adding a library is adding a module to {@link Modules}; nothing else in this package names a library.
+ */
+public interface InstrumentationModule {
+    /** Short name, as log lines' {@code lib=} field: {@code jsch}. */
+    String name();
+
+    /** The library in log lines, as its package: {@code com.jcraft.jsch}. */
+    String library();
+
+    /** Every class of the library starts with this internal name prefix ({@code com/jcraft/jsch/}). */
+    String packagePrefix();
+
+    /**
+     * A hook class: the library's class loader must resolve its name to this very class, or the library is left
+     * unchanged (an isolated loader that does not delegate to the system class path).
+     */
+    Class<?> hookClass();
+
+    List<InstrumentedType> types();
+}

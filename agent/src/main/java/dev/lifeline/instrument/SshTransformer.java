@@ -1,0 +1,247 @@
+package dev.lifeline.instrument;
+
+import dev.lifeline.Lifeline;
+import dev.lifeline.report.Log;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The agent's one class file transformer. Every class the JVM loads costs a few prefix tests; a class of a covered
+ * library also a hash lookup of its name, and only the types the modules list are read and woven. Nothing escapes: a failure leaves the class as it was,
+ * with one log line.
+ */
+final class SshTransformer implements ClassFileTransformer {
+    private final List<InstrumentationModule> modules;
+    private final String[] coveredPrefixes;
+    private final boolean[] covered;
+    private final String[][] uncovered;
+    private final boolean[] uncoveredReported;
+    /** Built at the first class of a covered library: a JVM without SSH never loads the declarations or hooks. */
+    private volatile Declarations declarations;
+
+    /** The modules' types by internal name, and the module each belongs to. */
+    private static final class Declarations {
+        final Map<String, List<InstrumentedType>> typesByName = new HashMap<String, List<InstrumentedType>>();
+        final Map<String, InstrumentationModule> moduleByName = new HashMap<String, InstrumentationModule>();
+
+        Declarations(List<InstrumentationModule> modules) {
+            for (InstrumentationModule m : modules) {
+                for (InstrumentedType t : m.types()) {
+                    List<InstrumentedType> same = typesByName.get(t.internalName);
+                    if (same == null) {
+                        same = new ArrayList<InstrumentedType>();
+                        typesByName.put(t.internalName, same);
+                    }
+                    same.add(t);
+                    moduleByName.put(t.internalName, m);
+                }
+            }
+        }
+    }
+
+    SshTransformer(List<InstrumentationModule> modules) {
+        this.modules = modules;
+        coveredPrefixes = new String[modules.size()];
+        for (int i = 0; i < modules.size(); i++) {
+            coveredPrefixes[i] = modules.get(i).packagePrefix();
+        }
+        covered = new boolean[modules.size()];
+        uncovered = UncoveredLibraries.without(coveredPrefixes);
+        uncoveredReported = new boolean[uncovered.length];
+    }
+
+    private Declarations declarations() {
+        Declarations d = declarations;
+        if (d == null) {
+            synchronized (this) {
+                d = declarations;
+                if (d == null) {
+                    d = new Declarations(modules);
+                    declarations = d;
+                }
+            }
+        }
+        return d;
+    }
+
+    /** The classes hooks go into (dotted names): what a dynamic attach retransforms. */
+    Set<String> instrumentedClassNames() {
+        Set<String> out = new HashSet<String>();
+        for (String n : declarations().typesByName.keySet()) {
+            out.add(n.replace('/', '.'));
+        }
+        return Collections.unmodifiableSet(out);
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+        if (className == null) {
+            return null;
+        }
+        try {
+            if (!notice(className, protectionDomain)) {
+                return null;
+            }
+            Declarations d = declarations();
+            List<InstrumentedType> types = d.typesByName.get(className);
+            if (types == null) {
+                return null;
+            }
+            long start = System.nanoTime();
+            byte[] woven = instrument(loader, className, d.moduleByName.get(className), types, classfileBuffer);
+            Log.debug("instrumentation.transform", "class", className.replace('/', '.'),
+                    "ms", (System.nanoTime() - start) / 1000000L, "changed", woven != null);
+            return woven;
+        } catch (Throwable t) {
+            Log.warnOnce("transform:" + className, "instrumentation.skipped", "class", className.replace('/', '.'),
+                    "reason", "library version not supported", "error", t);
+            return null;
+        }
+    }
+
+    /**
+     * The first class of each SSH library: covered ones announce themselves, the others get one warning.
+     *
+     * @return whether the class belongs to a covered library
+     */
+    boolean notice(String className, ProtectionDomain domain) {
+        for (int i = 0; i < coveredPrefixes.length; i++) {
+            if (className.startsWith(coveredPrefixes[i])) {
+                if (!covered[i]) {
+                    librarySeen(i, domain);
+                }
+                return true;
+            }
+        }
+        for (int i = 0; i < uncovered.length; i++) {
+            if (!uncoveredReported[i] && className.startsWith(uncovered[i][0])) {
+                uncoveredSeen(i, domain);
+            }
+        }
+        return false;
+    }
+
+    private synchronized void librarySeen(int i, ProtectionDomain domain) {
+        if (covered[i]) {
+            return;
+        }
+        covered[i] = true;
+        try {
+            Lifeline.sshLibrarySeen(modules.get(i).name(), LibraryVersion.of(domain));
+        } catch (Throwable t) {
+            Log.warnOnce("library-seen", "internal.error", "hook", "sshLibrarySeen", "error", t);
+        }
+    }
+
+    private synchronized void uncoveredSeen(int i, ProtectionDomain domain) {
+        if (uncoveredReported[i]) {
+            return;
+        }
+        uncoveredReported[i] = true;
+        // once per JVM, also when an announce-only transformer (mode=off, disabled) came first
+        Log.warnOnce("unprotected:" + uncovered[i][1], "library.unprotected", "library", uncovered[i][1], "version", LibraryVersion.of(domain),
+                "reason", "Lifeline does not cover this SSH library", "action", "its sessions get no keepalive or deadlines");
+    }
+
+    private byte[] instrument(ClassLoader loader, String className, InstrumentationModule module,
+                              List<InstrumentedType> types, byte[] bytes) {
+        if (!seesAgent(loader, module.hookClass())) {
+            unsupported(module, className, loader, "its class loader cannot see the agent (isolated loader)");
+            return null;
+        }
+        Set<String> hooked = new HashSet<String>();
+        for (InstrumentedType t : types) {
+            for (Hook h : t.hooks) {
+                hooked.add(h.key());
+            }
+        }
+        ClassShape shape = ClassShape.of(bytes, hooked);
+        Map<String, Hook> chosen = new LinkedHashMap<String, Hook>();
+        String lineMissing = null;
+        boolean lineFound = false;
+        for (InstrumentedType t : types) {
+            String missing = missingMembers(t, shape);
+            if (missing != null) {
+                unsupported(module, className, loader, "members Lifeline needs are missing (" + missing + ")");
+                return null;
+            }
+            if (t.requirement != null) {
+                if (!t.requirement.metBy(loader)) {
+                    lineMissing = t.requirement.description;
+                    continue;
+                }
+                lineFound = true;
+            }
+            for (Hook h : t.hooks) {
+                if (shape.methods.containsKey(h.key())) {
+                    chosen.put(h.key(), h);
+                }
+            }
+        }
+        if (lineMissing != null && !lineFound) {
+            unsupported(module, className, loader, lineMissing);
+        }
+        if (chosen.isEmpty()) {
+            return null;
+        }
+        byte[] woven = HookWeaver.weave(bytes, className, shape, chosen);
+        Log.debug("instrumentation.applied", "class", className.replace('/', '.'), "hooks", chosen.size());
+        return woven;
+    }
+
+    /** What a type needs and the class file lacks, or null. Hooked methods must have code to weave into. */
+    static String missingMembers(InstrumentedType t, ClassShape shape) {
+        for (String f : t.fields) {
+            if (!shape.fields.contains(f)) {
+                return "field " + f;
+            }
+        }
+        for (String m : t.methods) {
+            if (!shape.methods.containsKey(m)) {
+                return "method " + m;
+            }
+        }
+        for (Hook h : t.hooks) {
+            Integer access = shape.methods.get(h.key());
+            if (access == null) {
+                if (!h.optional) {
+                    return "method " + h.key();
+                }
+            } else if ((access & (0x0400 | 0x0100)) != 0) { // ACC_ABSTRACT | ACC_NATIVE
+                return "method " + h.key() + " has no code";
+            } else if (h.problem((access & 0x0008) != 0) != null) {
+                return "method " + h.key() + ": " + h.problem((access & 0x0008) != 0);
+            }
+        }
+        return null;
+    }
+
+    /** Hooks call the module's hook class by name: the library's loader must resolve it to this very agent. */
+    static boolean seesAgent(ClassLoader loader, Class<?> hookClass) {
+        if (loader == null) {
+            return false;
+        }
+        try {
+            return Class.forName(hookClass.getName(), false, loader) == hookClass;
+        } catch (Throwable t) {
+            return false;
+        }
+    }
+
+    /** Once per library copy: an operator needs to know the library is unprotected, not each class's name. */
+    private static void unsupported(InstrumentationModule module, String className, ClassLoader loader, String reason) {
+        Log.warnOnce("unsupported:" + module.library() + ":" + reason + "@" + System.identityHashCode(loader),
+                "instrumentation.unsupported", "library", module.library(), "class", className.replace('/', '.'),
+                "reason", reason, "action", "left unchanged");
+    }
+}

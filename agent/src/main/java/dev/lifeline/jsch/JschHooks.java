@@ -1,0 +1,99 @@
+package dev.lifeline.jsch;
+
+import dev.lifeline.enforce.ExecDeadline;
+import dev.lifeline.report.Faults;
+
+/**
+ * The static methods woven into JSch ({@link JschModule}). JDK types only, so they link wherever JSch lives; each one
+ * catches what it throws and counts it ({@link Faults#suppressed}): the application never sees Lifeline fail.
+ */
+public final class JschHooks {
+    private JschHooks() {
+    }
+
+    /** {@code Session.connect(int)} entry: keepalive set on the session; returns the connect timeout to use. */
+    public static int connectStarting(Object session, int timeout) {
+        try {
+            return JschSessions.connecting(session, timeout);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+            return timeout;
+        }
+    }
+
+    public static void connectEnded(Throwable thrown, Object session, int timeout) {
+        try {
+            JschSessions.connected(session, thrown);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /** Every packet the reader thread reads: next to nothing unless the read failed. */
+    public static void readEnded(Throwable thrown, Object session) {
+        try {
+            if (thrown == null) {
+                JschSessions.readOk(session);
+            } else {
+                JschSessions.readFailed(session, thrown);
+            }
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /** @return the close deadline that {@link #disconnected} cancels */
+    public static Object sessionDisconnecting(Object session) {
+        try {
+            return JschChannels.sessionDisconnecting(session);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+            return null;
+        }
+    }
+
+    public static Object channelDisconnecting(Object channel) {
+        try {
+            return JschChannels.channelDisconnecting(channel);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+            return null;
+        }
+    }
+
+    /** Session or channel {@code disconnect()} returned or threw. */
+    public static void disconnected(Throwable thrown, Object closeDeadline, Object sessionOrChannel) {
+        try {
+            JschChannels.disconnected(closeDeadline);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /** Every data packet of every channel: one map lookup. */
+    public static void output(Object channel) {
+        try {
+            ExecDeadline.output(channel);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    public static void execStarted(Object channel) {
+        try {
+            JschChannels.execStarted(channel);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /** A command a deadline sent TERM reports JSch's "no exit status" (-1), even if it trapped TERM and exited 0. */
+    public static int exitStatus(int status, Object channel) {
+        try {
+            return ExecDeadline.endedByDeadline(channel) ? -1 : status;
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+            return status;
+        }
+    }
+}

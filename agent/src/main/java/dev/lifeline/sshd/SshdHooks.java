@@ -1,0 +1,110 @@
+package dev.lifeline.sshd;
+
+import dev.lifeline.enforce.ExecDeadline;
+import dev.lifeline.report.Faults;
+
+/**
+ * The static methods woven into MINA ({@link SshdModule}). JDK types only, so they link wherever MINA lives; each one
+ * catches what it throws and counts it ({@link Faults#suppressed}): the application never sees Lifeline fail.
+ */
+public final class SshdHooks {
+    private SshdHooks() {
+    }
+
+    /** {@code ClientConnectionService(session)}, before {@code super()}: MINA 2.13+. */
+    public static void serviceCreating(Object session) {
+        try {
+            SshdSessions.serviceCreating(session, false);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /** The same for MINA 2.9 to 2.12. */
+    public static void legacyServiceCreating(Object session) {
+        try {
+            SshdSessions.serviceCreating(session, true);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    public static void heartbeatStarting(Object service) {
+        SshdSessions.heartbeatStarting();
+    }
+
+    public static void heartbeatEnded(Throwable thrown, Object service) {
+        SshdSessions.heartbeatEnded();
+    }
+
+    public static void exceptionCaught(Object session, Object error) {
+        try {
+            SshdSessions.exceptionCaught(session);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    public static void authenticated(Object session) {
+        try {
+            SshdConnectDeadline.authenticated(session);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /** {@code SshClient.doConnect(username, target, context, local, identities, hostConfig)} returned its future. */
+    /** MINA 2.7 and 2.8: the same doConnect, ending with a boolean instead of the host config entry. */
+    public static void connectStartedBefore2_9(Object connectFuture, Object client, Object username, Object target,
+                                               Object context, Object localAddress, Object identities, boolean useDefaults) {
+        connectStarted(connectFuture, client, username, target, context, localAddress, identities, null);
+    }
+
+    public static void connectStarted(Object connectFuture, Object client, Object username, Object target,
+                                      Object context, Object localAddress, Object identities, Object hostConfig) {
+        try {
+            SshdConnectDeadline.start(target, connectFuture);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    public static void execOpened(Object channel) {
+        try {
+            SshdChannels.execStarted(channel);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /** Every data packet of every channel: one map lookup. */
+    public static void output(Object channel) {
+        try {
+            ExecDeadline.output(channel);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /** Every MINA close: costs a flag and a class name test unless it is a graceful close of a client object. */
+    public static void closing(Object closeable, boolean immediately) {
+        if (immediately) {
+            return;
+        }
+        try {
+            SshdChannels.closing(closeable);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /** A command a deadline sent TERM reports no exit status (as one killed by a signal), even if it exited 0. */
+    public static Object exitStatus(Object status, Object channel) {
+        try {
+            return status != null && ExecDeadline.endedByDeadline(channel) ? null : status;
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+            return status;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.lifeline.sshd;
+
+import dev.lifeline.instrument.Hook;
+import dev.lifeline.instrument.InstrumentationModule;
+import dev.lifeline.instrument.InstrumentedType;
+import dev.lifeline.instrument.LibraryRequirement;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Apache MINA SSHD 2.9 and later.
+ * <ul>
+ * <li>{@code ClientConnectionService}: created with each client session (the TCP connection new, before key exchange)
+ * and reading the heartbeat properties into final fields in its constructor, so the properties go onto the session
+ * on constructor entry, before that read (only the argument is touched there, never {@code this}). 2.13 added
+ * heartbeats that count missing replies; 2.9 to 2.12 only wait per reply: two hooks, one per line.
+ * {@code sendHeartBeat()} marks the heartbeat's thread while it runs.</li>
+ * <li>{@code SessionHelper.exceptionCaught}: MINA's way to end a session on an error; on a heartbeat's thread, the
+ * keepalive declaring the peer dead. {@code setAuthenticated()}: the end of what {@code connect.timeout} bounds.</li>
+ * <li>{@code SshClient.doConnect(6 args)}: every {@code connect(...)} overload ends there; it returns the future the
+ * app waits on, where the connect deadline starts.</li>
+ * <li>{@code ChannelExec.doOpen()} writes the exec request; {@code AbstractChannel.handleData/handleExtendedData}
+ * see every incoming data packet; {@code AbstractClientChannel.getExitStatus()} reports no status for a command a
+ * deadline ended; {@code AbstractCloseable.close(boolean)} is the one final method every MINA close goes through.</li>
+ * </ul>
+ */
+public final class SshdModule implements InstrumentationModule {
+    static final String UNSUPPORTED = "MINA older than 2.9 (no heartbeat properties in CoreModuleProperties)";
+    private static final String PROPERTIES = "org.apache.sshd.core.CoreModuleProperties";
+    private static final String CONNECTION_SERVICE = "org.apache.sshd.client.session.ClientConnectionService";
+    private static final String SERVICE_CONSTRUCTOR = "(Lorg/apache/sshd/client/session/AbstractClientSession;)V";
+    private static final String BUFFER = "(Lorg/apache/sshd/common/util/buffer/Buffer;)V";
+    private static final String DO_CONNECT = "(Ljava/lang/String;Ljava/net/SocketAddress;Lorg/apache/sshd/common/AttributeRepository;"
+            + "Ljava/net/SocketAddress;Lorg/apache/sshd/common/keyprovider/KeyIdentityProvider;"
+            + "Lorg/apache/sshd/client/config/hosts/HostConfigEntry;)Lorg/apache/sshd/client/future/ConnectFuture;";
+
+    private static final String DO_CONNECT_2_7 = "(Ljava/lang/String;Ljava/net/SocketAddress;Lorg/apache/sshd/common/AttributeRepository;"
+            + "Ljava/net/SocketAddress;Lorg/apache/sshd/common/keyprovider/KeyIdentityProvider;Z)"
+            + "Lorg/apache/sshd/client/future/ConnectFuture;";
+
+    @Override
+    public String name() {
+        return "sshd";
+    }
+
+    @Override
+    public String library() {
+        return "org.apache.sshd";
+    }
+
+    @Override
+    public String packagePrefix() {
+        return "org/apache/sshd/";
+    }
+
+    @Override
+    public Class<?> hookClass() {
+        return SshdHooks.class;
+    }
+
+    @Override
+    public List<InstrumentedType> types() {
+        return Arrays.asList(
+                InstrumentedType.named(CONNECTION_SERVICE)
+                        .when(new LibraryRequirement(PROPERTIES, "HEARTBEAT_NO_REPLY_MAX", UNSUPPORTED))
+                        .hooks(Hook.on("<init>", SERVICE_CONSTRUCTOR, SshdHooks.class).enter("serviceCreating")),
+                InstrumentedType.named(CONNECTION_SERVICE)
+                        .when(new LibraryRequirement(PROPERTIES, "HEARTBEAT_REPLY_WAIT", "HEARTBEAT_NO_REPLY_MAX", UNSUPPORTED))
+                        .hooks(Hook.on("<init>", SERVICE_CONSTRUCTOR, SshdHooks.class).enter("legacyServiceCreating")),
+                InstrumentedType.named(CONNECTION_SERVICE)
+                        .hooks(Hook.on("sendHeartBeat", "()Z", SshdHooks.class).thisOnly()
+                                .enter("heartbeatStarting").exitOrThrow("heartbeatEnded")),
+                InstrumentedType.named("org.apache.sshd.common.session.helpers.SessionHelper")
+                        .hooks(Hook.on("exceptionCaught", "(Ljava/lang/Throwable;)V", SshdHooks.class).enter("exceptionCaught"),
+                                Hook.on("setAuthenticated", "()V", SshdHooks.class).optional().exit("authenticated")),
+                InstrumentedType.named("org.apache.sshd.client.SshClient")
+                        // one of the two, by line: 2.7 and 2.8 end with a boolean where 2.9+ take the HostConfigEntry
+                        .hooks(Hook.on("doConnect", DO_CONNECT, SshdHooks.class).optional().exitWithValue("connectStarted"),
+                                Hook.on("doConnect", DO_CONNECT_2_7, SshdHooks.class).optional()
+                                        .exitWithValue("connectStartedBefore2_9")),
+                InstrumentedType.named("org.apache.sshd.client.channel.ChannelExec").fields("command")
+                        .hooks(Hook.on("doOpen", "()V", SshdHooks.class).exit("execOpened")),
+                InstrumentedType.named("org.apache.sshd.common.channel.AbstractChannel")
+                        .hooks(Hook.on("handleData", BUFFER, SshdHooks.class).thisOnly().enter("output"),
+                                Hook.on("handleExtendedData", BUFFER, SshdHooks.class).thisOnly().enter("output")),
+                InstrumentedType.named("org.apache.sshd.common.util.closeable.AbstractCloseable")
+                        .hooks(Hook.on("close", "(Z)Lorg/apache/sshd/common/future/CloseFuture;", SshdHooks.class).enter("closing")),
+                InstrumentedType.named("org.apache.sshd.client.channel.AbstractClientChannel")
+                        .hooks(Hook.on("getExitStatus", "()Ljava/lang/Integer;", SshdHooks.class).exitReplacingValue("exitStatus")));
+    }
+}

@@ -1,0 +1,126 @@
+package dev.lifeline.instrument;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every instrumented class of every library version in the bench ({@code sample-apps/target/libs}, there after a
+ * build) is woven by the real transformer and then loaded and linked in a throwaway loader: the JVM's verifier checks
+ * the woven code (frames, stack, locals) as it would in an application.
+ */
+class WeaveEveryLibraryVersionTest {
+    static final Path LIBS = Paths.get(System.getProperty("lifeline.libs", "../sample-apps/target/libs"));
+
+    @TestFactory
+    List<DynamicTest> everyInstrumentedClassWeavesAndVerifies() throws IOException {
+        Assumptions.assumeTrue(Files.isDirectory(LIBS), "no bench libraries: build sample-apps first");
+        List<DynamicTest> tests = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(LIBS)) {
+            for (Path dir : dirs) {
+                String n = dir.getFileName().toString();
+                if (n.startsWith("jsch-") || (n.startsWith("sshd-") && !n.endsWith("-mina") && !n.endsWith("-netty"))) {
+                    tests.add(DynamicTest.dynamicTest(n, () -> weaveAndVerify(dir)));
+                }
+            }
+        }
+        assertThat(tests).hasSizeGreaterThanOrEqualTo(4);
+        return tests;
+    }
+
+    private static void weaveAndVerify(Path dir) throws Exception {
+        List<URL> jars = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.jar")) {
+            for (Path f : files) {
+                jars.add(f.toUri().toURL());
+            }
+        }
+        SshTransformer transformer = new SshTransformer(Modules.all());
+        boolean jsch = dir.getFileName().toString().startsWith("jsch-");
+        Map<String, byte[]> woven = new HashMap<>();
+        try (URLClassLoader library = new URLClassLoader(jars.toArray(new URL[0]), WeaveEveryLibraryVersionTest.class.getClassLoader())) {
+            for (InstrumentationModule m : Modules.all()) {
+                if (m.name().equals("jsch") != jsch) {
+                    continue;
+                }
+                for (InstrumentedType t : m.types()) {
+                    byte[] original = read(library, t.internalName());
+                    byte[] out = transformer.transform(library, t.internalName(), null, null, original);
+                    assertThat(out).as(t.className() + " woven").isNotNull();
+                    woven.put(t.className(), out);
+                }
+            }
+            if (!jsch) {
+                String service = new String(woven.get("org.apache.sshd.client.session.ClientConnectionService"), StandardCharsets.ISO_8859_1);
+                boolean legacy = dir.getFileName().toString().matches("sshd-2\\.([7-9]|1[0-2])\\..*");
+                assertThat(service.contains("legacyServiceCreating")).as("the 2.7-2.12 line's hook").isEqualTo(legacy);
+                assertThat(service).contains(legacy ? "legacyServiceCreating" : "\u000fserviceCreating").contains("heartbeatStarting");
+            }
+        }
+        try (WovenLoader loader = new WovenLoader(jars.toArray(new URL[0]), woven)) {
+            for (String name : woven.keySet()) {
+                Class<?> c = Class.forName(name, false, loader);
+                assertThat(c.getClassLoader()).isSameAs(loader);
+                forceLink(c);
+            }
+        }
+    }
+
+    /**
+     * Initialising a class links it, and linking runs the verifier over every method, the woven ones included: a
+     * VerifyError (a LinkageError) fails the test. A static initialiser that fails for other reasons (no network, a
+     * missing optional dependency) says nothing about the weaving.
+     */
+    private static void forceLink(Class<?> c) throws IllegalAccessException {
+        try {
+            java.lang.invoke.MethodHandles.privateLookupIn(c, java.lang.invoke.MethodHandles.lookup()).ensureInitialized(c);
+        } catch (ExceptionInInitializerError | NoClassDefFoundError notAboutWeaving) {
+            // the class passed verification before its initialiser ran
+        }
+    }
+
+    private static byte[] read(ClassLoader loader, String internalName) throws IOException {
+        try (InputStream in = loader.getResourceAsStream(internalName + ".class")) {
+            assertThat(in).as(internalName).isNotNull();
+            return in.readAllBytes();
+        }
+    }
+
+    /** Library classes from the jars, child first; the instrumented ones from their woven bytes. */
+    static final class WovenLoader extends URLClassLoader {
+        private final Map<String, byte[]> woven;
+
+        WovenLoader(URL[] jars, Map<String, byte[]> woven) {
+            super(jars, WeaveEveryLibraryVersionTest.class.getClassLoader());
+            this.woven = woven;
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> c = findLoadedClass(name);
+                if (c == null && (name.startsWith("com.jcraft.jsch.") || name.startsWith("org.apache.sshd."))) {
+                    byte[] b = woven.get(name);
+                    c = b != null ? defineClass(name, b, 0, b.length) : findClass(name);
+                }
+                return c != null ? c : super.loadClass(name, resolve);
+            }
+        }
+    }
+}
