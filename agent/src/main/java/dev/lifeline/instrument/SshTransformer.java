@@ -125,7 +125,7 @@ final class SshTransformer implements ClassFileTransformer {
         }
         for (int i = 0; i < uncovered.length; i++) {
             if (!uncoveredReported[i] && className.startsWith(uncovered[i][0])) {
-                uncoveredSeen(i, domain);
+                uncoveredSeen(i, className, domain);
             }
         }
         return false;
@@ -143,13 +143,14 @@ final class SshTransformer implements ClassFileTransformer {
         }
     }
 
-    private synchronized void uncoveredSeen(int i, ProtectionDomain domain) {
+    private synchronized void uncoveredSeen(int i, String className, ProtectionDomain domain) {
         if (uncoveredReported[i]) {
             return;
         }
         uncoveredReported[i] = true;
         // once per JVM, also when an announce-only transformer (mode=off, disabled) came first
         Log.warnOnce("unprotected:" + uncovered[i][1], "library.unprotected", "library", uncovered[i][1], "version", LibraryVersion.of(domain),
+                "class", className.replace('/', '.'),
                 "reason", "Lifeline does not cover this SSH library", "action", "its sessions get no keepalive or deadlines");
     }
 
