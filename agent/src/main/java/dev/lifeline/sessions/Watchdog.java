@@ -1,0 +1,157 @@
+package dev.lifeline.sessions;
+
+import dev.lifeline.config.Durations;
+import dev.lifeline.enforce.BlockedThreads;
+import dev.lifeline.enforce.DeadlineScheduler;
+import dev.lifeline.report.Counters;
+import dev.lifeline.report.Log;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code watchdog.threshold}: an application thread blocked in a JSch or MINA (or sshj) call for longer than that is
+ * logged once ({@code watchdog.thread-stuck}) and counted ({@code threadsStuck}). Diagnosis only: it changes nothing.
+ *
+ * <p>No thread of its own: one deadline on the {@code lifeline-deadlines} thread, re-armed only while sessions are
+ * open (every threshold/4, 250 ms to 30 s; every 10 s with the watchdog off, then only to drop sessions that ended
+ * without a close hook seeing it). "Blocked for" is measured from the first look that found the thread with the same
+ * stack, so it is exact to one tick.
+ */
+final class Watchdog {
+    static final long IDLE_PERIOD_MILLIS = 10000;
+    private static volatile long thresholdMillis;
+    private static final AtomicBoolean ARMED = new AtomicBoolean();
+    /** Thread id to what was seen; guarded by itself. */
+    private static final Map<Long, Observed> SEEN = new HashMap<Long, Observed>();
+    private static final Runnable TICK = new Runnable() {
+        @Override
+        public void run() {
+            tick();
+        }
+    };
+
+    private Watchdog() {
+    }
+
+    static final class Observed {
+        final StackTraceElement[] stack;
+        final long sinceNanos;
+        boolean logged;
+
+        Observed(StackTraceElement[] stack, long sinceNanos) {
+            this.stack = stack;
+            this.sinceNanos = sinceNanos;
+        }
+    }
+
+    /** A thread blocked in a library call, at one look. */
+    static final class Blocked {
+        final ThreadInfo info;
+        final long blockedMillis;
+
+        Blocked(ThreadInfo info, long blockedMillis) {
+            this.info = info;
+            this.blockedMillis = blockedMillis;
+        }
+    }
+
+    static void threshold(long millis) {
+        thresholdMillis = Math.max(0, millis);
+        if (millis > 0 && !SshSessions.OPEN.isEmpty()) {
+            sessionsExist();
+        }
+    }
+
+    static long threshold() {
+        return thresholdMillis;
+    }
+
+    static long periodMillis() {
+        long t = thresholdMillis;
+        return t <= 0 ? IDLE_PERIOD_MILLIS : Math.max(250, Math.min(30000, t / 4));
+    }
+
+    /** A session was registered: make sure one tick is queued. */
+    static void sessionsExist() {
+        if (ARMED.compareAndSet(false, true)) {
+            DeadlineScheduler.schedule("sessions.watch", periodMillis(), TICK);
+        }
+    }
+
+    static void tick() {
+        ARMED.set(false);
+        SshSessions.sweep();
+        if (SshSessions.OPEN.isEmpty()) {
+            synchronized (SEEN) {
+                SEEN.clear();
+            }
+            return; // the next opened session arms it again
+        }
+        if (thresholdMillis > 0) {
+            observe(true);
+        }
+        sessionsExist();
+    }
+
+    static int blockedNow() {
+        return observe(false).size();
+    }
+
+    /** Looks at every thread: those blocked in a library call, each with how long it has been (as far as seen). */
+    static List<Blocked> observe(boolean logStuck) {
+        ThreadInfo[] all;
+        try {
+            all = ManagementFactory.getThreadMXBean().dumpAllThreads(false, false);
+        } catch (Throwable t) {
+            return new ArrayList<Blocked>(); // no java.management in this runtime image
+        }
+        long now = System.nanoTime();
+        long self = Thread.currentThread().getId();
+        List<Blocked> blocked = new ArrayList<Blocked>();
+        List<Blocked> stuck = new ArrayList<Blocked>();
+        long limit = thresholdMillis;
+        synchronized (SEEN) {
+            Set<Long> present = new HashSet<Long>();
+            for (ThreadInfo t : all) {
+                if (t == null || t.getThreadId() == self || !BlockedThreads.isAppThreadBlockedInLibrary(t)) {
+                    continue;
+                }
+                Observed o = SEEN.get(t.getThreadId());
+                if (o == null || !Arrays.equals(o.stack, t.getStackTrace())) {
+                    o = new Observed(t.getStackTrace(), now);
+                    SEEN.put(t.getThreadId(), o);
+                }
+                present.add(t.getThreadId());
+                Blocked b = new Blocked(t, (now - o.sinceNanos) / 1000000L);
+                blocked.add(b);
+                if (logStuck && limit > 0 && !o.logged && b.blockedMillis >= limit) {
+                    o.logged = true;
+                    stuck.add(b);
+                }
+            }
+            SEEN.keySet().retainAll(present);
+        }
+        if (!stuck.isEmpty()) {
+            SessionsTable.Attribution who = SessionsTable.attribution(SshSessions.entries());
+            for (Blocked b : stuck) {
+                Counters.increment(Counters.Counter.THREADS_STUCK);
+                SshSessions.Entry e = who.sessionOf(b.info);
+                Log.warn("watchdog.thread-stuck", "thread", b.info.getThreadName(), "state", b.info.getThreadState(),
+                        "blocked_ms", b.blockedMillis, "threshold", Durations.format(limit),
+                        "lib", e == null ? "n/a" : e.lib, "session", e == null ? who.unknown(b.info) : e.peer(),
+                        "waiting_on", b.info.getLockName() == null ? "" : b.info.getLockName(),
+                        "stack", SessionsTable.summary(b.info.getStackTrace(), 8), "action", "none (diagnosis only)");
+            }
+        }
+        return blocked;
+    }
+}
