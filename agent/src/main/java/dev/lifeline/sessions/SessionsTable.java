@@ -104,11 +104,15 @@ final class SessionsTable {
         }
         out.append('\n');
         StackTraceElement[] stack = t.getStackTrace();
-        for (int i = 0; i < stack.length && i < FRAMES; i++) {
-            out.append(indent).append("    at ").append(stack[i]).append('\n');
+        int from = firstShown(stack);
+        if (from > 0) {
+            out.append(indent).append("    (").append(from).append(" JDK frames above)\n");
         }
-        if (stack.length > FRAMES) {
-            out.append(indent).append("    ... ").append(stack.length - FRAMES).append(" more\n");
+        for (int i = from; i < stack.length && i < from + FRAMES; i++) {
+            out.append(indent).append("    at ").append(frame(stack[i])).append('\n');
+        }
+        if (stack.length > from + FRAMES) {
+            out.append(indent).append("    ... ").append(stack.length - from - FRAMES).append(" more\n");
         }
     }
 
@@ -140,17 +144,35 @@ final class SessionsTable {
     /** A stack on one line: the top frames, innermost first, joined by " < ". */
     static String summary(StackTraceElement[] stack, int frames) {
         StringBuilder b = new StringBuilder();
-        for (int i = 0; i < stack.length && i < frames; i++) {
-            if (i > 0) {
+        int from = firstShown(stack);
+        for (int i = from; i < stack.length && i < from + frames; i++) {
+            if (i > from) {
                 b.append(" < ");
             }
-            StackTraceElement f = stack[i];
-            b.append(f.getClassName()).append('.').append(f.getMethodName()).append(':').append(f.getLineNumber());
+            b.append(frame(stack[i]));
         }
-        if (stack.length > frames) {
-            b.append(" < ... ").append(stack.length - frames).append(" more");
+        if (stack.length > from + frames) {
+            b.append(" < ... ").append(stack.length - from - frames).append(" more");
         }
         return b.toString();
+    }
+
+    /** The JDK frames a wait starts with (park, wait, AQS) say little: start at the last one before other code. */
+    static int firstShown(StackTraceElement[] stack) {
+        for (int i = 0; i < stack.length; i++) {
+            String c = stack[i].getClassName();
+            if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun."))) {
+                return Math.max(0, i - 1);
+            }
+        }
+        return 0;
+    }
+
+    /** {@code Class.method(File.java:12)}, without the module and loader prefixes. */
+    static String frame(StackTraceElement f) {
+        return f.getClassName() + '.' + f.getMethodName() + '(' + (f.isNativeMethod() ? "Native Method"
+                : f.getFileName() == null ? "Unknown Source" : f.getFileName() + (f.getLineNumber() >= 0 ? ":" + f.getLineNumber() : ""))
+                + ')';
     }
 
     /** 850ms, 4.2s, 3m05s, 2h01m. */

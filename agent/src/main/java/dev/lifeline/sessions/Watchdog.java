@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code watchdog.threshold}: an application thread blocked in a JSch or MINA (or sshj) call for longer than that is
@@ -29,7 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Watchdog {
     static final long IDLE_PERIOD_MILLIS = 10000;
     private static volatile long thresholdMillis;
-    private static final AtomicBoolean ARMED = new AtomicBoolean();
+    /** The queued tick, or null; set under the class's lock. */
+    private static volatile DeadlineScheduler.Deadline pending;
     /** Thread id to what was seen; guarded by itself. */
     private static final Map<Long, Observed> SEEN = new HashMap<Long, Observed>();
     private static final Runnable TICK = new Runnable() {
@@ -64,9 +64,20 @@ final class Watchdog {
         }
     }
 
+    /** A new threshold takes effect at once: the queued tick (perhaps the 10 s one of "off") is replaced. */
     static void threshold(long millis) {
-        thresholdMillis = Math.max(0, millis);
-        if (millis > 0 && !SshSessions.OPEN.isEmpty()) {
+        synchronized (Watchdog.class) {
+            if (thresholdMillis == Math.max(0, millis)) {
+                return;
+            }
+            thresholdMillis = Math.max(0, millis);
+            DeadlineScheduler.Deadline p = pending;
+            if (p != null) {
+                p.cancel();
+                pending = null;
+            }
+        }
+        if (!SshSessions.OPEN.isEmpty()) {
             sessionsExist();
         }
     }
@@ -82,13 +93,20 @@ final class Watchdog {
 
     /** A session was registered: make sure one tick is queued. */
     static void sessionsExist() {
-        if (ARMED.compareAndSet(false, true)) {
-            DeadlineScheduler.schedule("sessions.watch", periodMillis(), TICK);
+        if (pending != null) {
+            return; // the common case on the app's connect: one volatile read
+        }
+        synchronized (Watchdog.class) {
+            if (pending == null) {
+                pending = DeadlineScheduler.schedule("sessions.watch", periodMillis(), TICK);
+            }
         }
     }
 
     static void tick() {
-        ARMED.set(false);
+        synchronized (Watchdog.class) {
+            pending = null;
+        }
         SshSessions.sweep();
         if (SshSessions.OPEN.isEmpty()) {
             synchronized (SEEN) {
