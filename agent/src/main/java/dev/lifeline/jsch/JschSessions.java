@@ -47,7 +47,7 @@ final class JschSessions {
     static int connecting(Object session, int timeout) throws Exception {
         Faults.inject("JschSessions.plan");
         JschApi api = JschApi.of(session);
-        SshSessions.opened(session, "jsch", api.host(session), api.port(session), JschView.user(session), JschView.INSTANCE);
+        SshSessions.opened(session, "jsch", api.host(session), api.port(session), JschView.userOf(session), JschView.INSTANCE);
         Policy policy = Policies.forHost(api.host(session), null, api.port(session));
         if (policy == null) {
             return timeout;
@@ -112,7 +112,7 @@ final class JschSessions {
             SshSessions.closed(session);
         } else { // again, in case a tick dropped it while its TCP connect ran (isConnected still false then)
             JschApi api = JschApi.of(session);
-            SshSessions.opened(session, "jsch", api.host(session), api.port(session), JschView.user(session), JschView.INSTANCE);
+            SshSessions.opened(session, "jsch", api.host(session), api.port(session), JschView.userOf(session), JschView.INSTANCE);
         }
         Faults.inject("JschSessions.connected");
         if (connect == null) {

@@ -90,7 +90,7 @@ final class JschView extends LibraryView {
     }
 
     /** The user as the app gave it ({@code getUserName()}), or null. */
-    static String user(Object session) {
+    static String userOf(Object session) {
         try {
             Object u = session.getClass().getMethod("getUserName").invoke(session);
             return u == null ? null : u.toString();

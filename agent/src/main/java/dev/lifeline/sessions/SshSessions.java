@@ -56,7 +56,15 @@ public final class SshSessions {
         }
 
         String peer() {
-            return (user == null ? "" : user + "@") + host + ":" + port;
+            String u = user;
+            if (u == null) {
+                try {
+                    u = view.user(session);
+                } catch (Throwable t) {
+                    u = null;
+                }
+            }
+            return (u == null ? "" : u + "@") + host + ":" + port;
         }
 
         /** Peer's last packet (nanoTime), the library's own clock when it has one, else the hook's, else the open. */

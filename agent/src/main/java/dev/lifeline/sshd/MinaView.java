@@ -61,6 +61,12 @@ final class MinaView extends LibraryView {
     }
 
     @Override
+    public String user(Object session) throws Exception {
+        Object user = session.getClass().getMethod("getUsername").invoke(session);
+        return user == null ? null : user.toString();
+    }
+
+    @Override
     public List<Object> channels(Object session) throws Exception {
         Object service = connectionService(session);
         if (service == null) {
@@ -138,13 +144,8 @@ final class MinaView extends LibraryView {
         }
         String host = target instanceof InetSocketAddress ? ((InetSocketAddress) target).getHostString() : String.valueOf(target);
         int port = target instanceof InetSocketAddress ? ((InetSocketAddress) target).getPort() : 0;
-        Object user = null;
-        try {
-            user = session.getClass().getMethod("getUsername").invoke(session);
-        } catch (Throwable none) {
-            // shown without a user
-        }
-        dev.lifeline.sessions.SshSessions.opened(session, "sshd", host, port, user == null ? null : user.toString(), INSTANCE);
+        // MINA sets the user after the session (and this hook) exists: read when listed
+        dev.lifeline.sessions.SshSessions.opened(session, "sshd", host, port, null, INSTANCE);
         SshdChannels.whenClosed(session, new Runnable() {
             @Override
             public void run() {
