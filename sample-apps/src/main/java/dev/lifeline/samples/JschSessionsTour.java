@@ -9,9 +9,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
 /**
- * For the {@code sessions} view: one JSch session with a shell channel, read by a thread that blocks in it
- * ({@code app-reader}). On the line {@code close} on stdin the channel and session are disconnected and the app stays up
- * ({@code READY closed}) until {@code exit}.
+ * For the {@code sessions} view: one JSch session with a shell channel, read by a thread that blocks in it ({@code
+ * app-reader}) once {@code read} comes on stdin (the test cuts the peer first). On the line {@code close} on stdin
+ * the channel and session are disconnected and the app stays up ({@code READY closed}) until {@code exit}.
  */
 public final class JschSessionsTour {
     public static void main(String[] args) {
@@ -32,9 +32,13 @@ public final class JschSessionsTour {
                 }
             }, "app-reader");
             reader.setDaemon(true);
-            reader.start();
             Result.ready("open");
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            while (!"read".equals(stdin.readLine())) {
+                // wait: the test cuts the peer first
+            }
+            reader.start();
+            Result.ready("reading");
             while (!"close".equals(stdin.readLine())) {
                 // wait
             }

@@ -12,9 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 
 /**
- * For the {@code sessions} view: one MINA session with a shell channel, and a thread ({@code app-reader}) waiting for
- * it to close with no timeout. On {@code close} on stdin the channel and session are closed and the app stays up
- * ({@code READY closed}) until {@code exit}.
+ * For the {@code sessions} view: one MINA session with a shell channel, and a thread ({@code app-reader}) that,
+ * once {@code read} comes on stdin, waits for it to close with no timeout. On {@code close} on stdin the channel
+ * and session are closed and the app stays up ({@code READY closed}) until {@code exit}.
  */
 public final class MinaSessionsTour {
     public static void main(String[] args) {
@@ -29,9 +29,13 @@ public final class MinaSessionsTour {
             shell.open().verify();
             Thread reader = new Thread(() -> shell.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), 0L), "app-reader");
             reader.setDaemon(true);
-            reader.start();
             Result.ready("open");
             BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            while (!"read".equals(stdin.readLine())) {
+                // wait: the test cuts the peer first
+            }
+            reader.start();
+            Result.ready("reading");
             while (!"close".equals(stdin.readLine())) {
                 // wait
             }

@@ -19,7 +19,8 @@ import static org.awaitility.Awaitility.await;
  * Issue 16: {@code java -jar lifeline-agent.jar sessions PID} lists a JVM's open sessions with their peer and channels,
  * a thread blocked on a dead peer (cut with nft) with its stack, and the watchdog ({@code watchdog.threshold=2s})
  * reports that thread once; closed sessions leave the list. JschSessionsTour / MinaSessionsTour against OpenSSH; the
- * app's keepalive is long (60 s) so the blocked thread stays blocked while the test looks.
+ * app's keepalive is long (60 s) so the blocked thread stays blocked while the test looks. The thread starts waiting
+ * only after the cut, so the watchdog's report is about a wait on a dead peer.
  */
 class SessionsCommandTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -60,12 +61,14 @@ class SessionsCommandTest {
                 Bench.defaultJdk()), AGENT_ARGS).args(sshd.target()).keepStdin().start()) {
             app.awaitLine(Pattern.compile("^READY open"), 30_000);
             String listed = sessionsUntil(app.pid(), o -> o.contains("#1 " + lib + " " + peer));
-            assertThat(listed).startsWith("1 session open").contains("watchdog.threshold=2s")
+            assertThat(listed).startsWith("1 session open, 0 threads blocked in SSH calls; watchdog.threshold=2s")
                     .containsPattern("#1 " + lib + " " + Pattern.quote(peer) + "  age \\S+  last packet from peer \\S+ ago")
                     .containsPattern("(?m)^   keepalive: every 60000ms x3, probes outstanding 0, round trip n/a")
                     .containsPattern("(?m)^   channel shell  (age|seen for) \\S+  deadline: none$");
 
             try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+                app.send("read"); // the app's thread now waits on a peer that is gone
+                app.awaitLine(Pattern.compile("^READY reading"), 30_000);
                 String blocked = sessionsUntil(app.pid(), o -> o.contains("thread \"app-reader\""));
                 // listed under its session, with a frame of the app's own code
                 assertThat(blocked.substring(blocked.indexOf("#1 " + lib))).containsPattern(
