@@ -92,8 +92,8 @@ public final class SshSessions {
 
     /** The session is closing or closed, by anyone. */
     public static void closed(Object session) {
-        if (session != null) {
-            OPEN.remove(session);
+        if (session != null && OPEN.remove(session) != null && OPEN.isEmpty()) {
+            Watchdog.noSessions(); // no tick queued while no session is open
         }
     }
 

@@ -103,6 +103,20 @@ final class Watchdog {
         }
     }
 
+    /** The last session closed: the queued tick goes (a session opened meanwhile queues one again). */
+    static void noSessions() {
+        synchronized (Watchdog.class) {
+            DeadlineScheduler.Deadline p = pending;
+            if (p != null && SshSessions.OPEN.isEmpty()) {
+                p.cancel();
+                pending = null;
+            }
+        }
+        if (!SshSessions.OPEN.isEmpty()) {
+            sessionsExist();
+        }
+    }
+
     static void tick() {
         synchronized (Watchdog.class) {
             pending = null;

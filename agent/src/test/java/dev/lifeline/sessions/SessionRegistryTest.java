@@ -63,6 +63,7 @@ class SessionRegistryTest {
             SshSessions.closed(s);
         }
         assertThat(SshSessions.open()).isZero();
+        assertThat(dev.lifeline.enforce.DeadlineScheduler.pending()).as("no watchdog tick queued without sessions").isZero();
         // channel ages are weakly held: once the channels are unreachable, the map empties
         await().atMost(10, TimeUnit.SECONDS).until(() -> {
             System.gc();
