@@ -131,7 +131,9 @@ public final class ExecDeadline {
                 what = "exec.idleTimeout=" + Durations.format(d.idleMs);
             }
         }
-        return what + " due in " + Durations.format(Math.max(0, TimeUnit.NANOSECONDS.toMillis(due - now)))
+        long sec = Math.max(0, TimeUnit.NANOSECONDS.toSeconds(due - now));
+        return what + " due in " + (sec < 60 ? sec + "s" : sec < 3600 ? sec / 60 + "m" + sec % 60 + "s"
+                : sec / 3600 + "h" + sec / 60 % 60 + "m")
                 + (d.policy.mode() == Mode.AUDIT ? " (audit: would fire)" : "");
     }
 

@@ -9,7 +9,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
 /**
- * For the {@code sessions} view: one JSch session with a shell channel, read by a thread that blocks in it ({@code
+ * For the {@code sessions} view: one JSch session with a shell and an exec ({@code cat}) channel, read by a thread that blocks in it ({@code
  * app-reader}) once {@code read} comes on stdin (the test cuts the peer first). On the line {@code close} on stdin
  * the channel and session are disconnected and the app stays up ({@code READY closed}) until {@code exit}.
  */
@@ -22,6 +22,9 @@ public final class JschSessionsTour {
             final Channel shell = session.openChannel("shell");
             final InputStream in = shell.getInputStream();
             shell.connect();
+            com.jcraft.jsch.ChannelExec exec = (com.jcraft.jsch.ChannelExec) session.openChannel("exec");
+            exec.setCommand("cat"); // runs until its channel closes
+            exec.connect();
             Thread reader = new Thread(() -> {
                 try {
                     while (in.read() >= 0) {
@@ -42,6 +45,7 @@ public final class JschSessionsTour {
             while (!"close".equals(stdin.readLine())) {
                 // wait
             }
+            exec.disconnect();
             shell.disconnect();
             session.disconnect();
             Result.ready("closed");

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 
 /**
- * For the {@code sessions} view: one MINA session with a shell channel, and a thread ({@code app-reader}) that,
+ * For the {@code sessions} view: one MINA session with a shell and an exec ({@code cat}) channel, and a thread ({@code app-reader}) that,
  * once {@code read} comes on stdin, waits for it to close with no timeout. On {@code close} on stdin the channel
  * and session are closed and the app stays up ({@code READY closed}) until {@code exit}.
  */
@@ -27,6 +27,9 @@ public final class MinaSessionsTour {
             shell.setOut(new ByteArrayOutputStream());
             shell.setErr(new ByteArrayOutputStream());
             shell.open().verify();
+            org.apache.sshd.client.channel.ChannelExec exec = session.createExecChannel("cat"); // runs until closed
+            exec.setOut(new ByteArrayOutputStream());
+            exec.open().verify();
             Thread reader = new Thread(() -> shell.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), 0L), "app-reader");
             reader.setDaemon(true);
             Result.ready("open");
@@ -39,6 +42,7 @@ public final class MinaSessionsTour {
             while (!"close".equals(stdin.readLine())) {
                 // wait
             }
+            exec.close(true);
             shell.close(true);
             session.close(true);
             Result.ready("closed");

@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
  */
 class SessionsCommandTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final String AGENT_ARGS = "keepalive.interval=60s,watchdog.threshold=2s";
+    private static final String AGENT_ARGS = "keepalive.interval=60s,watchdog.threshold=2s,exec.timeout=1h";
 
     static OpenSshServer sshd;
 
@@ -64,7 +64,8 @@ class SessionsCommandTest {
             assertThat(listed).startsWith("1 session open, 0 threads blocked in SSH calls; watchdog.threshold=2s")
                     .containsPattern("#1 " + lib + " " + Pattern.quote(peer) + "  age \\S+  last packet from peer \\S+ ago")
                     .containsPattern("(?m)^   keepalive: every 60000ms x3, probes outstanding 0, round trip n/a")
-                    .containsPattern("(?m)^   channel shell  (age|seen for) \\S+  deadline: none$");
+                    .containsPattern("(?m)^   channel shell  (age|seen for) \\S+  deadline: none$")
+                    .containsPattern("(?m)^   channel exec  age \\S+  deadline: exec.timeout=1h due in 59m\\d+s$");
 
             try (PacketDrop drop = PacketDrop.on(sshd.port)) {
                 app.send("read"); // the app's thread now waits on a peer that is gone
