@@ -217,7 +217,8 @@ final class Status {
             for (Map.Entry<String, Object> c : counters.entrySet()) {
                 out.println("  " + pad(c.getKey(), 26) + " " + orUnknown(c.getValue()));
             }
-            for (String n : new String[]{"PendingDeadlines", "WatchedExecChannels", "RuleCount"}) {
+            for (String n : new String[]{"PendingDeadlines", "WatchedExecChannels", "RuleCount", "SessionsOpenJsch",
+                    "SessionsOpenSshd", "SessionsOpenSshj", "OldestIdleSeconds", "ThreadsBlockedInSsh"}) {
                 if (attributes.containsKey(n)) {
                     out.println("  " + pad(n, 26) + " " + orUnknown(attributes.get(n)));
                 }

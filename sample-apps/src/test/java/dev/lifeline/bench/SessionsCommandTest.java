@@ -52,7 +52,7 @@ class SessionsCommandTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "SSHD"})
+    @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "JSCH_JCRAFT", "SSHD", "SSHD_LEGACY"})
     void listsSessionChannelAndTheThreadBlockedOnADeadPeerThenForgetsTheClosedSession(Library library) throws Exception {
         boolean jsch = library.isJsch();
         String lib = jsch ? "jsch" : "sshd";
@@ -63,7 +63,9 @@ class SessionsCommandTest {
             String listed = sessionsUntil(app.pid(), o -> o.contains("#1 " + lib + " " + peer));
             assertThat(listed).startsWith("1 session open, 0 threads blocked in SSH calls; watchdog.threshold=2s")
                     .containsPattern("#1 " + lib + " " + Pattern.quote(peer) + "  age \\S+  last packet from peer \\S+ ago")
-                    .containsPattern("(?m)^   keepalive: every 60000ms x3, probes outstanding 0, round trip n/a")
+                    .containsPattern(library == Library.SSHD_LEGACY
+                            ? "(?m)^   keepalive: every 60000ms \\(reply wait per probe, MINA before 2.13\\), probes outstanding n/a"
+                            : "(?m)^   keepalive: every 60000ms x3, probes outstanding 0, round trip n/a")
                     .containsPattern("(?m)^   channel shell  (age|seen for) \\S+  deadline: none$")
                     .containsPattern("(?m)^   channel exec  age \\S+  deadline: exec.timeout=1h due in 59m\\d+s$");
 
@@ -80,7 +82,9 @@ class SessionsCommandTest {
                 assertThat(line).contains("thread=app-reader").contains("lib=" + lib).contains("session=" + peer)
                         .contains("threshold=2s").contains(jsch ? "com.jcraft.jsch." : "org.apache.sshd.");
                 String status = AgentCli.run("status", String.valueOf(app.pid())).output;
-                assertThat(status).containsPattern("(?m)^  threadsStuck +1$");
+                assertThat(status).containsPattern("(?m)^  threadsStuck +1$")
+                        .containsPattern("(?m)^  SessionsOpen" + (jsch ? "Jsch" : "Sshd") + " +1$")
+                        .containsPattern("(?m)^  ThreadsBlockedInSsh +1$");
             }
 
             app.send("close");
