@@ -201,6 +201,7 @@ final class SessionsTable {
 
     /** Which session a blocked thread waits on, from the monitor it waits on. */
     static final class Attribution {
+        private static final SshSessions.Entry SHARED = new SshSessions.Entry(new Object(), "", "", 0, null, null);
         private final Map<Integer, SshSessions.Entry> byIdentity = new HashMap<Integer, SshSessions.Entry>();
         private final List<SshSessions.Entry> entries;
 
@@ -213,7 +214,11 @@ final class SessionsTable {
                     reach(ch, e.view.packagePrefix(), 3, reached);
                 }
                 for (Object o : reached.keySet()) {
-                    byIdentity.put(System.identityHashCode(o), e);
+                    Integer id = System.identityHashCode(o);
+                    SshSessions.Entry before = byIdentity.put(id, e);
+                    if (before != null && before != e) {
+                        byIdentity.put(id, SHARED); // reached from two sessions (a JSch instance): tells nothing
+                    }
                 }
             }
         }
@@ -222,7 +227,7 @@ final class SessionsTable {
             LockInfo lock = t.getLockInfo();
             if (lock != null) {
                 SshSessions.Entry e = byIdentity.get(lock.getIdentityHashCode());
-                if (e != null) {
+                if (e != null && e != SHARED) {
                     return e;
                 }
             }

@@ -204,6 +204,11 @@ public final class SshSessions {
 
     /** The human-readable table of sessions, channels and blocked threads (JMX {@code Sessions}, CLI {@code sessions}). */
     public static String table() {
-        return SessionsTable.render();
+        try {
+            return SessionsTable.render();
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+            return "the session table could not be built: " + t;
+        }
     }
 }

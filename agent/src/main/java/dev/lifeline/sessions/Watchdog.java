@@ -121,17 +121,22 @@ final class Watchdog {
         synchronized (Watchdog.class) {
             pending = null;
         }
-        SshSessions.sweep();
-        if (SshSessions.OPEN.isEmpty()) {
-            synchronized (SEEN) {
-                SEEN.clear();
+        try {
+            SshSessions.sweep();
+            if (SshSessions.OPEN.isEmpty()) {
+                synchronized (SEEN) {
+                    SEEN.clear();
+                }
+                return; // the next opened session arms it again
             }
-            return; // the next opened session arms it again
+            if (thresholdMillis > 0) {
+                observe(true);
+            }
+        } finally {
+            if (!SshSessions.OPEN.isEmpty()) {
+                sessionsExist(); // also after a failure (counted by the scheduler): the watch goes on
+            }
         }
-        if (thresholdMillis > 0) {
-            observe(true);
-        }
-        sessionsExist();
     }
 
     static int blockedNow() {

@@ -102,6 +102,33 @@ class SessionRegistryTest {
     }
 
     @Test
+    void aBlockedThreadIsListedUnderTheSessionWhoseChannelItWaitsOn() throws Exception {
+        FakeSession first = new FakeSession();
+        FakeSession second = new FakeSession();
+        SshSessions.opened(first, "sshd", "one", 22, "u", VIEW);
+        SshSessions.opened(second, "sshd", "two", 22, "u", VIEW);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread app = new Thread(() -> {
+            try {
+                BlockingCall.waitOn(second.channel, release);
+            } catch (InterruptedException ignored) {
+                // ends the test thread
+            }
+        }, "app-worker-2");
+        app.start();
+        try {
+            await().atMost(10, TimeUnit.SECONDS).until(() -> SshSessions.threadsBlocked() == 1);
+            String table = SshSessions.table();
+            assertThat(table.substring(table.indexOf("#2 sshd u@two:22"))).contains("thread \"app-worker-2\"");
+            assertThat(table.substring(table.indexOf("#1 sshd u@one:22"), table.indexOf("#2 sshd")))
+                    .doesNotContain("app-worker-2");
+        } finally {
+            release.countDown();
+            app.join();
+        }
+    }
+
+    @Test
     void watchdogLogsAStuckThreadOnceWithItsSession() throws Exception {
         Path log = Files.createTempFile("lifeline-watchdog", ".log");
         Log.useFile(log.toString());

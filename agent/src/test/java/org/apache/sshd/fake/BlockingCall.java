@@ -10,4 +10,13 @@ public final class BlockingCall {
     public static void waitFor(CountDownLatch latch) throws InterruptedException {
         latch.await();
     }
+
+    /** Waits on {@code lock}'s monitor until notified, as MINA's futures and JSch's pipes do. */
+    public static void waitOn(Object lock, CountDownLatch release) throws InterruptedException {
+        synchronized (lock) {
+            while (release.getCount() > 0) {
+                lock.wait(100);
+            }
+        }
+    }
 }
