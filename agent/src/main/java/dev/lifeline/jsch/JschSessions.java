@@ -132,7 +132,10 @@ final class JschSessions {
         SessionPolicy.configured(plan);
     }
 
-    /** Every packet JSch reads: must cost next to nothing, so no lookup unless some session is in a silent streak. */
+    /**
+     * Every packet JSch reads: must cost next to nothing. One registry lookup and a volatile write (the session's idle
+     * clock), and no streak lookup unless some session is in a silent streak.
+     */
     static void readOk(Object session) {
         SshSessions.packet(session);
         if (!READ_TIMEOUTS.isEmpty()) {
