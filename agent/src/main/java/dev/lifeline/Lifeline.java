@@ -16,6 +16,7 @@ import dev.lifeline.report.Counters;
 import dev.lifeline.report.Faults;
 import dev.lifeline.report.Jmx;
 import dev.lifeline.report.Log;
+import dev.lifeline.sessions.SshSessions;
 
 import java.lang.instrument.Instrumentation;
 import java.util.HashMap;
@@ -149,6 +150,7 @@ public final class Lifeline {
             disabledReason = "";
             config = loaded;
         }
+        SshSessions.watchdogThreshold(loaded.watchdogThresholdMillis());
         // agent.started waits for the first SSH library class (sshLibrarySeen): a JVM without one prints nothing at info
         Log.debug("agent.loaded", "version", version(), "mode", loaded.mode().label(),
                 "file", loaded.file() == null ? "none" : loaded.file(), "rules", loaded.ruleCount(),
@@ -456,6 +458,7 @@ public final class Lifeline {
         Config previous = config;
         boolean wasRunning = running;
         config = next;
+        SshSessions.watchdogThreshold(next.watchdogThresholdMillis());
         String note = "";
         if (next.mode() != Mode.OFF && !installed && instrumentation != null) {
             // started with mode=off or disabled: instrument now, as a dynamic attach does (loaded classes are retransformed)
@@ -573,6 +576,7 @@ public final class Lifeline {
     public static void useForTests(Config c) {
         config = c;
         active = c.mode() != Mode.OFF;
+        SshSessions.watchdogThreshold(c.watchdogThresholdMillis());
     }
 
     /** What the JMX view reads and changes. */

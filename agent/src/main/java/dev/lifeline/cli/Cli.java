@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-/** {@code java -jar lifeline-agent.jar check FILE | explain FILE HOST[:PORT] | attach PID [FILE] | status PID | --version}. */
+/** {@code java -jar lifeline-agent.jar check FILE | explain FILE HOST[:PORT] | attach PID [FILE] | status PID | sessions PID | --version}. */
 public final class Cli {
     static final int OK = 0;
     static final int INVALID = 1;
@@ -49,6 +49,9 @@ public final class Cli {
         if (args[0].equals("status") && args.length == 2) {
             return Status.run(args[1], out, err);
         }
+        if (args[0].equals("sessions") && args.length == 2) {
+            return Status.sessions(args[1], out, err);
+        }
         if ((args[0].equals("--version") || args[0].equals("version")) && args.length == 1) {
             out.println("lifeline " + dev.lifeline.Lifeline.version());
             return OK;
@@ -72,6 +75,9 @@ public final class Cli {
         s.println("       java -jar lifeline-agent.jar status PID");
         s.println("         version, state, mode, file, last reload, counters, settings and rules of Lifeline in PID;");
         s.println("         exit 0 only when active (reads the local JMX connector it starts in PID; no port is opened)");
+        s.println("       java -jar lifeline-agent.jar sessions PID");
+        s.println("         the open SSH sessions in PID: peer, age, idle, keepalive, channels and their deadlines, and the");
+        s.println("         threads blocked in a call on each (stack); exit 0 when read (same connector as status)");
         s.println("       java -jar lifeline-agent.jar --version");
         s.println("check also applies the LIFELINE_* variables and -Dlifeline.* properties of its own JVM, as the agent");
         s.println("would in a JVM that has them, and says which; explain reads FILE only");

@@ -53,6 +53,30 @@ final class Status {
         return s.active() ? Cli.OK : Cli.INVALID;
     }
 
+    /** {@code sessions PID}: the agent's {@code Sessions} table, as it is. Exit 0 when it was read. */
+    static int sessions(String pid, PrintStream out, PrintStream err) {
+        if (!TargetJvm.isPid(pid)) {
+            err.println("lifeline: PID must be a process id (digits), got: " + pid);
+            return Cli.USAGE;
+        }
+        Object table;
+        try (TargetJvm vm = TargetJvm.attach(pid);
+             Reader reader = Reader.connect(vm.localJmxAddress())) {
+            table = reader.sessions();
+        } catch (TargetJvm.Failure f) {
+            err.println("lifeline: " + f.getMessage());
+            return Cli.INVALID;
+        }
+        if (table == null) {
+            out.println("no session table in JVM " + pid + ": it has no MBean " + AGENT + " with a Sessions attribute (the"
+                    + " agent was never loaded, is older than this command, runs with jmx.enabled=false, or started less"
+                    + " than 5 s ago)");
+            return Cli.INVALID;
+        }
+        out.print(table);
+        return Cli.OK;
+    }
+
     /** One connection to a target's platform MBean server. */
     static final class Reader implements AutoCloseable {
         private final JMXConnector connector;
@@ -100,6 +124,16 @@ final class Status {
                 return s;
             } catch (IOException e) {
                 throw new TargetJvm.Failure("reading " + AGENT + " failed: " + TargetJvm.describe(e));
+            } catch (Exception e) {
+                throw new TargetJvm.Failure("reading " + AGENT + " failed: " + TargetJvm.describe(e));
+            }
+        }
+
+        /** The Sessions attribute, or null when the agent or the attribute is missing. */
+        Object sessions() throws TargetJvm.Failure {
+            try {
+                ObjectName agent = new ObjectName(AGENT);
+                return server.isRegistered(agent) ? readQuietly(agent, "Sessions") : null;
             } catch (Exception e) {
                 throw new TargetJvm.Failure("reading " + AGENT + " failed: " + TargetJvm.describe(e));
             }
@@ -183,7 +217,8 @@ final class Status {
             for (Map.Entry<String, Object> c : counters.entrySet()) {
                 out.println("  " + pad(c.getKey(), 26) + " " + orUnknown(c.getValue()));
             }
-            for (String n : new String[]{"PendingDeadlines", "WatchedExecChannels", "RuleCount"}) {
+            for (String n : new String[]{"PendingDeadlines", "WatchedExecChannels", "RuleCount", "SessionsOpenJsch",
+                    "SessionsOpenSshd", "SessionsOpenSshj", "OldestIdleSeconds", "ThreadsBlockedInSsh"}) {
                 if (attributes.containsKey(n)) {
                     out.println("  " + pad(n, 26) + " " + orUnknown(attributes.get(n)));
                 }

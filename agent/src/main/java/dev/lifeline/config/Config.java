@@ -128,6 +128,11 @@ public final class Config {
         return (Long) global.get(Key.CONFIG_RELOAD_INTERVAL).value;
     }
 
+    /** {@code watchdog.threshold}: 0 when off. */
+    public long watchdogThresholdMillis() {
+        return (Long) global.get(Key.WATCHDOG_THRESHOLD).value;
+    }
+
     public boolean jmxWritable() {
         return (Boolean) global.get(Key.JMX_WRITABLE).value;
     }

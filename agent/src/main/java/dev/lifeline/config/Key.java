@@ -42,6 +42,7 @@ public final class Key {
     public static final Key JMX_ENABLED = new Key("jmx.enabled", Type.BOOLEAN, "true", false);
     public static final Key JMX_WRITABLE = new Key("jmx.writable", Type.BOOLEAN, "false", false);
     public static final Key CONFIG_RELOAD_INTERVAL = new Key("config.reloadInterval", Type.DURATION, "10s", false);
+    public static final Key WATCHDOG_THRESHOLD = new Key("watchdog.threshold", Type.DURATION, "0", false);
 
     private static final Map<String, Key> ALL;
 
@@ -50,7 +51,7 @@ public final class Key {
         for (Key k : new Key[]{MODE, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT_MAX, TCP_KEEPALIVE, TCP_KEEPALIVE_IDLE,
                 TCP_KEEPALIVE_INTERVAL, TCP_KEEPALIVE_COUNT, CONNECT_TIMEOUT, EXEC_TIMEOUT, EXEC_IDLE_TIMEOUT,
                 EXEC_KILL_GRACE, CLOSE_TIMEOUT, FAIL_ON_CONFIG_ERROR, LOG_COMMANDS, LOG_LEVEL, LOG_FILE, JMX_ENABLED,
-                JMX_WRITABLE, CONFIG_RELOAD_INTERVAL}) {
+                JMX_WRITABLE, CONFIG_RELOAD_INTERVAL, WATCHDOG_THRESHOLD}) {
             m.put(k.name, k);
         }
         ALL = Collections.unmodifiableMap(m);

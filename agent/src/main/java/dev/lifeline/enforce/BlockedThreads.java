@@ -118,7 +118,8 @@ public final class BlockedThreads {
         return woken;
     }
 
-    static boolean isAppThreadBlockedInLibrary(ThreadInfo t) {
+    /** An application thread (not the library's or ours) waiting in, or blocked on a monitor of, an SSH library. */
+    public static boolean isAppThreadBlockedInLibrary(ThreadInfo t) {
         Thread.State s = t.getThreadState();
         StackTraceElement[] stack = t.getStackTrace();
         if (s == Thread.State.RUNNABLE ? !inSocketIo(stack)

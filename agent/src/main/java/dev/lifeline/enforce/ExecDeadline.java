@@ -104,6 +104,39 @@ public final class ExecDeadline {
         return !ENDED_BY_DEADLINE.isEmpty() && ENDED_BY_DEADLINE.containsKey(channel);
     }
 
+    /** The deadline armed on this channel and when it is due ("exec.timeout in 25s"), or null when none. */
+    public static String describe(Object channel) {
+        ExecDeadline d = WATCHED.get(channel);
+        if (d == null) {
+            return null;
+        }
+        int s = d.state.get();
+        if (s == TERM_SENT) {
+            return d.reason + " fired (TERM sent, KILL and close after exec.killGrace)";
+        }
+        if (s == KILL_SENT) {
+            return d.reason + " fired (KILL sent, channel closing)";
+        }
+        long now = System.nanoTime();
+        String what = null;
+        long due = Long.MAX_VALUE;
+        if (d.totalMs > 0) {
+            due = d.startNanos + TimeUnit.MILLISECONDS.toNanos(d.totalMs);
+            what = "exec.timeout=" + Durations.format(d.totalMs);
+        }
+        if (d.idleMs > 0) {
+            long idleDue = d.lastOutputNanos + TimeUnit.MILLISECONDS.toNanos(d.idleMs);
+            if (idleDue - due < 0) {
+                due = idleDue;
+                what = "exec.idleTimeout=" + Durations.format(d.idleMs);
+            }
+        }
+        long sec = Math.max(0, TimeUnit.NANOSECONDS.toSeconds(due - now));
+        return what + " due in " + (sec < 60 ? sec + "s" : sec < 3600 ? sec / 60 + "m" + sec % 60 + "s"
+                : sec / 3600 + "h" + sec / 60 % 60 + "m")
+                + (d.policy.mode() == Mode.AUDIT ? " (audit: would fire)" : "");
+    }
+
     /** Channels being watched now: for leak tests and the JMX view. */
     public static int watched() {
         return WATCHED.size();

@@ -7,6 +7,7 @@ import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.ExecDeadline;
 import dev.lifeline.policy.Policies;
 import dev.lifeline.report.Faults;
+import dev.lifeline.sessions.SshSessions;
 
 import java.nio.charset.StandardCharsets;
 
@@ -27,6 +28,7 @@ final class JschChannels {
     /** {@code ChannelExec.start()} returned: the command runs. */
     static void execStarted(Object channel) throws Exception {
         Faults.inject("JschChannels.execStarted");
+        SshSessions.channelOpened(channel);
         JschApi api = JschApi.of(channel);
         Object session = api.sessionOf(channel);
         Policy p = policy(session);

@@ -2,6 +2,7 @@ package dev.lifeline.jsch;
 
 import dev.lifeline.enforce.ExecDeadline;
 import dev.lifeline.report.Faults;
+import dev.lifeline.sessions.SshSessions;
 
 /**
  * The static methods woven into JSch ({@link JschModule}). JDK types only, so they link wherever JSch lives; each one
@@ -64,6 +65,7 @@ public final class JschHooks {
     /** Session or channel {@code disconnect()} returned or threw. */
     public static void disconnected(Throwable thrown, Object closeDeadline, Object sessionOrChannel) {
         try {
+            SshSessions.closed(sessionOrChannel); // a session's entry ends here; a channel was never one
             JschChannels.disconnected(closeDeadline);
         } catch (Throwable t) {
             Faults.suppressed(t);

@@ -6,6 +6,7 @@ import dev.lifeline.policy.Policies;
 import dev.lifeline.policy.SessionPlan;
 import dev.lifeline.policy.SessionPolicy;
 import dev.lifeline.report.Faults;
+import dev.lifeline.sessions.SshSessions;
 
 import java.io.InterruptedIOException;
 import java.lang.reflect.Field;
@@ -46,6 +47,7 @@ final class JschSessions {
     static int connecting(Object session, int timeout) throws Exception {
         Faults.inject("JschSessions.plan");
         JschApi api = JschApi.of(session);
+        SshSessions.opened(session, "jsch", api.host(session), api.port(session), JschView.userOf(session), JschView.INSTANCE);
         Policy policy = Policies.forHost(api.host(session), null, api.port(session));
         if (policy == null) {
             return timeout;
@@ -99,12 +101,18 @@ final class JschSessions {
         });
     }
 
-    static void connected(Object session, Throwable thrown) {
+    static void connected(Object session, Throwable thrown) throws Exception {
         Connect connect = CONNECTING.get(session);
         if (connect != null && connect.thread == Thread.currentThread()) {
             CONNECTING.remove(session, connect);
         } else {
             connect = null; // another thread's connect of the same session: not this call's to end
+        }
+        if (thrown != null) {
+            SshSessions.closed(session);
+        } else { // again, in case a tick dropped it while its TCP connect ran (isConnected still false then)
+            JschApi api = JschApi.of(session);
+            SshSessions.opened(session, "jsch", api.host(session), api.port(session), JschView.userOf(session), JschView.INSTANCE);
         }
         Faults.inject("JschSessions.connected");
         if (connect == null) {
@@ -124,8 +132,12 @@ final class JschSessions {
         SessionPolicy.configured(plan);
     }
 
-    /** Every packet JSch reads: must cost next to nothing, so no lookup unless some session is in a silent streak. */
+    /**
+     * Every packet JSch reads: must cost next to nothing. One registry lookup and a volatile write (the session's idle
+     * clock), and no streak lookup unless some session is in a silent streak.
+     */
     static void readOk(Object session) {
+        SshSessions.packet(session);
         if (!READ_TIMEOUTS.isEmpty()) {
             READ_TIMEOUTS.remove(session);
         }
@@ -164,6 +176,16 @@ final class JschSessions {
     /** A session going away takes its streak with it, so the map never holds a session JSch has let go. */
     static void forget(Object session) {
         READ_TIMEOUTS.remove(session);
+    }
+
+    static boolean isConnecting(Object session) {
+        return CONNECTING.containsKey(session);
+    }
+
+    /** Keepalives JSch sent since the last packet from the peer (its streak of read timeouts). */
+    static int probesOutstanding(Object session) {
+        AtomicInteger streak = READ_TIMEOUTS.get(session);
+        return streak == null ? 0 : streak.get();
     }
 
     static Socket socketOf(Object session) {

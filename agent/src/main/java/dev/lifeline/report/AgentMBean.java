@@ -4,6 +4,7 @@ import dev.lifeline.config.Config;
 import dev.lifeline.config.HostRule;
 import dev.lifeline.config.Key;
 import dev.lifeline.report.Counters.Counter;
+import dev.lifeline.sessions.SshSessions;
 
 import javax.management.Attribute;
 import javax.management.AttributeList;
@@ -76,6 +77,13 @@ public final class AgentMBean implements DynamicMBean {
         }
     }
 
+    /** Libraries with a SessionsOpen gauge (the names their modules register sessions under). */
+    static final String[] LIBRARIES = {"jsch", "sshd", "sshj"};
+
+    static String openAttribute(String lib) {
+        return "SessionsOpen" + Character.toUpperCase(lib.charAt(0)) + lib.substring(1);
+    }
+
     private final Runtime runtime;
     private final boolean writable;
     private final MBeanInfo info;
@@ -107,6 +115,15 @@ public final class AgentMBean implements DynamicMBean {
                 "every global value and rule entry, one 'key=value (source)' per line"));
         attrs.add(attr("PendingDeadlines", "int", "exec, close and connect deadlines queued now"));
         attrs.add(attr("WatchedExecChannels", "int", "exec channels under an exec deadline now"));
+        for (String lib : LIBRARIES) {
+            attrs.add(attr(openAttribute(lib), "int", "gauge: " + lib + " sessions open now"));
+        }
+        attrs.add(attr("OldestIdleSeconds", "int",
+                "gauge: the longest time since the peer's last packet over the open sessions, in seconds (0: none)"));
+        attrs.add(attr("ThreadsBlockedInSsh", "int",
+                "gauge: application threads blocked in an SSH library call now (a thread dump per read)"));
+        attrs.add(attr("Sessions", String.class.getName(),
+                "open sessions, their channels and deadlines, and the threads blocked on them: the sessions command's table"));
         MBeanOperationInfo[] ops = writable ? new MBeanOperationInfo[]{
                 new MBeanOperationInfo("reload", "re-read the configuration; a file with errors is rejected whole",
                         new MBeanParameterInfo[0], String.class.getName(), MBeanOperationInfo.ACTION),
@@ -165,6 +182,20 @@ public final class AgentMBean implements DynamicMBean {
         }
         if (name.equals("WatchedExecChannels")) {
             return runtime.watchedExecChannels();
+        }
+        for (String lib : LIBRARIES) {
+            if (name.equals(openAttribute(lib))) {
+                return SshSessions.open(lib);
+            }
+        }
+        if (name.equals("OldestIdleSeconds")) {
+            return (int) Math.min(Integer.MAX_VALUE, SshSessions.oldestIdleMillis() / 1000);
+        }
+        if (name.equals("ThreadsBlockedInSsh")) {
+            return SshSessions.threadsBlocked();
+        }
+        if (name.equals("Sessions")) {
+            return SshSessions.table();
         }
         throw new AttributeNotFoundException(name);
     }

@@ -22,7 +22,9 @@ public final class Counters {
         THREADS_WOKEN("threadsWoken"),
         INTERNAL_ERRORS("internalErrors"),
         /** Deadline actions (signal, close) not run because the action queue was full; each also counts as internalErrors. */
-        ACTIONS_DROPPED("actionsDropped");
+        ACTIONS_DROPPED("actionsDropped"),
+        /** Threads found blocked in an SSH library call longer than {@code watchdog.threshold} (each blocking once). */
+        THREADS_STUCK("threadsStuck");
 
         /** The JMX attribute name. */
         public final String attribute;

@@ -8,6 +8,7 @@ import dev.lifeline.enforce.ExecDeadline;
 import dev.lifeline.policy.Policies;
 import dev.lifeline.report.Faults;
 import dev.lifeline.report.Log;
+import dev.lifeline.sessions.SshSessions;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
@@ -31,6 +32,7 @@ final class SshdChannels {
     /** {@code ChannelExec.doOpen()} returned: the exec request is on its way. */
     static void execStarted(final Object channel) throws Exception {
         Faults.inject("SshdChannels.execStarted");
+        SshSessions.channelOpened(channel);
         MinaApi api = MinaApi.of(channel);
         Object session = api.sessionOf(channel);
         Policy p = Policies.forAddress(api.remoteAddress(session));

@@ -34,6 +34,7 @@ final class SshdSessions {
     static void serviceCreating(Object session, boolean legacy) throws Exception {
         Faults.inject("SshdSessions.plan");
         MinaApi api = MinaApi.of(session);
+        MinaView.register(session, api);
         Policy policy = Policies.forAddress(api.remoteAddress(session));
         if (policy == null) {
             return;

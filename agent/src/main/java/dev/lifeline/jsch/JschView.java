@@ -1,0 +1,114 @@
+package dev.lifeline.jsch;
+
+import dev.lifeline.sessions.LibraryView;
+
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** JSch sessions as the {@code sessions} view reads them: by reflection, only when someone looks. */
+final class JschView extends LibraryView {
+    static final JschView INSTANCE = new JschView();
+
+    private JschView() {
+    }
+
+    @Override
+    public String packagePrefix() {
+        return "com.jcraft.jsch.";
+    }
+
+    /** Connected, or its connect still under way (registered at connect entry). */
+    @Override
+    public boolean isOpen(Object session) throws Exception {
+        return Boolean.TRUE.equals(session.getClass().getMethod("isConnected").invoke(session))
+                || JschSessions.isConnecting(session);
+    }
+
+    /**
+     * JSch sends one {@code keepalive@jcraft.com} per read timeout and counts them until a packet arrives: that streak
+     * is the probes outstanding. JSch keeps no reply time, so no round trip.
+     */
+    @Override
+    public String keepalive(Object session) throws Exception {
+        JschApi api = JschApi.of(session);
+        int interval = api.aliveInterval(session);
+        long every = interval > 0 ? interval : api.timeout(session);
+        if (every <= 0) {
+            return "off (no ServerAliveInterval, no timeout)";
+        }
+        return "every " + every + "ms x" + api.aliveCountMax(session) + ", probes outstanding "
+                + JschSessions.probesOutstanding(session) + ", round trip n/a (JSch does not expose it)";
+    }
+
+    /** mwiede 2.x keeps a session's channels in {@code Session.channels}; older lines in the static {@code Channel.pool}. */
+    @Override
+    public List<Object> channels(Object session) throws Exception {
+        Object own = field(session.getClass(), "channels", session);
+        if (own instanceof List) {
+            return copy((List<?>) own, null);
+        }
+        Class<?> channel = Class.forName("com.jcraft.jsch.Channel", false, session.getClass().getClassLoader());
+        Object pool = field(channel, "pool", null);
+        return pool instanceof List ? copy((List<?>) pool, session) : Collections.emptyList();
+    }
+
+    private static List<Object> copy(List<?> list, Object session) throws Exception {
+        Object[] all;
+        synchronized (list) { // Channel.pool is a Vector; Session.channels is read under JSch's own lock: retry below
+            all = list.toArray();
+        }
+        List<Object> out = new ArrayList<Object>();
+        for (Object c : all) {
+            if (c != null && (session == null || field(c.getClass(), "session", c) == session)) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String channelKind(Object channel) {
+        String n = channel.getClass().getSimpleName();
+        if (n.equals("ChannelExec")) {
+            return "exec";
+        }
+        if (n.equals("ChannelSftp")) {
+            return "sftp";
+        }
+        if (n.equals("ChannelShell")) {
+            return "shell";
+        }
+        if (n.equals("ChannelSubsystem")) {
+            return "subsystem";
+        }
+        if (n.contains("TCPIP") || n.contains("Forward") || n.contains("X11") || n.contains("Agent")) {
+            return "forwarding (" + n + ")";
+        }
+        return n;
+    }
+
+    /** The user as the app gave it ({@code getUserName()}), or null. */
+    static String userOf(Object session) {
+        try {
+            Object u = session.getClass().getMethod("getUserName").invoke(session);
+            return u == null ? null : u.toString();
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+
+    private static Object field(Class<?> type, String name, Object target) throws Exception {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            try {
+                Field f = c.getDeclaredField(name);
+                f.setAccessible(true);
+                return f.get(target);
+            } catch (NoSuchFieldException next) {
+                // superclass
+            }
+        }
+        return null;
+    }
+}

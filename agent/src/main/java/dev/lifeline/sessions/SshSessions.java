@@ -1,0 +1,214 @@
+package dev.lifeline.sessions;
+
+import dev.lifeline.report.Faults;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The open SSH sessions of this JVM, every library, for the {@code sessions} command, the JMX gauges and the stuck-thread
+ * watchdog. A library module hands over with one line each:
+ *
+ * <pre>
+ *   SshSessions.opened(session, "sshj", host, port, user, SshjView.INSTANCE);  // once the TCP connection exists
+ *   SshSessions.closed(session);                                              // from its close/disconnect hook
+ *   SshSessions.packet(session);                                              // optional, per packet from the peer
+ * </pre>
+ *
+ * <p>Entries are keyed by the library's session object (identity: no library overrides equals). One ends when the
+ * module's close hook calls {@link #closed}, or at the next tick of the watchdog when the module's view says the session
+ * is no longer open (a session that died without the app calling close, or whose close no hook saw), so nothing
+ * outlives its session by more than one tick. An entry is a few fields that point at strings the library already holds.
+ *
+ * <p>Every method catches what it throws: hooks call them on the application's threads.
+ */
+public final class SshSessions {
+    static final ConcurrentHashMap<Object, Entry> OPEN = new ConcurrentHashMap<Object, Entry>();
+    /** When a channel was opened, for the channels a hook saw open (exec); weak keys, so no channel is retained. */
+    private static final Map<Object, long[]> CHANNEL_OPENED = Collections.synchronizedMap(new WeakHashMap<Object, long[]>());
+
+    private SshSessions() {
+    }
+
+    /** One open session: what the app gave (no secrets), and the clock of its last packet. */
+    static final class Entry {
+        final Object session;
+        final String lib;
+        final String host;
+        final int port;
+        final String user;
+        final LibraryView view;
+        final long openedNanos = System.nanoTime();
+        /** Written per packet by {@link #packet}; 0 until then. */
+        volatile long lastPacketNanos;
+
+        Entry(Object session, String lib, String host, int port, String user, LibraryView view) {
+            this.session = session;
+            this.lib = lib;
+            this.host = host;
+            this.port = port;
+            this.user = user;
+            this.view = view;
+        }
+
+        String peer() {
+            String u = user;
+            if (u == null) {
+                try {
+                    u = view.user(session);
+                } catch (Throwable t) {
+                    u = null;
+                }
+            }
+            return (u == null ? "" : u + "@") + host + ":" + port;
+        }
+
+        /** Peer's last packet (nanoTime), the library's own clock when it has one, else the hook's, else the open. */
+        long lastPacket() {
+            long t;
+            try {
+                t = view.lastPacketNanos(session, lastPacketNanos);
+            } catch (Throwable e) {
+                t = lastPacketNanos;
+            }
+            return t != 0 ? t : openedNanos;
+        }
+    }
+
+    /** A session's TCP connection exists. A second call for the same session is ignored. */
+    public static void opened(Object session, String lib, String host, int port, String user, LibraryView view) {
+        try {
+            if (session != null && OPEN.putIfAbsent(session, new Entry(session, lib, host, port, user, view)) == null) {
+                Watchdog.sessionsExist();
+            }
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /** The session is closing or closed, by anyone. */
+    public static void closed(Object session) {
+        if (session != null && OPEN.remove(session) != null && OPEN.isEmpty()) {
+            Watchdog.noSessions(); // no tick queued while no session is open
+        }
+    }
+
+    /** A packet from the peer: one map lookup and a volatile write. */
+    public static void packet(Object session) {
+        Entry e = OPEN.get(session);
+        if (e != null) {
+            e.lastPacketNanos = System.nanoTime();
+        }
+    }
+
+    /** A channel a hook saw open (its age is then known; others show how long they have been seen). */
+    public static void channelOpened(Object channel) {
+        try {
+            if (channel != null) {
+                CHANNEL_OPENED.put(channel, new long[]{System.nanoTime(), 1});
+            }
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /** Open sessions now (every library). */
+    public static int open() {
+        return OPEN.size();
+    }
+
+    /** Open sessions of one library ({@code jsch}, {@code sshd}, {@code sshj}). */
+    public static int open(String lib) {
+        int n = 0;
+        for (Entry e : OPEN.values()) {
+            if (e.lib.equals(lib)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The longest time since the peer's last packet over the open sessions, in milliseconds; 0 when none. */
+    public static long oldestIdleMillis() {
+        long now = System.nanoTime();
+        long max = 0;
+        for (Entry e : OPEN.values()) {
+            max = Math.max(max, (now - e.lastPacket()) / 1000000L);
+        }
+        return max;
+    }
+
+    /** Drops the sessions their library says have ended. */
+    static int sweep() {
+        int dropped = 0;
+        for (Entry e : OPEN.values()) {
+            boolean open;
+            try {
+                open = e.view.isOpen(e.session);
+            } catch (Throwable t) {
+                open = true; // cannot tell: the close hook will still remove it
+            }
+            if (!open && OPEN.remove(e.session, e)) {
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
+    static List<Entry> entries() {
+        List<Entry> l = new ArrayList<Entry>(OPEN.values());
+        Collections.sort(l, new java.util.Comparator<Entry>() {
+            @Override
+            public int compare(Entry a, Entry b) {
+                return a.openedNanos < b.openedNanos ? -1 : (a.openedNanos == b.openedNanos ? 0 : 1);
+            }
+        });
+        return l;
+    }
+
+    /**
+     * {nanoTime, 1} for a channel a hook saw open; {nanoTime first listed, 0} for one first met in a listing (remembered,
+     * so the next listing can say how long it has been seen).
+     */
+    static long[] channelSince(Object channel, long now) {
+        synchronized (CHANNEL_OPENED) {
+            long[] t = CHANNEL_OPENED.get(channel);
+            if (t == null) {
+                t = new long[]{now, 0};
+                CHANNEL_OPENED.put(channel, t);
+            }
+            return t;
+        }
+    }
+
+    /** Channels remembered (weakly) for their age: for leak tests. */
+    static int channelsRemembered() {
+        synchronized (CHANNEL_OPENED) {
+            return CHANNEL_OPENED.size();
+        }
+    }
+
+    /** Sets {@code watchdog.threshold} (0: off); the agent calls it whenever a configuration is applied. */
+    public static void watchdogThreshold(long millis) {
+        Watchdog.threshold(millis);
+    }
+
+    /** Threads blocked in an SSH library call now (the JMX gauge). */
+    public static int threadsBlocked() {
+        return Watchdog.blockedNow();
+    }
+
+    /** The human-readable table of sessions, channels and blocked threads (JMX {@code Sessions}, CLI {@code sessions}). */
+    public static String table() {
+        try {
+            return SessionsTable.render();
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+            return "the session table could not be built: " + t;
+        }
+    }
+}

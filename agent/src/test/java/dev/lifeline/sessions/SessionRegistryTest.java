@@ -1,0 +1,167 @@
+package dev.lifeline.sessions;
+
+import dev.lifeline.report.Counters;
+import dev.lifeline.report.Log;
+import org.apache.sshd.fake.BlockingCall;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The session registry with fake session objects: nothing outlives its session, and the watchdog reports once. */
+class SessionRegistryTest {
+    /** A session object as a library would have one. */
+    static final class FakeSession {
+        volatile boolean open = true;
+        final Object channel = new Object();
+    }
+
+    static final LibraryView VIEW = new LibraryView() {
+        @Override
+        public boolean isOpen(Object session) {
+            return ((FakeSession) session).open;
+        }
+
+        @Override
+        public List<Object> channels(Object session) {
+            return Arrays.asList(((FakeSession) session).channel);
+        }
+
+        @Override
+        public String channelKind(Object channel) {
+            return "exec";
+        }
+
+        @Override
+        public String packagePrefix() {
+            return "org.apache.sshd.";
+        }
+    };
+
+    @AfterEach
+    void clear() {
+        SshSessions.OPEN.clear();
+        Watchdog.threshold(0);
+    }
+
+    @Test
+    void tenThousandOpenCloseCyclesLeaveNoEntry() {
+        for (int i = 0; i < 10000; i++) {
+            FakeSession s = new FakeSession();
+            SshSessions.opened(s, "sshd", "h" + i, 22, "u", VIEW);
+            SshSessions.channelOpened(s.channel);
+            SshSessions.packet(s);
+            assertThat(SshSessions.open("sshd")).isEqualTo(1);
+            SshSessions.closed(s);
+        }
+        assertThat(SshSessions.open()).isZero();
+        assertThat(dev.lifeline.enforce.DeadlineScheduler.pending()).as("no watchdog tick queued without sessions").isZero();
+        // channel ages are weakly held: once the channels are unreachable, the map empties
+        await().atMost(10, TimeUnit.SECONDS).until(() -> {
+            System.gc();
+            return SshSessions.channelsRemembered() < 100;
+        });
+    }
+
+    @Test
+    void sessionsThatDieWithoutCloseAreDroppedByTheNextTick() {
+        FakeSession[] all = new FakeSession[1000];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = new FakeSession();
+            SshSessions.opened(all[i], "jsch", "h", 22, null, VIEW);
+        }
+        FakeSession alive = all[7];
+        for (FakeSession s : all) {
+            s.open = s == alive;
+        }
+        Watchdog.tick();
+        assertThat(SshSessions.open()).isEqualTo(1);
+        alive.open = false;
+        Watchdog.tick();
+        assertThat(SshSessions.open()).isZero();
+    }
+
+    @Test
+    void idleClockFollowsPackets() throws Exception {
+        FakeSession s = new FakeSession();
+        SshSessions.opened(s, "jsch", "h", 22, "u", VIEW);
+        await().until(() -> SshSessions.oldestIdleMillis() >= 200);
+        SshSessions.packet(s);
+        assertThat(SshSessions.oldestIdleMillis()).isLessThan(200);
+        String table = SshSessions.table();
+        assertThat(table).contains("1 session open").contains("#1 jsch u@h:22").contains("channel exec")
+                .contains("deadline: none").contains("keepalive: n/a");
+    }
+
+    @Test
+    void aBlockedThreadIsListedUnderTheSessionWhoseChannelItWaitsOn() throws Exception {
+        FakeSession first = new FakeSession();
+        FakeSession second = new FakeSession();
+        SshSessions.opened(first, "sshd", "one", 22, "u", VIEW);
+        SshSessions.opened(second, "sshd", "two", 22, "u", VIEW);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread app = new Thread(() -> {
+            try {
+                BlockingCall.waitOn(second.channel, release);
+            } catch (InterruptedException ignored) {
+                // ends the test thread
+            }
+        }, "app-worker-2");
+        app.start();
+        try {
+            await().atMost(10, TimeUnit.SECONDS).until(() -> SshSessions.threadsBlocked() == 1);
+            String table = SshSessions.table();
+            assertThat(table.substring(table.indexOf("#2 sshd u@two:22"))).contains("thread \"app-worker-2\"");
+            assertThat(table.substring(table.indexOf("#1 sshd u@one:22"), table.indexOf("#2 sshd")))
+                    .doesNotContain("app-worker-2");
+        } finally {
+            release.countDown();
+            app.join();
+        }
+    }
+
+    @Test
+    void watchdogLogsAStuckThreadOnceWithItsSession() throws Exception {
+        Path log = Files.createTempFile("lifeline-watchdog", ".log");
+        Log.useFile(log.toString());
+        FakeSession s = new FakeSession();
+        SshSessions.opened(s, "sshd", "db1", 2222, "app", VIEW);
+        Watchdog.threshold(300);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread app = new Thread(() -> {
+            try {
+                BlockingCall.waitFor(release);
+            } catch (InterruptedException ignored) {
+                // ends the test thread
+            }
+        }, "app-worker-1");
+        long before = Counters.Counter.THREADS_STUCK.get();
+        try {
+            app.start();
+            await().atMost(10, TimeUnit.SECONDS).until(() -> Counters.Counter.THREADS_STUCK.get() == before + 1);
+            String table = SshSessions.table();
+            assertThat(table).contains("1 thread blocked").contains("thread \"app-worker-1\" WAITING for")
+                    .contains("at org.apache.sshd.fake.BlockingCall.waitFor");
+            assertThat(SshSessions.threadsBlocked()).isEqualTo(1);
+            Thread.sleep(3 * Watchdog.periodMillis()); // several more ticks: still logged once
+            assertThat(Counters.Counter.THREADS_STUCK.get()).isEqualTo(before + 1);
+            String lines = new String(Files.readAllBytes(log), "UTF-8");
+            assertThat(lines).contains("watchdog.thread-stuck").contains("app-worker-1").contains("app@db1:2222")
+                    .contains("org.apache.sshd.fake.BlockingCall.waitFor");
+            assertThat(lines.split("watchdog.thread-stuck", -1)).hasSize(2);
+        } finally {
+            release.countDown();
+            app.join();
+            Log.useFile("");
+        }
+        assertThat(SshSessions.threadsBlocked()).isZero();
+    }
+}
