@@ -69,7 +69,10 @@ final class SshjChannels {
 
         @Override
         public void forceCloseSession() {
-            SshjClients.closeQuietly(client.socket());
+            Object live = client.client.get();
+            if (live != null) {
+                SshjClients.shut(live);
+            }
         }
     }
 }

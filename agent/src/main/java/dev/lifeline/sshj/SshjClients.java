@@ -265,7 +265,10 @@ final class SshjClients {
             DeadlineScheduler.schedule("sshj.dead", 200, new Runnable() {
                 @Override
                 public void run() {
-                    closeQuietly(c.socket());
+                    Object live = c.client.get();
+                    if (live != null) {
+                        shut(live);
+                    }
                 }
             });
         }
@@ -287,7 +290,7 @@ final class SshjClients {
             public void run() {
                 Object live = ref.get();
                 if (live != null) {
-                    closeQuietly(socketOf(live));
+                    shut(live);
                 }
             }
         });
@@ -307,6 +310,27 @@ final class SshjClients {
             return s instanceof Socket ? (Socket) s : null;
         } catch (Throwable t) {
             return null;
+        }
+    }
+
+    /**
+     * Shuts the client's socket, then fails a key exchange wait: a rekey the server began just before the peer vanished
+     * makes every transport write (the disconnect packet included, under the transport's close lock) wait for the
+     * exchange to finish, for sshj's 30 s timeout, and the reader's death cannot say so while that lock is held.
+     */
+    static void shut(Object client) {
+        closeQuietly(socketOf(client));
+        try {
+            Object trans = SshjApi.get(client, "trans");
+            Object kexer = trans == null ? null : SshjApi.get(trans, "kexer");
+            if (kexer != null) {
+                Object error = Class.forName("net.schmizz.sshj.transport.TransportException", false,
+                        kexer.getClass().getClassLoader()).getConstructor(String.class)
+                        .newInstance("socket shut by Lifeline");
+                SshjApi.call(kexer, "notifyError", error);
+            }
+        } catch (Throwable t) {
+            Faults.suppressed(t);
         }
     }
 

@@ -68,7 +68,7 @@ public final class SshjModule implements InstrumentationModule {
                                         .enterKeepingState("connectStarting").exitOrThrow("connectEnded"),
                                 Hook.on("connect", "(Ljava/net/InetAddress;ILjava/net/Proxy;)V", h).optional()
                                         .enterKeepingState("connectStarting").exitOrThrow("connectEnded")),
-                InstrumentedType.named("net.schmizz.sshj.SSHClient").fields("conn")
+                InstrumentedType.named("net.schmizz.sshj.SSHClient").fields("conn", "trans")
                         .hooks(Hook.on("auth", "(Ljava/lang/String;Ljava/lang/Iterable;)V", h)
                                         .enterKeepingState("authStarting").exitOrThrow("authEnded"),
                                 Hook.on("disconnect", "()V", h)
