@@ -314,12 +314,13 @@ final class SshjClients {
     }
 
     /**
-     * Shuts the client's socket, then fails a key exchange wait: a rekey the server began just before the peer vanished
+     * Shuts the client's socket, wakes writers waiting for window space, then fails a key exchange wait: a rekey the server began just before the peer vanished
      * makes every transport write (the disconnect packet included, under the transport's close lock) wait for the
      * exchange to finish, for sshj's 30 s timeout, and the reader's death cannot say so while that lock is held.
      */
     static void shut(Object client) {
         closeQuietly(socketOf(client));
+        wakeWindowWaits(client);
         try {
             Object trans = SshjApi.get(client, "trans");
             Object kexer = trans == null ? null : SshjApi.get(trans, "kexer");
@@ -328,6 +329,29 @@ final class SshjClients {
                         kexer.getClass().getClassLoader()).getConstructor(String.class)
                         .newInstance("socket shut by Lifeline");
                 SshjApi.call(kexer, "notifyError", error);
+            }
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /**
+     * A writer whose channel's send window is used up waits in {@code Window.Remote.awaitExpansion} (30 s) holding
+     * the channel's output stream, and {@code disconnect()} waits for that stream to hand it the error. With the socket
+     * shut, an expanded window only lets each writer reach the socket, which fails it at once.
+     */
+    private static void wakeWindowWaits(Object client) {
+        try {
+            Object conn = connectionOf(client);
+            Object channels = conn == null ? null : SshjApi.get(conn, "channels");
+            if (!(channels instanceof Map)) {
+                return;
+            }
+            for (Object channel : ((Map<?, ?>) channels).values().toArray()) {
+                Object window = SshjApi.get(channel, "rwin");
+                if (window != null) {
+                    SshjApi.call(window, "expand", 1L << 40);
+                }
             }
         } catch (Throwable t) {
             Faults.suppressed(t);
