@@ -36,8 +36,13 @@ final class SshdConnectDeadline {
 
     /** A deadline armed on an I/O connect future; handed over when {@code doConnect} arms its own. */
     static final class IoDeadline {
+        final Object target;
         volatile DeadlineScheduler.Deadline deadline;
         volatile boolean handedOver;
+
+        IoDeadline(Object target) {
+            this.target = target;
+        }
     }
 
     /** @param target the {@code SocketAddress} the app connects to */
@@ -45,7 +50,8 @@ final class SshdConnectDeadline {
         Faults.inject("SshdConnectDeadline.start");
         java.lang.ref.WeakReference<IoDeadline> last = LAST_IO.get();
         IoDeadline io = last == null ? null : last.get();
-        if (io != null) {
+        // the connect doConnect just made to this target, not an older one of this thread (JGit's), left in place
+        if (io != null && (io.target.equals(target) || !(target instanceof java.net.InetSocketAddress))) {
             LAST_IO.remove();
             io.handedOver = true;
             DeadlineScheduler.Deadline d = io.deadline;
@@ -196,7 +202,7 @@ final class SshdConnectDeadline {
         }
         final long deadline = policy.connectTimeoutMillis();
         final long start = System.nanoTime();
-        final IoDeadline io = new IoDeadline();
+        final IoDeadline io = new IoDeadline(target);
         io.deadline = DeadlineScheduler.schedule("sshd.io-connect", deadline, new Runnable() {
             @Override
             public void run() {
