@@ -105,13 +105,15 @@ class BenchmarkSuite {
         onlyIfSelected(2);
         OpenSshServer server = sshd();
         int runs = runs(10, 3);
-        Library[] libs = {Library.JSCH_MWIEDE, Library.SSHD};
+        // {sample, library set}
+        String[][] libs = {{Library.JSCH_MWIEDE.execApp(), Library.JSCH_MWIEDE.dir}, {Library.SSHD.execApp(), Library.SSHD.dir},
+                {"SshjExec", "sshj-" + Versions.SSHJ}};
         Map<String, List<Double>> launch = new LinkedHashMap<>();
         Map<String, List<Double>> inMain = new LinkedHashMap<>();
         for (int i = -1; i < runs; i++) { // i = -1: one warm-up round, not counted
-            for (Library lib : libs) {
+            for (String[] lib : libs) {
                 for (boolean agent : new boolean[]{false, true}) {
-                    ForkedJvm.Builder b = Bench.app(lib.execApp(), lib, Bench.defaultJdk()).echo(null).args(server.target("true"));
+                    ForkedJvm.Builder b = Bench.app(lib[0], lib[1], Bench.defaultJdk()).echo(null).args(server.target("true"));
                     if (agent) {
                         Bench.withAgent(b, null);
                     }
@@ -121,7 +123,7 @@ class BenchmarkSuite {
                         Map<String, String> r = app.result();
                         requireOk(app, r);
                         if (i >= 0) {
-                            String key = lib + (agent ? " with" : " without");
+                            String key = lib[1] + (agent ? " with" : " without");
                             launch.computeIfAbsent(key, k -> new ArrayList<>()).add((double) ms);
                             inMain.computeIfAbsent(key, k -> new ArrayList<>()).add(Double.parseDouble(r.get("elapsed_ms")));
                         }
@@ -137,12 +139,13 @@ class BenchmarkSuite {
         List<String> detail = new ArrayList<>();
         detail.add("### 2. First connect + exec (`true`) against OpenSSH on loopback, ms, " + runs + " runs each, interleaved");
         detail.add("");
-        for (Library lib : libs) {
+        for (String[] app : libs) {
+            String lib = app[1];
             List<Double> off = launch.get(lib + " without");
             List<Double> on = launch.get(lib + " with");
             double ratio = median(on) / median(off);
             double mainRatio = median(inMain.get(lib + " with")) / median(inMain.get(lib + " without"));
-            rows.add(row("2", "first connect + exec, " + lib.execApp() + " (" + lib + "), JVM launch → result",
+            rows.add(row("2", "first connect + exec, " + app[0] + " (" + lib + "), JVM launch → result",
                     ms(median(off)) + " (in `main`: " + ms(median(inMain.get(lib + " without"))) + ")",
                     ms(median(on)) + " (in `main`: " + ms(median(inMain.get(lib + " with"))) + ")",
                     ratio(ratio) + " (in `main`: " + ratio(mainRatio) + ")",
