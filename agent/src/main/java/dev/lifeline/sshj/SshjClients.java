@@ -121,7 +121,9 @@ final class SshjClients {
         int appSeconds = SshjApi.callInt(keepAlive, "getKeepAliveInterval");
         int appCount = runner && appSeconds > 0 ? SshjApi.callInt(keepAlive, "getMaxAliveCount") : 0;
         int appConnect = SshjApi.callInt(client, "getConnectTimeout");
-        SessionPlan plan = SessionPolicy.plan("sshj", policy, appSeconds * 1000L, appCount, appConnect);
+        // sshj has no knob over the whole connect: setConnectTimeout bounds the TCP connect only, the banner read has no
+        // timeout, so the deadline is never the app's to have set (as for MINA); the app's TCP timeout stays in force
+        SessionPlan plan = SessionPolicy.plan("sshj", policy, appSeconds * 1000L, appCount, 0);
         if (plan == null) {
             return null;
         }
@@ -137,7 +139,7 @@ final class SshjClients {
                 plan.failed(e);
             }
         }
-        if (plan.connectTimeoutMillis != SessionPlan.LEAVE) {
+        if (plan.connectTimeoutMillis != SessionPlan.LEAVE && appConnect <= 0) {
             SshjApi.call(client, "setConnectTimeout", (int) Math.min(Integer.MAX_VALUE, plan.connectTimeoutMillis));
         }
         Connect connect = new Connect(plan, client);
