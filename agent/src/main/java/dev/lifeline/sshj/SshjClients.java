@@ -257,23 +257,23 @@ final class SshjClients {
     static void declaredDead(Object runner) throws Exception {
         Faults.inject("SshjClients.declaredDead");
         final Client c = clientOfConnection(SshjApi.get(runner, "conn"));
+        if (c == null) {
+            return; // a connection Lifeline leaves alone (mode off for its host): the app's own keepalive, not ours to log
+        }
         int interval = SshjApi.callInt(runner, "getKeepAliveInterval");
         int count = SshjApi.callInt(runner, "getMaxAliveCount");
-        SessionPolicy.declaredDead("sshj", c == null ? "?" : c.host, c == null ? -1 : c.port, interval * 1000L, count,
-                "transport killed by sshj, socket shut");
-        if (c != null) {
-            // sshj's die() first (its error reaches every waiter); then the socket, which frees a writer stuck on the
-            // dead peer that would otherwise hold die()'s disconnect packet
-            DeadlineScheduler.schedule("sshj.dead", 200, new Runnable() {
-                @Override
-                public void run() {
-                    Object live = c.client.get();
-                    if (live != null) {
-                        shut(live);
-                    }
+        SessionPolicy.declaredDead("sshj", c.host, c.port, interval * 1000L, count, "transport killed by sshj, socket shut");
+        // sshj's die() first (its error reaches every waiter); then the socket, which frees a writer stuck on the dead
+        // peer that would otherwise hold die()'s disconnect packet
+        DeadlineScheduler.schedule("sshj.dead", 200, new Runnable() {
+            @Override
+            public void run() {
+                Object live = c.client.get();
+                if (live != null) {
+                    shut(live);
                 }
-            });
-        }
+            }
+        });
     }
 
     static DeadlineScheduler.Deadline disconnecting(final Object client) throws Exception {
