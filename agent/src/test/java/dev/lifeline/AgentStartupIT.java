@@ -183,15 +183,15 @@ class AgentStartupIT {
                         + " rules=0 jdk=\\S+ attach=false library=jsch library_version=" + java.util.regex.Pattern.quote(version));
     }
 
-    /** Issue 13: a JVM that loads sshj (not covered) says so once, and still runs. */
+    /** Issue 13: a JVM that loads Trilead (not covered; sshj is, since issue 15) says so once, and still runs. */
     @Test
     void namesAnSshLibraryItDoesNotCoverOnce() throws Exception {
-        Run run = runMain(null, testClasses(), "dev.lifeline.hello.LoadClasses", "net.schmizz.sshj.SSHClient",
-                "net.schmizz.sshj.DefaultConfig");
+        Run run = runMain(null, testClasses(), "dev.lifeline.hello.LoadClasses", "com.trilead.ssh2.Connection",
+                "com.trilead.ssh2.KnownHosts");
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("loaded 2");
         assertThat(run.err()).containsOnlyOnce("event=library.unprotected")
-                .contains("level=warn event=library.unprotected library=sshj version=unknown class=net.schmizz.sshj.SSHClient")
+                .contains("level=warn event=library.unprotected library=trilead-ssh2 version=unknown reason=")
                 .doesNotContain("event=agent.started");
     }
 
@@ -226,17 +226,17 @@ class AgentStartupIT {
                 .containsPattern("event=config\\.(unreadable|invalid)");
     }
 
-    /** Issue 13: with mode=off nothing is instrumented, yet the first SSH class still says so, and sshj is named. */
+    /** Issue 13: with mode=off nothing is instrumented, yet the first SSH class still says so, and Trilead is named. */
     @Test
     void withModeOffTheFirstSshClassStillAnnouncesTheAgentAndNamesUncoveredLibraries() throws Exception {
         Path jsch = Paths.get(com.jcraft.jsch.JSch.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path file = write("off.properties", "mode = off\n");
         Run run = runMain(file.toString(), testClasses() + java.io.File.pathSeparator + jsch, "dev.lifeline.hello.LoadClasses",
-                "com.jcraft.jsch.JSch", "net.schmizz.sshj.SSHClient");
+                "com.jcraft.jsch.JSch", "com.trilead.ssh2.Connection");
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("loaded 2");
         assertThat(run.err()).containsOnlyOnce("event=agent.started").containsPattern("event=agent.started .*mode=off .*library=jsch .*state=off")
-                .containsOnlyOnce("event=library.unprotected library=sshj")
+                .containsOnlyOnce("event=library.unprotected library=trilead-ssh2")
                 .doesNotContain("instrumentation.");
     }
 }

@@ -1,6 +1,7 @@
 package dev.lifeline.instrument;
 
 import dev.lifeline.jsch.JschModule;
+import dev.lifeline.sshj.SshjModule;
 import dev.lifeline.sshd.SshdModule;
 
 import java.util.Arrays;
@@ -13,6 +14,6 @@ public final class Modules {
     }
 
     public static List<InstrumentationModule> all() {
-        return Collections.unmodifiableList(Arrays.<InstrumentationModule>asList(new JschModule(), new SshdModule()));
+        return Collections.unmodifiableList(Arrays.<InstrumentationModule>asList(new JschModule(), new SshdModule(), new SshjModule()));
     }
 }

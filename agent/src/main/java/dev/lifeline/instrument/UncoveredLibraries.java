@@ -6,7 +6,6 @@ import java.util.List;
 /** SSH libraries an application may use that Lifeline has no module for: named once when the JVM loads them. */
 final class UncoveredLibraries {
     private static final String[][] KNOWN = {
-            {"net/schmizz/sshj/", "sshj"},
             {"com/trilead/ssh2/", "trilead-ssh2"},
             {"ch/ethz/ssh2/", "ganymed-ssh2"},
     };
@@ -14,7 +13,7 @@ final class UncoveredLibraries {
     private UncoveredLibraries() {
     }
 
-    /** The known ones no module covers (a module for sshj takes it off this list). */
+    /** The known ones no module covers (a module for one takes it off this list). */
     static String[][] without(String[] coveredPrefixes) {
         List<String[]> out = new ArrayList<String[]>();
         for (String[] lib : KNOWN) {

@@ -25,12 +25,40 @@ final class SshdConnectDeadline {
     /** Sessions connected, not yet authenticated, and their deadline. Identity keys: MINA sessions keep Object's equals. */
     private static final ConcurrentHashMap<Object, DeadlineScheduler.Deadline> AWAITING_AUTH =
             new ConcurrentHashMap<Object, DeadlineScheduler.Deadline>();
+    /**
+     * The deadline the I/O connector hook armed last on this thread: {@code SshClient.doConnect} calls the connector
+     * and then arms its own deadline on the app's future, which replaces this one ({@link #start}).
+     */
+    private static final ThreadLocal<java.lang.ref.WeakReference<IoDeadline>> LAST_IO = new ThreadLocal<java.lang.ref.WeakReference<IoDeadline>>();
+
     private SshdConnectDeadline() {
+    }
+
+    /** A deadline armed on an I/O connect future; handed over when {@code doConnect} arms its own. */
+    static final class IoDeadline {
+        final Object target;
+        volatile DeadlineScheduler.Deadline deadline;
+        volatile boolean handedOver;
+
+        IoDeadline(Object target) {
+            this.target = target;
+        }
     }
 
     /** @param target the {@code SocketAddress} the app connects to */
     static void start(Object target, final Object connectFuture) {
         Faults.inject("SshdConnectDeadline.start");
+        java.lang.ref.WeakReference<IoDeadline> last = LAST_IO.get();
+        IoDeadline io = last == null ? null : last.get();
+        // the connect doConnect just made to this target, not an older one of this thread (JGit's), left in place
+        if (io != null && (io.target.equals(target) || !(target instanceof java.net.InetSocketAddress))) {
+            LAST_IO.remove();
+            io.handedOver = true;
+            DeadlineScheduler.Deadline d = io.deadline;
+            if (d != null) {
+                d.cancel();
+            }
+        }
         final Policy policy = target instanceof java.net.SocketAddress ? Policies.forAddress((java.net.SocketAddress) target) : null;
         if (policy == null || connectFuture == null) {
             return;
@@ -155,6 +183,135 @@ final class SshdConnectDeadline {
         } catch (Throwable t) {
             Log.warnOnce("sshd-connect-deadline", "connect.deadline-failed", "lib", "sshd", "error", t);
         }
+    }
+
+    /**
+     * A client's I/O connector opened a TCP connection ({@code Nio2Connector.connect}): the one step every MINA client
+     * session goes through, whichever code made the session. {@code SshClient.doConnect} hands this deadline over to
+     * its own ({@link #start}); a client that creates its sessions itself (JGit's {@code JGitSshClient}, a subclass
+     * overriding {@code connect}) keeps it: until the TCP connect completes, then until its session authenticates.
+     */
+    static void startIo(Object connector, Object target, final Object ioFuture) {
+        Faults.inject("SshdConnectDeadline.startIo");
+        if (ioFuture == null || !(target instanceof java.net.SocketAddress) || !clientConnector(connector)) {
+            return; // a forwarded connection (a server's or a port forward's connector): no SSH session to bound
+        }
+        final Policy policy = Policies.forAddress((java.net.SocketAddress) target);
+        if (policy == null || policy.connectTimeoutMillis() <= 0) {
+            return;
+        }
+        final long deadline = policy.connectTimeoutMillis();
+        final long start = System.nanoTime();
+        final IoDeadline io = new IoDeadline(target);
+        io.deadline = DeadlineScheduler.schedule("sshd.io-connect", deadline, new Runnable() {
+            @Override
+            public void run() {
+                if (!io.handedOver) {
+                    fireIo(policy, ioFuture, deadline, (System.nanoTime() - start) / 1000000L);
+                }
+            }
+        });
+        LAST_IO.set(new java.lang.ref.WeakReference<IoDeadline>(io));
+        try {
+            final ClassLoader loader = ioFuture.getClass().getClassLoader();
+            final Class<?> futureListener = Class.forName(SshdChannels.LISTENER, false, loader);
+            Object onConnect = proxy(loader, futureListener, new InvocationHandler() {
+                @Override
+                public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+                    if (!method.getName().equals("operationComplete")) {
+                        return identity(proxy, method, args);
+                    }
+                    DeadlineScheduler.Deadline d = io.deadline;
+                    Object session = io.handedOver ? null : sshSession(io(ioFuture, "getSession"));
+                    if (session == null || Boolean.TRUE.equals(call(session, "isAuthenticated"))) {
+                        if (!io.handedOver && io(ioFuture, "getSession") == null) {
+                            d.cancel(); // the connect failed on its own
+                        }
+                        return null;
+                    }
+                    AWAITING_AUTH.put(session, d);
+                    SshdChannels.whenClosed(session, new ForgetOnClose(session));
+                    if (Boolean.TRUE.equals(call(session, "isAuthenticated"))) {
+                        authenticated(session);
+                    }
+                    return null;
+                }
+            });
+            ioType(ioFuture).getMethod("addListener", futureListener).invoke(ioFuture, onConnect);
+        } catch (Throwable t) {
+            Log.warnOnce("sshd-io-connect-listener", "instrumentation.degraded", "lib", "sshd",
+                    "reason", "cannot listen for the I/O connect; connect deadlines stay queued until they expire", "error", t);
+        }
+    }
+
+    /** Whether the connector's handler makes client sessions ({@code org.apache.sshd.client.session.SessionFactory}). */
+    private static boolean clientConnector(Object connector) {
+        Object handler = null;
+        for (Class<?> c = connector.getClass(); c != null && handler == null; c = c.getSuperclass()) {
+            try {
+                java.lang.reflect.Field f = c.getDeclaredField("handler");
+                f.setAccessible(true);
+                handler = f.get(connector);
+            } catch (NoSuchFieldException next) {
+                // keep looking in the superclass
+            } catch (Throwable t) {
+                return false;
+            }
+        }
+        for (Class<?> c = handler == null ? null : handler.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals("org.apache.sshd.client.session.SessionFactory")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The SSH session attached to an I/O session, or null. */
+    static Object sshSession(Object ioSession) throws Exception {
+        if (ioSession == null) {
+            return null;
+        }
+        ClassLoader loader = ioSession.getClass().getClassLoader();
+        Class<?> abstractSession = Class.forName("org.apache.sshd.common.session.helpers.AbstractSession", false, loader);
+        Class<?> ioSessionType = Class.forName("org.apache.sshd.common.io.IoSession", false, loader);
+        return abstractSession.getMethod("getSession", ioSessionType, boolean.class).invoke(null, ioSession, true);
+    }
+
+    static void fireIo(Policy policy, Object ioFuture, long deadline, long elapsedMillis) {
+        try {
+            boolean done = (Boolean) io(ioFuture, "isDone");
+            Object ioSession = done ? io(ioFuture, "getSession") : null;
+            Object session = sshSession(ioSession);
+            if (done && (ioSession == null || (session != null && Boolean.TRUE.equals(call(session, "isAuthenticated"))))) {
+                return; // connected and authenticated in time, or already failed on its own
+            }
+            String stage = done ? "key exchange or authentication" : "TCP connect";
+            if (!SessionPolicy.connectDeadlinePassed(policy, "sshd", elapsedMillis, stage,
+                    done ? "session closed" : "connect failed")) {
+                return; // audit
+            }
+            if (!done) {
+                SocketTimeoutException timeout = new SocketTimeoutException("connect to " + policy.host() + ":" + policy.port()
+                        + " did not complete within connect.timeout=" + Durations.format(deadline) + " (Lifeline)");
+                ioType(ioFuture).getMethod("setException", Throwable.class).invoke(ioFuture, timeout);
+                io(ioFuture, "cancel");
+            } else {
+                Object closing = session != null ? session : ioSession;
+                Class.forName("org.apache.sshd.common.Closeable", false, closing.getClass().getClassLoader())
+                        .getMethod("close", boolean.class).invoke(closing, true);
+            }
+        } catch (Throwable t) {
+            Log.warnOnce("sshd-io-connect-deadline", "connect.deadline-failed", "lib", "sshd", "error", t);
+        }
+    }
+
+    /** Through MINA's public interface: the future's class may be a non-public nested one (MINA 2.7). */
+    private static Class<?> ioType(Object ioFuture) throws ClassNotFoundException {
+        return Class.forName("org.apache.sshd.common.io.IoConnectFuture", false, ioFuture.getClass().getClassLoader());
+    }
+
+    private static Object io(Object ioFuture, String method) throws Exception {
+        return ioType(ioFuture).getMethod(method).invoke(ioFuture);
     }
 
     private static Object call(Object target, String method) throws Exception {

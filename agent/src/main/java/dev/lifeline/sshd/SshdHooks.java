@@ -53,6 +53,15 @@ public final class SshdHooks {
         }
     }
 
+    /** {@code Nio2Connector.connect(target, context, local)} returned the I/O connect future (every client session). */
+    public static void ioConnectStarted(Object ioFuture, Object connector, Object target, Object context, Object local) {
+        try {
+            SshdConnectDeadline.startIo(connector, target, ioFuture);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
     /** {@code SshClient.doConnect(username, target, context, local, identities, hostConfig)} returned its future. */
     /** MINA 2.7 and 2.8: the same doConnect, ending with a boolean instead of the host config entry. */
     public static void connectStartedBefore2_9(Object connectFuture, Object client, Object username, Object target,

@@ -9,24 +9,29 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Apache MINA SSHD 2.9 and later.
+ * Apache MINA SSHD 2.6 and later (run by the bench from 2.7.0, the line JGit 5.13 brings, up to 2.20). Before 2.6
+ * there is no {@code CoreModuleProperties} (so no heartbeat properties to set): the connection service is left
+ * unchanged there, with one {@code instrumentation.unsupported} line.
  * <ul>
  * <li>{@code ClientConnectionService}: created with each client session (the TCP connection new, before key exchange)
  * and reading the heartbeat properties into final fields in its constructor, so the properties go onto the session
  * on constructor entry, before that read (only the argument is touched there, never {@code this}). 2.13 added
- * heartbeats that count missing replies; 2.9 to 2.12 only wait per reply: two hooks, one per line.
+ * heartbeats that count missing replies; 2.6 to 2.12 only wait per reply: two hooks, one per line.
  * {@code sendHeartBeat()} marks the heartbeat's thread while it runs.</li>
  * <li>{@code SessionHelper.exceptionCaught}: MINA's way to end a session on an error; on a heartbeat's thread, the
  * keepalive declaring the peer dead. {@code setAuthenticated()}: the end of what {@code connect.timeout} bounds.</li>
  * <li>{@code SshClient.doConnect(6 args)}: every {@code connect(...)} overload ends there; it returns the future the
- * app waits on, where the connect deadline starts.</li>
+ * app waits on, where the connect deadline starts (2.6 to 2.8 end with a boolean, 2.9+ with the host config).</li>
+ * <li>{@code Nio2Connector.connect(target, context, local)}: every TCP connection a client opens, whoever creates
+ * the session (JGit's {@code JGitSshClient} overrides {@code connect} and never calls {@code doConnect}): a deadline
+ * starts there, handed over to doConnect's when that follows, else kept until the session authenticates.</li>
  * <li>{@code ChannelExec.doOpen()} writes the exec request; {@code AbstractChannel.handleData/handleExtendedData}
  * see every incoming data packet; {@code AbstractClientChannel.getExitStatus()} reports no status for a command a
  * deadline ended; {@code AbstractCloseable.close(boolean)} is the one final method every MINA close goes through.</li>
  * </ul>
  */
 public final class SshdModule implements InstrumentationModule {
-    static final String UNSUPPORTED = "MINA older than 2.9 (no heartbeat properties in CoreModuleProperties)";
+    static final String UNSUPPORTED = "MINA older than 2.6 (no CoreModuleProperties heartbeat properties): keepalive left as the app set it";
     private static final String PROPERTIES = "org.apache.sshd.core.CoreModuleProperties";
     private static final String CONNECTION_SERVICE = "org.apache.sshd.client.session.ClientConnectionService";
     private static final String SERVICE_CONSTRUCTOR = "(Lorg/apache/sshd/client/session/AbstractClientSession;)V";
@@ -79,6 +84,10 @@ public final class SshdModule implements InstrumentationModule {
                         .hooks(Hook.on("doConnect", DO_CONNECT, SshdHooks.class).optional().exitWithValue("connectStarted"),
                                 Hook.on("doConnect", DO_CONNECT_2_7, SshdHooks.class).optional()
                                         .exitWithValue("connectStartedBefore2_9")),
+                InstrumentedType.named("org.apache.sshd.common.io.nio2.Nio2Connector")
+                        .hooks(Hook.on("connect", "(Ljava/net/SocketAddress;Lorg/apache/sshd/common/AttributeRepository;"
+                                + "Ljava/net/SocketAddress;)Lorg/apache/sshd/common/io/IoConnectFuture;", SshdHooks.class)
+                                .exitWithValue("ioConnectStarted")),
                 InstrumentedType.named("org.apache.sshd.client.channel.ChannelExec").fields("command")
                         .hooks(Hook.on("doOpen", "()V", SshdHooks.class).exit("execOpened")),
                 InstrumentedType.named("org.apache.sshd.common.channel.AbstractChannel")

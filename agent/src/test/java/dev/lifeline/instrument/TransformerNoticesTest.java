@@ -42,12 +42,12 @@ class TransformerNoticesTest {
         Path log = dir.resolve("log");
         Log.useFile(log.toString());
         SshTransformer t = new SshTransformer(Modules.all());
-        for (String c : new String[]{"net/schmizz/sshj/SSHClient", "net/schmizz/sshj/Config", "net/schmizz/sshj/SSHClient$1"}) {
-            assertThat(t.transform(null, c, null, from("sshj-0.39.0.jar"), new byte[0])).isNull();
+        for (String c : new String[]{"com/trilead/ssh2/Connection", "com/trilead/ssh2/KnownHosts", "com/trilead/ssh2/Connection$1"}) {
+            assertThat(t.transform(null, c, null, from("trilead-ssh2-1.0.0-build222.jar"), new byte[0])).isNull();
         }
         List<String> unprotected = lines(log, "library.unprotected");
         assertThat(unprotected).hasSize(1);
-        assertThat(unprotected.get(0)).contains("library=sshj").contains("version=0.39.0");
+        assertThat(unprotected.get(0)).contains("library=trilead-ssh2").contains("version=1.0.0-build222");
     }
 
     @Test

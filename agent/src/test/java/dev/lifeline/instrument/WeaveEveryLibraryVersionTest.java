@@ -35,7 +35,7 @@ class WeaveEveryLibraryVersionTest {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(LIBS)) {
             for (Path dir : dirs) {
                 String n = dir.getFileName().toString();
-                if (n.startsWith("jsch-") || (n.startsWith("sshd-") && !n.endsWith("-mina") && !n.endsWith("-netty"))) {
+                if (n.startsWith("jsch-") || n.startsWith("sshj-") || n.startsWith("jgit-") || (n.startsWith("sshd-") && !n.endsWith("-mina") && !n.endsWith("-netty"))) {
                     tests.add(DynamicTest.dynamicTest(n, () -> weaveAndVerify(dir)));
                 }
             }
@@ -52,11 +52,13 @@ class WeaveEveryLibraryVersionTest {
             }
         }
         SshTransformer transformer = new SshTransformer(Modules.all());
-        boolean jsch = dir.getFileName().toString().startsWith("jsch-");
+        String dirName = dir.getFileName().toString();
+        // JGit's sets bring MINA as sshd-osgi (7.8.1: MINA 2.19; 5.13.5: MINA 2.7)
+        String lib = dirName.startsWith("jsch-") ? "jsch" : dirName.startsWith("sshj-") ? "sshj" : "sshd";
         Map<String, byte[]> woven = new HashMap<>();
         try (URLClassLoader library = new URLClassLoader(jars.toArray(new URL[0]), WeaveEveryLibraryVersionTest.class.getClassLoader())) {
             for (InstrumentationModule m : Modules.all()) {
-                if (m.name().equals("jsch") != jsch) {
+                if (!m.name().equals(lib)) {
                     continue;
                 }
                 for (InstrumentedType t : m.types()) {
@@ -66,9 +68,9 @@ class WeaveEveryLibraryVersionTest {
                     woven.put(t.className(), out);
                 }
             }
-            if (!jsch) {
+            if (lib.equals("sshd")) {
                 String service = new String(woven.get("org.apache.sshd.client.session.ClientConnectionService"), StandardCharsets.ISO_8859_1);
-                boolean legacy = dir.getFileName().toString().matches("sshd-2\\.([7-9]|1[0-2])\\..*");
+                boolean legacy = dirName.matches("sshd-2\\.([7-9]|1[0-2])\\..*") || dirName.startsWith("jgit-5.");
                 assertThat(service.contains("legacyServiceCreating")).as("the 2.7-2.12 line's hook").isEqualTo(legacy);
                 assertThat(service).contains(legacy ? "legacyServiceCreating" : "\u000fserviceCreating").contains("heartbeatStarting");
             }
@@ -95,8 +97,11 @@ class WeaveEveryLibraryVersionTest {
         }
     }
 
-    private static byte[] read(ClassLoader loader, String internalName) throws IOException {
-        try (InputStream in = loader.getResourceAsStream(internalName + ".class")) {
+    /** From the library's own jars only: the agent's tests have a stand-in {@code net.schmizz.sshj.SSHClient}. */
+    private static byte[] read(URLClassLoader loader, String internalName) throws IOException {
+        URL url = loader.findResource(internalName + ".class");
+        assertThat(url).as(internalName).isNotNull();
+        try (InputStream in = url.openStream()) {
             assertThat(in).as(internalName).isNotNull();
             return in.readAllBytes();
         }
@@ -115,7 +120,7 @@ class WeaveEveryLibraryVersionTest {
         protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
             synchronized (getClassLoadingLock(name)) {
                 Class<?> c = findLoadedClass(name);
-                if (c == null && (name.startsWith("com.jcraft.jsch.") || name.startsWith("org.apache.sshd."))) {
+                if (c == null && (name.startsWith("com.jcraft.jsch.") || name.startsWith("org.apache.sshd.") || name.startsWith("net.schmizz."))) {
                     byte[] b = woven.get(name);
                     c = b != null ? defineClass(name, b, 0, b.length) : findClass(name);
                 }

@@ -3,6 +3,7 @@ package dev.lifeline.bench;
 import dev.lifeline.bench.Bench.Library;
 import dev.lifeline.samples.EmbeddedSshServer;
 import dev.lifeline.samples.ForkedJvm;
+import dev.lifeline.samples.Versions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -104,13 +105,15 @@ class BenchmarkSuite {
         onlyIfSelected(2);
         OpenSshServer server = sshd();
         int runs = runs(10, 3);
-        Library[] libs = {Library.JSCH_MWIEDE, Library.SSHD};
+        // {sample, library set}
+        String[][] libs = {{Library.JSCH_MWIEDE.execApp(), Library.JSCH_MWIEDE.dir}, {Library.SSHD.execApp(), Library.SSHD.dir},
+                {"SshjExec", "sshj-" + Versions.SSHJ}};
         Map<String, List<Double>> launch = new LinkedHashMap<>();
         Map<String, List<Double>> inMain = new LinkedHashMap<>();
         for (int i = -1; i < runs; i++) { // i = -1: one warm-up round, not counted
-            for (Library lib : libs) {
+            for (String[] lib : libs) {
                 for (boolean agent : new boolean[]{false, true}) {
-                    ForkedJvm.Builder b = Bench.app(lib.execApp(), lib, Bench.defaultJdk()).echo(null).args(server.target("true"));
+                    ForkedJvm.Builder b = Bench.app(lib[0], lib[1], Bench.defaultJdk()).echo(null).args(server.target("true"));
                     if (agent) {
                         Bench.withAgent(b, null);
                     }
@@ -120,7 +123,7 @@ class BenchmarkSuite {
                         Map<String, String> r = app.result();
                         requireOk(app, r);
                         if (i >= 0) {
-                            String key = lib + (agent ? " with" : " without");
+                            String key = lib[1] + (agent ? " with" : " without");
                             launch.computeIfAbsent(key, k -> new ArrayList<>()).add((double) ms);
                             inMain.computeIfAbsent(key, k -> new ArrayList<>()).add(Double.parseDouble(r.get("elapsed_ms")));
                         }
@@ -136,12 +139,13 @@ class BenchmarkSuite {
         List<String> detail = new ArrayList<>();
         detail.add("### 2. First connect + exec (`true`) against OpenSSH on loopback, ms, " + runs + " runs each, interleaved");
         detail.add("");
-        for (Library lib : libs) {
+        for (String[] app : libs) {
+            String lib = app[1];
             List<Double> off = launch.get(lib + " without");
             List<Double> on = launch.get(lib + " with");
             double ratio = median(on) / median(off);
             double mainRatio = median(inMain.get(lib + " with")) / median(inMain.get(lib + " without"));
-            rows.add(row("2", "first connect + exec, " + lib.execApp() + " (" + lib + "), JVM launch → result",
+            rows.add(row("2", "first connect + exec, " + app[0] + " (" + lib + "), JVM launch → result",
                     ms(median(off)) + " (in `main`: " + ms(median(inMain.get(lib + " without"))) + ")",
                     ms(median(on)) + " (in `main`: " + ms(median(inMain.get(lib + " with"))) + ")",
                     ratio(ratio) + " (in `main`: " + ratio(mainRatio) + ")",
@@ -294,6 +298,7 @@ class BenchmarkSuite {
         int runs = runs(10, 2);
         List<Double> jsch = new ArrayList<>();
         List<Double> sshdLib = new ArrayList<>();
+        List<Double> sshj = new ArrayList<>();
         List<Double> openssh = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             // the three clients side by side on the same server, under one and the same cut
@@ -301,10 +306,13 @@ class BenchmarkSuite {
                     .args(server.target()).start();
                  ForkedJvm m = Bench.withAgent(Bench.app("MinaIdleChannel", Library.SSHD, Bench.defaultJdk()).echo(null), KEEPALIVE_1S_X3)
                          .args(server.target()).start();
+                 ForkedJvm x = Bench.withAgent(Bench.app("SshjIdleShell", "sshj-" + Versions.SSHJ, Bench.defaultJdk()).echo(null), KEEPALIVE_1S_X3)
+                         .args(server.target()).start();
                  OpenSshClient ssh = OpenSshClient.start(server, "echo READY; exec sleep 1000",
                          "ServerAliveInterval=1", "ServerAliveCountMax=3")) {
                 j.awaitLine(Pattern.compile("^READY idle"), 30_000);
                 m.awaitLine(Pattern.compile("^READY idle"), 30_000);
+                x.awaitLine(Pattern.compile("^READY idle"), 30_000);
                 ssh.awaitLine("READY");
                 Thread.sleep(1500); // every client idle, its keepalive timer running
                 try (PacketDrop drop = PacketDrop.on(server.port)) {
@@ -312,7 +320,8 @@ class BenchmarkSuite {
                     long jMs = -1;
                     long mMs = -1;
                     long sMs = -1;
-                    while ((jMs < 0 || mMs < 0 || sMs < 0) && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30)) {
+                    long xMs = -1;
+                    while ((jMs < 0 || mMs < 0 || sMs < 0 || xMs < 0) && System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30)) {
                         long now = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                         if (jMs < 0 && j.resultLine() != null) {
                             jMs = now;
@@ -320,21 +329,25 @@ class BenchmarkSuite {
                         if (mMs < 0 && m.resultLine() != null) {
                             mMs = now;
                         }
+                        if (xMs < 0 && x.resultLine() != null) {
+                            xMs = now;
+                        }
                         if (sMs < 0 && ssh.waitForExit(0)) {
                             sMs = now;
                         }
                         Thread.sleep(2);
                     }
-                    if (jMs < 0 || mMs < 0 || sMs < 0) {
+                    if (jMs < 0 || mMs < 0 || sMs < 0 || xMs < 0) {
                         throw new AssertionError("a client did not notice the dead peer within 30 s: jsch=" + jMs + " mina=" + mMs
-                                + " openssh=" + sMs + "\n" + j.output() + m.output());
+                                + " sshj=" + xMs + " openssh=" + sMs + "\n" + j.output() + m.output() + x.output());
                     }
+                    sshj.add((double) xMs);
                     jsch.add((double) jMs);
                     sshdLib.add((double) mMs);
                     openssh.add((double) sMs);
                 }
             }
-            log("row 5: round " + (i + 1) + "/" + runs + " jsch=" + jsch + " mina=" + sshdLib + " openssh=" + openssh);
+            log("row 5: round " + (i + 1) + "/" + runs + " jsch=" + jsch + " mina=" + sshdLib + " sshj=" + sshj + " openssh=" + openssh);
         }
         double goal = median(openssh) + 300;
         List<String> rows = new ArrayList<>();
@@ -346,13 +359,17 @@ class BenchmarkSuite {
         rows.add(row("5", "dead peer, same fault, MinaIdleChannel (" + Library.SSHD + ") under Lifeline 1 s × 3",
                 "never (hangs)", secs(sshdLib), "median " + signedSecs(median(sshdLib) - median(openssh)) + " vs OpenSSH",
                 "≤ OpenSSH median + 0.3 s = " + s(goal), median(sshdLib) <= goal));
+        rows.add(row("5", "dead peer, same fault, SshjIdleShell (sshj-" + Versions.SSHJ + ") under Lifeline 1 s × 3",
+                "never (hangs)", secs(sshj), "median " + signedSecs(median(sshj) - median(openssh)) + " vs OpenSSH",
+                "≤ OpenSSH median + 0.3 s = " + s(goal), median(sshj) <= goal));
         List<String> detail = new ArrayList<>();
-        detail.add("### 5. Dead-peer detection: the three clients side by side on one OpenSSH server, idle 1.5 s, then every packet "
+        detail.add("### 5. Dead-peer detection: the four clients side by side on one OpenSSH server, idle 1.5 s, then every packet "
                 + "to/from its port dropped (nft); ms from the cut to the client giving up, " + runs + " runs");
         detail.add("");
         detail.add("- OpenSSH client: " + list(openssh));
         detail.add("- JSch (JschIdleShell) under Lifeline: " + list(jsch));
         detail.add("- MINA (MinaIdleChannel) under Lifeline: " + list(sshdLib));
+        detail.add("- sshj (SshjIdleShell) under Lifeline: " + list(sshj));
         write(5, rows, detail);
     }
 
@@ -366,34 +383,44 @@ class BenchmarkSuite {
         int runs = runs(20, 2);
         List<Double> jsch = new ArrayList<>();
         List<Double> sshdLib = new ArrayList<>();
+        List<Double> sshj = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            // JSch and MINA side by side (each waits 3 s doing nothing, so the pair takes the time of one)
+            // JSch, MINA and sshj side by side (each waits 3 s doing nothing, so the pair takes the time of one)
             String jCmd = "sleep 30000." + marker(i, 1);
             String mCmd = "sleep 30000." + marker(i, 2);
+            String xCmd = "sleep 30000." + marker(i, 3);
             try (ForkedJvm j = Bench.withAgent(Bench.app("JschExec", Library.JSCH_MWIEDE, Bench.defaultJdk()).echo(null), "exec.timeout=3s")
                     .args(server.targetUnprivileged(jCmd)).start();
                  ForkedJvm m = Bench.withAgent(Bench.app("MinaExec", Library.SSHD, Bench.defaultJdk()).echo(null), "exec.timeout=3s")
-                         .args(server.targetUnprivileged(mCmd)).start()) {
+                         .args(server.targetUnprivileged(mCmd)).start();
+                 ForkedJvm x = Bench.withAgent(Bench.app("SshjExec", "sshj-" + Versions.SSHJ, Bench.defaultJdk()).echo(null), "exec.timeout=3s")
+                         .args(server.targetUnprivileged(xCmd)).start()) {
                 j.awaitExit(60_000);
                 m.awaitExit(60_000);
+                x.awaitExit(60_000);
                 jsch.add(execMs(j));
                 sshdLib.add(execMs(m));
+                sshj.add(execMs(x));
             } finally {
                 killRemote(jCmd);
                 killRemote(mCmd);
+                killRemote(xCmd);
             }
-            log("row 6: round " + (i + 1) + "/" + runs + " jsch=" + jsch + " mina=" + sshdLib);
+            log("row 6: round " + (i + 1) + "/" + runs + " jsch=" + jsch + " mina=" + sshdLib + " sshj=" + sshj);
         }
         List<String> rows = new ArrayList<>();
         rows.add(row("6", "`exec.timeout=3s` on `sleep 30000` (OpenSSH, unprivileged user), JschExec (" + Library.JSCH_MWIEDE + "): exec → app's loop ends",
                 "never (runs on)", secs(jsch), "", "≤ 3.3 s max", Stats.max(jsch) <= 3300));
         rows.add(row("6", "`exec.timeout=3s`, same, MinaExec (" + Library.SSHD + "): exec → `waitFor(CLOSED)` returns",
                 "never (runs on)", secs(sshdLib), "", "≤ 3.3 s max", Stats.max(sshdLib) <= 3300));
+        rows.add(row("6", "`exec.timeout=3s`, same, SshjExec (sshj-" + Versions.SSHJ + "): exec → stdout read to EOF and `join()` return",
+                "never (runs on)", secs(sshj), "", "≤ 3.3 s max", Stats.max(sshj) <= 3300));
         List<String> detail = new ArrayList<>();
         detail.add("### 6. Exec deadline `exec.timeout=3s` (TERM; sshd kills the command), ms the app waited (`exec_ms`), " + runs + " runs");
         detail.add("");
         detail.add("- JschExec (polls `isClosed()` every 50 ms, as JSch's example does): " + list(jsch));
         detail.add("- MinaExec: " + list(sshdLib));
+        detail.add("- SshjExec: " + list(sshj));
         write(6, rows, detail);
     }
 

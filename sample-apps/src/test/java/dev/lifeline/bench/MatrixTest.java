@@ -2,6 +2,7 @@ package dev.lifeline.bench;
 
 import dev.lifeline.bench.Bench.Library;
 import dev.lifeline.samples.ForkedJvm;
+import dev.lifeline.samples.Versions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,6 +60,30 @@ class MatrixTest {
                 .args(sshd.target("sleep 1000")).start()) {
             long ms = PacketDrop.millisUntilAppGivesUp(app, "exec", sshd.port);
             Measurements.record("matrix keepalive 1s x3, " + cell(lib, jdk), ms);
+            assertThat(app.result().get("status")).isNotEqualTo("ok");
+            assertThat(ms).isLessThanOrEqualTo(5000);
+        }
+    }
+
+    /** Issue 15: sshj's keepalive cell only (its other features run on JDK 17 in {@link SshjAgentTest}). */
+    static List<Arguments> sshjCells() {
+        List<Arguments> cells = new ArrayList<>();
+        for (Path jdk : Bench.jdks()) {
+            for (String version : new String[]{Versions.SSHJ, Versions.SSHJ_OLD}) {
+                cells.add(Arguments.of(version, jdk));
+            }
+        }
+        return cells;
+    }
+
+    @ParameterizedTest(name = "sshj {0} on {1}")
+    @MethodSource("sshjCells")
+    void sshjKeepaliveDetectsADeadPeer(String version, Path jdk) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(AgentCoverage.agentCoversSshj(), SshjAgentTest.NOT_YET);
+        try (ForkedJvm app = Bench.withAgent(Bench.app("SshjExec", "sshj-" + version, jdk), "keepalive.interval=1s,keepalive.countMax=3")
+                .args(sshd.target("sleep 1000")).start()) {
+            long ms = PacketDrop.millisUntilAppGivesUp(app, "exec", sshd.port);
+            Measurements.record("matrix keepalive 1s x3, sshj-" + version + " on " + jdk.getFileName(), ms);
             assertThat(app.result().get("status")).isNotEqualTo("ok");
             assertThat(ms).isLessThanOrEqualTo(5000);
         }

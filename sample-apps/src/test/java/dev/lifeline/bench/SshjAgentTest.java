@@ -67,6 +67,50 @@ class SshjAgentTest {
             assertThat(a.result().get("status")).isIn("closed", "error");
             assertThat(ms).isLessThanOrEqualTo(BOUND_MS);
             assertThat(a.stderr()).anyMatch(l -> l.contains("event=session.configured") && l.contains("lib=sshj"));
+            assertThat(a.stderr()).anyMatch(l -> l.contains("event=keepalive.declared-dead") && l.contains("lib=sshj")
+                    && l.contains("countMax=3"));
+        }
+    }
+
+    @ParameterizedTest(name = "sshj {0}")
+    @ValueSource(strings = {Versions.SSHJ, Versions.SSHJ_OLD})
+    void idleTimeoutEndsACommandThatWentQuiet(String version) throws Exception {
+        String sleep = ExecDeadlineTest.sleepForever();
+        try (ForkedJvm a = app("SshjExec", version, "exec.idleTimeout=2s").args(sshd.targetUnprivileged("sh -c 'echo a; " + sleep + "'")).start()) {
+            a.awaitExit(30_000);
+            Map<String, String> r = a.result();
+            long ms = Long.parseLong(r.get("exec_ms"));
+            Measurements.record("exec.idleTimeout=2s, echo then sleep forever, sshj " + version, ms);
+            assertThat(r.get("status")).isNotEqualTo("ok");
+            assertThat(r.get("out")).isEqualTo("a");
+            assertThat(ms).isBetween(1900L, 4500L);
+            await().atMost(Duration.ofSeconds(3)).until(() -> ExecDeadlineTest.remote(sleep) == 0);
+            assertThat(a.stderr()).anyMatch(l -> l.contains("event=exec.deadline-fired") && l.contains("reason=exec.idleTimeout"));
+        } finally {
+            ExecDeadlineTest.killRemote(sleep);
+        }
+    }
+
+    @Test
+    void idleTimeoutSparesACommandThatKeepsTalking() throws Exception {
+        try (ForkedJvm a = app("SshjExec", Versions.SSHJ, "exec.idleTimeout=2s")
+                .args(sshd.targetUnprivileged("sh -c 'for i in 1 2 3 4 5; do echo $i; sleep 1; done'")).start()) {
+            a.awaitExit(30_000);
+            assertThat(a.result()).containsEntry("status", "ok").containsEntry("exit", "0");
+            assertThat(a.stderr()).noneMatch(l -> l.contains("event=exec.deadline"));
+        }
+    }
+
+    /** Audit: nothing set or ended, only said; the app's command runs to its end. */
+    @Test
+    void auditOnlyLogsWhatItWouldHaveDone() throws Exception {
+        try (ForkedJvm a = app("SshjExec", Versions.SSHJ, "mode=audit,exec.timeout=1s").args(sshd.targetUnprivileged("sleep 3; echo done")).start()) {
+            a.awaitExit(30_000);
+            assertThat(a.result()).containsEntry("status", "ok").containsEntry("out", "done");
+            assertThat(a.stderr()).anyMatch(l -> l.contains("event=exec.deadline-would-fire") && l.contains("action=\"none (audit)\""));
+            assertThat(a.stderr()).noneMatch(l -> l.contains("event=exec.deadline-fired"));
+            assertThat(a.stderr()).anyMatch(l -> l.contains("event=session.configured") && l.contains("lib=sshj")
+                    && l.contains("keepalive.interval=15s(would-set)"));
         }
     }
 

@@ -1,5 +1,5 @@
-package net.schmizz.sshj;
+package com.trilead.ssh2;
 
 /** A second stand-in class of the same uncovered library: still one library.unprotected line. */
-public class DefaultConfig {
+public class KnownHosts {
 }
