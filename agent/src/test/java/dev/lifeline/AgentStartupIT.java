@@ -191,7 +191,7 @@ class AgentStartupIT {
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("loaded 2");
         assertThat(run.err()).containsOnlyOnce("event=library.unprotected")
-                .contains("level=warn event=library.unprotected library=trilead-ssh2 version=unknown reason=")
+                .contains("level=warn event=library.unprotected library=trilead-ssh2 version=unknown class=com.trilead.ssh2.")
                 .doesNotContain("event=agent.started");
     }
 
