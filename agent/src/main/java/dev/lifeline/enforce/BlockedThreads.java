@@ -24,7 +24,9 @@ public final class BlockedThreads {
     static final long CHECK_AFTER_MILLIS = 3000;
     /** Events closer than this share one look at the threads, so one thread is counted once. */
     static final long COALESCE_NANOS = 200_000_000L;
-    private static final String[] LIBRARY_PREFIXES = {"com.jcraft.jsch.", "org.apache.sshd."};
+    private static final String[] LIBRARY_PREFIXES = {"com.jcraft.jsch.", "org.apache.sshd.", "net.schmizz.", "com.hierynomus.sshj."};
+    /** sshj's own threads are Thread subclasses (reader, keepalive), named per version: told by their outermost frame. */
+    private static final String[] SSHJ_PREFIXES = {"net.schmizz.", "com.hierynomus.sshj."};
 
     private static final Map<Long, Seen> WATCHED = new HashMap<Long, Seen>();
     private static long lastLookNanos;
@@ -127,8 +129,9 @@ public final class BlockedThreads {
             return false;
         }
         String name = t.getThreadName();
-        // JSch's reader ("Connect thread host session"), MINA's I/O and timer threads, ours
-        if (name.startsWith("Connect thread") || name.startsWith("sshd-") || name.startsWith("lifeline-")) {
+        // JSch's reader ("Connect thread host session"), MINA's I/O and timer threads, ours, sshj's reader and keepalive
+        if (name.startsWith("Connect thread") || name.startsWith("sshd-") || name.startsWith("lifeline-")
+                || (stack.length > 0 && startsWithAny(stack[stack.length - 1].getClassName(), SSHJ_PREFIXES))) {
             return false;
         }
         // JSch's channel streams are java.io pipes: no JSch frame on the stack, but the monitor is JSch's
@@ -145,7 +148,11 @@ public final class BlockedThreads {
     }
 
     private static boolean isLibrary(String className) {
-        for (String p : LIBRARY_PREFIXES) {
+        return startsWithAny(className, LIBRARY_PREFIXES);
+    }
+
+    private static boolean startsWithAny(String className, String[] prefixes) {
+        for (String p : prefixes) {
             if (className.startsWith(p)) {
                 return true;
             }

@@ -4,6 +4,7 @@ import dev.lifeline.config.Policy;
 import dev.lifeline.enforce.ChannelControl;
 import dev.lifeline.enforce.ExecDeadline;
 import dev.lifeline.report.Faults;
+import dev.lifeline.sessions.SshSessions;
 
 /** sshj exec channels ({@code SessionChannel} as {@code Session.Command}): exec deadlines. */
 final class SshjChannels {
@@ -12,6 +13,8 @@ final class SshjChannels {
 
     static void execStarted(Object channel, Object command) throws Exception {
         Faults.inject("SshjChannels.execStarted");
+        SshSessions.channelOpened(channel);
+        SshjView.execStarted(channel);
         SshjClients.Client c = SshjClients.clientOfConnection(SshjApi.get(channel, "conn"));
         if (c == null) {
             return;

@@ -7,6 +7,7 @@ import dev.lifeline.policy.Policies;
 import dev.lifeline.policy.SessionPlan;
 import dev.lifeline.policy.SessionPolicy;
 import dev.lifeline.report.Faults;
+import dev.lifeline.sessions.SshSessions;
 
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Field;
@@ -88,6 +89,11 @@ final class SshjClients {
 
     static Client clientOfConnection(Object conn) {
         return conn == null ? null : BY_CONN.get(conn);
+    }
+
+    /** The host as the app named it: its string, or an address's literal (no reverse lookup). */
+    static String hostAsGiven(Object host) {
+        return host instanceof InetAddress ? ((InetAddress) host).getHostAddress() : String.valueOf(host);
     }
 
     static Object connectionOf(Object client) throws Exception {
@@ -263,6 +269,7 @@ final class SshjClients {
         int interval = SshjApi.callInt(runner, "getKeepAliveInterval");
         int count = SshjApi.callInt(runner, "getMaxAliveCount");
         SessionPolicy.declaredDead("sshj", c.host, c.port, interval * 1000L, count, "transport killed by sshj, socket shut");
+        SshSessions.closed(c.client.get());
         // sshj's die() first (its error reaches every waiter); then the socket, which frees a writer stuck on the dead
         // peer that would otherwise hold die()'s disconnect packet
         DeadlineScheduler.schedule("sshj.dead", 200, new Runnable() {

@@ -2,6 +2,7 @@ package dev.lifeline.sshj;
 
 import dev.lifeline.enforce.ExecDeadline;
 import dev.lifeline.report.Faults;
+import dev.lifeline.sessions.SshSessions;
 
 /**
  * The static methods woven into sshj ({@link SshjModule}). JDK types only, so they link wherever sshj lives; each one
@@ -31,6 +32,9 @@ public final class SshjHooks {
 
     public static void connectEnded(Throwable thrown, Object connect, Object client, Object host, int port) {
         try {
+            if (thrown == null) { // TCP, banner and key exchange done: listed (the user is read from sshj once it authenticates)
+                SshSessions.opened(client, "sshj", SshjClients.hostAsGiven(host), port, null, SshjView.INSTANCE);
+            }
             SshjClients.connected(connect, client, thrown);
         } catch (Throwable t) {
             Faults.suppressed(t);
@@ -47,6 +51,7 @@ public final class SshjHooks {
 
     public static Object authStarting(Object client, Object user, Object methods) {
         try {
+            SshjView.authenticating(client, user);
             return SshjClients.authStarting(client);
         } catch (Throwable t) {
             Faults.suppressed(t);
@@ -74,6 +79,7 @@ public final class SshjHooks {
 
     public static void disconnected(Throwable thrown, Object closeDeadline, Object client) {
         try {
+            SshSessions.closed(client);
             SshjClients.disconnected(closeDeadline);
         } catch (Throwable t) {
             Faults.suppressed(t);

@@ -1,0 +1,109 @@
+package dev.lifeline.sshj;
+
+import dev.lifeline.sessions.LibraryView;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * sshj clients ({@code SSHClient}) as the {@code sessions} view reads them: by reflection, only when someone looks.
+ * Registered once {@code SocketClient.connect} returned (TCP, banner and key exchange done), removed at
+ * {@code disconnect()} and when sshj's keepalive declares the peer dead; a transport that died otherwise is dropped at
+ * the watchdog's next tick ({@code isConnected()} false).
+ */
+final class SshjView extends LibraryView {
+    static final SshjView INSTANCE = new SshjView();
+    /** Channels the exec hook saw start (weak keys): the only way to tell an exec from a shell later. */
+    private static final Map<Object, Boolean> EXECS = Collections.synchronizedMap(new WeakHashMap<Object, Boolean>());
+
+    /** The user name given to {@code SSHClient.auth} (weak keys): the name only, never a secret. */
+    private static final Map<Object, String> USERS = Collections.synchronizedMap(new WeakHashMap<Object, String>());
+
+    private SshjView() {
+    }
+
+    /** At {@code SSHClient.auth} entry, once per attempt. */
+    static void authenticating(Object client, Object user) {
+        if (client != null && user instanceof String) {
+            USERS.put(client, (String) user);
+        }
+    }
+
+    /** At exec start (not per packet): remembered so the listing can say "exec". */
+    static void execStarted(Object channel) {
+        EXECS.put(channel, Boolean.TRUE);
+    }
+
+    @Override
+    public String packagePrefix() {
+        return "net.schmizz.sshj.";
+    }
+
+    @Override
+    public boolean isOpen(Object client) throws Exception {
+        return Boolean.TRUE.equals(SshjApi.call(client, "isConnected"));
+    }
+
+    /** The user the app last authenticated as; sshj clears its own copy when {@code authenticate} returns. */
+    @Override
+    public String user(Object client) {
+        return USERS.get(client);
+    }
+
+    /**
+     * {@code KeepAliveRunner} (sshj's {@code KEEP_ALIVE}, or the one Lifeline put in): its queue holds the keepalives
+     * sent and not yet answered. The default {@code Heartbeater} expects no reply, so it has nothing outstanding.
+     */
+    @Override
+    public String keepalive(Object client) throws Exception {
+        Object conn = SshjClients.connectionOf(client);
+        Object keepAlive = conn == null ? null : SshjApi.call(conn, "getKeepAlive");
+        if (keepAlive == null) {
+            return "n/a";
+        }
+        int seconds = SshjApi.callInt(keepAlive, "getKeepAliveInterval");
+        if (seconds <= 0) {
+            return "off (no keepalive interval)";
+        }
+        Object queue = SshjApi.get(keepAlive, "queue");
+        Object count = SshjApi.field(keepAlive.getClass(), "maxAliveCount") == null ? null : SshjApi.get(keepAlive, "maxAliveCount");
+        if (queue instanceof java.util.Collection && count != null) {
+            return "every " + seconds * 1000L + "ms x" + count + ", probes outstanding " + ((java.util.Collection<?>) queue).size()
+                    + ", round trip n/a (sshj does not expose it)";
+        }
+        return "every " + seconds * 1000L + "ms (heartbeat: no reply expected), probes outstanding n/a";
+    }
+
+    /** The connection's channel map ({@code ConnectionImpl.channels}, id to channel). */
+    @Override
+    public List<Object> channels(Object client) throws Exception {
+        Object conn = SshjClients.connectionOf(client);
+        Object channels = conn == null ? null : SshjApi.get(conn, "channels");
+        if (!(channels instanceof Map)) {
+            return Collections.emptyList();
+        }
+        List<Object> out = new ArrayList<Object>();
+        for (Object c : ((Map<?, ?>) channels).values().toArray()) {
+            if (c != null) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** exec for a channel the exec hook saw; session (shell or subsystem) for another session channel; else forwarding. */
+    @Override
+    public String channelKind(Object channel) {
+        String n = channel.getClass().getSimpleName();
+        if (n.equals("SessionChannel")) {
+            return EXECS.containsKey(channel) ? "exec" : "session";
+        }
+        if (n.contains("Forward") || n.contains("TCPIP") || n.contains("X11")) {
+            return "forwarding (" + n + ")";
+        }
+        return n;
+    }
+}
