@@ -1,5 +1,6 @@
 package dev.lifeline.jsch;
 
+import dev.lifeline.instrument.Fields;
 import dev.lifeline.config.Policy;
 import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.policy.Policies;
@@ -9,7 +10,6 @@ import dev.lifeline.report.Faults;
 import dev.lifeline.sessions.SshSessions;
 
 import java.io.InterruptedIOException;
-import java.lang.reflect.Field;
 import java.net.Socket;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -195,24 +195,9 @@ final class JschSessions {
 
     /** JSch's ProxyHTTP/ProxySOCKS4/ProxySOCKS5 keep their socket in a private {@code socket} field. */
     static Socket proxySocketOf(Object session) {
-        Object proxy = field(session, "proxy");
-        Object socket = proxy == null ? null : field(proxy, "socket");
+        Object proxy = Fields.readQuietly(session, "proxy");
+        Object socket = proxy == null ? null : Fields.readQuietly(proxy, "socket");
         return socket instanceof Socket ? (Socket) socket : null;
-    }
-
-    private static Object field(Object target, String name) {
-        for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
-            try {
-                Field f = c.getDeclaredField(name);
-                f.setAccessible(true);
-                return f.get(target);
-            } catch (NoSuchFieldException next) {
-                // keep looking in the superclass
-            } catch (Throwable t) {
-                return null;
-            }
-        }
-        return null;
     }
 
     static void closeQuietly(Socket socket) {

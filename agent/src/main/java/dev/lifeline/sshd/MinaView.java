@@ -1,8 +1,8 @@
 package dev.lifeline.sshd;
 
+import dev.lifeline.instrument.Fields;
 import dev.lifeline.sessions.LibraryView;
 
-import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -48,12 +48,12 @@ final class MinaView extends LibraryView {
         if (service == null) {
             return "n/a (no connection service yet)";
         }
-        Object interval = field(service, "heartbeatInterval");
+        Object interval = Fields.readQuietly(service, "heartbeatInterval");
         if (!(interval instanceof Duration) || ((Duration) interval).isZero() || ((Duration) interval).isNegative()) {
             return "off (no heartbeat)";
         }
-        Object max = field(service, "heartbeatMaxNoReply");
-        Object outstanding = field(service, "outstandingHeartbeats");
+        Object max = Fields.readQuietly(service, "heartbeatMaxNoReply");
+        Object outstanding = Fields.readQuietly(service, "outstandingHeartbeats");
         return "every " + ((Duration) interval).toMillis() + "ms"
                 + (max == null ? " (reply wait per probe, MINA before 2.13)" : " x" + max)
                 + ", probes outstanding " + (outstanding == null ? "n/a (MINA before 2.13 does not count them)" : outstanding)
@@ -106,21 +106,6 @@ final class MinaView extends LibraryView {
         } catch (java.lang.reflect.InvocationTargetException none) {
             return null; // not yet started
         }
-    }
-
-    private static Object field(Object target, String name) {
-        for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
-            try {
-                Field f = c.getDeclaredField(name);
-                f.setAccessible(true);
-                return f.get(target);
-            } catch (NoSuchFieldException next) {
-                // superclass
-            } catch (Throwable t) {
-                return null;
-            }
-        }
-        return null;
     }
 
     /** The address and user as the app gave them: {@code ClientSession.getConnectAddress()}, else the remote address. */
