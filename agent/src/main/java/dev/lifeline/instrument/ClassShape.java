@@ -28,8 +28,13 @@ final class ClassShape {
     final Map<String, Integer> maxLocals = new HashMap<String, Integer>();
 
     static ClassShape of(byte[] bytes, final Set<String> codeOf) {
+        return of(new ClassReader(bytes), codeOf);
+    }
+
+    /** With the reader the weaver uses next: its constant pool is scanned once, not once per pass. */
+    static ClassShape of(ClassReader reader, final Set<String> codeOf) {
         final ClassShape shape = new ClassShape();
-        new ClassReader(bytes).accept(new ClassVisitor(ASM_API) {
+        reader.accept(new ClassVisitor(ASM_API) {
             @Override
             public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
                 shape.version = version & 0xFFFF;

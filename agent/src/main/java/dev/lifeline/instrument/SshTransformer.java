@@ -84,6 +84,7 @@ final class SshTransformer implements ClassFileTransformer {
             synchronized (this) {
                 d = declarations;
                 if (d == null) {
+                    Preload.start(); // the weaver's classes, on another thread, while the library gets going
                     d = new Declarations(modules);
                     declarations = d;
                 }
@@ -189,7 +190,8 @@ final class SshTransformer implements ClassFileTransformer {
                 hooked.add(h.key());
             }
         }
-        ClassShape shape = ClassShape.of(bytes, hooked);
+        net.bytebuddy.jar.asm.ClassReader reader = new net.bytebuddy.jar.asm.ClassReader(bytes); // once, for both passes
+        ClassShape shape = ClassShape.of(reader, hooked);
         Map<String, Hook> chosen = new LinkedHashMap<String, Hook>();
         String lineMissing = null;
         boolean lineFound = false;
@@ -218,7 +220,7 @@ final class SshTransformer implements ClassFileTransformer {
         if (chosen.isEmpty()) {
             return null;
         }
-        byte[] woven = HookWeaver.weave(bytes, className, shape, chosen);
+        byte[] woven = HookWeaver.weave(reader, className, shape, chosen);
         Log.debug("instrumentation.applied", "class", className.replace('/', '.'), "hooks", chosen.size());
         return woven;
     }
