@@ -23,8 +23,7 @@ final class Preload implements Runnable {
         "LimitExceededException", "ClassTooLargeException", "MethodTooLargeException",
     };
     private static final String[] LIFELINE = {
-        "dev.lifeline.instrument.ClassShape", "dev.lifeline.instrument.ClassShape$1",
-        "dev.lifeline.instrument.ClassShape$1$1", "dev.lifeline.instrument.HookWeaver",
+        "dev.lifeline.instrument.ClassShape", "dev.lifeline.instrument.HookWeaver",
         "dev.lifeline.instrument.HookWeaver$1", "dev.lifeline.instrument.HookWeaver$HookInserter",
         "dev.lifeline.report.Faults", "dev.lifeline.report.Counters", "dev.lifeline.config.Policy",
         "dev.lifeline.policy.SessionPolicy", "dev.lifeline.policy.SessionPlan", "dev.lifeline.report.Applied",
