@@ -84,7 +84,6 @@ final class SshTransformer implements ClassFileTransformer {
             synchronized (this) {
                 d = declarations;
                 if (d == null) {
-                    Preload.start(); // the weaver's classes, on another thread, while the library gets going
                     d = new Declarations(modules);
                     declarations = d;
                 }
