@@ -158,7 +158,9 @@ public final class Lifeline {
             disabledReason = "";
             config = loaded;
         }
-        SshSessions.watchdogThreshold(loaded.watchdogThresholdMillis());
+        if (loaded.watchdogThresholdMillis() != 0) { // 0 is the watchdog's own start value: premain loads no sessions/
+            SshSessions.watchdogThreshold(loaded.watchdogThresholdMillis());
+        }
         // agent.started waits for the first SSH library class (sshLibrarySeen): a JVM without one prints nothing at info
         if (Log.level() == Log.Level.DEBUG) { // version() reads the jar manifest: not for a line nobody sees
             Log.debug("agent.loaded", "version", version(), "mode", loaded.mode().label(),
