@@ -33,7 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * configured keep what they got.
  *
  * <p>Reading the file never happens under {@link #CHANGE}, the lock {@code setMode}, the JMX view and deadlines may
- * need: a reload loads and parses first (serialised with other reloads by {@link #RELOAD} only), then swaps the result
+ * need: a reload loads and parses first (serialised with other reloads by {@code Reload.RELOAD} only), then swaps the result
  * in under {@code CHANGE}. The file is watched on its own thread ({@code lifeline-config}, see {@link FileWatch}), so a
  * file that blocks its reader (a FIFO) holds up that thread and nothing else.
  *
@@ -57,8 +57,13 @@ public final class Lifeline {
     private static volatile boolean active;
     /** Serialises configuration swaps (reload, setMode, attach) so none is lost. Never held during file I/O. */
     private static final Object CHANGE = new Object();
-    /** Serialises reloads among themselves (held while the file is read, so never needed by setMode or JMX reads). */
-    private static final ReentrantLock RELOAD = new ReentrantLock();
+    /**
+     * Serialises reloads among themselves (held while the file is read, so never needed by setMode or JMX reads). In a
+     * holder: premain never reloads, and a ReentrantLock loads AbstractQueuedSynchronizer and its nodes.
+     */
+    private static final class Reload {
+        static final ReentrantLock RELOAD = new ReentrantLock();
+    }
     // what start() was given, for a reload and for installing late (started with mode=off, changed later)
     private static volatile String startArgs;
     private static Instrumentation instrumentation;
@@ -110,16 +115,19 @@ public final class Lifeline {
             startArgs = agentArgs;
             instrumentation = inst;
             dynamicAttachAtStart = dynamicAttach;
-            configFile = FileWatch.fileOf(agentArgs);
+            configFile = Config.fileOf(agentArgs);
         }
-        FileWatch.Stamp baseline = FileWatch.stamp(configFile); // before loading: see FileWatch
+        // before loading: see FileWatch (not loaded at all without a file: premain loads only what it uses)
+        FileWatch.Stamp baseline = configFile == null ? null : FileWatch.stamp(configFile);
         Config loaded = loadBounded(agentArgs);
         if (loaded == null) {
             return unreadableAtStart(agentArgs, baseline);
         }
         // the log settings apply even when other lines are invalid: the errors below must reach the chosen file
         applyLogSettings(loaded);
-        Faults.init(); // test-only switch, read once here
+        if (System.getProperty(Faults.PROPERTY) != null) { // a constant: Faults itself is not loaded in premain
+            Faults.init(); // test-only switch, read once here
+        }
         for (ConfigWarning w : loaded.warnings()) { // ignored, never disabling: logged whether or not there are errors
             Log.warn(w.event(), "name", w.key(), "detail", w.toString());
         }
@@ -150,12 +158,18 @@ public final class Lifeline {
             disabledReason = "";
             config = loaded;
         }
-        SshSessions.watchdogThreshold(loaded.watchdogThresholdMillis());
+        if (loaded.watchdogThresholdMillis() != 0) { // 0 is the watchdog's own start value: premain loads no sessions/
+            SshSessions.watchdogThreshold(loaded.watchdogThresholdMillis());
+        }
         // agent.started waits for the first SSH library class (sshLibrarySeen): a JVM without one prints nothing at info
-        Log.debug("agent.loaded", "version", version(), "mode", loaded.mode().label(),
-                "file", loaded.file() == null ? "none" : loaded.file(), "rules", loaded.ruleCount(),
-                "jdk", System.getProperty("java.version"), "attach", dynamicAttach);
-        FilePermissions.warnIfOthersCanWrite(loaded.file());
+        if (Log.level() == Log.Level.DEBUG) { // version() reads the jar manifest: not for a line nobody sees
+            Log.debug("agent.loaded", "version", version(), "mode", loaded.mode().label(),
+                    "file", loaded.file() == null ? "none" : loaded.file(), "rules", loaded.ruleCount(),
+                    "jdk", System.getProperty("java.version"), "attach", dynamicAttach);
+        }
+        if (loaded.file() != null) {
+            FilePermissions.warnIfOthersCanWrite(loaded.file());
+        }
         watch(loaded.file(), baseline, loaded.reloadIntervalMillis());
         startJmx(loaded);
         if (loaded.mode() == Mode.OFF) {
@@ -180,7 +194,7 @@ public final class Lifeline {
     private static Config loadBounded(final String args) {
         final Map<String, String> props = lifelineSystemProperties();
         final Map<String, String> env = System.getenv();
-        if (FileWatch.fileOf(args) == null || Thread.currentThread().getName().equals("lifeline-config")) {
+        if (Config.fileOf(args) == null || Thread.currentThread().getName().equals("lifeline-config")) {
             return Config.load(args, props, env); // no file to read, or already on the thread that may block
         }
         Thread previous = stuckLoad;
@@ -296,7 +310,10 @@ public final class Lifeline {
 
     private static void applyLogSettings(Config c) {
         Log.setLevel(c.logLevel());
-        Log.useFile(c.logFile());
+        String file = c.logFile();
+        if ((file != null && !file.isEmpty()) || Log.file() != null) { // stderr to stderr: nothing to change
+            Log.useFile(file);
+        }
     }
 
     /**
@@ -308,6 +325,9 @@ public final class Lifeline {
         FileWatch next = null;
         synchronized (CHANGE) {
             old = watch;
+            if (old == null && (file == null || file.isEmpty())) {
+                return; // nothing watched, nothing to watch (FileWatch.start would do nothing)
+            }
             if (old != null && file != null && old.path().equals(file) && old.intervalMillis() == intervalMillis) {
                 return; // already watching it (its baseline moves on by itself)
             }
@@ -336,7 +356,10 @@ public final class Lifeline {
             jmxStarted = true;
         }
         try {
-            Jmx.startOnPlatformServer(RUNTIME, c.jmxWritable());
+            // on a daemon thread: see Jmx. Started here, so premain loads one small class, not Jmx and the view
+            Thread t = new Thread(new JmxRegistration(c.jmxWritable()), "lifeline-jmx");
+            t.setDaemon(true);
+            t.start();
             if (dynamicAttachAtStart) {
                 Jmx.registerNow(); // the JVM is past its start-up, and attach waits to read the state
             }
@@ -360,7 +383,7 @@ public final class Lifeline {
     private static String loadAndApply(String agentArgs, String via) {
         boolean locked;
         try {
-            locked = RELOAD.tryLock(RELOAD_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            locked = Reload.RELOAD.tryLock(RELOAD_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             locked = false;
@@ -430,7 +453,7 @@ public final class Lifeline {
             startJmx(loaded);
             return recordResult(result);
         } finally {
-            RELOAD.unlock();
+            Reload.RELOAD.unlock();
         }
     }
 
@@ -579,74 +602,93 @@ public final class Lifeline {
         SshSessions.watchdogThreshold(c.watchdogThresholdMillis());
     }
 
-    /** What the JMX view reads and changes. */
-    private static final AgentMBean.Runtime RUNTIME = new AgentMBean.Runtime() {
-        @Override
-        public Config config() {
-            return Lifeline.config();
+    /** Registers the JMX view ({@link Jmx#registerOnPlatformServer}), on the {@code lifeline-jmx} thread. */
+    private static final class JmxRegistration implements Runnable {
+        private final boolean writable;
+
+        JmxRegistration(boolean writable) {
+            this.writable = writable;
         }
 
         @Override
-        public boolean active() {
-            return Lifeline.active() && Lifeline.config().mode() != Mode.OFF;
+        public void run() {
+            if (Jmx.awaitRegistrationDelay()) { // the view's classes are loaded after the delay, not at start-up
+                Jmx.registerOnPlatformServer(View.RUNTIME, writable);
+            }
         }
+    }
 
-        @Override
-        public String version() {
-            return Lifeline.version();
-        }
+    /** In a holder of its own: premain does not load the view (AgentMBean.Runtime and its class). */
+    private static final class View {
+        /** What the JMX view reads and changes. */
+        static final AgentMBean.Runtime RUNTIME = new AgentMBean.Runtime() {
+            @Override
+            public Config config() {
+                return Lifeline.config();
+            }
 
-        @Override
-        public int pendingDeadlines() {
-            return DeadlineScheduler.pending();
-        }
+            @Override
+            public boolean active() {
+                return Lifeline.active() && Lifeline.config().mode() != Mode.OFF;
+            }
 
-        @Override
-        public int watchedExecChannels() {
-            return ExecDeadline.watched();
-        }
+            @Override
+            public String version() {
+                return Lifeline.version();
+            }
 
-        @Override
-        public String reload() {
-            return Lifeline.reload();
-        }
+            @Override
+            public int pendingDeadlines() {
+                return DeadlineScheduler.pending();
+            }
 
-        @Override
-        public String setMode(String mode) {
-            return Lifeline.setMode(mode);
-        }
+            @Override
+            public int watchedExecChannels() {
+                return ExecDeadline.watched();
+            }
 
-        @Override
-        public String state() {
-            return Lifeline.state();
-        }
+            @Override
+            public String reload() {
+                return Lifeline.reload();
+            }
 
-        @Override
-        public String stateReason() {
-            return "disabled".equals(Lifeline.state()) ? disabledReason : "";
-        }
+            @Override
+            public String setMode(String mode) {
+                return Lifeline.setMode(mode);
+            }
 
-        @Override
-        public String configErrors() {
-            return running ? "" : configErrors;
-        }
+            @Override
+            public String state() {
+                return Lifeline.state();
+            }
 
-        @Override
-        public String lastReload() {
-            return lastReload;
-        }
+            @Override
+            public String stateReason() {
+                return "disabled".equals(Lifeline.state()) ? disabledReason : "";
+            }
 
-        @Override
-        public boolean configured() {
-            return running;
-        }
+            @Override
+            public String configErrors() {
+                return running ? "" : configErrors;
+            }
 
-        @Override
-        public String configFile() {
-            String f = configFile;
-            return f == null ? "" : f;
-        }
-    };
+            @Override
+            public String lastReload() {
+                return lastReload;
+            }
+
+            @Override
+            public boolean configured() {
+                return running;
+            }
+
+            @Override
+            public String configFile() {
+                String f = configFile;
+                return f == null ? "" : f;
+            }
+        };
+    }
 
     public static String version() {
         Package p = Lifeline.class.getPackage();

@@ -133,68 +133,71 @@ public final class Key {
     /** @throws IllegalArgumentException naming what is wrong */
     public Object parse(String raw) {
         String v = raw.trim();
-        switch (type) {
-            case MODE:
-                for (Mode m : Mode.values()) {
-                    if (m.label().equalsIgnoreCase(v)) {
-                        return m;
-                    }
+        // if, not switch: a switch on an enum loads a synthetic class (Key$1), in premain
+        if (type == Type.MODE) {
+            for (Mode m : Mode.values()) {
+                if (m.label().equalsIgnoreCase(v)) {
+                    return m;
                 }
-                throw new IllegalArgumentException("not a mode");
-            case DURATION:
-                long millis = Durations.parseMillis(v);
-                if (tcpOption != null) {
-                    if (millis == 0) {
-                        throw new IllegalArgumentException("0 is not accepted: the kernel takes 1 to " + MAX_TCP_SECONDS
-                                + " seconds (to turn TCP keepalive off: tcp.keepalive = false)");
-                    }
-                    if (millis % 1000 != 0) {
-                        throw new IllegalArgumentException("must be a whole number of seconds (" + tcpOption
-                                + " counts in seconds)");
-                    }
-                }
-                if (millis > maxMillis) {
-                    throw new IllegalArgumentException("too large for " + (tcpOption != null ? "Linux " + tcpOption
-                            : intMillisConsumer) + " (at most " + (tcpOption != null ? MAX_TCP_SECONDS + "s"
-                            : MAX_INT_MILLIS + "ms") + ")");
-                }
-                return millis;
-            case COUNT:
-                if (v.startsWith("-")) {
-                    throw new IllegalArgumentException("negative count");
-                }
-                if (!isWholeNumber(v, 9)) {
-                    throw new IllegalArgumentException("not a whole number");
-                }
-                int n = Integer.parseInt(v);
-                if (n < 1 || n > maxCount) {
-                    throw new IllegalArgumentException("out of range");
-                }
-                return n;
-            case LEVEL:
-                for (Log.Level l : Log.Level.values()) {
-                    if (l.name().equalsIgnoreCase(v)) {
-                        return l;
-                    }
-                }
-                throw new IllegalArgumentException("not a log level");
-            case PATH:
-                for (int i = 0; i < v.length(); i++) {
-                    if (v.charAt(i) < ' ' || v.charAt(i) == 0x7f) {
-                        throw new IllegalArgumentException("control character in path");
-                    }
-                }
-                return v;
-            default:
-                String b = v.toLowerCase(Locale.ROOT);
-                if (b.equals("true") || b.equals("yes")) {
-                    return Boolean.TRUE;
-                }
-                if (b.equals("false") || b.equals("no")) {
-                    return Boolean.FALSE;
-                }
-                throw new IllegalArgumentException("not a boolean");
+            }
+            throw new IllegalArgumentException("not a mode");
         }
+        if (type == Type.DURATION) {
+            long millis = Durations.parseMillis(v);
+            if (tcpOption != null) {
+                if (millis == 0) {
+                    throw new IllegalArgumentException("0 is not accepted: the kernel takes 1 to " + MAX_TCP_SECONDS
+                            + " seconds (to turn TCP keepalive off: tcp.keepalive = false)");
+                }
+                if (millis % 1000 != 0) {
+                    throw new IllegalArgumentException("must be a whole number of seconds (" + tcpOption
+                            + " counts in seconds)");
+                }
+            }
+            if (millis > maxMillis) {
+                throw new IllegalArgumentException("too large for " + (tcpOption != null ? "Linux " + tcpOption
+                        : intMillisConsumer) + " (at most " + (tcpOption != null ? MAX_TCP_SECONDS + "s"
+                        : MAX_INT_MILLIS + "ms") + ")");
+            }
+            return millis;
+        }
+        if (type == Type.COUNT) {
+            if (v.startsWith("-")) {
+                throw new IllegalArgumentException("negative count");
+            }
+            if (!isWholeNumber(v, 9)) {
+                throw new IllegalArgumentException("not a whole number");
+            }
+            int n = Integer.parseInt(v);
+            if (n < 1 || n > maxCount) {
+                throw new IllegalArgumentException("out of range");
+            }
+            return n;
+        }
+        if (type == Type.LEVEL) {
+            for (Log.Level l : Log.Level.values()) {
+                if (l.name().equalsIgnoreCase(v)) {
+                    return l;
+                }
+            }
+            throw new IllegalArgumentException("not a log level");
+        }
+        if (type == Type.PATH) {
+            for (int i = 0; i < v.length(); i++) {
+                if (v.charAt(i) < ' ' || v.charAt(i) == 0x7f) {
+                    throw new IllegalArgumentException("control character in path");
+                }
+            }
+            return v;
+        }
+        String b = v.toLowerCase(Locale.ROOT); // BOOLEAN
+        if (b.equals("true") || b.equals("yes")) {
+            return Boolean.TRUE;
+        }
+        if (b.equals("false") || b.equals("no")) {
+            return Boolean.FALSE;
+        }
+        throw new IllegalArgumentException("not a boolean");
     }
 
     /** ASCII digits only, at most {@code maxDigits}: a regex here would cost start-up time (it runs in premain). */

@@ -43,20 +43,23 @@ final class Origin {
         return new Origin(Layer.RUNTIME, null, 0, what);
     }
 
+    /** Ifs, not a switch: a switch on an enum loads a synthetic class (Origin$1), in premain whenever a setting is given. */
     String describe() {
-        switch (layer) {
-            case FILE:
-                return line > 0 ? file + ":" + line : file;
-            case AGENT_ARGUMENT:
-                return "agent argument";
-            case ENVIRONMENT:
-                return "environment " + name;
-            case SYSTEM_PROPERTY:
-                return "system property " + name;
-            case RUNTIME:
-                return name;
-            default:
-                return "default";
+        if (layer == Layer.FILE) {
+            return line > 0 ? file + ":" + line : file;
         }
+        if (layer == Layer.AGENT_ARGUMENT) {
+            return "agent argument";
+        }
+        if (layer == Layer.ENVIRONMENT) {
+            return "environment " + name;
+        }
+        if (layer == Layer.SYSTEM_PROPERTY) {
+            return "system property " + name;
+        }
+        if (layer == Layer.RUNTIME) {
+            return name;
+        }
+        return "default";
     }
 }

@@ -3,28 +3,30 @@ package dev.lifeline.enforce;
 import dev.lifeline.report.Counters;
 import dev.lifeline.report.Log;
 
-import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One daemon thread for every deadline in the JVM (exec, close, connect). Created on first use only.
  *
  * <p>Most deadlines are cancelled long before they are due (every {@code disconnect()} arms {@code close.timeout}),
- * so arming and cancelling must cost next to nothing: a deadline goes into a sorted set, and the executor holds one
- * wake-up, at the earliest deadline, re-armed only when a new deadline is earlier than it. Cancelling removes the
- * entry; a wake-up that finds nothing due re-arms for what is left. So a channel that ends normally leaves nothing
- * behind, and thousands of short-lived channels do not each wake the deadline thread.
+ * so arming and cancelling must cost next to nothing: a deadline goes into a sorted set under one monitor, and the
+ * thread waits on that monitor until the earliest deadline; it is woken only when a new deadline is earlier than every
+ * other. Cancelling removes the entry. So a channel that ends normally leaves nothing behind, and thousands of
+ * short-lived channels do not each wake the deadline thread.
+ *
+ * <p>Plain monitor, {@code TreeSet} and {@code Thread}, not a {@code ScheduledThreadPoolExecutor} over a
+ * {@code ConcurrentSkipListSet}: their first use (inside the first {@code connect()}, interpreted) set up VarHandles
+ * and some 40 JDK classes, about 10 ms.
  */
 public final class DeadlineScheduler {
-    private static volatile ScheduledThreadPoolExecutor executor;
-    private static final AtomicLong SEQUENCE = new AtomicLong();
-    private static final ConcurrentSkipListSet<Task> PENDING = new ConcurrentSkipListSet<Task>();
-    /** When the executor's wake-up is due (nanoTime), or Long.MAX_VALUE when none is queued. Guarded by PENDING. */
-    private static long wakeDueNanos = Long.MAX_VALUE;
+    /** Guards everything below. */
+    private static final Object LOCK = new Object();
+    private static final TreeSet<Task> PENDING = new TreeSet<Task>();
+    private static long sequence;
+    /** Entries of PENDING that are periodic checks (not counted by {@link #pending()}). */
+    private static int periodic;
+    private static Thread thread;
 
     private DeadlineScheduler() {
     }
@@ -34,21 +36,25 @@ public final class DeadlineScheduler {
         void cancel();
     }
 
-    private static final class Task implements Deadline, Comparable<Task> {
+    private static class Task implements Deadline, Comparable<Task> {
         final long dueNanos;
-        final long seq = SEQUENCE.incrementAndGet();
+        final long seq;
         final String what;
         final Runnable action;
 
+        /** Caller holds LOCK. */
         Task(long dueNanos, String what, Runnable action) {
             this.dueNanos = dueNanos;
+            this.seq = ++sequence;
             this.what = what;
             this.action = action;
         }
 
         @Override
         public void cancel() {
-            PENDING.remove(this);
+            synchronized (LOCK) {
+                PENDING.remove(this);
+            }
         }
 
         @Override
@@ -60,104 +66,146 @@ public final class DeadlineScheduler {
         }
     }
 
+    /** One run of a periodic check; the next one is queued after it ran, unless {@link Periodic#cancel} came first. */
+    private static final class PeriodicRun extends Task {
+        final Periodic owner;
+
+        PeriodicRun(long dueNanos, Periodic owner) {
+            super(dueNanos, owner.what, owner.action);
+            this.owner = owner;
+        }
+
+        @Override
+        public void cancel() {
+            owner.cancel();
+        }
+    }
+
+    private static final class Periodic implements Deadline {
+        final String what;
+        final Runnable action;
+        final long periodNanos;
+        /** Guarded by LOCK. */
+        boolean cancelled;
+        /** Guarded by LOCK: the run queued now, or null while it runs. */
+        PeriodicRun next;
+
+        Periodic(String what, Runnable action, long periodNanos) {
+            this.what = what;
+            this.action = action;
+            this.periodNanos = periodNanos;
+        }
+
+        @Override
+        public void cancel() {
+            synchronized (LOCK) {
+                cancelled = true;
+                if (next != null && PENDING.remove(next)) {
+                    periodic--;
+                }
+                next = null;
+            }
+        }
+
+        /** Caller holds LOCK. */
+        void queue(long dueNanos) {
+            if (!cancelled) {
+                next = new PeriodicRun(dueNanos, this);
+                add(next);
+                periodic++;
+            }
+        }
+    }
+
     public static Deadline schedule(final String what, long delayMillis, final Runnable action) {
-        Task t = new Task(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, delayMillis)), what, action);
-        PENDING.add(t);
-        wakeBy(t.dueNanos);
-        return t;
-    }
-
-    /** Makes sure the executor wakes by {@code dueNanos}; a wake-up already queued earlier is enough. */
-    private static void wakeBy(long dueNanos) {
-        synchronized (PENDING) {
-            if (wakeDueNanos != Long.MAX_VALUE && wakeDueNanos - dueNanos <= 0) {
-                return;
-            }
-            wakeDueNanos = dueNanos;
-        }
-        long delay = dueNanos - System.nanoTime();
-        executor().schedule(new Runnable() {
-            @Override
-            public void run() {
-                runDue();
-            }
-        }, Math.max(0, delay), TimeUnit.NANOSECONDS);
-    }
-
-    /** On the deadline thread: runs what is due, then queues one wake-up for the earliest deadline left. */
-    private static void runDue() {
-        synchronized (PENDING) {
-            wakeDueNanos = Long.MAX_VALUE;
-        }
-        while (true) {
-            Task first;
-            try {
-                first = PENDING.first();
-            } catch (java.util.NoSuchElementException empty) {
-                return;
-            }
-            if (first.dueNanos - System.nanoTime() > 0) {
-                wakeBy(first.dueNanos);
-                return;
-            }
-            if (!PENDING.remove(first)) {
-                continue; // cancelled meanwhile
-            }
-            try {
-                first.action.run();
-            } catch (Throwable t) {
-                Counters.increment(Counters.Counter.INTERNAL_ERRORS);
-                Log.error("deadline.failed", "deadline", first.what, "error", t);
-            }
+        long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, delayMillis));
+        synchronized (LOCK) {
+            Task t = new Task(due, what, action);
+            add(t);
+            return t;
         }
     }
 
     /** A periodic background check on the same single thread (not the configuration file: that has its own thread). */
     public static Deadline every(final String what, long periodMillis, final Runnable action) {
-        final ScheduledFuture<?> f = executor().scheduleWithFixedDelay(new Runnable() {
-            @Override
-            public void run() {
-                try {
-                    action.run();
-                } catch (Throwable t) {
-                    Counters.increment(Counters.Counter.INTERNAL_ERRORS);
-                    Log.error("deadline.failed", "deadline", what, "error", t);
-                }
-            }
-        }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
-        return new Deadline() {
-            @Override
-            public void cancel() {
-                f.cancel(false);
-            }
-        };
+        long period = TimeUnit.MILLISECONDS.toNanos(Math.max(1, periodMillis));
+        synchronized (LOCK) {
+            Periodic p = new Periodic(what, action, period);
+            p.queue(System.nanoTime() + period);
+            return p;
+        }
     }
 
     /** Deadlines still queued (periodic checks excluded): for leak tests and the JMX view. */
     public static int pending() {
-        return PENDING.size();
+        synchronized (LOCK) {
+            return PENDING.size() - periodic;
+        }
     }
 
-    private static ScheduledThreadPoolExecutor executor() {
-        ScheduledThreadPoolExecutor e = executor;
-        if (e == null) {
-            synchronized (DeadlineScheduler.class) {
-                e = executor;
-                if (e == null) {
-                    e = new ScheduledThreadPoolExecutor(1, new ThreadFactory() {
-                        @Override
-                        public Thread newThread(Runnable r) {
-                            Thread t = new Thread(r, "lifeline-deadlines");
-                            t.setDaemon(true);
-                            return t;
+    /** Caller holds LOCK. Wakes the thread only when {@code t} is now the earliest deadline. */
+    private static void add(Task t) {
+        PENDING.add(t);
+        if (thread == null) {
+            Thread th = new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    loop();
+                }
+            }, "lifeline-deadlines");
+            th.setDaemon(true);
+            th.start();
+            thread = th;
+        } else if (PENDING.first() == t) {
+            LOCK.notify();
+        }
+    }
+
+    /** The deadline thread: runs what is due, one at a time, outside the monitor. */
+    private static void loop() {
+        while (true) {
+            Task due;
+            synchronized (LOCK) {
+                while (true) {
+                    if (PENDING.isEmpty()) {
+                        waitQuietly(0);
+                        continue;
+                    }
+                    Task first = PENDING.first();
+                    long left = first.dueNanos - System.nanoTime();
+                    if (left <= 0) {
+                        PENDING.pollFirst();
+                        if (first instanceof PeriodicRun) {
+                            periodic--;
+                            ((PeriodicRun) first).owner.next = null;
                         }
-                    });
-                    e.setRemoveOnCancelPolicy(true);
-                    e.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-                    executor = e;
+                        due = first;
+                        break;
+                    }
+                    waitQuietly(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+                }
+            }
+            try {
+                due.action.run();
+            } catch (Throwable t) {
+                Counters.increment(Counters.Counter.INTERNAL_ERRORS);
+                Log.error("deadline.failed", "deadline", due.what, "error", t);
+            }
+            if (due instanceof PeriodicRun) {
+                Periodic p = ((PeriodicRun) due).owner;
+                synchronized (LOCK) {
+                    p.queue(System.nanoTime() + p.periodNanos); // fixed delay, after the run
                 }
             }
         }
-        return e;
+    }
+
+    /** Caller holds LOCK. The deadline thread is never meant to end: an interrupt is ignored. */
+    private static void waitQuietly(long millis) {
+        try {
+            LOCK.wait(millis);
+        } catch (InterruptedException ignored) {
+            // nothing ends this thread
+        }
     }
 }

@@ -1,9 +1,6 @@
 package dev.lifeline.instrument;
 
 import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.FieldVisitor;
-import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 
 import java.io.ByteArrayOutputStream;
@@ -28,36 +25,55 @@ final class ClassShape {
     final Map<String, Integer> maxLocals = new HashMap<String, Integer>();
 
     static ClassShape of(byte[] bytes, final Set<String> codeOf) {
+        return of(new ClassReader(bytes), codeOf);
+    }
+
+    /**
+     * With the reader the weaver uses next: its constant pool is scanned once, not once per pass. The members are read
+     * straight from the class file structure (names through the reader's constant pool), not through a visitor: no
+     * method's code is decoded here, the {@code Code} attribute's {@code max_locals} is all that is needed of it (a
+     * visitor pass decoded every instruction of JSch's long {@code Session.connect} only to reach {@code visitMaxs}).
+     */
+    static ClassShape of(ClassReader reader, final Set<String> codeOf) {
         final ClassShape shape = new ClassShape();
-        new ClassReader(bytes).accept(new ClassVisitor(ASM_API) {
-            @Override
-            public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
-                shape.version = version & 0xFFFF;
-            }
-
-            @Override
-            public FieldVisitor visitField(int access, String name, String descriptor, String signature, Object value) {
-                shape.fields.add(name);
-                return null;
-            }
-
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-                final String key = name + descriptor;
-                shape.methods.put(key, access);
-                if (codeOf == null || !codeOf.contains(key)) {
-                    return null;
+        shape.version = reader.readUnsignedShort(6); // major_version; minor_version (bytes 4-5) is not needed
+        char[] buf = new char[reader.getMaxStringLength()];
+        int at = reader.header + 6; // access_flags, this_class, super_class
+        at += 2 + 2 * reader.readUnsignedShort(at); // interfaces
+        int fieldCount = reader.readUnsignedShort(at);
+        at += 2;
+        for (int i = 0; i < fieldCount; i++) {
+            shape.fields.add(reader.readUTF8(at + 2, buf));
+            at = skipAttributes(reader, at + 6);
+        }
+        int methodCount = reader.readUnsignedShort(at);
+        at += 2;
+        for (int i = 0; i < methodCount; i++) {
+            int access = reader.readUnsignedShort(at);
+            String key = reader.readUTF8(at + 2, buf) + reader.readUTF8(at + 4, buf);
+            shape.methods.put(key, access);
+            boolean wantCode = codeOf != null && codeOf.contains(key);
+            int attributes = reader.readUnsignedShort(at + 6);
+            at += 8;
+            for (int j = 0; j < attributes; j++) {
+                int length = reader.readInt(at + 2);
+                if (wantCode && "Code".equals(reader.readUTF8(at, buf))) {
+                    shape.maxLocals.put(key, reader.readUnsignedShort(at + 8)); // after max_stack
                 }
-                return new MethodVisitor(ASM_API) {
-                    @Override
-                    public void visitMaxs(int maxStack, int locals) {
-                        shape.maxLocals.put(key, locals);
-                    }
-                };
+                at += 6 + length;
             }
-        }, codeOf == null ? ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES
-                : ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        }
         return shape;
+    }
+
+    /** @return the offset after the attributes that start at {@code at} (with their count) */
+    private static int skipAttributes(ClassReader reader, int at) {
+        int count = reader.readUnsignedShort(at);
+        at += 2;
+        for (int i = 0; i < count; i++) {
+            at += 6 + reader.readInt(at + 2);
+        }
+        return at;
     }
 
     static byte[] readAll(InputStream in) throws IOException {

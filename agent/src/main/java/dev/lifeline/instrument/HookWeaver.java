@@ -28,7 +28,11 @@ final class HookWeaver {
 
     /** @param hooks by name + descriptor of the library method */
     static byte[] weave(byte[] original, final String owner, final ClassShape shape, final Map<String, Hook> hooks) {
-        ClassReader reader = new ClassReader(original);
+        return weave(new ClassReader(original), owner, shape, hooks);
+    }
+
+    /** {@code reader} may have been read before (by {@link ClassShape}): a ClassReader is not changed by reading. */
+    static byte[] weave(ClassReader reader, final String owner, final ClassShape shape, final Map<String, Hook> hooks) {
         ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
         final boolean frames = shape.version >= Opcodes.V1_6;
         reader.accept(new ClassVisitor(ClassShape.ASM_API, writer) {

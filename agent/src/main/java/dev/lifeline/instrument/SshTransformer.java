@@ -25,6 +25,11 @@ final class SshTransformer implements ClassFileTransformer {
     private final boolean[] covered;
     private final String[][] uncovered;
     private final boolean[] uncoveredReported;
+    /**
+     * The first characters of every prefix above (ASCII): most classes a JVM loads ({@code java/}, {@code jdk/},
+     * {@code sun/}, the application's own) are told apart by one array read instead of a prefix test per library.
+     */
+    private final boolean[] firstChars = new boolean[128];
     /** Built at the first class of a covered library: a JVM without SSH never loads the declarations or hooks. */
     private volatile Declarations declarations;
 
@@ -57,6 +62,20 @@ final class SshTransformer implements ClassFileTransformer {
         covered = new boolean[modules.size()];
         uncovered = UncoveredLibraries.without(coveredPrefixes);
         uncoveredReported = new boolean[uncovered.length];
+        for (String p : coveredPrefixes) {
+            markFirstChar(p);
+        }
+        for (String[] u : uncovered) {
+            markFirstChar(u[0]);
+        }
+    }
+
+    private void markFirstChar(String prefix) {
+        if (prefix.isEmpty() || prefix.charAt(0) >= firstChars.length) {
+            java.util.Arrays.fill(firstChars, true); // matches anything, or not ASCII: no shortcut
+        } else {
+            firstChars[prefix.charAt(0)] = true;
+        }
     }
 
     private Declarations declarations() {
@@ -115,6 +134,10 @@ final class SshTransformer implements ClassFileTransformer {
      * @return whether the class belongs to a covered library
      */
     boolean notice(String className, ProtectionDomain domain) {
+        char first = className.isEmpty() ? 0 : className.charAt(0);
+        if (first < firstChars.length && !firstChars[first]) {
+            return false;
+        }
         for (int i = 0; i < coveredPrefixes.length; i++) {
             if (className.startsWith(coveredPrefixes[i])) {
                 if (!covered[i]) {
@@ -166,7 +189,8 @@ final class SshTransformer implements ClassFileTransformer {
                 hooked.add(h.key());
             }
         }
-        ClassShape shape = ClassShape.of(bytes, hooked);
+        net.bytebuddy.jar.asm.ClassReader reader = new net.bytebuddy.jar.asm.ClassReader(bytes); // once, for both passes
+        ClassShape shape = ClassShape.of(reader, hooked);
         Map<String, Hook> chosen = new LinkedHashMap<String, Hook>();
         String lineMissing = null;
         boolean lineFound = false;
@@ -195,7 +219,7 @@ final class SshTransformer implements ClassFileTransformer {
         if (chosen.isEmpty()) {
             return null;
         }
-        byte[] woven = HookWeaver.weave(bytes, className, shape, chosen);
+        byte[] woven = HookWeaver.weave(reader, className, shape, chosen);
         Log.debug("instrumentation.applied", "class", className.replace('/', '.'), "hooks", chosen.size());
         return woven;
     }

@@ -26,8 +26,13 @@ public final class Jmx {
     static final long APP_SERVER_DELAY_MILLIS = 60000;
 
     private static volatile Jmx platform;
-    /** Counted down to end the registration delay at once: an attach CLI is waiting to read the MBean. */
-    private static final java.util.concurrent.CountDownLatch NOW = new java.util.concurrent.CountDownLatch(1);
+    /**
+     * Set to end the registration delay at once: an attach CLI is waiting to read the MBean. A monitor, not a
+     * CountDownLatch: that would load AbstractQueuedSynchronizer and its nodes in premain.
+     */
+    private static final Object NOW = new Object();
+    /** Guarded by NOW. */
+    private static boolean now;
 
     private final MBeanServer server;
     private final List<ObjectName> ruleNames = new ArrayList<ObjectName>();
@@ -37,32 +42,39 @@ public final class Jmx {
         this.server = server;
     }
 
-    /** Registers on the platform MBean server from a daemon thread; failures are logged, never thrown. */
-    public static void startOnPlatformServer(final AgentMBean.Runtime runtime, final boolean writable) {
-        final long delay = registrationDelay(System.getProperties());
-        Thread t = new Thread(new Runnable() {
-            @Override
-            public void run() {
-                try {
-                    if (delay > 0) {
-                        NOW.await(delay, java.util.concurrent.TimeUnit.MILLISECONDS);
-                    }
-                    Jmx j = register(ManagementFactory.getPlatformMBeanServer(), runtime, writable);
-                    if (j != null) {
-                        platform = j;
-                        j.rulesChanged(runtime.config()); // a reload may have happened while registering
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (Throwable t) {
-                    Counters.increment(Counters.Counter.INTERNAL_ERRORS);
-                    Log.warn("jmx.register-failed", "mbean", AgentMBean.OBJECT_NAME, "error", t,
-                            "action", "continuing without JMX");
-                }
+    /**
+     * Waits the {@link #registrationDelay registration delay} (or until {@link #registerNow}). The agent calls it, then
+     * {@link #registerOnPlatformServer}, on its {@code lifeline-jmx} daemon thread (created by the agent, so that
+     * premain loads neither this class nor the agent's view).
+     *
+     * @return false when interrupted
+     */
+    public static boolean awaitRegistrationDelay() {
+        try {
+            long delay = registrationDelay(System.getProperties());
+            if (delay > 0) {
+                awaitNow(delay);
             }
-        }, "lifeline-jmx");
-        t.setDaemon(true);
-        t.start();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Registers on the platform MBean server now; failures are logged, never thrown. */
+    public static void registerOnPlatformServer(AgentMBean.Runtime runtime, boolean writable) {
+        try {
+            Jmx j = register(ManagementFactory.getPlatformMBeanServer(), runtime, writable);
+            if (j != null) {
+                platform = j;
+                j.rulesChanged(runtime.config()); // a reload may have happened while registering
+            }
+        } catch (Throwable t) {
+            Counters.increment(Counters.Counter.INTERNAL_ERRORS);
+            Log.warn("jmx.register-failed", "mbean", AgentMBean.OBJECT_NAME, "error", t,
+                    "action", "continuing without JMX");
+        }
     }
 
     /**
@@ -70,7 +82,24 @@ public final class Jmx {
      * (so the platform server exists) and waits to read the state; the delay only protects a JVM's own start-up.
      */
     public static void registerNow() {
-        NOW.countDown();
+        synchronized (NOW) {
+            now = true;
+            NOW.notifyAll();
+        }
+    }
+
+    /** Waits until {@link #registerNow} or {@code millis} have passed. */
+    private static void awaitNow(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + millis * 1000000L;
+        synchronized (NOW) {
+            while (!now) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                NOW.wait(Math.max(1, left / 1000000L));
+            }
+        }
     }
 
     static long registrationDelay(Properties props) {

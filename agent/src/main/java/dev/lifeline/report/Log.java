@@ -36,10 +36,15 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Log {
     public enum Level { DEBUG, INFO, WARN, ERROR }
 
-    private static final Set<String> ONCE = ConcurrentHashMap.newKeySet();
+    /** In holders, as FILE_LOCK: premain loads Log, and a JVM that never warns once or writes a file needs neither. */
+    private static final class Once {
+        static final Set<String> ONCE = ConcurrentHashMap.newKeySet();
+    }
     /** How long a line waits for a file another thread is writing before it goes to stderr instead. */
     static final long LOCK_WAIT_MILLIS = 2000;
-    private static final ReentrantLock FILE_LOCK = new ReentrantLock();
+    private static final class FileLock {
+        static final ReentrantLock FILE_LOCK = new ReentrantLock();
+    }
     private static volatile Level threshold = Level.INFO;
     /** Null: stderr. Guarded by FILE_LOCK for opening, writing and closing. */
     private static volatile FileSink file;
@@ -111,19 +116,19 @@ public final class Log {
             close(old);
             return true;
         } finally {
-            FILE_LOCK.unlock();
+            FileLock.FILE_LOCK.unlock();
         }
     }
 
     /** For tests: lines go to {@code out} as if it were the file {@code path} (e.g. {@code /dev/full}). */
     static void useStreamForTests(String path, OutputStream out) {
-        FILE_LOCK.lock();
+        FileLock.FILE_LOCK.lock();
         try {
             FileSink old = file;
             file = new FileSink(path, out);
             close(old);
         } finally {
-            FILE_LOCK.unlock();
+            FileLock.FILE_LOCK.unlock();
         }
     }
 
@@ -132,7 +137,7 @@ public final class Log {
      * application thread being interrupted must still log to the file); its interrupt status is kept.
      */
     private static boolean lockFile() {
-        if (FILE_LOCK.tryLock()) {
+        if (FileLock.FILE_LOCK.tryLock()) {
             return true;
         }
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LOCK_WAIT_MILLIS);
@@ -144,7 +149,7 @@ public final class Log {
                     return false;
                 }
                 try {
-                    if (FILE_LOCK.tryLock(left, TimeUnit.NANOSECONDS)) {
+                    if (FileLock.FILE_LOCK.tryLock(left, TimeUnit.NANOSECONDS)) {
                         return true;
                     }
                 } catch (InterruptedException e) {
@@ -182,7 +187,7 @@ public final class Log {
 
     /** Logs the event only the first time {@code key} is seen in this JVM (e.g. "unsupported version" per class). */
     public static void warnOnce(String key, String event, Object... fields) {
-        if (ONCE.add(key)) {
+        if (Once.ONCE.add(key)) {
             write(Level.WARN, event, fields);
         }
     }
@@ -223,7 +228,7 @@ public final class Log {
                 return false;
             }
         } finally {
-            FILE_LOCK.unlock();
+            FileLock.FILE_LOCK.unlock();
         }
     }
 

@@ -44,4 +44,20 @@ class DeadlineSchedulerTest {
         DeadlineScheduler.schedule("next", 50, next::countDown);
         assertThat(next.await(5, TimeUnit.SECONDS)).isTrue();
     }
+
+    @Test
+    void aPeriodicCheckRunsUntilCancelledAndIsNotCountedAsPending() throws Exception {
+        int before = DeadlineScheduler.pending();
+        CountDownLatch three = new CountDownLatch(3);
+        DeadlineScheduler.Deadline d = DeadlineScheduler.every("periodic", 20, three::countDown);
+        assertThat(DeadlineScheduler.pending()).isEqualTo(before);
+        assertThat(three.await(5, TimeUnit.SECONDS)).isTrue();
+        d.cancel();
+        List<String> ran = new CopyOnWriteArrayList<>();
+        DeadlineScheduler.Deadline after = DeadlineScheduler.every("cancelled at once", 20, () -> ran.add("x"));
+        after.cancel();
+        Thread.sleep(100);
+        assertThat(ran).isEmpty();
+        assertThat(DeadlineScheduler.pending()).isEqualTo(before);
+    }
 }
