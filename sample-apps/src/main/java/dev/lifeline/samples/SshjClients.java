@@ -14,12 +14,31 @@ final class SshjClients {
     }
 
     static SSHClient connect(Target t, Result result) throws Exception {
+        return connect(newClient(), t, result);
+    }
+
+    /** The same without phases (many connections, one {@code Result}). */
+    static SSHClient connect(Target t) throws Exception {
+        return connect(newClient(), t, null);
+    }
+
+    /** A client with host keys accepted, not yet connected: for an app that sets something first (a socket factory). */
+    static SSHClient newClient() {
         SSHClient ssh = new SSHClient();
         ssh.addHostKeyVerifier(new PromiscuousVerifier());
-        result.phase("connect");
+        return ssh;
+    }
+
+    /** Connects and authenticates {@code ssh}; {@code result} may be null. */
+    static SSHClient connect(SSHClient ssh, Target t, Result result) throws Exception {
+        if (result != null) {
+            result.phase("connect");
+        }
         ssh.connect(t.host, t.port);
         ssh.authPublickey(t.user, ssh.loadKeys(t.identity));
-        result.phase("session");
+        if (result != null) {
+            result.phase("session");
+        }
         return ssh;
     }
 }

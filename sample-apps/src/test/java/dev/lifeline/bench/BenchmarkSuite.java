@@ -174,7 +174,8 @@ class BenchmarkSuite {
         int count = QUICK ? 200 : 3000;
         String warmup = QUICK ? "50" : "10000";
         String[][] variants = {{"without", null}, {"with", ""}, {"with, exec.timeout=1h", "exec.timeout=1h"}};
-        String[][] apps = {{"JschExecThroughput", Library.JSCH_MWIEDE.dir}, {"MinaExecThroughput", Library.SSHD.dir}};
+        String[][] apps = {{"JschExecThroughput", Library.JSCH_MWIEDE.dir}, {"MinaExecThroughput", Library.SSHD.dir},
+                {"SshjExecThroughput", "sshj-" + Versions.SSHJ}};
         Map<String, List<Double>> perSecond = new LinkedHashMap<>();
         Map<String, List<Double>> cpuPerExec = new LinkedHashMap<>();
         for (int i = 0; i < runs; i++) {
@@ -249,7 +250,8 @@ class BenchmarkSuite {
                 }
             }
         }
-        String[][] apps = {{"JschSftpUpload", Library.JSCH_MWIEDE.dir}, {"MinaSftpUpload", Library.SSHD.dir}};
+        String[][] apps = {{"JschSftpUpload", Library.JSCH_MWIEDE.dir}, {"MinaSftpUpload", Library.SSHD.dir},
+                {"SshjSftpUpload", "sshj-" + Versions.SSHJ}};
         Map<String, List<Double>> mbps = new LinkedHashMap<>();
         for (int i = 0; i < runs; i++) {
             for (String[] app : apps) {
@@ -452,7 +454,8 @@ class BenchmarkSuite {
         MinaServer server = mina();
         int runs = runs(3, 1);
         int n = QUICK ? 100 : 1000;
-        String[][] apps = {{"MinaManySessions", Library.SSHD.dir}, {"JschManySessions", Library.JSCH_MWIEDE.dir}};
+        String[][] apps = {{"MinaManySessions", Library.SSHD.dir}, {"JschManySessions", Library.JSCH_MWIEDE.dir},
+                {"SshjManySessions", "sshj-" + Versions.SSHJ}};
         // per app and variant: heap per session, threads per session, base threads, base heap
         Map<String, List<Map<String, String>>> results = new LinkedHashMap<>();
         for (int i = 0; i < runs; i++) {
@@ -483,8 +486,9 @@ class BenchmarkSuite {
             double extraThreads = on.threadsAfter - off.threadsAfter;
             double extraThreadsPerSession = on.threadsPerSession - off.threadsPerSession;
             double extraBytesPerSession = on.bytesPerSession - off.bytesPerSession;
-            boolean jsch = app[0].startsWith("Jsch");
-            rows.add(row("7", n + " idle sessions, " + app[0] + " (" + app[1] + "): threads" + (jsch ? " (JSch: 1 reader thread per session, by design)" : ""),
+            String byDesign = app[0].startsWith("Jsch") ? " (JSch: 1 reader thread per session, by design)"
+                    : app[0].startsWith("Sshj") ? " (sshj: 1 reader thread per session, by design)" : "";
+            rows.add(row("7", n + " idle sessions, " + app[0] + " (" + app[1] + "): threads" + byDesign,
                     num(off.threadsAfter) + " (" + num2(off.threadsPerSession) + "/session)",
                     num(on.threadsAfter) + " (" + num2(on.threadsPerSession) + "/session)",
                     "agent: " + signed(extraThreads) + " threads in all (" + signed2(extraThreadsPerSession) + "/session): "
