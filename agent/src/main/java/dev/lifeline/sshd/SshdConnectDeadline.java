@@ -186,9 +186,10 @@ final class SshdConnectDeadline {
     }
 
     /**
-     * A client's I/O connector opened a TCP connection ({@code Nio2Connector.connect}): the one step every MINA client
-     * session goes through, whichever code made the session. {@code SshClient.doConnect} hands this deadline over to
-     * its own ({@link #start}); a client that creates its sessions itself (JGit's {@code JGitSshClient}, a subclass
+     * A client's I/O connector opened a TCP connection ({@code connect} of {@code Nio2Connector}, {@code MinaConnector}
+     * or {@code NettyIoConnector}): the one step every MINA client session goes through, whichever code made the
+     * session and whichever transport it runs on. {@code SshClient.doConnect} hands this deadline over to its own
+     * ({@link #start}); a client that creates its sessions itself (JGit's {@code JGitSshClient}, a subclass
      * overriding {@code connect}) keeps it: until the TCP connect completes, then until its session authenticates.
      */
     static void startIo(Object connector, Object target, final Object ioFuture) {

@@ -53,7 +53,10 @@ public final class SshdHooks {
         }
     }
 
-    /** {@code Nio2Connector.connect(target, context, local)} returned the I/O connect future (every client session). */
+    /**
+     * {@code Nio2Connector}, {@code MinaConnector} or {@code NettyIoConnector}{@code .connect(target, context, local)}
+     * returned the I/O connect future (every client session, on whichever transport).
+     */
     public static void ioConnectStarted(Object ioFuture, Object connector, Object target, Object context, Object local) {
         try {
             SshdConnectDeadline.startIo(connector, target, ioFuture);

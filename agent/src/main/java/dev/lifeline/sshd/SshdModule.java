@@ -22,9 +22,12 @@ import java.util.List;
  * keepalive declaring the peer dead. {@code setAuthenticated()}: the end of what {@code connect.timeout} bounds.</li>
  * <li>{@code SshClient.doConnect(6 args)}: every {@code connect(...)} overload ends there; it returns the future the
  * app waits on, where the connect deadline starts (2.6 to 2.8 end with a boolean, 2.9+ with the host config).</li>
- * <li>{@code Nio2Connector.connect(target, context, local)}: every TCP connection a client opens, whoever creates
- * the session (JGit's {@code JGitSshClient} overrides {@code connect} and never calls {@code doConnect}): a deadline
- * starts there, handed over to doConnect's when that follows, else kept until the session authenticates.</li>
+ * <li>{@code connect(target, context, local)} of MINA's three I/O connectors, {@code Nio2Connector} (the default),
+ * {@code MinaConnector} (sshd-mina) and {@code NettyIoConnector} (sshd-netty), whichever {@code IoServiceFactoryFactory}
+ * picked: every TCP connection a client opens, whoever creates the session (JGit's {@code JGitSshClient} overrides
+ * {@code connect} and never calls {@code doConnect}): a deadline starts there, handed over to doConnect's when that
+ * follows, else kept until the session authenticates. The descriptor is the same from 2.6 to 2.20 (sshd-mina and
+ * sshd-netty checked on 2.7.0, 2.8.0, 2.12.1 and 2.14.0).</li>
  * <li>{@code ChannelExec.doOpen()} writes the exec request; {@code AbstractChannel.handleData/handleExtendedData}
  * see every incoming data packet; {@code AbstractClientChannel.getExitStatus()} reports no status for a command a
  * deadline ended; {@code AbstractCloseable.close(boolean)} is the one final method every MINA close goes through.</li>
@@ -43,6 +46,18 @@ public final class SshdModule implements InstrumentationModule {
     private static final String DO_CONNECT_2_7 = "(Ljava/lang/String;Ljava/net/SocketAddress;Lorg/apache/sshd/common/AttributeRepository;"
             + "Ljava/net/SocketAddress;Lorg/apache/sshd/common/keyprovider/KeyIdentityProvider;Z)"
             + "Lorg/apache/sshd/client/future/ConnectFuture;";
+
+    /** sshd-mina's and sshd-netty's connectors: in their own jars, which an app may or may not have. */
+    static final String MINA_CONNECTOR = "org.apache.sshd.mina.MinaConnector";
+    static final String NETTY_CONNECTOR = "org.apache.sshd.netty.NettyIoConnector";
+    private static final String IO_CONNECT = "(Ljava/net/SocketAddress;Lorg/apache/sshd/common/AttributeRepository;"
+            + "Ljava/net/SocketAddress;)Lorg/apache/sshd/common/io/IoConnectFuture;";
+
+    /** An {@code IoConnector}'s {@code connect(target, context, local)}: where every client's TCP connection starts. */
+    private static InstrumentedType ioConnector(String className) {
+        return InstrumentedType.named(className)
+                .hooks(Hook.on("connect", IO_CONNECT, SshdHooks.class).exitWithValue("ioConnectStarted"));
+    }
 
     @Override
     public String name() {
@@ -84,10 +99,9 @@ public final class SshdModule implements InstrumentationModule {
                         .hooks(Hook.on("doConnect", DO_CONNECT, SshdHooks.class).optional().exitWithValue("connectStarted"),
                                 Hook.on("doConnect", DO_CONNECT_2_7, SshdHooks.class).optional()
                                         .exitWithValue("connectStartedBefore2_9")),
-                InstrumentedType.named("org.apache.sshd.common.io.nio2.Nio2Connector")
-                        .hooks(Hook.on("connect", "(Ljava/net/SocketAddress;Lorg/apache/sshd/common/AttributeRepository;"
-                                + "Ljava/net/SocketAddress;)Lorg/apache/sshd/common/io/IoConnectFuture;", SshdHooks.class)
-                                .exitWithValue("ioConnectStarted")),
+                ioConnector("org.apache.sshd.common.io.nio2.Nio2Connector"),
+                ioConnector(MINA_CONNECTOR),
+                ioConnector(NETTY_CONNECTOR),
                 InstrumentedType.named("org.apache.sshd.client.channel.ChannelExec").fields("command")
                         .hooks(Hook.on("doOpen", "()V", SshdHooks.class).exit("execOpened")),
                 InstrumentedType.named("org.apache.sshd.common.channel.AbstractChannel")

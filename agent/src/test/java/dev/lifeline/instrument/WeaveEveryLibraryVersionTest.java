@@ -41,7 +41,29 @@ class WeaveEveryLibraryVersionTest {
             }
         }
         assertThat(tests).hasSizeGreaterThanOrEqualTo(4);
+        assertThat(withTransports()).as("MINA versions copied with sshd-mina and sshd-netty").isGreaterThanOrEqualTo(4);
         return tests;
+    }
+
+    /** MINA's optional transports: in their own jars, copied beside sshd-core for the versions they are served for. */
+    static final List<String> TRANSPORT_CONNECTORS = java.util.Arrays.asList("org.apache.sshd.mina.MinaConnector", "org.apache.sshd.netty.NettyIoConnector");
+
+    private static int withTransports() throws IOException {
+        int n = 0;
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(LIBS, "sshd-*")) {
+            for (Path dir : dirs) {
+                if (hasJar(dir, "sshd-mina-") && hasJar(dir, "sshd-netty-")) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private static boolean hasJar(Path dir, String prefix) throws IOException {
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(dir, prefix + "*.jar")) {
+            return jars.iterator().hasNext();
+        }
     }
 
     private static void weaveAndVerify(Path dir) throws Exception {
@@ -62,6 +84,11 @@ class WeaveEveryLibraryVersionTest {
                     continue;
                 }
                 for (InstrumentedType t : m.types()) {
+                    if (TRANSPORT_CONNECTORS.contains(t.className()) && library.findResource(t.internalName() + ".class") == null) {
+                        // a MINA version without sshd-mina/sshd-netty copied (2.20.0: not served)
+                        assertThat(hasJar(dir, t.className().contains(".mina.") ? "sshd-mina-" : "sshd-netty-")).isFalse();
+                        continue;
+                    }
                     byte[] original = read(library, t.internalName());
                     byte[] out = transformer.transform(library, t.internalName(), null, null, original);
                     assertThat(out).as(t.className() + " woven").isNotNull();
@@ -73,6 +100,11 @@ class WeaveEveryLibraryVersionTest {
                 boolean legacy = dirName.matches("sshd-2\\.([7-9]|1[0-2])\\..*") || dirName.startsWith("jgit-5.");
                 assertThat(service.contains("legacyServiceCreating")).as("the 2.7-2.12 line's hook").isEqualTo(legacy);
                 assertThat(service).contains(legacy ? "legacyServiceCreating" : "\u000fserviceCreating").contains("heartbeatStarting");
+                for (String connector : TRANSPORT_CONNECTORS) {
+                    if (woven.containsKey(connector)) {
+                        assertThat(new String(woven.get(connector), StandardCharsets.ISO_8859_1)).as(connector).contains("ioConnectStarted");
+                    }
+                }
             }
         }
         try (WovenLoader loader = new WovenLoader(jars.toArray(new URL[0]), woven)) {
