@@ -10,8 +10,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * banner, about 124 s on both (MINA's 120 s auth timeout). The current agent configures JGit's MINA sessions
  * ({@code session.configured lib=sshd}: keepalive and TCP keepalive set) but does not bound either connect: both still
  * ran 30 s in with {@code connect.timeout=3s}. Since issue 15 the sshd module's deadline starts at MINA's I/O connector,
- * which JGit's client goes through too.
+ * which JGit's client goes through too, on every MINA transport: NIO2 (the default), sshd-mina and sshd-netty.
  */
 class JgitTest {
     static final String[] VERSIONS = {Versions.JGIT, Versions.JGIT_OLD};
@@ -121,6 +123,89 @@ class JgitTest {
                 assertThat(a.result()).containsEntry("status", "error");
                 assertThat(a.stderr()).anyMatch(l -> l.contains("event=connect.deadline-fired") && l.contains("lib=sshd"));
                 assertThat(ms).isLessThanOrEqualTo(ConnectDeadlineTest.DEADLINE_MS + 1000 + setUp);
+            }
+        }
+    }
+
+    /**
+     * MINA's other transports under JGit {@value Versions#JGIT_OLD} (MINA {@value Versions#JGIT_OLD_SSHD}; sshd-mina and
+     * sshd-netty {@value Versions#JGIT_SSHD} are not in the build's repository), chosen by MINA's system property: JGit
+     * sets no {@code IoServiceFactoryFactory} of its own, and its client never calls {@code SshClient.doConnect}, so
+     * the connect deadline starts at {@code MinaConnector.connect} / {@code NettyIoConnector.connect}.
+     */
+    enum Transport {
+        MINA("org.apache.sshd.mina.MinaServiceFactoryFactory", "^Nio(Socket|Processor)"),
+        NETTY("org.apache.sshd.netty.NettyIoServiceFactoryFactory", "^nioEventLoopGro");
+
+        final String factory;
+        /** The transport's I/O threads, as Linux names them (15 characters at most): mina-core's, Netty's. */
+        final Pattern threads;
+
+        Transport(String factory, String threads) {
+            this.factory = factory;
+            this.threads = Pattern.compile(threads);
+        }
+    }
+
+    static ForkedJvm.Builder onTransport(Transport transport, String... args) {
+        Path dir = Bench.libs().resolve("sshd-" + Versions.JGIT_OLD_SSHD + "-" + transport.name().toLowerCase());
+        Requirements.require(Files.isDirectory(dir), dir + " not copied by the build (run mvn -pl sample-apps generate-resources once online)");
+        return app(Versions.JGIT_OLD, args).classpath(dir.resolve("*").toString())
+                .sysprop("org.apache.sshd.common.io.IoServiceFactoryFactory", transport.factory);
+    }
+
+    /** The control for both transports: each fault keeps ls-remote waiting, and the I/O threads are the transport's. */
+    @Test
+    void onMinaAndNettyTransportsWithoutTheAgentBothFaultsHang(@TempDir Path tmp) throws Exception {
+        Requirements.require(PacketDrop.available(), "needs root and nft");
+        int port = OpenSshServer.freePort();
+        try (PacketDrop drop = PacketDrop.on(port); SilentListener silent = new SilentListener();
+             ForkedJvm synMina = onTransport(Transport.MINA, unreachable(port, tmp)).start();
+             ForkedJvm synNetty = onTransport(Transport.NETTY, unreachable(port, tmp)).start();
+             ForkedJvm silentMina = onTransport(Transport.MINA, unreachable(silent.port(), tmp)).start();
+             ForkedJvm silentNetty = onTransport(Transport.NETTY, unreachable(silent.port(), tmp)).start()) {
+            ForkedJvm[] all = {synMina, synNetty, silentMina, silentNetty};
+            await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(13)).untilAsserted(() -> {
+                for (ForkedJvm a : all) {
+                    assertThat(a.isAlive()).as(a.name() + " still waiting; it printed: " + a.output()).isTrue();
+                }
+            });
+            for (ForkedJvm a : all) {
+                Transport t = a == synMina || a == silentMina ? Transport.MINA : Transport.NETTY;
+                assertThat(SshdTransportTest.threads(a)).as("threads of " + a.name() + " on " + t).anyMatch(n -> t.threads.matcher(n).find());
+            }
+        }
+    }
+
+    /** As {@link #connectTimeoutEndsLsRemoteToASynDroppingPort}, on sshd-mina and on sshd-netty. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.EnumSource(Transport.class)
+    void connectTimeoutEndsLsRemoteOnMinaAndNettyTransports(Transport transport, @TempDir Path tmp) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(AgentCoverage.agentCoversJgit(),
+                "the agent jar declares no JGit coverage yet (no dev/lifeline/jgit/ classes, no 'jgit' in its manifest's Lifeline-Covers)");
+        Requirements.require(PacketDrop.available(), "needs root and nft");
+        int port = OpenSshServer.freePort();
+        int refusedPort = OpenSshServer.freePort();
+        try (PacketDrop drop = PacketDrop.on(port); SilentListener silent = new SilentListener();
+             ForkedJvm syn = Bench.withAgent(onTransport(transport, unreachable(port, tmp)), "connect.timeout=3s").start();
+             ForkedJvm mute = Bench.withAgent(onTransport(transport, unreachable(silent.port(), tmp)), "connect.timeout=3s").start();
+             ForkedJvm refused = Bench.withAgent(onTransport(transport, unreachable(refusedPort, tmp)), "connect.timeout=3s").start()) {
+            refused.awaitExit(30_000);
+            assertThat(refused.result()).containsEntry("status", "error");
+            long setUp = Long.parseLong(refused.result().get("connect_ms"));
+            Measurements.record("JGit " + Versions.JGIT_OLD + " ls-remote to a refused port (JGit's set-up), " + transport + " transport, under agent", setUp);
+            for (ForkedJvm a : new ForkedJvm[]{syn, mute}) {
+                a.awaitExit(30_000);
+                long ms = Long.parseLong(a.result().get("connect_ms"));
+                String fault = a == syn ? "SYN dropped" : "no banner";
+                Measurements.record("connect deadline 3s, JGit " + Versions.JGIT_OLD + " ls-remote, " + transport + " transport, " + fault, ms);
+                assertThat(a.result()).as(a.output()).containsEntry("status", "error");
+                assertThat(a.stderr()).as(fault).anyMatch(l -> l.contains("event=connect.deadline-fired") && l.contains("lib=sshd")
+                        && l.contains(a == syn ? "stage=\"TCP connect\"" : "stage=\"key exchange or authentication\""));
+                assertThat(ms).isBetween(ConnectDeadlineTest.DEADLINE_MS, ConnectDeadlineTest.DEADLINE_MS + 1000 + setUp);
+                a.stderr().stream().filter(l -> l.contains("event=connect.deadline-fired")).findFirst()
+                        .map(l -> Pattern.compile("elapsed_ms=(\\d+)").matcher(l)).filter(java.util.regex.Matcher::find)
+                        .ifPresent(m -> Measurements.record("  of which deadline fired after (" + transport + ", " + fault + ")", Long.parseLong(m.group(1))));
             }
         }
     }

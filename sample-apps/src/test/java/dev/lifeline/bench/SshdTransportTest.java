@@ -76,6 +76,11 @@ class SshdTransportTest {
 
     /** The app really runs on {@code transport}: its I/O threads, read from /proc (names cut to 15 characters). */
     static void assertRunsOn(ForkedJvm app, Transport transport) throws Exception {
+        assertThat(threads(app)).as("threads of " + app.name()).anyMatch(t -> t.startsWith(transport.threadPrefix));
+    }
+
+    /** The names of {@code app}'s threads as Linux shows them (cut to 15 characters). */
+    static List<String> threads(ForkedJvm app) throws Exception {
         List<String> threads = new ArrayList<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(app.pid()), "task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
@@ -86,7 +91,7 @@ class SshdTransportTest {
                 }
             }
         }
-        assertThat(threads).as("threads of " + app.name()).anyMatch(t -> t.startsWith(transport.threadPrefix));
+        return threads;
     }
 
     static Stream<Arguments> transportsAndVersions() {
