@@ -4,6 +4,8 @@ import dev.lifeline.bench.Bench.Library;
 import dev.lifeline.samples.ForkedJvm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -11,12 +13,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 5, {@code tcp.keepalive*} on MINA's other transports: an unchanged MINA SSHD app with sshd-mina (mina-core) or
@@ -66,12 +70,15 @@ class SshdTransportTest {
 
     /** MinaIdleChannel on MINA {@code library} with {@code transport}'s jars (of that version) added to the class path. */
     static ForkedJvm.Builder idleApp(Transport transport, Library library) {
+        return onTransport(transport, "MinaIdleChannel", library).args(sshd.target());
+    }
+
+    static ForkedJvm.Builder onTransport(Transport transport, String app, Library library) {
         Path dir = Bench.libs().resolve(transport.dir(library));
         Requirements.require(Files.isDirectory(dir), dir + " not copied by the build (run mvn -pl sample-apps generate-resources once online)");
-        return Bench.app("MinaIdleChannel", library, Bench.defaultJdk())
+        return Bench.app(app, library, Bench.defaultJdk())
                 .classpath(dir.resolve("*").toString())
-                .sysprop("org.apache.sshd.common.io.IoServiceFactoryFactory", transport.factory)
-                .args(sshd.target());
+                .sysprop("org.apache.sshd.common.io.IoServiceFactoryFactory", transport.factory);
     }
 
     /** The app really runs on {@code transport}: its I/O threads, read from /proc (names cut to 15 characters). */
@@ -130,6 +137,52 @@ class SshdTransportTest {
                     + ", " + transport + " transport)", ms);
             assertThat(app.result().get("status")).isIn("closed", "error");
             assertThat(ms).isLessThanOrEqualTo(1000 + 1000 * 2 + 3000);
+        }
+    }
+
+    /**
+     * {@code connect.timeout} through {@code SshClient.doConnect} on both transports (MinaExec, {@code connect(..).verify()}
+     * with no timeout, to a listener that never greets): the I/O connector's deadline is handed over to doConnect's,
+     * so exactly one {@code connect.deadline-fired} line. The controls, started alongside, still wait at 8 s.
+     */
+    @Test
+    void connectTimeoutFiresOnceOnEitherTransport(@TempDir Path tmp) throws Exception {
+        Path key = dev.lifeline.samples.SampleKeys.create(tmp).privateKey;
+        try (SilentListener silent = new SilentListener()) {
+            String[] target = {"127.0.0.1", String.valueOf(silent.port()), "nobody", key.toString(), "true"};
+            List<ForkedJvm> apps = new ArrayList<>();
+            long started = System.nanoTime();
+            try {
+                for (Transport t : Transport.values()) {
+                    apps.add(Bench.withAgent(onTransport(t, "MinaExec", Library.SSHD_OLD).args(target), "connect.timeout=3s").start());
+                    apps.add(onTransport(t, "MinaExec", Library.SSHD_OLD).args(target).start());
+                }
+                for (int i = 0; i < apps.size(); i += 2) {
+                    ForkedJvm with = apps.get(i);
+                    Transport t = Transport.values()[i / 2];
+                    with.awaitExit(30_000);
+                    long ms = Long.parseLong(with.result().get("connect_ms"));
+                    Measurements.record("connect deadline 3s, MINA " + Library.SSHD_OLD.dir + " doConnect, " + t + " transport, no banner", ms);
+                    assertThat(with.result()).as(with.output()).containsEntry("status", "error");
+                    assertThat(with.stderr().stream().filter(l -> l.contains("event=connect.deadline-fired") && l.contains("lib=sshd")))
+                            .as(with.output()).hasSize(1);
+                    assertThat(ms).isBetween(ConnectDeadlineTest.DEADLINE_MS, ConnectDeadlineTest.DEADLINE_MS + 1000);
+                }
+                // a process that ended stays ended: alive 8 s after the start means it waited all along
+                long left = Math.max(100, 8000 - (System.nanoTime() - started) / 1_000_000);
+                await().during(Duration.ofMillis(left)).atMost(Duration.ofMillis(left + 5000)).untilAsserted(() -> {
+                    for (int i = 1; i < apps.size(); i += 2) {
+                        assertThat(apps.get(i).isAlive()).as(apps.get(i).name() + " without the agent still waiting: " + apps.get(i).output()).isTrue();
+                    }
+                });
+                for (int i = 1; i < apps.size(); i += 2) {
+                    assertRunsOn(apps.get(i), Transport.values()[i / 2]);
+                }
+            } finally {
+                for (ForkedJvm a : apps) {
+                    a.close();
+                }
+            }
         }
     }
 }
