@@ -155,6 +155,17 @@ class BenchFixturesTest {
     }
 
     @Test
+    void aFailingTestGetsTheServersLogAndItsOwnFailureUnchanged() throws Throwable {
+        requireOpenSsh();
+        OpenSshServer server = SSHD.server();
+        AssertionError failure = new AssertionError("the test's own failure");
+        assertThatThrownBy(() -> SSHD.handleTestExecutionException(null, failure)).isSameAs(failure);
+        assertThat(failure.getSuppressed()).hasSize(1);
+        assertThat(failure.getSuppressed()[0].getMessage()).contains("sshd on " + server.host + ":" + server.port)
+                .contains("Server listening on " + server.host + " port " + server.port);
+    }
+
+    @Test
     void packetDropSilencesThePortAndCloseRestoresIt() throws Exception {
         requireOpenSsh();
         Requirements.require(PacketDrop.available(), "needs root and nft");
