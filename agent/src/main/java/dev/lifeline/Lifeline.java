@@ -595,13 +595,6 @@ public final class Lifeline {
         return config.mode() == Mode.OFF ? "off" : "active";
     }
 
-    /** For in-process tests: install a configuration without an Instrumentation. */
-    public static void useForTests(Config c) {
-        config = c;
-        active = c.mode() != Mode.OFF;
-        SshSessions.watchdogThreshold(c.watchdogThresholdMillis());
-    }
-
     /** Registers the JMX view ({@link Jmx#registerOnPlatformServer}), on the {@code lifeline-jmx} thread. */
     private static final class JmxRegistration implements Runnable {
         private final boolean writable;

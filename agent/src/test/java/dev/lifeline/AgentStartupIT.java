@@ -1,5 +1,6 @@
 package dev.lifeline;
 
+import dev.lifeline.ForkedJvm.Run;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -8,10 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,35 +19,20 @@ class AgentStartupIT {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
-
     static Run runHello(String agentArg, String... extraJvmArgs) throws Exception {
         return runHelloOn(System.getProperty("java.home"), agentArg, extraJvmArgs);
     }
 
     static Run runHelloOn(String javaHome, String agentArg, String... extraJvmArgs) throws Exception {
-        return runHelloAs(List.of(), AgentJarIT.agentJar().toAbsolutePath(), Paths.get("target", "test-classes").toAbsolutePath(),
-                javaHome, agentArg, extraJvmArgs);
+        return runHelloAs(List.of(), AgentJarIT.agentJar().toAbsolutePath(), ForkedJvm.testClasses(), javaHome, agentArg,
+                extraJvmArgs);
     }
 
     /** @param prefix what runs the JVM, e.g. {@code runuser -u USER --}; empty: this user */
     static Run runHelloAs(List<String> prefix, Path agentJar, Path classes, String javaHome, String agentArg,
                           String... extraJvmArgs) throws Exception {
-        List<String> cmd = new ArrayList<>(prefix);
-        cmd.add(Paths.get(javaHome, "bin", "java").toString());
-        cmd.add("-javaagent:" + agentJar + (agentArg == null ? "" : "=" + agentArg));
-        cmd.addAll(Arrays.asList(extraJvmArgs));
-        cmd.add("-cp");
-        cmd.add(classes.toString());
-        cmd.add("dev.lifeline.hello.Hello");
-        Process p = new ProcessBuilder(cmd).start();
-        p.getOutputStream().close();
-        // read both streams fully; the child is tiny so buffers do not fill
-        byte[] out = p.getInputStream().readAllBytes();
-        byte[] err = p.getErrorStream().readAllBytes();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("hello world finished").isTrue();
-        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        return ForkedJvm.builder("dev.lifeline.hello.Hello").prefix(prefix).javaHome(javaHome).agent(agentJar, agentArg)
+                .jvmArgs(extraJvmArgs).classpath(classes.toString()).run(Duration.ofSeconds(60));
     }
 
     private Path write(String name, String content) throws IOException {
@@ -145,27 +129,11 @@ class AgentStartupIT {
 
     /** Runs {@code main} with the agent; output to files, so a JVM that hangs fails the test instead of hanging it. */
     private Run runMain(String agentArg, String classPath, String main, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-javaagent:" + AgentJarIT.agentJar().toAbsolutePath() + (agentArg == null ? "" : "=" + agentArg));
-        cmd.add("-cp");
-        cmd.add(classPath);
-        cmd.add(main);
-        cmd.addAll(Arrays.asList(args));
-        Path out = dir.resolve("out.txt");
-        Path err = dir.resolve("err.txt");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        p.getOutputStream().close();
-        boolean ended = p.waitFor(60, TimeUnit.SECONDS);
-        if (!ended) {
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        }
-        assertThat(ended).as("the JVM ended; stderr: %s", Files.readString(err)).isTrue();
-        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+        return ForkedJvm.builder(main).agentArgs(agentArg).classpath(classPath).args(args).outputIn(dir).run(Duration.ofSeconds(60));
     }
 
     private static String testClasses() {
-        return Paths.get("target", "test-classes").toAbsolutePath().toString();
+        return ForkedJvm.testClasses().toString();
     }
 
     /** Issue 13: agent.started is printed at the first class of a covered SSH library, with its version. */

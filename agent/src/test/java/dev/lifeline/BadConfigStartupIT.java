@@ -41,7 +41,7 @@ class BadConfigStartupIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("someBadConfigs")
     void theApplicationRunsUnprotectedAndTheErrorIsNamed(BadConfig c) throws Exception {
-        AgentStartupIT.Run run = AgentStartupIT.runHello(c.file().toString());
+        ForkedJvm.Run run = AgentStartupIT.runHello(c.file().toString());
         assertThat(run.exit()).isZero();
         assertThat(run.out()).isEqualTo("Hello" + System.lineSeparator());
         assertThat(run.err()).contains("event=config.invalid").contains(c.key()).contains(c.problem())
@@ -79,7 +79,7 @@ class BadConfigStartupIT {
             }
             Files.write(file, "mode = enforce\n".getBytes(StandardCharsets.UTF_8));
             Files.setPosixFilePermissions(file, Set.of());
-            AgentStartupIT.Run run = AgentStartupIT.runHelloAs(prefix, jar, dir.resolve("classes"),
+            ForkedJvm.Run run = AgentStartupIT.runHelloAs(prefix, jar, dir.resolve("classes"),
                     System.getProperty("java.home"), file.toString());
             assertThat(run.exit()).as(run.err()).isZero();
             assertThat(run.out()).isEqualTo("Hello" + System.lineSeparator());
@@ -97,7 +97,7 @@ class BadConfigStartupIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("someBadConfigs")
     void failOnConfigErrorStopsTheJvmBeforeMainWithExit78(BadConfig c) throws Exception {
-        AgentStartupIT.Run run = AgentStartupIT.runHello(c.file().toString(), "-Dlifeline.failOnConfigError=true");
+        ForkedJvm.Run run = AgentStartupIT.runHello(c.file().toString(), "-Dlifeline.failOnConfigError=true");
         assertThat(run.exit()).isEqualTo(Lifeline.EXIT_CONFIG_ERROR);
         assertThat(run.out()).doesNotContain("Hello");
         assertThat(run.err()).contains("event=config.invalid").contains(c.key()).contains(c.problem())
@@ -113,7 +113,7 @@ class BadConfigStartupIT {
     void unknownVariablesAndPropertiesAreWarningsEvenWithFailOnConfigError(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("lifeline.properties");
         Files.write(file, "failOnConfigError = true\nmode = enforce\nlog.level = debug\n".getBytes(StandardCharsets.UTF_8));
-        AgentStartupIT.Run run = AgentStartupIT.runHelloAs(List.of("env", "LIFELINE_HOME=/opt/lifeline",
+        ForkedJvm.Run run = AgentStartupIT.runHelloAs(List.of("env", "LIFELINE_HOME=/opt/lifeline",
                         "LIFELINE_KEEPALIVE_INTERVALL=5s"), AgentJarIT.agentJar().toAbsolutePath(),
                 Paths.get("target", "test-classes").toAbsolutePath(), System.getProperty("java.home"), file.toString(),
                 "-Dlifeline.bench.quick=true");

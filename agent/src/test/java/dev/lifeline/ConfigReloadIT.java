@@ -7,9 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -23,15 +21,12 @@ class ConfigReloadIT {
     @TempDir
     Path dir;
 
-    private Process child;
+    private ForkedJvm child;
 
     @AfterEach
     void stop() throws Exception {
         if (child != null) {
-            child.getOutputStream().close();
-            if (!child.waitFor(30, TimeUnit.SECONDS)) {
-                child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            child.close();
         }
     }
 
@@ -50,10 +45,7 @@ class ConfigReloadIT {
 
     /** StayAlive with the agent; returns once main runs (premain, and so the watch, came first). */
     private void startApp(Path config) throws Exception {
-        child = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-javaagent:" + AgentJarIT.agentJar().toAbsolutePath() + "=" + config,
-                "-cp", Paths.get("target", "test-classes").toAbsolutePath().toString(), "dev.lifeline.hello.StayAlive")
-                .redirectOutput(dir.resolve("stdout.txt").toFile()).redirectError(dir.resolve("stderr.txt").toFile()).start();
+        child = ForkedJvm.builder("dev.lifeline.hello.StayAlive").agentArgs(config.toString()).keepStdin().outputIn(dir).start();
         await().atMost(Duration.ofSeconds(30)).until(() -> stdout().contains("ready"));
     }
 

@@ -15,9 +15,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -35,7 +33,7 @@ class JmxIT {
     @TempDir
     Path dir;
 
-    private Process child;
+    private ForkedJvm child;
     private JMXConnector connector;
 
     private static ObjectName name(String s) {
@@ -52,10 +50,7 @@ class JmxIT {
             connector.close();
         }
         if (child != null) {
-            child.getOutputStream().close(); // end of stdin: StayAlive returns
-            if (!child.waitFor(30, TimeUnit.SECONDS)) {
-                child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
+            child.close(); // end of stdin: StayAlive returns
         }
     }
 
@@ -82,20 +77,14 @@ class JmxIT {
 
     private MBeanServerConnection start(Path config, String main) throws Exception {
         int port = freePort();
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-javaagent:" + AgentJarIT.agentJar().toAbsolutePath() + "=" + config);
-        cmd.add("-Dcom.sun.management.jmxremote.port=" + port);
-        cmd.add("-Dcom.sun.management.jmxremote.rmi.port=" + port);
-        cmd.add("-Dcom.sun.management.jmxremote.host=127.0.0.1");
-        cmd.add("-Djava.rmi.server.hostname=127.0.0.1");
-        cmd.add("-Dcom.sun.management.jmxremote.authenticate=false");
-        cmd.add("-Dcom.sun.management.jmxremote.ssl=false");
-        cmd.add("-cp");
-        cmd.add(Paths.get("target", "test-classes").toAbsolutePath().toString());
-        cmd.add(main);
-        child = new ProcessBuilder(cmd).redirectOutput(dir.resolve("stdout.txt").toFile())
-                .redirectError(dir.resolve("stderr.txt").toFile()).start();
+        child = ForkedJvm.builder(main).agentArgs(config.toString())
+                .jvmArgs("-Dcom.sun.management.jmxremote.port=" + port,
+                        "-Dcom.sun.management.jmxremote.rmi.port=" + port,
+                        "-Dcom.sun.management.jmxremote.host=127.0.0.1",
+                        "-Djava.rmi.server.hostname=127.0.0.1",
+                        "-Dcom.sun.management.jmxremote.authenticate=false",
+                        "-Dcom.sun.management.jmxremote.ssl=false")
+                .keepStdin().outputIn(dir).start();
         JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
         await("JMX connection and " + AGENT).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions().until(() -> {
@@ -262,8 +251,7 @@ class JmxIT {
             caller.shutdownNow();
         }
 
-        child.getOutputStream().write("300\n".getBytes(StandardCharsets.UTF_8));
-        child.getOutputStream().flush();
+        child.send("300");
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(dir.resolve("stdout.txt")).contains("fired 300 after"));
         String fired = Files.readString(dir.resolve("stdout.txt")).replaceAll("(?s).*fired 300 after (\\d+) ms.*", "$1");
         assertThat(Long.parseLong(fired)).as("a 300 ms deadline fired on time").isBetween(300L, 2000L);

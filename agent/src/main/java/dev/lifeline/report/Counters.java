@@ -1,7 +1,5 @@
 package dev.lifeline.report;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -48,14 +46,5 @@ public final class Counters {
 
     public static void add(Counter c, long n) {
         c.value.addAndGet(n);
-    }
-
-    /** Attribute name to value, in declaration order. */
-    public static Map<String, Long> snapshot() {
-        Map<String, Long> m = new LinkedHashMap<String, Long>();
-        for (Counter c : Counter.values()) {
-            m.put(c.attribute, c.value.get());
-        }
-        return m;
     }
 }

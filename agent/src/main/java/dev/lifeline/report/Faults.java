@@ -41,10 +41,6 @@ public final class Faults {
         enabled = on;
     }
 
-    public static boolean enabled() {
-        return enabled;
-    }
-
     /** At the entry of every helper a hook calls: throws when fault injection is on, nothing otherwise. */
     public static void inject(String where) {
         if (enabled) {

@@ -5,6 +5,7 @@ import dev.lifeline.samples.ForkedJvm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -34,26 +35,28 @@ import static org.awaitility.Awaitility.await;
 class BenchFixturesTest {
     private static final Duration RUN_LIMIT = Duration.ofSeconds(60);
 
-    static OpenSshServer sshd;
+    /** Started by the first test that needs it (the MINA rows run without sshd). */
+    @RegisterExtension
+    static final OpenSshExtension SSHD = OpenSshExtension.builder().onDemand().build();
+    @RegisterExtension
+    static final OpenSshExtension PROBING = OpenSshExtension.builder().config("ClientAliveInterval 1", "ClientAliveCountMax 2")
+            .onDemand().build();
     static MinaServer mina;
 
     @BeforeAll
     static void startServers(@TempDir Path dir) throws Exception {
         mina = MinaServer.start(dir.resolve("mina"));
-        if (OpenSshServer.available() || Requirements.inCi()) {
-            sshd = OpenSshServer.start();
-        }
     }
 
     @AfterAll
     static void stopServers() throws Exception {
-        try (MinaServer m = mina; OpenSshServer s = sshd) {
-            // closed in reverse order, each even if the other fails
+        if (mina != null) {
+            mina.close();
         }
     }
 
     private static void requireOpenSsh() {
-        Requirements.require(sshd != null, "OpenSSH server not available: needs /usr/sbin/sshd (Debian openssh-server)");
+        Requirements.require(OpenSshServer.available(), "OpenSSH server not available: needs /usr/sbin/sshd (Debian openssh-server)");
     }
 
     static Stream<Arguments> libraryOnJdk() {
@@ -85,7 +88,7 @@ class BenchFixturesTest {
     @MethodSource("libraryOnJdk")
     void openSshServerRunsACommandForEveryLibraryAndJdk(Library library, Path jdk) throws Exception {
         requireOpenSsh();
-        Map<String, String> r = runToEnd(Bench.app(library.execApp(), library, jdk).args(sshd.target("echo hi $((6*7))")));
+        Map<String, String> r = runToEnd(Bench.app(library.execApp(), library, jdk).args(SSHD.server().target("echo hi $((6*7))")));
         assertThat(r).containsEntry("status", "ok").containsEntry("exit", "0").containsEntry("out", "hi 42");
     }
 
@@ -100,7 +103,7 @@ class BenchFixturesTest {
     void openSshServerAcceptsTheEd25519UserKey() throws Exception {
         requireOpenSsh();
         Map<String, String> r = runToEnd(Bench.app("JschExec", Library.JSCH_MWIEDE, Bench.defaultJdk())
-                .args(sshd.targetWith(sshd.ed25519Key, "echo ed25519")));
+                .args(SSHD.server().targetWith(SSHD.server().ed25519Key, "echo ed25519")));
         assertThat(r).containsEntry("status", "ok").containsEntry("out", "ed25519");
     }
 
@@ -109,7 +112,7 @@ class BenchFixturesTest {
     void sampleAppsStillSucceedUnderTheAgent(Library library, Path jdk) throws Exception {
         requireOpenSsh();
         try (ForkedJvm app = Bench.withAgent(Bench.app(library.execApp(), library, jdk), null)
-                .args(sshd.target("echo hi")).start()) {
+                .args(SSHD.server().target("echo hi")).start()) {
             app.awaitExit(RUN_LIMIT);
             assertThat(app.result()).containsEntry("status", "ok").containsEntry("out", "hi");
             assertThat(app.stderr()).anyMatch(l -> l.startsWith("[lifeline] ") && l.contains("event=agent.started"));
@@ -121,9 +124,9 @@ class BenchFixturesTest {
     void sftpRoundTripThroughOpenSshReturnsEveryByte(Library library, @TempDir Path dir) throws Exception {
         requireOpenSsh();
         Path local = randomFile(dir, 3 * 1024 * 1024 + 17);
-        String remote = sshd.dir.resolve("uploaded-" + library + ".bin").toString();
+        String remote = SSHD.server().dir.resolve("uploaded-" + library + ".bin").toString();
         Map<String, String> r = runToEnd(Bench.app(sftpApp(library), library, Bench.defaultJdk())
-                .args(sshd.target(local.toString(), remote)));
+                .args(SSHD.server().target(local.toString(), remote)));
         assertThat(r).containsEntry("status", "ok").containsEntry("bytes", String.valueOf(Files.size(local)))
                 .containsEntry("sha256", sha256(local));
     }
@@ -141,8 +144,8 @@ class BenchFixturesTest {
     @Test
     void openSshServerHonoursExtraConfigLikeClientAliveInterval() throws Exception {
         Requirements.require(PacketDrop.available(), "needs root and nft");
-        try (OpenSshServer probing = OpenSshServer.builder().config("ClientAliveInterval 1", "ClientAliveCountMax 2").start();
-             ForkedJvm app = Bench.app("JschIdleShell", Library.JSCH_MWIEDE, Bench.defaultJdk()).args(probing.target()).start()) {
+        OpenSshServer probing = PROBING.server();
+        try (ForkedJvm app = Bench.app("JschIdleShell", Library.JSCH_MWIEDE, Bench.defaultJdk()).args(probing.target()).start()) {
             app.awaitLine(Pattern.compile("^READY idle"), Duration.ofSeconds(30));
             try (PacketDrop drop = PacketDrop.on(probing.port)) {
                 // unanswered client-alive probes: sshd gives up after about interval x (countMax + 1) = 3 s
@@ -152,14 +155,25 @@ class BenchFixturesTest {
     }
 
     @Test
+    void aFailingTestGetsTheServersLogAndItsOwnFailureUnchanged() throws Throwable {
+        requireOpenSsh();
+        OpenSshServer server = SSHD.server();
+        AssertionError failure = new AssertionError("the test's own failure");
+        assertThatThrownBy(() -> SSHD.handleTestExecutionException(null, failure)).isSameAs(failure);
+        assertThat(failure.getSuppressed()).hasSize(1);
+        assertThat(failure.getSuppressed()[0].getMessage()).contains("sshd on " + server.host + ":" + server.port)
+                .contains("Server listening on " + server.host + " port " + server.port);
+    }
+
+    @Test
     void packetDropSilencesThePortAndCloseRestoresIt() throws Exception {
         requireOpenSsh();
         Requirements.require(PacketDrop.available(), "needs root and nft");
-        try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+        try (PacketDrop drop = PacketDrop.on(SSHD.server().port)) {
             // a dropped SYN is neither refused nor answered: the connect just runs out of time
-            assertThatThrownBy(() -> readBanner(sshd.port, 1000)).isInstanceOf(java.net.SocketTimeoutException.class);
+            assertThatThrownBy(() -> readBanner(SSHD.server().port, 1000)).isInstanceOf(java.net.SocketTimeoutException.class);
         }
-        assertThat(readBanner(sshd.port, 10_000)).startsWith("SSH-2.0-OpenSSH");
+        assertThat(readBanner(SSHD.server().port, 10_000)).startsWith("SSH-2.0-OpenSSH");
     }
 
     private static String readBanner(int port, int timeoutMillis) throws IOException {
@@ -177,9 +191,9 @@ class BenchFixturesTest {
     void droppedPortLeavesAnUnprotectedSessionHanging() throws Exception {
         requireOpenSsh();
         Requirements.require(PacketDrop.available(), "needs root and nft");
-        try (ForkedJvm app = Bench.app("JschIdleShell", Library.JSCH_MWIEDE, Bench.defaultJdk()).args(sshd.target()).start()) {
+        try (ForkedJvm app = Bench.app("JschIdleShell", Library.JSCH_MWIEDE, Bench.defaultJdk()).args(SSHD.server().target()).start()) {
             app.awaitLine(Pattern.compile("^READY idle"), Duration.ofSeconds(30));
-            try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+            try (PacketDrop drop = PacketDrop.on(SSHD.server().port)) {
                 // the control: with no keepalive anywhere, a silent peer blocks the reader indefinitely
                 await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).until(app::isAlive);
                 assertThat(app.resultLine()).isNull();

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,7 +47,9 @@ class BenchmarkSuite {
     static final String KEEPALIVE_1S_X3 = "keepalive.interval=1s,keepalive.countMax=3";
     static final Path OUT = Paths.get(System.getProperty("lifeline.bench.out", "target/benchmark")).toAbsolutePath();
 
-    static OpenSshServer sshd;
+    /** Started by the first row that needs it. */
+    @RegisterExtension
+    static final OpenSshExtension SSHD = OpenSshExtension.builder().onDemand().build();
     static MinaServer mina;
     static NoDelaySshServer noDelay;
 
@@ -60,9 +63,6 @@ class BenchmarkSuite {
 
     @AfterAll
     static void stop() throws IOException {
-        if (sshd != null) {
-            sshd.close();
-        }
         if (mina != null) {
             mina.close();
         }
@@ -71,11 +71,8 @@ class BenchmarkSuite {
         }
     }
 
-    static OpenSshServer sshd() throws Exception {
-        if (sshd == null) {
-            sshd = OpenSshServer.start();
-        }
-        return sshd;
+    static OpenSshServer sshd() {
+        return SSHD.server();
     }
 
     static MinaServer mina() throws Exception {

@@ -2,8 +2,7 @@ package dev.lifeline.bench;
 
 import dev.lifeline.bench.Bench.Library;
 import dev.lifeline.samples.ForkedJvm;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -22,31 +21,19 @@ class CloseDeadlineTest {
     static final String CLOSE_2S = "close.timeout=2s";
     static final long BOUND_MS = 2000 + 500;
 
-    static OpenSshServer sshd;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Requirements.require(PacketDrop.available(), "needs root and nft");
-        sshd = OpenSshServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sshd != null) {
-            sshd.close();
-        }
-    }
+    @RegisterExtension
+    static final OpenSshExtension SSHD = OpenSshExtension.builder().requires(PacketDrop::available, "needs root and nft").build();
 
     private static ForkedJvm.Builder app(Library library) {
         return library.isJsch()
-                ? Bench.app("JschDisconnectDeadPeer", library, Bench.defaultJdk()).args(sshd.target(Bench.STUCK_WRITERS)).keepStdin()
-                : Bench.app("MinaCloseDeadPeer", library, Bench.defaultJdk()).args(sshd.target(Bench.STUCK_WRITERS)).keepStdin();
+                ? Bench.app("JschDisconnectDeadPeer", library, Bench.defaultJdk()).args(SSHD.server().target(Bench.STUCK_WRITERS)).keepStdin()
+                : Bench.app("MinaCloseDeadPeer", library, Bench.defaultJdk()).args(SSHD.server().target(Bench.STUCK_WRITERS)).keepStdin();
     }
 
     /** Once the app is busy on the session: cuts the cable, then pulls the app's close trigger. */
     private static PacketDrop cutAndClose(ForkedJvm app, Library library) throws Exception {
         app.awaitLine(Pattern.compile("^READY " + "writing"), 30_000);
-        PacketDrop drop = PacketDrop.on(sshd.port);
+        PacketDrop drop = PacketDrop.on(SSHD.server().port);
         app.send(library.isJsch() ? "disconnect" : "close");
         return drop;
     }

@@ -2,8 +2,7 @@ package dev.lifeline.bench;
 
 import dev.lifeline.bench.Bench.Library;
 import dev.lifeline.samples.ForkedJvm;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -19,20 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * dead peers declared by keepalive, and the app threads those events woke.
  */
 class CountersTest {
-    static OpenSshServer sshd;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Requirements.require(PacketDrop.available(), "needs root and nft");
-        sshd = OpenSshServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sshd != null) {
-            sshd.close();
-        }
-    }
+    @RegisterExtension
+    static final OpenSshExtension SSHD = OpenSshExtension.builder().requires(PacketDrop::available, "needs root and nft").build();
 
     private static ForkedJvm.Builder counted(ForkedJvm.Builder b, String agentArgs) {
         return Bench.withAgent(b, agentArgs).jvmArg("-Dsample.counters=true");
@@ -43,7 +30,7 @@ class CountersTest {
     void sessionsAndExecDeadlinesAreCounted(Library lib) throws Exception {
         String sleep = ExecDeadlineTest.sleepForever();
         try (ForkedJvm app = counted(Bench.app(lib.execApp(), lib, Bench.defaultJdk()), "exec.timeout=1s,exec.killGrace=0")
-                .args(sshd.targetUnprivileged(sleep)).start()) {
+                .args(SSHD.server().targetUnprivileged(sleep)).start()) {
             app.awaitExit(30_000);
             Map<String, String> r = app.result();
             assertThat(r).containsEntry("lifeline_sessionsSeen", "1").containsEntry("lifeline_sessionsChanged", "1")
@@ -65,7 +52,7 @@ class CountersTest {
         // TERM ignored by the shell and, inherited, by its sleep: only KILL after exec.killGrace ends it
         String marker = "lifeline-ignores-term-" + System.nanoTime();
         try (ForkedJvm app = counted(Bench.app(lib.execApp(), lib, Bench.defaultJdk()), "exec.timeout=1s,exec.killGrace=500ms")
-                .args(sshd.targetUnprivileged("trap '' TERM; while :; do sleep 1; done # " + marker)).start()) {
+                .args(SSHD.server().targetUnprivileged("trap '' TERM; while :; do sleep 1; done # " + marker)).start()) {
             app.awaitExit(30_000);
             assertThat(app.result()).containsEntry("lifeline_execDeadlinesTerm", "1").containsEntry("lifeline_execDeadlinesKill", "1")
                     .containsEntry("lifeline_internalErrors", "0");
@@ -79,7 +66,7 @@ class CountersTest {
     @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "SSHD"})
     void auditCountsWhatItWouldHaveDoneAndChangesNothing(Library lib) throws Exception {
         try (ForkedJvm app = counted(Bench.app(lib.execApp(), lib, Bench.defaultJdk()), "mode=audit,exec.timeout=1s")
-                .args(sshd.targetUnprivileged("sleep 2; echo done")).start()) {
+                .args(SSHD.server().targetUnprivileged("sleep 2; echo done")).start()) {
             app.awaitExit(30_000);
             assertThat(app.result()).containsEntry("status", "ok").containsEntry("out", "done")
                     .containsEntry("lifeline_execDeadlinesAudited", "1").containsEntry("lifeline_execDeadlinesTerm", "0")
@@ -91,7 +78,7 @@ class CountersTest {
     @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "SSHD"})
     void aSessionThatKeepsTheAppsValuesIsSeenButNotChanged(Library lib) throws Exception {
         try (ForkedJvm app = counted(Bench.app(lib.execApp(), lib, Bench.defaultJdk()), "mode=audit")
-                .args(sshd.target("true")).start()) {
+                .args(SSHD.server().target("true")).start()) {
             app.awaitExit(30_000);
             assertThat(app.result()).containsEntry("status", "ok").containsEntry("lifeline_sessionsSeen", "1")
                     .containsEntry("lifeline_sessionsChanged", "0");
@@ -102,11 +89,11 @@ class CountersTest {
     @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "SSHD"})
     void closeDeadlinesAreCounted(Library lib) throws Exception {
         ForkedJvm.Builder b = lib.isJsch()
-                ? Bench.app("JschDisconnectDeadPeer", lib, Bench.defaultJdk()).args(sshd.target(Bench.STUCK_WRITERS))
-                : Bench.app("MinaCloseDeadPeer", lib, Bench.defaultJdk()).args(sshd.target(Bench.STUCK_WRITERS));
+                ? Bench.app("JschDisconnectDeadPeer", lib, Bench.defaultJdk()).args(SSHD.server().target(Bench.STUCK_WRITERS))
+                : Bench.app("MinaCloseDeadPeer", lib, Bench.defaultJdk()).args(SSHD.server().target(Bench.STUCK_WRITERS));
         try (ForkedJvm app = counted(b.keepStdin(), "close.timeout=1s").start()) {
             app.awaitLine(Pattern.compile("^READY writing"), 30_000);
-            try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+            try (PacketDrop drop = PacketDrop.on(SSHD.server().port)) {
                 app.send(lib.isJsch() ? "disconnect" : "close");
                 app.awaitExit(60_000);
             }
@@ -120,10 +107,10 @@ class CountersTest {
     @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "JSCH_JCRAFT", "SSHD", "SSHD_LEGACY"})
     void aDeadPeerIsCountedOnceWithTheThreadItWoke(Library lib) throws Exception {
         ForkedJvm.Builder b = Bench.app(lib.isJsch() ? "JschIdleShell" : "MinaIdleChannel", lib, Bench.defaultJdk())
-                .args(sshd.target());
+                .args(SSHD.server().target());
         try (ForkedJvm app = counted(b, "keepalive.interval=1s,keepalive.countMax=2").start()) {
             app.awaitLine(Pattern.compile("^READY idle"), 30_000);
-            try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+            try (PacketDrop drop = PacketDrop.on(SSHD.server().port)) {
                 app.awaitExit(30_000);
             }
             Map<String, String> r = app.result();

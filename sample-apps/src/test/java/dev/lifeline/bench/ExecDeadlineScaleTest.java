@@ -2,6 +2,7 @@ package dev.lifeline.bench;
 
 import dev.lifeline.bench.Bench.Library;
 import dev.lifeline.samples.ForkedJvm;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -19,6 +20,9 @@ import static org.awaitility.Awaitility.await;
  */
 class ExecDeadlineScaleTest {
     static final int CYCLES = Integer.getInteger("lifeline.test.cycles", 10_000);
+    /** Only the concurrent-exec rows use it; the cycle rows run against an embedded server. */
+    @RegisterExtension
+    static final OpenSshExtension SSHD = OpenSshExtension.builder().onDemand().build();
 
     private static String loopApp(Library library) {
         return library.isJsch() ? "JschExecLoop" : "MinaExecLoop";
@@ -55,9 +59,9 @@ class ExecDeadlineScaleTest {
     @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "SSHD"})
     void twoHundredConcurrentExecChannelsEachMeetTheirDeadline(Library library) throws Exception {
         String sleep = ExecDeadlineTest.sleepForever();
-        try (OpenSshServer sshd = OpenSshServer.start();
-             ForkedJvm app = Bench.withAgent(Bench.app(loopApp(library), library, Bench.defaultJdk()), "exec.timeout=3s")
-                     .jvmArg("-Dsample.parallel=true").args(sshd.targetUnprivileged("200", sleep)).start()) {
+        OpenSshServer sshd = SSHD.server();
+        try (ForkedJvm app = Bench.withAgent(Bench.app(loopApp(library), library, Bench.defaultJdk()), "exec.timeout=3s")
+                .jvmArg("-Dsample.parallel=true").args(sshd.targetUnprivileged("200", sleep)).start()) {
             app.awaitExit(120_000);
             Map<String, String> r = app.result();
             long slowest = Long.parseLong(r.get("slowest_ms"));

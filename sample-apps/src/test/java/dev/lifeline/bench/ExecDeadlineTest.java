@@ -2,9 +2,8 @@ package dev.lifeline.bench;
 
 import dev.lifeline.bench.Bench.Library;
 import dev.lifeline.samples.ForkedJvm;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -24,19 +23,8 @@ class ExecDeadlineTest {
     /** Unique sleep lengths (GNU sleep takes fractions) tell this test's remote processes from any other. */
     private static final AtomicInteger UNIQUE = new AtomicInteger((int) (ProcessHandle.current().pid() % 1000) * 100);
 
-    static OpenSshServer sshd;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sshd = OpenSshServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sshd != null) {
-            sshd.close();
-        }
-    }
+    @RegisterExtension
+    static final OpenSshExtension SSHD = OpenSshExtension.builder().build();
 
     static String sleepForever() {
         return "sleep 30000." + UNIQUE.incrementAndGet();
@@ -56,7 +44,7 @@ class ExecDeadlineTest {
     }
 
     private static ForkedJvm run(Library library, String agentArgs, String command) throws Exception {
-        ForkedJvm.Builder b = Bench.app(library.execApp(), library, Bench.defaultJdk()).args(sshd.targetUnprivileged(command));
+        ForkedJvm.Builder b = Bench.app(library.execApp(), library, Bench.defaultJdk()).args(SSHD.server().targetUnprivileged(command));
         return (agentArgs == null ? b : Bench.withAgent(b, agentArgs)).start();
     }
 

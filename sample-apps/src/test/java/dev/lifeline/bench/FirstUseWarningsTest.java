@@ -2,8 +2,7 @@ package dev.lifeline.bench;
 
 import dev.lifeline.bench.Bench.Library;
 import dev.lifeline.samples.ForkedJvm;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,19 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * JDK 25 the previous core's class injector printed a 4-line {@code sun.misc.Unsafe} warning there).
  */
 class FirstUseWarningsTest {
-    static OpenSshServer sshd;
-
-    @BeforeAll
-    static void start() throws Exception {
-        sshd = OpenSshServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sshd != null) {
-            sshd.close();
-        }
-    }
+    @RegisterExtension
+    static final OpenSshExtension SSHD = OpenSshExtension.builder().build();
 
     static List<Arguments> cells() {
         List<Arguments> cells = new ArrayList<>();
@@ -45,7 +33,7 @@ class FirstUseWarningsTest {
     @ParameterizedTest(name = "{0} on {1}")
     @MethodSource("cells")
     void firstConnectPrintsNoJvmWarning(Library lib, Path jdk) throws Exception {
-        try (ForkedJvm app = Bench.withAgent(Bench.app(lib.execApp(), lib, jdk), null).args(sshd.target("true")).start()) {
+        try (ForkedJvm app = Bench.withAgent(Bench.app(lib.execApp(), lib, jdk), null).args(SSHD.server().target("true")).start()) {
             app.awaitExit(60_000);
             assertThat(app.result()).containsEntry("status", "ok");
             assertThat(app.stderr()).anyMatch(l -> l.contains("event=session.configured"));

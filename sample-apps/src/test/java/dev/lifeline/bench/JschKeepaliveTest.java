@@ -2,9 +2,8 @@ package dev.lifeline.bench;
 
 import dev.lifeline.bench.Bench.Library;
 import dev.lifeline.samples.ForkedJvm;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -25,27 +24,19 @@ class JschKeepaliveTest {
     /** interval x (countMax + 1) + 1 s */
     static final long BOUND_MS = 1000 * (3 + 1) + 1000;
 
-    static OpenSshServer sshd;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Requirements.require(PacketDrop.available(), "needs root and nft");
-        sshd = OpenSshServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sshd != null) {
-            sshd.close();
-        }
-    }
+    @RegisterExtension
+    static final OpenSshExtension SSHD = OpenSshExtension.builder().requires(PacketDrop::available, "needs root and nft").build();
+    /** sshd probing its clients: gives up on one after about interval x (countMax + 1) = 3 s. */
+    @RegisterExtension
+    static final OpenSshExtension PROBING = OpenSshExtension.builder().config("ClientAliveInterval 1", "ClientAliveCountMax 2")
+            .onDemand().build();
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "JSCH_MWIEDE_OLD", "JSCH_JCRAFT"})
     void blockedShellReaderGetsEofWithinKeepaliveBound(Library library) throws Exception {
         try (ForkedJvm app = Bench.withAgent(Bench.app("JschIdleShell", library, Bench.defaultJdk()), KEEPALIVE_1S_X3)
-                .args(sshd.target()).start()) {
-            long ms = PacketDrop.millisUntilAppGivesUp(app, "idle", sshd.port);
+                .args(SSHD.server().target()).start()) {
+            long ms = PacketDrop.millisUntilAppGivesUp(app, "idle", SSHD.server().port);
             Measurements.record("dead peer, JschIdleShell " + library + " under agent 1s x3", ms);
             assertThat(app.result().get("status")).isIn("closed", "error");
             assertThat(ms).isLessThanOrEqualTo(BOUND_MS);
@@ -58,8 +49,8 @@ class JschKeepaliveTest {
     @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "JSCH_MWIEDE_OLD", "JSCH_JCRAFT"})
     void isClosedPollingLoopEndsWithinKeepaliveBoundAndIsNotASuccess(Library library) throws Exception {
         try (ForkedJvm app = Bench.withAgent(Bench.app("JschExec", library, Bench.defaultJdk()), KEEPALIVE_1S_X3)
-                .args(sshd.target("sleep 1000")).start()) {
-            long ms = PacketDrop.millisUntilAppGivesUp(app, "exec", sshd.port);
+                .args(SSHD.server().target("sleep 1000")).start()) {
+            long ms = PacketDrop.millisUntilAppGivesUp(app, "exec", SSHD.server().port);
             Measurements.record("dead peer, JschExec isClosed() loop " + library + " under agent 1s x3", ms);
             assertThat(app.result().get("status")).isNotEqualTo("ok");
             assertThat(ms).isLessThanOrEqualTo(BOUND_MS);
@@ -68,10 +59,10 @@ class JschKeepaliveTest {
 
     @Test
     void openSshClientWithTheSameSettingsIsTheReference() throws Exception {
-        try (OpenSshClient ssh = OpenSshClient.start(sshd, "echo READY; exec sleep 1000",
+        try (OpenSshClient ssh = OpenSshClient.start(SSHD.server(), "echo READY; exec sleep 1000",
                 "ServerAliveInterval=1", "ServerAliveCountMax=3")) {
             ssh.awaitLine("READY");
-            try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+            try (PacketDrop drop = PacketDrop.on(SSHD.server().port)) {
                 long t0 = System.nanoTime();
                 assertThat(ssh.waitForExit(60_000)).as("ssh gave up on the dead peer").isTrue();
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -83,9 +74,9 @@ class JschKeepaliveTest {
 
     @Test
     void withoutTheAgentTheSameSessionStaysBlocked() throws Exception {
-        try (ForkedJvm app = Bench.app("JschIdleShell", Library.JSCH_MWIEDE, Bench.defaultJdk()).args(sshd.target()).start()) {
+        try (ForkedJvm app = Bench.app("JschIdleShell", Library.JSCH_MWIEDE, Bench.defaultJdk()).args(SSHD.server().target()).start()) {
             app.awaitLine(Pattern.compile("^READY idle"), 30_000);
-            try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+            try (PacketDrop drop = PacketDrop.on(SSHD.server().port)) {
                 org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(BOUND_MS + 3000))
                         .atMost(java.time.Duration.ofMillis(BOUND_MS + 5000)).until(app::isAlive);
                 assertThat(app.result()).isEmpty();
@@ -97,10 +88,10 @@ class JschKeepaliveTest {
     void tcpKeepaliveAloneDetectsTheDeadPeer() throws Exception {
         String tcpOnly = "keepalive.interval=0,tcp.keepalive.idle=1s,tcp.keepalive.interval=1s,tcp.keepalive.count=2";
         try (ForkedJvm app = Bench.withAgent(Bench.app("JschIdleShell", Library.JSCH_MWIEDE, Bench.defaultJdk()), tcpOnly)
-                .args(sshd.target()).start()) {
+                .args(SSHD.server().target()).start()) {
             app.awaitLine(Pattern.compile("^READY idle"), 30_000);
-            SocketStates.awaitQuiet(sshd.port);
-            long ms = PacketDrop.millisUntilAppGivesUp(app, "idle", sshd.port);
+            SocketStates.awaitQuiet(SSHD.server().port);
+            long ms = PacketDrop.millisUntilAppGivesUp(app, "idle", SSHD.server().port);
             Measurements.record("dead peer, TCP keepalive only idle=1s interval=1s count=2 (JSch mwiede)", ms);
             assertThat(app.result().get("status")).isIn("closed", "error");
             // kernel: idle + interval x count, plus the probe timer's granularity
@@ -112,18 +103,18 @@ class JschKeepaliveTest {
     void tcpKeepaliveIsVisibleFromOutsideTheJvm() throws Exception {
         String agentArgs = "tcp.keepalive.idle=42s,tcp.keepalive.interval=7s,tcp.keepalive.count=4";
         try (ForkedJvm with = Bench.withAgent(Bench.app("JschIdleShell", Library.JSCH_JCRAFT, Bench.defaultJdk()), agentArgs)
-                .args(sshd.target()).start();
-             ForkedJvm without = Bench.app("JschIdleShell", Library.JSCH_JCRAFT, Bench.defaultJdk()).args(sshd.target()).start()) {
+                .args(SSHD.server().target()).start();
+             ForkedJvm without = Bench.app("JschIdleShell", Library.JSCH_JCRAFT, Bench.defaultJdk()).args(SSHD.server().target()).start()) {
             with.awaitLine(Pattern.compile("^READY idle"), 30_000);
             without.awaitLine(Pattern.compile("^READY idle"), 30_000);
-            SocketStates.awaitOneKeepaliveTimer(sshd.port, "(4[0-2]|3\\d)");
+            SocketStates.awaitOneKeepaliveTimer(SSHD.server().port, "(4[0-2]|3\\d)");
         }
     }
 
     @Test
     void idleSessionStillAnswersTheServersClientAliveProbes() throws Exception {
-        try (OpenSshServer probing = OpenSshServer.start("ClientAliveInterval 1", "ClientAliveCountMax 2");
-             ForkedJvm mwiede = Bench.withAgent(Bench.app("JschIdleExec", Library.JSCH_MWIEDE, Bench.defaultJdk()), null)
+        OpenSshServer probing = PROBING.server();
+        try (ForkedJvm mwiede = Bench.withAgent(Bench.app("JschIdleExec", Library.JSCH_MWIEDE, Bench.defaultJdk()), null)
                      .args(probing.target("30", "echo alive")).start();
              ForkedJvm jcraft = Bench.withAgent(Bench.app("JschIdleExec", Library.JSCH_JCRAFT, Bench.defaultJdk()), null)
                      .args(probing.target("30", "echo alive")).start()) {
@@ -138,7 +129,7 @@ class JschKeepaliveTest {
     @Test
     void fillLeavesTheAppsOwnTimeoutWhichIsAlreadyAKeepaliveInJsch() throws Exception {
         try (ForkedJvm app = Bench.withAgent(Bench.app("JschExec", Library.JSCH_MWIEDE, Bench.defaultJdk()), null)
-                .jvmArg("-Dsample.timeoutMs=5000").args(sshd.target("echo hi")).start()) {
+                .jvmArg("-Dsample.timeoutMs=5000").args(SSHD.server().target("echo hi")).start()) {
             app.awaitExit(60_000);
             assertThat(app.result()).containsEntry("status", "ok");
             assertThat(app.stderr()).anyMatch(l -> l.contains("event=session.configured")
@@ -150,9 +141,9 @@ class JschKeepaliveTest {
     @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "JSCH_JCRAFT"})
     void tcpKeepaliveReachesSocketsMadeByTheAppsOwnSocketFactory(Library library) throws Exception {
         try (ForkedJvm app = Bench.withAgent(Bench.app("JschIdleShell", library, Bench.defaultJdk()), "tcp.keepalive.idle=42s")
-                .jvmArg("-Dsample.socketFactory=true").args(sshd.target()).start()) {
+                .jvmArg("-Dsample.socketFactory=true").args(SSHD.server().target()).start()) {
             app.awaitLine(Pattern.compile("^READY idle"), 30_000);
-            SocketStates.awaitOneKeepaliveTimer(sshd.port, "(4[0-2]|3\\d)");
+            SocketStates.awaitOneKeepaliveTimer(SSHD.server().port, "(4[0-2]|3\\d)");
         }
     }
 
@@ -161,7 +152,7 @@ class JschKeepaliveTest {
     void tcpKeepaliveReachesTheSocketToAnHttpProxy(Library library) throws Exception {
         try (HttpConnectProxy proxy = new HttpConnectProxy();
              ForkedJvm app = Bench.withAgent(Bench.app("JschIdleShell", library, Bench.defaultJdk()), "tcp.keepalive.idle=42s")
-                     .jvmArg("-Dsample.httpProxy=127.0.0.1:" + proxy.port()).args(sshd.target()).start()) {
+                     .jvmArg("-Dsample.httpProxy=127.0.0.1:" + proxy.port()).args(SSHD.server().target()).start()) {
             app.awaitLine(Pattern.compile("^READY idle"), 30_000);
             SocketStates.awaitOneKeepaliveTimer(proxy.port(), "(4[0-2]|3\\d)");
         }

@@ -11,17 +11,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Debian's real OpenSSH server on a free loopback port, with its own config, host keys and authorized key under
- * {@code target/}. Two user keys are authorized: RSA in PKCS#1 PEM ({@link #keys}, which every library here reads) and
+ * a fresh folder of {@code target/}. Two user keys are authorized: RSA in PKCS#1 PEM ({@link #keys}, which every library here reads) and
  * ed25519 from ssh-keygen ({@link #ed25519Key}, which jcraft 0.1.55 and MINA without an EdDSA provider cannot use).
  *
  * <p>jcraft 0.1.55 against OpenSSH 9.2 fails "Algorithm negotiation fail" without an ssh-rsa (SHA-1) host key signature,
@@ -33,7 +33,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class OpenSshServer implements AutoCloseable {
     static final Path SSHD = Paths.get("/usr/sbin/sshd");
-    private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
     static {
@@ -119,9 +118,7 @@ final class OpenSshServer implements AutoCloseable {
     private static OpenSshServer start(String namespace, String listenAddress, int fixedPort, String... extraConfig)
             throws Exception {
         Requirements.require(available(), "needs /usr/sbin/sshd (Debian: apt-get install openssh-server)");
-        Path dir = Paths.get("target", "openssh-" + ProcessHandle.current().pid() + "-" + COUNTER.incrementAndGet())
-                .toAbsolutePath();
-        Files.createDirectories(dir);
+        Path dir = freshDir();
         SampleKeys keys = SampleKeys.create(dir.resolve("client"));
         run("ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", dir.resolve("host_rsa").toString());
         run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", dir.resolve("host_ed25519").toString());
@@ -173,6 +170,18 @@ final class OpenSshServer implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /**
+     * A new folder under {@code target/} for each server. It used to be named by process id and a counter, so a JVM
+     * that reused an earlier run's pid found the keys there, and {@code ssh-keygen} stopped at its overwrite prompt.
+     * rwxr-xr-x like the old ones: sshd reads authorized_keys as the user who logs in ({@link #UNPRIVILEGED} too).
+     */
+    private static Path freshDir() throws IOException {
+        Path parent = Files.createDirectories(Paths.get("target").toAbsolutePath());
+        Path dir = Files.createTempDirectory(parent, "openssh-");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return dir;
     }
 
     /** sshd refuses to start without it; Debian creates it only while its own service runs. */

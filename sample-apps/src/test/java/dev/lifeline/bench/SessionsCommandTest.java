@@ -3,9 +3,8 @@ package dev.lifeline.bench;
 import dev.lifeline.bench.Bench.Library;
 import dev.lifeline.samples.ForkedJvm;
 import dev.lifeline.samples.Versions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -28,20 +27,8 @@ class SessionsCommandTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String AGENT_ARGS = "keepalive.interval=60s,watchdog.threshold=2s,exec.timeout=1h";
 
-    static OpenSshServer sshd;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Requirements.require(PacketDrop.available(), "needs root and nft");
-        sshd = OpenSshServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sshd != null) {
-            sshd.close();
-        }
-    }
+    @RegisterExtension
+    static final OpenSshExtension SSHD = OpenSshExtension.builder().requires(PacketDrop::available, "needs root and nft").build();
 
     /** Runs {@code sessions PID} until its output passes (the agent registers its MBean 5 s after start). */
     private static String sessionsUntil(long pid, Predicate<String> expected) {
@@ -78,8 +65,8 @@ class SessionsCommandTest {
 
     private void tour(String lib, String appName, ForkedJvm.Builder builder, String keepalive, String shellKind) throws Exception {
         boolean jsch = lib.equals("jsch");
-        String peer = sshd.user + "@" + sshd.host + ":" + sshd.port;
-        try (ForkedJvm app = Bench.withAgent(builder, AGENT_ARGS).args(sshd.target()).keepStdin().start()) {
+        String peer = SSHD.server().user + "@" + SSHD.server().host + ":" + SSHD.server().port;
+        try (ForkedJvm app = Bench.withAgent(builder, AGENT_ARGS).args(SSHD.server().target()).keepStdin().start()) {
             app.awaitLine(Pattern.compile("^READY open"), 30_000);
             String listed = sessionsUntil(app.pid(), o -> o.contains("#1 " + lib + " " + peer));
             assertThat(listed).startsWith("1 session open, 0 threads blocked in SSH calls; watchdog.threshold=2s")
@@ -88,7 +75,7 @@ class SessionsCommandTest {
                     .containsPattern("(?m)^   channel " + shellKind + "  (age|seen for) \\S+  deadline: none$")
                     .containsPattern("(?m)^   channel exec  age \\S+  deadline: exec.timeout=1h due in 59m\\d+s$");
 
-            try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+            try (PacketDrop drop = PacketDrop.on(SSHD.server().port)) {
                 app.send("read"); // the app's thread now waits on a peer that is gone
                 app.awaitLine(Pattern.compile("^READY reading"), 30_000);
                 String blocked = sessionsUntil(app.pid(), o -> o.contains("thread \"app-reader\""));

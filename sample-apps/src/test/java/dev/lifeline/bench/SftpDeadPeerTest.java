@@ -2,8 +2,7 @@ package dev.lifeline.bench;
 
 import dev.lifeline.bench.Bench.Library;
 import dev.lifeline.samples.ForkedJvm;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -22,32 +21,20 @@ import static org.awaitility.Awaitility.await;
  */
 class SftpDeadPeerTest {
     static final long BOUND_MS = 1000 * (3 + 1) + 1000;
-    static OpenSshServer sshd;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Requirements.require(PacketDrop.available(), "needs root and nft");
-        sshd = OpenSshServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sshd != null) {
-            sshd.close();
-        }
-    }
+    @RegisterExtension
+    static final OpenSshExtension SSHD = OpenSshExtension.builder().requires(PacketDrop::available, "needs root and nft").build();
 
     private static ForkedJvm.Builder app(Library lib, Path remote) {
         return Bench.app(lib.isJsch() ? "JschSftpPutForever" : "MinaSftpPutForever", lib, Bench.defaultJdk())
-                .args(sshd.target(remote.toString()));
+                .args(SSHD.server().target(remote.toString()));
     }
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "JSCH_JCRAFT", "SSHD", "SSHD_OLD"})
     void anUploadToAVanishedPeerFailsWithinTheKeepaliveBound(Library lib) throws Exception {
-        Path remote = sshd.dir.resolve("put-" + lib + ".bin").toAbsolutePath();
+        Path remote = SSHD.server().dir.resolve("put-" + lib + ".bin").toAbsolutePath();
         try (ForkedJvm a = Bench.withAgent(app(lib, remote), "keepalive.interval=1s,keepalive.countMax=3").start()) {
-            long ms = PacketDrop.millisUntilAppGivesUp(a, "putting", sshd.port);
+            long ms = PacketDrop.millisUntilAppGivesUp(a, "putting", SSHD.server().port);
             long landed = Files.size(remote);
             Measurements.record("SFTP put, peer vanishes mid-transfer, " + lib + " under agent 1s x3", ms);
             Measurements.record("SFTP put, " + lib + ": MB the library had accepted / MB on the server",
@@ -62,10 +49,10 @@ class SftpDeadPeerTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "SSHD"})
     void withoutTheAgentTheUploadHangs(Library lib) throws Exception {
-        Path remote = sshd.dir.resolve("put-control-" + lib + ".bin").toAbsolutePath();
+        Path remote = SSHD.server().dir.resolve("put-control-" + lib + ".bin").toAbsolutePath();
         try (ForkedJvm a = app(lib, remote).start()) {
             a.awaitLine(Pattern.compile("^READY putting"), 30_000);
-            try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+            try (PacketDrop drop = PacketDrop.on(SSHD.server().port)) {
                 await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10)).until(a::isAlive);
                 assertThat(a.result()).isEmpty();
             }

@@ -2,6 +2,7 @@ package dev.lifeline.bench;
 
 import dev.lifeline.bench.Bench.Library;
 import dev.lifeline.samples.ForkedJvm;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -20,6 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@code -Dlifeline.test.sftpMb}); the transfer time with and without the agent is recorded in the same run, not asserted.
  */
 class SftpIntegrityTest {
+    @RegisterExtension
+    static final OpenSshExtension SSHD = OpenSshExtension.builder().build();
+
     static final int MB = Integer.getInteger("lifeline.test.sftpMb", 1024);
 
     @ParameterizedTest(name = "{0}")
@@ -36,7 +40,8 @@ class SftpIntegrityTest {
         }
         String app = lib.isJsch() ? "JschSftpBesideDeadlines" : "MinaSftpBesideDeadlines";
         String sleep = ExecDeadlineTest.sleepForever();
-        try (OpenSshServer sshd = OpenSshServer.start()) {
+        OpenSshServer sshd = SSHD.server();
+        try {
             Path remote = sshd.dir.resolve("payload-" + lib + ".bin").toAbsolutePath();
             long without;
             try (ForkedJvm a = Bench.app(app, lib, Bench.defaultJdk())

@@ -2,9 +2,8 @@ package dev.lifeline.bench;
 
 import dev.lifeline.bench.Bench.Library;
 import dev.lifeline.samples.ForkedJvm;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -22,27 +21,19 @@ class SshdKeepaliveTest {
     static final String KEEPALIVE_1S_X3 = "keepalive.interval=1s,keepalive.countMax=3";
     static final long BOUND_MS = 1000 * (3 + 1) + 1000;
 
-    static OpenSshServer sshd;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Requirements.require(PacketDrop.available(), "needs root and nft");
-        sshd = OpenSshServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sshd != null) {
-            sshd.close();
-        }
-    }
+    @RegisterExtension
+    static final OpenSshExtension SSHD = OpenSshExtension.builder().requires(PacketDrop::available, "needs root and nft").build();
+    /** sshd probing its clients: gives up on one after about interval x (countMax + 1) = 3 s. */
+    @RegisterExtension
+    static final OpenSshExtension PROBING = OpenSshExtension.builder().config("ClientAliveInterval 1", "ClientAliveCountMax 2")
+            .onDemand().build();
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Library.class, names = {"SSHD", "SSHD_OLD", "SSHD_LEGACY"})
     void waitForClosedWithNoTimeoutWakesWithinKeepaliveBound(Library library) throws Exception {
         try (ForkedJvm app = Bench.withAgent(Bench.app("MinaIdleChannel", library, Bench.defaultJdk()), KEEPALIVE_1S_X3)
-                .args(sshd.target()).start()) {
-            long ms = PacketDrop.millisUntilAppGivesUp(app, "idle", sshd.port);
+                .args(SSHD.server().target()).start()) {
+            long ms = PacketDrop.millisUntilAppGivesUp(app, "idle", SSHD.server().port);
             Measurements.record("dead peer, MinaIdleChannel waitFor(CLOSED) " + library + " under agent 1s x3", ms);
             assertThat(app.result().get("status")).isIn("closed", "error");
             assertThat(ms).isLessThanOrEqualTo(BOUND_MS);
@@ -55,8 +46,8 @@ class SshdKeepaliveTest {
     @EnumSource(value = Library.class, names = {"SSHD", "SSHD_OLD", "SSHD_LEGACY"})
     void execThatNeverEndsIsNotReportedAsSuccessWhenThePeerDies(Library library) throws Exception {
         try (ForkedJvm app = Bench.withAgent(Bench.app("MinaExec", library, Bench.defaultJdk()), KEEPALIVE_1S_X3)
-                .args(sshd.target("sleep 1000")).start()) {
-            long ms = PacketDrop.millisUntilAppGivesUp(app, "exec", sshd.port);
+                .args(SSHD.server().target("sleep 1000")).start()) {
+            long ms = PacketDrop.millisUntilAppGivesUp(app, "exec", SSHD.server().port);
             Measurements.record("dead peer, MinaExec waitFor(CLOSED) " + library + " under agent 1s x3", ms);
             assertThat(app.result().get("status")).isNotEqualTo("ok");
             assertThat(ms).isLessThanOrEqualTo(BOUND_MS);
@@ -65,9 +56,9 @@ class SshdKeepaliveTest {
 
     @Test
     void withoutTheAgentTheSameSessionStaysBlocked() throws Exception {
-        try (ForkedJvm app = Bench.app("MinaIdleChannel", Library.SSHD, Bench.defaultJdk()).args(sshd.target()).start()) {
+        try (ForkedJvm app = Bench.app("MinaIdleChannel", Library.SSHD, Bench.defaultJdk()).args(SSHD.server().target()).start()) {
             app.awaitLine(Pattern.compile("^READY idle"), 30_000);
-            try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+            try (PacketDrop drop = PacketDrop.on(SSHD.server().port)) {
                 await().during(Duration.ofMillis(BOUND_MS + 3000)).atMost(Duration.ofMillis(BOUND_MS + 5000)).until(app::isAlive);
                 assertThat(app.result()).isEmpty();
             }
@@ -78,11 +69,11 @@ class SshdKeepaliveTest {
     void tcpKeepaliveIsVisibleFromOutsideTheJvm() throws Exception {
         String agentArgs = "tcp.keepalive.idle=42s,tcp.keepalive.interval=7s,tcp.keepalive.count=4";
         try (ForkedJvm with = Bench.withAgent(Bench.app("MinaIdleChannel", Library.SSHD, Bench.defaultJdk()), agentArgs)
-                .args(sshd.target()).start();
-             ForkedJvm without = Bench.app("MinaIdleChannel", Library.SSHD, Bench.defaultJdk()).args(sshd.target()).start()) {
+                .args(SSHD.server().target()).start();
+             ForkedJvm without = Bench.app("MinaIdleChannel", Library.SSHD, Bench.defaultJdk()).args(SSHD.server().target()).start()) {
             with.awaitLine(Pattern.compile("^READY idle"), 30_000);
             without.awaitLine(Pattern.compile("^READY idle"), 30_000);
-            SocketStates.awaitOneKeepaliveTimer(sshd.port, "(4[0-2]|3\\d)");
+            SocketStates.awaitOneKeepaliveTimer(SSHD.server().port, "(4[0-2]|3\\d)");
         }
     }
 
@@ -90,10 +81,10 @@ class SshdKeepaliveTest {
     void tcpKeepaliveAloneDetectsTheDeadPeer() throws Exception {
         String tcpOnly = "keepalive.interval=0,tcp.keepalive.idle=1s,tcp.keepalive.interval=1s,tcp.keepalive.count=2";
         try (ForkedJvm app = Bench.withAgent(Bench.app("MinaIdleChannel", Library.SSHD, Bench.defaultJdk()), tcpOnly)
-                .args(sshd.target()).start()) {
+                .args(SSHD.server().target()).start()) {
             app.awaitLine(Pattern.compile("^READY idle"), 30_000);
-            SocketStates.awaitQuiet(sshd.port);
-            long ms = PacketDrop.millisUntilAppGivesUp(app, "idle", sshd.port);
+            SocketStates.awaitQuiet(SSHD.server().port);
+            long ms = PacketDrop.millisUntilAppGivesUp(app, "idle", SSHD.server().port);
             Measurements.record("dead peer, TCP keepalive only idle=1s interval=1s count=2 (MINA 2.20)", ms);
             assertThat(app.result().get("status")).isIn("closed", "error");
             assertThat(ms).isLessThanOrEqualTo(1000 + 1000 * 2 + 3000);
@@ -106,9 +97,9 @@ class SshdKeepaliveTest {
         String idle4s = "-Dorg.apache.sshd.config.idle-timeout=4000";
         String slowCommand = "sleep 8; echo done";
         try (ForkedJvm control = Bench.app("MinaExec", Library.SSHD, Bench.defaultJdk()).jvmArg(idle4s)
-                .args(sshd.target(slowCommand)).start();
+                .args(SSHD.server().target(slowCommand)).start();
              ForkedJvm app = Bench.withAgent(Bench.app("MinaExec", Library.SSHD, Bench.defaultJdk()), "keepalive.interval=1s")
-                     .jvmArg(idle4s).args(sshd.target(slowCommand)).start()) {
+                     .jvmArg(idle4s).args(SSHD.server().target(slowCommand)).start()) {
             control.awaitExit(60_000);
             app.awaitExit(60_000);
             assertThat(control.result().get("status")).as("the control is idled out by MINA").isNotEqualTo("ok");
@@ -118,8 +109,8 @@ class SshdKeepaliveTest {
 
     @Test
     void idleSessionStillAnswersTheServersClientAliveProbes() throws Exception {
-        try (OpenSshServer probing = OpenSshServer.start("ClientAliveInterval 1", "ClientAliveCountMax 2");
-             ForkedJvm current = Bench.withAgent(Bench.app("MinaIdleExec", Library.SSHD, Bench.defaultJdk()), null)
+        OpenSshServer probing = PROBING.server();
+        try (ForkedJvm current = Bench.withAgent(Bench.app("MinaIdleExec", Library.SSHD, Bench.defaultJdk()), null)
                      .args(probing.target("30", "echo alive")).start();
              ForkedJvm older = Bench.withAgent(Bench.app("MinaIdleExec", Library.SSHD_OLD, Bench.defaultJdk()), null)
                      .args(probing.target("30", "echo alive")).start()) {

@@ -3,8 +3,7 @@ package dev.lifeline.bench;
 import dev.lifeline.samples.ForkedJvm;
 import dev.lifeline.samples.SampleKeys;
 import dev.lifeline.samples.Versions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -27,20 +26,8 @@ import static org.awaitility.Awaitility.await;
 class SshdOldVersionsTest {
     static final String KEEPALIVE_1S_X3 = "keepalive.interval=1s,keepalive.countMax=3";
     static final long BOUND_MS = 1000 * (3 + 1) + 1000;
-    static OpenSshServer sshd;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Requirements.require(PacketDrop.available(), "needs root and nft");
-        sshd = OpenSshServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sshd != null) {
-            sshd.close();
-        }
-    }
+    @RegisterExtension
+    static final OpenSshExtension SSHD = OpenSshExtension.builder().requires(PacketDrop::available, "needs root and nft").build();
 
     static ForkedJvm.Builder app(String name, String version) {
         return Bench.app(name, "sshd-" + version, Bench.defaultJdk());
@@ -49,8 +36,8 @@ class SshdOldVersionsTest {
     @ParameterizedTest(name = "MINA {0}")
     @ValueSource(strings = {Versions.SSHD_2_7, Versions.SSHD_2_8})
     void theSamplesRunWithoutTheAgent(String version) throws Exception {
-        try (ForkedJvm exec = app("MinaExec", version).args(sshd.target("echo hi")).start();
-             ForkedJvm idle = app("MinaIdleChannel", version).args(sshd.target()).start()) {
+        try (ForkedJvm exec = app("MinaExec", version).args(SSHD.server().target("echo hi")).start();
+             ForkedJvm idle = app("MinaIdleChannel", version).args(SSHD.server().target()).start()) {
             exec.awaitExit(30_000);
             assertThat(exec.result()).as(exec.output()).containsEntry("status", "ok").containsEntry("out", "hi");
             idle.awaitLine(Pattern.compile("^READY idle"), 30_000);
@@ -61,12 +48,12 @@ class SshdOldVersionsTest {
     @ParameterizedTest(name = "MINA {0}")
     @ValueSource(strings = {Versions.SSHD_2_7, Versions.SSHD_2_8})
     void keepaliveDeclaresTheCutPeerDeadWithinTheBound(String version) throws Exception {
-        try (ForkedJvm a = Bench.withAgent(app("MinaIdleChannel", version), KEEPALIVE_1S_X3).args(sshd.target()).start()) {
+        try (ForkedJvm a = Bench.withAgent(app("MinaIdleChannel", version), KEEPALIVE_1S_X3).args(SSHD.server().target()).start()) {
             a.awaitLine(Pattern.compile("^READY idle"), 30_000);
             assertThat(a.stderr()).anyMatch(l -> l.contains("event=session.configured") && l.contains("lib=sshd")
                     && l.contains("keepalive.interval=1s(set)") && l.contains("keepalive.countMax=3(set)"));
             long ms;
-            try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+            try (PacketDrop drop = PacketDrop.on(SSHD.server().port)) {
                 long t0 = System.nanoTime();
                 a.awaitLine(Pattern.compile("^RESULT "), BOUND_MS + 5000);
                 ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
@@ -81,7 +68,7 @@ class SshdOldVersionsTest {
     @ValueSource(strings = {Versions.SSHD_2_7, Versions.SSHD_2_8})
     void execTimeoutEndsSleepForeverWithNoFalseSuccess(String version) throws Exception {
         String command = ExecDeadlineTest.sleepForever();
-        try (ForkedJvm a = Bench.withAgent(app("MinaExec", version), "exec.timeout=3s").args(sshd.targetUnprivileged(command)).start()) {
+        try (ForkedJvm a = Bench.withAgent(app("MinaExec", version), "exec.timeout=3s").args(SSHD.server().targetUnprivileged(command)).start()) {
             a.awaitExit(15_000);
             Map<String, String> r = a.result();
             long ms = Long.parseLong(r.get("exec_ms"));
@@ -99,9 +86,9 @@ class SshdOldVersionsTest {
     @ValueSource(strings = {Versions.SSHD_2_7, Versions.SSHD_2_8})
     void closeOnACutPeerReturnsWithinCloseTimeout(String version) throws Exception {
         try (ForkedJvm a = Bench.withAgent(app("MinaCloseDeadPeer", version), "close.timeout=2s")
-                .args(sshd.target(Bench.STUCK_WRITERS)).keepStdin().start()) {
+                .args(SSHD.server().target(Bench.STUCK_WRITERS)).keepStdin().start()) {
             a.awaitLine(Pattern.compile("^READY writing"), 30_000);
-            try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+            try (PacketDrop drop = PacketDrop.on(SSHD.server().port)) {
                 a.send("close");
                 a.awaitExit(40_000);
             }
@@ -135,11 +122,11 @@ class SshdOldVersionsTest {
     @ValueSource(strings = {Versions.SSHD_2_7, Versions.SSHD_2_8})
     void tcpKeepaliveIsVisibleFromOutsideTheJvm(String version) throws Exception {
         String agentArgs = "tcp.keepalive.idle=42s,tcp.keepalive.interval=7s,tcp.keepalive.count=4";
-        try (ForkedJvm with = Bench.withAgent(app("MinaIdleChannel", version), agentArgs).args(sshd.target()).start();
-             ForkedJvm without = app("MinaIdleChannel", version).args(sshd.target()).start()) {
+        try (ForkedJvm with = Bench.withAgent(app("MinaIdleChannel", version), agentArgs).args(SSHD.server().target()).start();
+             ForkedJvm without = app("MinaIdleChannel", version).args(SSHD.server().target()).start()) {
             with.awaitLine(Pattern.compile("^READY idle"), 30_000);
             without.awaitLine(Pattern.compile("^READY idle"), 30_000);
-            SocketStates.awaitOneKeepaliveTimer(sshd.port, "(4[0-2]|3\\d)");
+            SocketStates.awaitOneKeepaliveTimer(SSHD.server().port, "(4[0-2]|3\\d)");
         }
     }
 }
