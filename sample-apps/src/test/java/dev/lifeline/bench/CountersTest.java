@@ -21,8 +21,12 @@ class CountersTest {
     @RegisterExtension
     static final OpenSshExtension SSHD = OpenSshExtension.builder().requires(PacketDrop::available, "needs root and nft").build();
 
+    /**
+     * The app prints the agent's counters read over JMX; with the JVM's own JMX agent configured Lifeline registers its
+     * MBean at start instead of after its 5 s delay, so a short app does not wait for it.
+     */
     private static ForkedJvm.Builder counted(ForkedJvm.Builder b, String agentArgs) {
-        return Bench.withAgent(b, agentArgs).jvmArg("-Dsample.counters=true");
+        return Bench.withAgent(b, agentArgs).jvmArg("-Dsample.counters=true").jvmArg("-Dcom.sun.management.jmxremote");
     }
 
     @ParameterizedTest(name = "{0}")
