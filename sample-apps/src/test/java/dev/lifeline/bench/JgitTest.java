@@ -3,7 +3,7 @@ package dev.lifeline.bench;
 import dev.lifeline.samples.ForkedJvm;
 import dev.lifeline.samples.SampleKeys;
 import dev.lifeline.samples.Versions;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,30 +33,24 @@ import static org.awaitility.Awaitility.await;
  */
 class JgitTest {
     static final String[] VERSIONS = {Versions.JGIT, Versions.JGIT_OLD};
-    static OpenSshServer sshd;
+    @RegisterExtension
+    static final OpenSshExtension SSHD = OpenSshExtension.builder()
+            .requires(() -> OpenSshServer.outputOrNull("git", "--version") != null, "needs git (git-upload-pack serves ls-remote; .ci/run installs it)")
+            .build();
     static String repo;
 
     @BeforeAll
     static void start() throws Exception {
-        Requirements.require(OpenSshServer.outputOrNull("git", "--version") != null, "needs git (git-upload-pack serves ls-remote; .ci/run installs it)");
-        sshd = OpenSshServer.start();
-        Path r = sshd.dir.resolve("repo.git").toAbsolutePath();
+        Path r = SSHD.server().dir.resolve("repo.git").toAbsolutePath();
         if (!r.toFile().isDirectory()) {
             OpenSshServer.run("git", "init", "-q", "--bare", r.toString());
-            Path work = sshd.dir.resolve("repo-work").toAbsolutePath();
+            Path work = SSHD.server().dir.resolve("repo-work").toAbsolutePath();
             OpenSshServer.run("git", "clone", "-q", r.toString(), work.toString());
             OpenSshServer.run("git", "-C", work.toString(), "-c", "user.name=bench", "-c", "user.email=bench@localhost",
                     "commit", "-q", "--allow-empty", "-m", "first");
             OpenSshServer.run("git", "-C", work.toString(), "push", "-q", "origin", "HEAD");
         }
         repo = r.toString();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sshd != null) {
-            sshd.close();
-        }
     }
 
     static ForkedJvm.Builder app(String version, String... args) {
@@ -70,7 +64,7 @@ class JgitTest {
     @ParameterizedTest(name = "JGit {0}")
     @ValueSource(strings = {Versions.JGIT, Versions.JGIT_OLD})
     void lsRemoteWorksAgainstOpenSsh(String version) throws Exception {
-        try (ForkedJvm a = app(version, sshd.target(repo)).start()) {
+        try (ForkedJvm a = app(version, SSHD.server().target(repo)).start()) {
             a.awaitExit(60_000);
             assertThat(a.result()).as(a.output()).containsEntry("status", "ok");
             assertThat(Integer.parseInt(a.result().get("refs"))).isPositive();
@@ -122,7 +116,8 @@ class JgitTest {
                 Measurements.record("connect deadline 3s, JGit " + version + " ls-remote, " + (a == syn ? "SYN dropped" : "no banner"), ms);
                 assertThat(a.result()).containsEntry("status", "error");
                 assertThat(a.stderr()).anyMatch(l -> l.contains("event=connect.deadline-fired") && l.contains("lib=sshd"));
-                assertThat(ms).isLessThanOrEqualTo(ConnectDeadlineTest.DEADLINE_MS + 1000 + setUp);
+                assertThat(firedAfter(a)).isLessThanOrEqualTo(ConnectDeadlineTest.DEADLINE_MS + 1000);
+                assertThat(ms).isLessThanOrEqualTo(ConnectDeadlineTest.DEADLINE_MS + SET_UP_SPREAD_MS + setUp);
             }
         }
     }
@@ -213,11 +208,26 @@ class JgitTest {
                 // creating the SSH session (sessionCreated runs before the I/O future completes), and the line says TCP connect
                 assertThat(a.stderr()).as(fault).anyMatch(l -> l.contains("event=connect.deadline-fired") && l.contains("lib=sshd")
                         && (a == syn ? l.contains("stage=\"TCP connect\"") : l.contains("stage=")));
-                assertThat(ms).isBetween(ConnectDeadlineTest.DEADLINE_MS, ConnectDeadlineTest.DEADLINE_MS + 1000 + setUp);
-                a.stderr().stream().filter(l -> l.contains("event=connect.deadline-fired")).findFirst()
-                        .map(l -> Pattern.compile("elapsed_ms=(\\d+)").matcher(l)).filter(java.util.regex.Matcher::find)
-                        .ifPresent(m -> Measurements.record("  of which deadline fired after (" + transport + ", " + fault + ")", Long.parseLong(m.group(1))));
+                long fired = firedAfter(a);
+                Measurements.record("  of which deadline fired after (" + transport + ", " + fault + ")", fired);
+                assertThat(fired).isBetween(ConnectDeadlineTest.DEADLINE_MS, ConnectDeadlineTest.DEADLINE_MS + 1000);
+                assertThat(ms).isBetween(ConnectDeadlineTest.DEADLINE_MS, ConnectDeadlineTest.DEADLINE_MS + SET_UP_SPREAD_MS + setUp);
             }
         }
+    }
+
+    /**
+     * How much JGit's own set-up (class loading, config, keys) may differ between the app measured against a refused port
+     * and an app under a fault, started at the same time: 1.2 to 2.2 s apart was seen with three JVMs on two loaded cores.
+     * The deadline itself is held to 1 s by {@link #firedAfter}.
+     */
+    static final long SET_UP_SPREAD_MS = 3000;
+
+    /** elapsed_ms of the app's connect.deadline-fired line: when Lifeline's deadline fired, JGit's set-up not counted. */
+    static long firedAfter(ForkedJvm a) {
+        java.util.regex.Matcher m = a.stderr().stream().filter(l -> l.contains("event=connect.deadline-fired")).findFirst()
+                .map(l -> Pattern.compile("elapsed_ms=(\\d+)").matcher(l)).filter(java.util.regex.Matcher::find)
+                .orElseThrow(() -> new AssertionError("no connect.deadline-fired line:\n" + a.output()));
+        return Long.parseLong(m.group(1));
     }
 }

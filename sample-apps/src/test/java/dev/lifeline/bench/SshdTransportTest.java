@@ -2,9 +2,8 @@ package dev.lifeline.bench;
 
 import dev.lifeline.bench.Bench.Library;
 import dev.lifeline.samples.ForkedJvm;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -53,24 +52,12 @@ class SshdTransportTest {
         }
     }
 
-    static OpenSshServer sshd;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Requirements.require(PacketDrop.available(), "needs root and nft");
-        sshd = OpenSshServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sshd != null) {
-            sshd.close();
-        }
-    }
+    @RegisterExtension
+    static final OpenSshExtension SSHD = OpenSshExtension.builder().requires(PacketDrop::available, "needs root and nft").build();
 
     /** MinaIdleChannel on MINA {@code library} with {@code transport}'s jars (of that version) added to the class path. */
     static ForkedJvm.Builder idleApp(Transport transport, Library library) {
-        return onTransport(transport, "MinaIdleChannel", library).args(sshd.target());
+        return onTransport(transport, "MinaIdleChannel", library).args(SSHD.server().target());
     }
 
     static ForkedJvm.Builder onTransport(Transport transport, String app, Library library) {
@@ -118,7 +105,7 @@ class SshdTransportTest {
             assertThat(with.stderr()).anyMatch(l -> l.contains("event=session.configured") && l.contains("lib=sshd")
                     && l.contains("tcp.keepalive=on,idle=42s,interval=7s,count=4(set)"));
             assertThat(with.stderr()).noneMatch(l -> l.contains("tcp.keepalive-"));
-            SocketStates.awaitOneKeepaliveTimer(sshd.port, "(4[0-2]|3\\d)");
+            SocketStates.awaitOneKeepaliveTimer(SSHD.server().port, "(4[0-2]|3\\d)");
         }
     }
 
@@ -131,8 +118,8 @@ class SshdTransportTest {
             assertRunsOn(app, transport);
             assertThat(app.stderr()).anyMatch(l -> l.contains("event=session.configured")
                     && l.contains("tcp.keepalive=on,idle=1s,interval=1s,count=2(set)"));
-            SocketStates.awaitQuiet(sshd.port);
-            long ms = PacketDrop.millisUntilAppGivesUp(app, "idle", sshd.port);
+            SocketStates.awaitQuiet(SSHD.server().port);
+            long ms = PacketDrop.millisUntilAppGivesUp(app, "idle", SSHD.server().port);
             Measurements.record("dead peer, TCP keepalive only idle=1s interval=1s count=2 (MINA " + Library.SSHD_OLD.dir
                     + ", " + transport + " transport)", ms);
             assertThat(app.result().get("status")).isIn("closed", "error");
