@@ -3,8 +3,7 @@ package dev.lifeline.bench;
 import dev.lifeline.bench.Bench.Library;
 import dev.lifeline.samples.ForkedJvm;
 import dev.lifeline.samples.Versions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,20 +23,8 @@ import static org.awaitility.Awaitility.await;
  * deadline and close deadline, each proven per cell against the real OpenSSH server.
  */
 class MatrixTest {
-    static OpenSshServer sshd;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Requirements.require(PacketDrop.available(), "needs root and nft");
-        sshd = OpenSshServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sshd != null) {
-            sshd.close();
-        }
-    }
+    @RegisterExtension
+    static final OpenSshExtension SSHD = OpenSshExtension.builder().requires(PacketDrop::available, "needs root and nft").build();
 
     static List<Arguments> cells() {
         List<Arguments> cells = new ArrayList<>();
@@ -57,8 +44,8 @@ class MatrixTest {
     @MethodSource("cells")
     void keepaliveDetectsADeadPeer(Library lib, Path jdk) throws Exception {
         try (ForkedJvm app = Bench.withAgent(Bench.app(lib.execApp(), lib, jdk), "keepalive.interval=1s,keepalive.countMax=3")
-                .args(sshd.target("sleep 1000")).start()) {
-            long ms = PacketDrop.millisUntilAppGivesUp(app, "exec", sshd.port);
+                .args(SSHD.server().target("sleep 1000")).start()) {
+            long ms = PacketDrop.millisUntilAppGivesUp(app, "exec", SSHD.server().port);
             Measurements.record("matrix keepalive 1s x3, " + cell(lib, jdk), ms);
             assertThat(app.result().get("status")).isNotEqualTo("ok");
             assertThat(ms).isLessThanOrEqualTo(5000);
@@ -81,8 +68,8 @@ class MatrixTest {
     void sshjKeepaliveDetectsADeadPeer(String version, Path jdk) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(AgentCoverage.agentCoversSshj(), SshjAgentTest.NOT_YET);
         try (ForkedJvm app = Bench.withAgent(Bench.app("SshjExec", "sshj-" + version, jdk), "keepalive.interval=1s,keepalive.countMax=3")
-                .args(sshd.target("sleep 1000")).start()) {
-            long ms = PacketDrop.millisUntilAppGivesUp(app, "exec", sshd.port);
+                .args(SSHD.server().target("sleep 1000")).start()) {
+            long ms = PacketDrop.millisUntilAppGivesUp(app, "exec", SSHD.server().port);
             Measurements.record("matrix keepalive 1s x3, sshj-" + version + " on " + jdk.getFileName(), ms);
             assertThat(app.result().get("status")).isNotEqualTo("ok");
             assertThat(ms).isLessThanOrEqualTo(5000);
@@ -94,7 +81,7 @@ class MatrixTest {
     void execDeadlineEndsACommandThatNeverEnds(Library lib, Path jdk) throws Exception {
         String sleep = ExecDeadlineTest.sleepForever();
         try (ForkedJvm app = Bench.withAgent(Bench.app(lib.execApp(), lib, jdk), "exec.timeout=2s")
-                .args(sshd.targetUnprivileged(sleep)).start()) {
+                .args(SSHD.server().targetUnprivileged(sleep)).start()) {
             app.awaitExit(30_000);
             Map<String, String> r = app.result();
             long ms = Long.parseLong(r.get("exec_ms"));
@@ -111,11 +98,11 @@ class MatrixTest {
     @MethodSource("cells")
     void closeDeadlineFreesACloseStuckOnADeadPeer(Library lib, Path jdk) throws Exception {
         ForkedJvm.Builder b = lib.isJsch()
-                ? Bench.app("JschDisconnectDeadPeer", lib, jdk).args(sshd.target(Bench.STUCK_WRITERS))
-                : Bench.app("MinaCloseDeadPeer", lib, jdk).args(sshd.target(Bench.STUCK_WRITERS));
+                ? Bench.app("JschDisconnectDeadPeer", lib, jdk).args(SSHD.server().target(Bench.STUCK_WRITERS))
+                : Bench.app("MinaCloseDeadPeer", lib, jdk).args(SSHD.server().target(Bench.STUCK_WRITERS));
         try (ForkedJvm app = Bench.withAgent(b.keepStdin(), "close.timeout=1500ms").start()) {
             app.awaitLine(Pattern.compile("^READY writing"), 30_000);
-            try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+            try (PacketDrop drop = PacketDrop.on(SSHD.server().port)) {
                 app.send(lib.isJsch() ? "disconnect" : "close");
                 app.awaitExit(60_000);
             }
