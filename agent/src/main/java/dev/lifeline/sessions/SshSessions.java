@@ -45,6 +45,8 @@ public final class SshSessions {
         final long openedNanos = System.nanoTime();
         /** Written per packet by {@link #packet}; 0 until then. */
         volatile long lastPacketNanos;
+        /** What the library's module keeps for this open session ({@link #memo}), or null. */
+        volatile Object memo;
 
         Entry(Object session, String lib, String host, int port, String user, LibraryView view) {
             this.session = session;
@@ -102,6 +104,23 @@ public final class SshSessions {
         Entry e = OPEN.get(session);
         if (e != null) {
             e.lastPacketNanos = System.nanoTime();
+        }
+    }
+
+    /** What a module kept for an open session ({@link #memo(Object, Object)}), or null (not open, or nothing kept). */
+    public static Object memo(Object session) {
+        Entry e = session == null ? null : OPEN.get(session);
+        return e == null ? null : e.memo;
+    }
+
+    /**
+     * Keeps {@code value} with an open session's entry, for its module (e.g. its policy for the configuration in use):
+     * gone with the entry, so nothing outlives the session. A session not registered keeps nothing.
+     */
+    public static void memo(Object session, Object value) {
+        Entry e = session == null ? null : OPEN.get(session);
+        if (e != null) {
+            e.memo = value;
         }
     }
 
