@@ -117,7 +117,7 @@ final class DeferredStart implements ClassFileTransformer, Runnable {
     /** The {@code lifeline-jmx} thread: after the registration delay, the agent starts (if nothing started it) and registers. */
     @Override
     public void run() {
-        if (dev.lifeline.report.Jmx.awaitRegistrationDelay()) { // Jmx, not Lifeline: its classes load after the delay
+        if (dev.lifeline.report.JmxDelay.await()) { // not Jmx or Lifeline: their classes load after the delay
             startNow();
             Lifeline.registerJmxDeferred();
         }

@@ -645,7 +645,7 @@ public final class Lifeline {
 
         @Override
         public void run() {
-            if (Jmx.awaitRegistrationDelay()) { // the view's classes are loaded after the delay, not at start-up
+            if (dev.lifeline.report.JmxDelay.await()) { // Jmx and the view's classes are loaded after the delay
                 Jmx.registerOnPlatformServer(View.RUNTIME, writable);
             }
         }
