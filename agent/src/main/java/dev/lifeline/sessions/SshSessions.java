@@ -135,6 +135,21 @@ public final class SshSessions {
         }
     }
 
+    /**
+     * A channel ends (JSch's {@code disconnect()} returned, MINA's graceful close starts, sshj's channel ended): its
+     * age is no longer shown, and the map of ages stays as small as the channels open (weak keys alone let thousands of
+     * ended channels pile up between collections: a resize and long scans in every exec's {@link #channelOpened}).
+     */
+    public static void channelClosed(Object channel) {
+        try {
+            if (channel != null) {
+                CHANNEL_OPENED.remove(channel);
+            }
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
     /** Open sessions now (every library). */
     public static int open() {
         return OPEN.size();
