@@ -47,8 +47,8 @@ for home in "${jdk_homes[@]}"; do
     /^Lifeline \(median\)/ { life = $(NF-1) }
     END {
       r = life / noop
-      printf "| 1 | JVM start-up, hello world, %s: no agent / no-op agent / Lifeline, medians of %d interleaved runs | %s ms / %s ms | %s ms | %.2f× of the no-op agent (%.2f× of no agent) | ≤ 1.2× of the no-op agent | %s |\n",
-        jvm, runs, none, noop, life, r, life / none, (r <= 1.2 ? "met" : "**missed**")
+      printf "| 1 | JVM start-up, hello world, %s: no agent / no-op agent / Lifeline, medians of %d interleaved runs | %s ms / %s ms | %s ms | %.2f× of the no-op agent (%.2f× of no agent) | ≤ 1.05× of the no-op agent (issue 14) | %s |\n",
+        jvm, runs, none, noop, life, r, life / none, (r <= 1.05 ? "met" : "**missed**")
     }' "$work/startup-$i.txt" >> "$work/row-1.md"
 done
 

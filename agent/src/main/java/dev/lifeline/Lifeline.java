@@ -72,6 +72,8 @@ public final class Lifeline {
     private static volatile boolean running;
     private static boolean installed;
     private static boolean jmxStarted;
+    /** Set when premain deferred the start ({@link DeferredStart}): it takes the transformer and registers JMX. */
+    private static DeferredStart deferred;
     private static FileWatch watch;
     /** Why the agent is disabled ("" when it is not), its configuration errors one per line, the last change's result. */
     private static volatile String disabledReason = "not started";
@@ -184,6 +186,22 @@ public final class Lifeline {
         return 0;
     }
 
+    /** {@link DeferredStart}: the start premain left for later, with what premain was given. */
+    static int startDeferred(String agentArgs, Instrumentation inst, DeferredStart d) {
+        synchronized (CHANGE) {
+            deferred = d;
+        }
+        return start(agentArgs, inst, false);
+    }
+
+    /** {@link DeferredStart}'s {@code lifeline-jmx} thread, after the delay and the start. */
+    static void registerJmxDeferred() {
+        Config c = config;
+        if (running && c.jmxEnabled()) {
+            Jmx.registerOnPlatformServer(View.RUNTIME, c.jmxWritable());
+        }
+    }
+
     /**
      * {@link Config#load} on a {@code lifeline-config} thread, waited for at most {@link #LOAD_WAIT_MILLIS}, so that a
      * file that blocks its reader (a FIFO put in its place, a hung network file system) can block that thread only,
@@ -261,7 +279,15 @@ public final class Lifeline {
             return;
         }
         try {
-            Installer.announceOnly(inst);
+            DeferredStart d;
+            synchronized (CHANGE) {
+                d = deferred;
+            }
+            if (d != null) {
+                d.use(Installer.announcer());
+            } else {
+                Installer.announceOnly(inst);
+            }
         } catch (Throwable t) {
             Counters.increment(Counters.Counter.INTERNAL_ERRORS);
             Log.warn("agent.announce-failed", "error", t);
@@ -297,7 +323,11 @@ public final class Lifeline {
     private static boolean install(Instrumentation inst, boolean dynamicAttach) {
         active = true;
         try {
-            Installer.install(inst, dynamicAttach);
+            if (deferred != null && !installed) {
+                deferred.use(Installer.transformer()); // its transformer is registered already
+            } else {
+                Installer.install(inst, dynamicAttach);
+            }
             installed = true;
             return true;
         } catch (Throwable t) {
@@ -354,6 +384,9 @@ public final class Lifeline {
                 return;
             }
             jmxStarted = true;
+            if (deferred != null) {
+                return; // its lifeline-jmx thread, started in premain, registers
+            }
         }
         try {
             // on a daemon thread: see Jmx. Started here, so premain loads one small class, not Jmx and the view
@@ -605,7 +638,7 @@ public final class Lifeline {
 
         @Override
         public void run() {
-            if (Jmx.awaitRegistrationDelay()) { // the view's classes are loaded after the delay, not at start-up
+            if (dev.lifeline.report.JmxDelay.await()) { // Jmx and the view's classes are loaded after the delay
                 Jmx.registerOnPlatformServer(View.RUNTIME, writable);
             }
         }

@@ -32,6 +32,13 @@ public final class LifelineAgent {
     private static void launch(String args, Instrumentation inst, boolean dynamicAttach) {
         int exitCode = 0;
         try {
+            DeferredStart pending = DeferredStart.pending;
+            if (pending != null) {
+                pending.startNow(); // an attach, or the agent given twice: the first start comes first
+            } else if (!dynamicAttach && DeferredStart.nothingConfigured(args)) {
+                DeferredStart.install(args, inst); // defaults: nothing to check or print before main
+                return;
+            }
             exitCode = Lifeline.start(args, inst, dynamicAttach);
         } catch (Throwable t) {
             System.err.println("[lifeline] level=error event=agent.failed action=\"application continues unprotected\" error=\""

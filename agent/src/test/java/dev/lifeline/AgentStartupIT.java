@@ -111,9 +111,14 @@ class AgentStartupIT {
 
     @Test
     void loadsNoByteBuddyClassWhenNoSshLibraryIsPresent() throws Exception {
-        Run run = runHello(null, new String[]{"-Xlog:class+load=info:stdout"});
+        // configured: premain starts the agent (Lifeline) at once; nothing configured: at the first SSH class (issue 14)
+        Run run = runHello("mode=enforce", new String[]{"-Xlog:class+load=info:stdout"});
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("dev.lifeline.Lifeline ").doesNotContain("dev.lifeline.shaded.bytebuddy")
+                .doesNotContain("dev.lifeline.jsch.JschHooks").doesNotContain("dev.lifeline.instrument.Hook ");
+        Run none = runHello(null, new String[]{"-Xlog:class+load=info:stdout"});
+        assertThat(none.exit()).isZero();
+        assertThat(none.out()).contains("dev.lifeline.LifelineAgent ").doesNotContain("dev.lifeline.shaded.bytebuddy")
                 .doesNotContain("dev.lifeline.jsch.JschHooks").doesNotContain("dev.lifeline.instrument.Hook ");
     }
 
@@ -149,6 +154,28 @@ class AgentStartupIT {
         assertThat(run.err()).containsOnlyOnce("event=agent.started").containsPattern(
                 "level=info event=agent.started version=\\S+ mode=enforce file=" + file
                         + " rules=0 jdk=\\S+ attach=false library=jsch library_version=" + java.util.regex.Pattern.quote(version));
+    }
+
+    /**
+     * Issue 14: with nothing configured (no argument, no lifeline.* property, no LIFELINE_* variable) premain loads
+     * two classes of the agent and starts it at the first SSH library class, which then says so as with a file.
+     */
+    @Test
+    void withNothingConfiguredTheAgentStartsAtTheFirstSshClass() throws Exception {
+        Run hello = runHello(null, "-Xlog:class+load=info:stdout");
+        assertThat(hello.exit()).isZero();
+        String beforeMain = hello.out().substring(0, hello.out().indexOf(" dev.lifeline.hello.Hello "));
+        assertThat(beforeMain).contains("dev.lifeline.LifelineAgent ").contains("dev.lifeline.DeferredStart ")
+                .doesNotContain("dev.lifeline.Lifeline ").doesNotContain("dev.lifeline.config.")
+                .doesNotContain("dev.lifeline.instrument.");
+        assertThat(hello.err()).doesNotContain("[lifeline]");
+        Path jsch = Paths.get(com.jcraft.jsch.JSch.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Run run = runMain(null, testClasses() + java.io.File.pathSeparator + jsch, "dev.lifeline.hello.LoadClasses",
+                "com.jcraft.jsch.JSch", "com.jcraft.jsch.Session");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("loaded 2");
+        assertThat(run.err()).containsOnlyOnce("event=agent.started")
+                .containsPattern("level=info event=agent.started version=\\S+ mode=fill file=none rules=0 jdk=\\S+ attach=false library=jsch .*state=active");
     }
 
     /** Issue 13: a JVM that loads Trilead (not covered; sshj is, since issue 15) says so once, and still runs. */

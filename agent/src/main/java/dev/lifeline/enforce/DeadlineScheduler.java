@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Most deadlines are cancelled long before they are due (every {@code disconnect()} arms {@code close.timeout}),
  * so arming and cancelling must cost next to nothing: a deadline goes into a sorted set under one monitor, and the
  * thread waits on that monitor until the earliest deadline; it is woken only when a new deadline is earlier than every
- * other. Cancelling removes the entry. So a channel that ends normally leaves nothing behind, and thousands of
+ * other and earlier than the thread's own wake-up. Cancelling removes the entry. So a channel that ends normally leaves nothing behind, and thousands of
  * short-lived channels do not each wake the deadline thread.
  *
  * <p>Plain monitor, {@code TreeSet} and {@code Thread}, not a {@code ScheduledThreadPoolExecutor} over a
@@ -27,6 +27,14 @@ public final class DeadlineScheduler {
     /** Entries of PENDING that are periodic checks (not counted by {@link #pending()}). */
     private static int periodic;
     private static Thread thread;
+    /**
+     * While the thread waits: whether it waits with no deadline, else when its wait ends. A new deadline wakes it only
+     * when it is earlier than that: the close deadline every {@code disconnect()} arms (and cancels at once) is later
+     * than the one the thread already waits for after the first, so a loop of execs does not wake it per exec.
+     */
+    private static boolean waiting;
+    private static boolean waitingForever;
+    private static long wakeAtNanos;
 
     private DeadlineScheduler() {
     }
@@ -156,7 +164,9 @@ public final class DeadlineScheduler {
             th.setDaemon(true);
             th.start();
             thread = th;
-        } else if (PENDING.first() == t) {
+        } else if (waiting && (waitingForever || t.dueNanos - wakeAtNanos < 0)) {
+            // (not waiting: the thread looks at PENDING before it waits again, under LOCK)
+            waiting = false;
             LOCK.notify();
         }
     }
@@ -168,7 +178,10 @@ public final class DeadlineScheduler {
             synchronized (LOCK) {
                 while (true) {
                     if (PENDING.isEmpty()) {
+                        waiting = true;
+                        waitingForever = true;
                         waitQuietly(0);
+                        waiting = false;
                         continue;
                     }
                     Task first = PENDING.first();
@@ -182,7 +195,11 @@ public final class DeadlineScheduler {
                         due = first;
                         break;
                     }
+                    waiting = true;
+                    waitingForever = false;
+                    wakeAtNanos = first.dueNanos;
                     waitQuietly(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+                    waiting = false;
                 }
             }
             try {

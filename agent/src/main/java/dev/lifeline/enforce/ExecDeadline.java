@@ -58,6 +58,12 @@ public final class ExecDeadline {
         this.idleMs = policy.execIdleTimeoutMillis();
     }
 
+    /** Whether {@link #started} would watch a channel under {@code policy} (an exec or idle timeout is set). */
+    public static boolean applies(Policy policy) {
+        return policy != null && policy.mode() != Mode.OFF
+                && (policy.execTimeoutMillis() > 0 || policy.execIdleTimeoutMillis() > 0);
+    }
+
     /** The exec request has been sent. {@code command} is logged only with {@code log.commands=true}. */
     public static void started(Object channel, ChannelControl control, Policy policy, String lib, String command) {
         Faults.inject("ExecDeadline.started");

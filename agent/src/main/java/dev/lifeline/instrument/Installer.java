@@ -19,8 +19,13 @@ public final class Installer {
      * {@code agent.started} and an uncovered library {@code library.unprotected}.
      */
     public static void announceOnly(Instrumentation inst) {
+        inst.addTransformer(announcer(), false);
+    }
+
+    /** The transformer {@link #announceOnly} registers. */
+    public static ClassFileTransformer announcer() {
         final SshTransformer notices = new SshTransformer(Modules.all());
-        inst.addTransformer(new ClassFileTransformer() {
+        return new ClassFileTransformer() {
             @Override
             public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
                                     ProtectionDomain protectionDomain, byte[] classfileBuffer) {
@@ -33,7 +38,12 @@ public final class Installer {
                 }
                 return null;
             }
-        }, false);
+        };
+    }
+
+    /** The transformer {@link #install} registers (a deferred start registered one of its own that delegates to it). */
+    public static ClassFileTransformer transformer() {
+        return new SshTransformer(Modules.all());
     }
 
     public static void install(Instrumentation inst, boolean dynamicAttach) {

@@ -30,8 +30,11 @@ final class SshTransformer implements ClassFileTransformer {
      * {@code sun/}, the application's own) are told apart by one array read instead of a prefix test per library.
      */
     private final boolean[] firstChars = new boolean[128];
-    /** Built at the first class of a covered library: a JVM without SSH never loads the declarations or hooks. */
-    private volatile Declarations declarations;
+    /**
+     * Per module, built at the first class of its library: a JVM without SSH never loads the declarations or hooks,
+     * and a JSch application never loads MINA's or sshj's (their types, hooks and hook classes).
+     */
+    private final Declarations[] declarations;
 
     /** The modules' types by internal name, and the module each belongs to. */
     private static final class Declarations {
@@ -40,6 +43,12 @@ final class SshTransformer implements ClassFileTransformer {
 
         Declarations(List<InstrumentationModule> modules) {
             for (InstrumentationModule m : modules) {
+                add(m);
+            }
+        }
+
+        private void add(InstrumentationModule m) {
+            {
                 for (InstrumentedType t : m.types()) {
                     List<InstrumentedType> same = typesByName.get(t.internalName);
                     if (same == null) {
@@ -60,6 +69,7 @@ final class SshTransformer implements ClassFileTransformer {
             coveredPrefixes[i] = modules.get(i).packagePrefix();
         }
         covered = new boolean[modules.size()];
+        declarations = new Declarations[modules.size()];
         uncovered = UncoveredLibraries.without(coveredPrefixes);
         uncoveredReported = new boolean[uncovered.length];
         for (String p : coveredPrefixes) {
@@ -78,25 +88,25 @@ final class SshTransformer implements ClassFileTransformer {
         }
     }
 
-    private Declarations declarations() {
-        Declarations d = declarations;
-        if (d == null) {
-            synchronized (this) {
-                d = declarations;
-                if (d == null) {
-                    d = new Declarations(modules);
-                    declarations = d;
-                }
+    /** Module {@code i}'s declarations; the array's slots are written once, under this, and read under it. */
+    private Declarations declarations(int i) {
+        synchronized (declarations) {
+            Declarations d = declarations[i];
+            if (d == null) {
+                d = new Declarations(Collections.singletonList(modules.get(i)));
+                declarations[i] = d;
             }
+            return d;
         }
-        return d;
     }
 
     /** The classes hooks go into (dotted names): what a dynamic attach retransforms. */
     Set<String> instrumentedClassNames() {
         Set<String> out = new HashSet<String>();
-        for (String n : declarations().typesByName.keySet()) {
-            out.add(n.replace('/', '.'));
+        for (int i = 0; i < modules.size(); i++) {
+            for (String n : declarations(i).typesByName.keySet()) {
+                out.add(n.replace('/', '.'));
+            }
         }
         return Collections.unmodifiableSet(out);
     }
@@ -108,10 +118,11 @@ final class SshTransformer implements ClassFileTransformer {
             return null;
         }
         try {
-            if (!notice(className, protectionDomain)) {
+            int module = noticeModule(className, protectionDomain);
+            if (module < 0) {
                 return null;
             }
-            Declarations d = declarations();
+            Declarations d = declarations(module);
             List<InstrumentedType> types = d.typesByName.get(className);
             if (types == null) {
                 return null;
@@ -134,16 +145,21 @@ final class SshTransformer implements ClassFileTransformer {
      * @return whether the class belongs to a covered library
      */
     boolean notice(String className, ProtectionDomain domain) {
+        return noticeModule(className, domain) >= 0;
+    }
+
+    /** {@link #notice}, answering the index of the module whose library the class belongs to, or -1. */
+    private int noticeModule(String className, ProtectionDomain domain) {
         char first = className.isEmpty() ? 0 : className.charAt(0);
         if (first < firstChars.length && !firstChars[first]) {
-            return false;
+            return -1;
         }
         for (int i = 0; i < coveredPrefixes.length; i++) {
             if (className.startsWith(coveredPrefixes[i])) {
                 if (!covered[i]) {
                     librarySeen(i, domain);
                 }
-                return true;
+                return i;
             }
         }
         for (int i = 0; i < uncovered.length; i++) {
@@ -151,7 +167,7 @@ final class SshTransformer implements ClassFileTransformer {
                 uncoveredSeen(i, className, domain);
             }
         }
-        return false;
+        return -1;
     }
 
     private synchronized void librarySeen(int i, ProtectionDomain domain) {

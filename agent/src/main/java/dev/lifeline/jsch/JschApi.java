@@ -35,21 +35,26 @@ final class JschApi {
 
     private JschApi(ClassLoader loader) throws Exception {
         Class<?> session = Class.forName("com.jcraft.jsch.Session", false, loader);
-        getHost = session.getMethod("getHost");
-        getPort = session.getMethod("getPort");
-        getTimeout = session.getMethod("getTimeout");
-        getServerAliveInterval = session.getMethod("getServerAliveInterval");
-        setServerAliveInterval = session.getMethod("setServerAliveInterval", int.class);
-        getServerAliveCountMax = session.getMethod("getServerAliveCountMax");
-        setServerAliveCountMax = session.getMethod("setServerAliveCountMax", int.class);
-        channelGetSession = Class.forName("com.jcraft.jsch.Channel", false, loader).getMethod("getSession");
+        getHost = accessible(session.getMethod("getHost"));
+        getPort = accessible(session.getMethod("getPort"));
+        getTimeout = accessible(session.getMethod("getTimeout"));
+        getServerAliveInterval = accessible(session.getMethod("getServerAliveInterval"));
+        setServerAliveInterval = accessible(session.getMethod("setServerAliveInterval", int.class));
+        getServerAliveCountMax = accessible(session.getMethod("getServerAliveCountMax"));
+        setServerAliveCountMax = accessible(session.getMethod("setServerAliveCountMax", int.class));
+        channelGetSession = accessible(Class.forName("com.jcraft.jsch.Channel", false, loader).getMethod("getSession"));
         socket = accessible(session.getDeclaredField("socket"));
         command = accessible(Class.forName("com.jcraft.jsch.ChannelExec", false, loader).getDeclaredField("command"));
     }
 
-    private static Field accessible(Field f) {
-        f.setAccessible(true);
-        return f;
+    /** Also for public members: Method.invoke then skips its access check (a caller-class stack walk) per call. */
+    private static <T extends java.lang.reflect.AccessibleObject> T accessible(T member) {
+        try {
+            member.setAccessible(true);
+        } catch (RuntimeException notOpen) {
+            // a JSch module that does not open the package: the checked path stays (public members still work)
+        }
+        return member;
     }
 
     /** For any JSch object: Session, a channel. */

@@ -1,5 +1,6 @@
 package dev.lifeline.jsch;
 
+import dev.lifeline.config.Config;
 import dev.lifeline.config.Policy;
 import dev.lifeline.enforce.ChannelControl;
 import dev.lifeline.enforce.CloseDeadline;
@@ -20,9 +21,30 @@ final class JschChannels {
     private JschChannels() {
     }
 
+    private static final class Memo {
+        final Config config;
+        final Policy policy;
+
+        Memo(Config config, Policy policy) {
+            this.config = config;
+            this.policy = policy;
+        }
+    }
+
     private static Policy policy(Object session) throws Exception {
-        JschApi api = JschApi.of(session);
-        return Policies.forHost(api.host(session), null, api.port(session));
+        Config active = Policies.activeConfig();
+        if (active == null) {
+            return null;
+        }
+        // execs on one session ask twice each (start, disconnect): kept with the open session's registry entry
+        Object memo = SshSessions.memo(session);
+        if (memo instanceof Memo && ((Memo) memo).config == active) {
+            return ((Memo) memo).policy;
+        }
+        JschApi api = JschApi.of(session); // two reflective calls, a cache key string and a lookup
+        Policy p = Policies.forHost(api.host(session), null, api.port(session));
+        SshSessions.memo(session, new Memo(active, p));
+        return p;
     }
 
     /** {@code ChannelExec.start()} returned: the command runs. */
@@ -32,7 +54,7 @@ final class JschChannels {
         JschApi api = JschApi.of(channel);
         Object session = api.sessionOf(channel);
         Policy p = policy(session);
-        if (p != null) {
+        if (ExecDeadline.applies(p)) { // else no need to decode the command
             byte[] command = api.command(channel);
             ExecDeadline.started(channel, new Control(channel, session), p, "jsch",
                     command == null ? null : new String(command, StandardCharsets.UTF_8));

@@ -66,6 +66,7 @@ public final class JschHooks {
     public static void disconnected(Throwable thrown, Object closeDeadline, Object sessionOrChannel) {
         try {
             SshSessions.closed(sessionOrChannel); // a session's entry ends here; a channel was never one
+            SshSessions.channelClosed(sessionOrChannel); // and a channel's age (nothing for a session)
             JschChannels.disconnected(closeDeadline);
         } catch (Throwable t) {
             Faults.suppressed(t);

@@ -15,14 +15,14 @@ public final class Decide {
 
     /** @return the value to set, or {@link #LEAVE} */
     public static long timeout(Mode mode, long appValue, long wanted) {
-        switch (mode) {
-            case FILL:
-                return appValue <= 0 && wanted > 0 ? wanted : LEAVE;
-            case ENFORCE:
-                return wanted > 0 && (appValue <= 0 || wanted < appValue) ? wanted : LEAVE;
-            default:
-                return LEAVE;
+        // ifs, not a switch on the enum: that compiles to a synthetic class (Decide$1), loaded in the first connect
+        if (mode == Mode.FILL) {
+            return appValue <= 0 && wanted > 0 ? wanted : LEAVE;
         }
+        if (mode == Mode.ENFORCE) {
+            return wanted > 0 && (appValue <= 0 || wanted < appValue) ? wanted : LEAVE;
+        }
+        return LEAVE;
     }
 
     /** What {@code fill} would set: the dry run that {@code audit} reports. */

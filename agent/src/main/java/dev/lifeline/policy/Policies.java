@@ -39,6 +39,15 @@ public final class Policies {
         return p.mode() == Mode.OFF ? null : p;
     }
 
+    /**
+     * The configuration {@link #forHost} answers from now, or null when Lifeline is inactive: a caller that memoizes a
+     * policy per session keeps it while this stays the same object (a reload or setMode replaces it).
+     */
+    public static Config activeConfig() {
+        Source s = source;
+        return s == null || !s.active() ? null : s.config();
+    }
+
     /** The same for a socket address as MINA reports it (the host name the app connected to, where it used one). */
     public static Policy forAddress(SocketAddress address) {
         if (!(address instanceof InetSocketAddress)) {

@@ -44,7 +44,9 @@ public final class Faults {
     /** At the entry of every helper a hook calls: throws when fault injection is on, nothing otherwise. */
     public static void inject(String where) {
         if (enabled) {
-            throw new InjectedFault(where);
+            // through a factory typed RuntimeException: verifying this method then loads no InjectedFault (a class
+            // load inside every JVM's first connect for a test-only switch)
+            throw InjectedFault.of(where);
         }
     }
 
@@ -82,6 +84,10 @@ public final class Faults {
     static final class InjectedFault extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final String where;
+
+        static RuntimeException of(String where) {
+            return new InjectedFault(where);
+        }
 
         InjectedFault(String where) {
             super("injected fault at " + where + " (" + PROPERTY + "=true)", null, false, false);

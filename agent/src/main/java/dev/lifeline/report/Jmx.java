@@ -22,17 +22,10 @@ import java.util.Properties;
  * ({@code com.sun.management.jmxremote*}): that agent creates the platform server at start-up anyway.
  */
 public final class Jmx {
-    static final long DELAY_MILLIS = 5000;
-    static final long APP_SERVER_DELAY_MILLIS = 60000;
+    static final long DELAY_MILLIS = JmxDelay.DELAY_MILLIS;
+    static final long APP_SERVER_DELAY_MILLIS = JmxDelay.APP_SERVER_DELAY_MILLIS;
 
     private static volatile Jmx platform;
-    /**
-     * Set to end the registration delay at once: an attach CLI is waiting to read the MBean. A monitor, not a
-     * CountDownLatch: that would load AbstractQueuedSynchronizer and its nodes in premain.
-     */
-    private static final Object NOW = new Object();
-    /** Guarded by NOW. */
-    private static boolean now;
 
     private final MBeanServer server;
     private final List<ObjectName> ruleNames = new ArrayList<ObjectName>();
@@ -50,16 +43,7 @@ public final class Jmx {
      * @return false when interrupted
      */
     public static boolean awaitRegistrationDelay() {
-        try {
-            long delay = registrationDelay(System.getProperties());
-            if (delay > 0) {
-                awaitNow(delay);
-            }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return JmxDelay.await();
     }
 
     /** Registers on the platform MBean server now; failures are logged, never thrown. */
@@ -82,37 +66,11 @@ public final class Jmx {
      * (so the platform server exists) and waits to read the state; the delay only protects a JVM's own start-up.
      */
     public static void registerNow() {
-        synchronized (NOW) {
-            now = true;
-            NOW.notifyAll();
-        }
-    }
-
-    /** Waits until {@link #registerNow} or {@code millis} have passed. */
-    private static void awaitNow(long millis) throws InterruptedException {
-        long deadline = System.nanoTime() + millis * 1000000L;
-        synchronized (NOW) {
-            while (!now) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                NOW.wait(Math.max(1, left / 1000000L));
-            }
-        }
+        JmxDelay.endNow();
     }
 
     static long registrationDelay(Properties props) {
-        for (String name : props.stringPropertyNames()) {
-            if (name.startsWith("com.sun.management.jmxremote")) {
-                return 0;
-            }
-        }
-        if (props.getProperty("java.util.logging.manager") != null
-                || props.getProperty("javax.management.builder.initial") != null) {
-            return APP_SERVER_DELAY_MILLIS;
-        }
-        return DELAY_MILLIS;
+        return JmxDelay.of(props);
     }
 
     /** The configuration was replaced: rule MBeans on the platform server follow it. */

@@ -45,6 +45,8 @@ public final class SshSessions {
         final long openedNanos = System.nanoTime();
         /** Written per packet by {@link #packet}; 0 until then. */
         volatile long lastPacketNanos;
+        /** What the library's module keeps for this open session ({@link #memo}), or null. */
+        volatile Object memo;
 
         Entry(Object session, String lib, String host, int port, String user, LibraryView view) {
             this.session = session;
@@ -105,11 +107,43 @@ public final class SshSessions {
         }
     }
 
+    /** What a module kept for an open session ({@link #memo(Object, Object)}), or null (not open, or nothing kept). */
+    public static Object memo(Object session) {
+        Entry e = session == null ? null : OPEN.get(session);
+        return e == null ? null : e.memo;
+    }
+
+    /**
+     * Keeps {@code value} with an open session's entry, for its module (e.g. its policy for the configuration in use):
+     * gone with the entry, so nothing outlives the session. A session not registered keeps nothing.
+     */
+    public static void memo(Object session, Object value) {
+        Entry e = session == null ? null : OPEN.get(session);
+        if (e != null) {
+            e.memo = value;
+        }
+    }
+
     /** A channel a hook saw open (its age is then known; others show how long they have been seen). */
     public static void channelOpened(Object channel) {
         try {
             if (channel != null) {
                 CHANNEL_OPENED.put(channel, new long[]{System.nanoTime(), 1});
+            }
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /**
+     * A channel ends (JSch's {@code disconnect()} returned, MINA's graceful close starts, sshj's channel ended): its
+     * age is no longer shown, and the map of ages stays as small as the channels open (weak keys alone let thousands of
+     * ended channels pile up between collections: a resize and long scans in every exec's {@link #channelOpened}).
+     */
+    public static void channelClosed(Object channel) {
+        try {
+            if (channel != null) {
+                CHANNEL_OPENED.remove(channel);
             }
         } catch (Throwable t) {
             Faults.suppressed(t);

@@ -58,6 +58,7 @@ final class SshdChannels {
         if (!closeable.getClass().getName().startsWith("org.apache.sshd.client.")) {
             return;
         }
+        SshSessions.channelClosed(closeable); // a session or channel: the map holds channels only
         MinaApi api = MinaApi.of(closeable);
         if (api.isClosing(closeable)) {
             return;

@@ -110,6 +110,7 @@ public final class SshjHooks {
     public static void channelEnded(Object channel) {
         try {
             ExecDeadline.ended(channel);
+            SshSessions.channelClosed(channel);
         } catch (Throwable t) {
             Faults.suppressed(t);
         }

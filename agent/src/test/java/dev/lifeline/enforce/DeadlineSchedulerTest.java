@@ -35,6 +35,27 @@ class DeadlineSchedulerTest {
         assertThat(ran).isEmpty();
     }
 
+    /** Arm and cancel per exec: a deadline later than the thread's wake-up does not wake it, yet runs on time. */
+    @Test
+    void deadlinesArmedAndCancelledInALoopStillRunOnTime() throws Exception {
+        for (int i = 0; i < 1000; i++) {
+            DeadlineScheduler.schedule("close", 5000 + i, () -> { }).cancel();
+        }
+        long start = System.nanoTime();
+        CountDownLatch ran = new CountDownLatch(1);
+        DeadlineScheduler.schedule("later", 6000, () -> { }).cancel(); // later than the wait: no wake-up
+        DeadlineScheduler.schedule("soon", 150, ran::countDown); // earlier: wakes the thread
+        assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat((System.nanoTime() - start) / 1_000_000).isBetween(140L, 1500L);
+        CountDownLatch second = new CountDownLatch(1);
+        long t0 = System.nanoTime();
+        DeadlineScheduler.Deadline a = DeadlineScheduler.schedule("a", 200, () -> { });
+        a.cancel(); // the thread still waits for a's time
+        DeadlineScheduler.schedule("b", 300, second::countDown); // later than that wait: found when it ends
+        assertThat(second.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(290L, 1500L);
+    }
+
     @Test
     void aThrowingActionDoesNotStopTheOthers() throws Exception {
         CountDownLatch next = new CountDownLatch(1);

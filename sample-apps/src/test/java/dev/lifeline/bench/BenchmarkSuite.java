@@ -146,7 +146,7 @@ class BenchmarkSuite {
                     ms(median(off)) + " (in `main`: " + ms(median(inMain.get(lib + " without"))) + ")",
                     ms(median(on)) + " (in `main`: " + ms(median(inMain.get(lib + " with"))) + ")",
                     ratio(ratio) + " (in `main`: " + ratio(mainRatio) + ")",
-                    "≤ 1.10×", ratio <= 1.10));
+                    "≤ 1.05× wall, ≤ 1.15× CPU (issue 14; CPU not measured here: see measurements.md)", ratio <= 1.05));
             detail.add("- " + lib + " without, launch → result: " + list(off) + "; in main: " + list(inMain.get(lib + " without")));
             detail.add("- " + lib + " with, launch → result: " + list(on) + "; in main: " + list(inMain.get(lib + " with")));
         }

@@ -1,0 +1,125 @@
+package dev.lifeline;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.Map;
+
+/**
+ * {@code premain} when the operator configured nothing (no agent argument, no {@code lifeline.*} system property, no
+ * {@code LIFELINE_*} variable): the defaults are valid and print nothing, so there is nothing to check or report at
+ * start-up, and {@link Lifeline#start} (the configuration, the modules, about 25 classes run interpreted: 5-10 ms of a
+ * hello world) waits until it is needed: the first class of an SSH library (covered or not), the end of the JMX
+ * registration delay, or a second start of the agent (attach). Until then this is the one transformer: a few prefix
+ * tests per class, then it hands every class to the transformer {@link Lifeline} built ({@link #use}).
+ *
+ * <p>Registered with retransformation, as the transformer it stands for. Never throws into class loading.
+ */
+final class DeferredStart implements ClassFileTransformer, Runnable {
+    /** The first classes that start the agent: the modules' package prefixes and the SSH libraries named as uncovered. */
+    static final String[] TRIGGERS = {
+            "com/jcraft/jsch/", "org/apache/sshd/", "net/schmizz/", "com/trilead/ssh2/", "ch/ethz/ssh2/"};
+
+    /** The deferred start of this JVM, or null (premain configured at once, or none ran). */
+    static volatile DeferredStart pending;
+
+    private final String args;
+    private final Instrumentation inst;
+    private volatile ClassFileTransformer delegate;
+    /** Guarded by this. */
+    private boolean started;
+
+    private DeferredStart(String args, Instrumentation inst) {
+        this.args = args;
+        this.inst = inst;
+    }
+
+    /** Nothing configures the agent: its defaults apply, which are valid and log nothing at start-up. */
+    static boolean nothingConfigured(String args) {
+        if (args != null && !args.trim().isEmpty()) {
+            return false;
+        }
+        for (Object name : System.getProperties().keySet()) {
+            if (name instanceof String && ((String) name).startsWith("lifeline.")) {
+                return false;
+            }
+        }
+        Map<String, String> env = System.getenv();
+        for (String name : env.keySet()) {
+            if (name.startsWith("LIFELINE_")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** premain's work when {@link #nothingConfigured}: one transformer and the JMX registration thread. */
+    static void install(String args, Instrumentation inst) {
+        DeferredStart d = new DeferredStart(args, inst);
+        pending = d;
+        inst.addTransformer(d, true);
+        Thread t = new Thread(d, "lifeline-jmx"); // jmx.enabled=true by default: registered after the usual delay
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Starts the agent (once; later calls wait for the first to finish). Never throws. */
+    void startNow() {
+        synchronized (this) {
+            if (started) {
+                return;
+            }
+            started = true;
+            try {
+                Lifeline.startDeferred(args, inst, this);
+            } catch (Throwable t) {
+                System.err.println("[lifeline] level=error event=agent.failed action=\"application continues unprotected\" error=\""
+                        + t.getClass().getName() + ": " + t.getMessage() + "\"");
+            }
+        }
+    }
+
+    /** The transformer {@link Lifeline} built: every class goes to it from now on. */
+    void use(ClassFileTransformer transformer) {
+        delegate = transformer;
+    }
+
+    static boolean triggers(String className) {
+        for (String p : TRIGGERS) {
+            if (className.startsWith(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+        try {
+            ClassFileTransformer d = delegate;
+            if (d == null) {
+                if (className == null || !triggers(className)) {
+                    return null;
+                }
+                startNow();
+                d = delegate;
+                if (d == null) {
+                    return null;
+                }
+            }
+            return d.transform(loader, className, classBeingRedefined, protectionDomain, classfileBuffer);
+        } catch (Throwable t) {
+            return null; // the delegate catches its own; nothing may reach class loading
+        }
+    }
+
+    /** The {@code lifeline-jmx} thread: after the registration delay, the agent starts (if nothing started it) and registers. */
+    @Override
+    public void run() {
+        if (dev.lifeline.report.JmxDelay.await()) { // not Jmx or Lifeline: their classes load after the delay
+            startNow();
+            Lifeline.registerJmxDeferred();
+        }
+    }
+}

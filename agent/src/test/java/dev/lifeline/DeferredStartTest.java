@@ -1,0 +1,26 @@
+package dev.lifeline;
+
+import dev.lifeline.instrument.InstrumentationModule;
+import dev.lifeline.instrument.Modules;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DeferredStartTest {
+    @Test
+    void everyCoveredLibraryStartsTheAgent() {
+        for (InstrumentationModule m : Modules.all()) {
+            assertThat(DeferredStart.TRIGGERS).as(m.name()).contains(m.packagePrefix());
+        }
+        assertThat(DeferredStart.triggers("com/trilead/ssh2/Connection")).isTrue();
+        assertThat(DeferredStart.triggers("ch/ethz/ssh2/Connection")).isTrue();
+        assertThat(DeferredStart.triggers("java/lang/String")).isFalse();
+        assertThat(DeferredStart.triggers("com/jcraft/jzlib/ZStream")).isFalse();
+    }
+
+    @Test
+    void anArgumentIsAConfiguration() {
+        assertThat(DeferredStart.nothingConfigured("/etc/lifeline.properties")).isFalse();
+        assertThat(DeferredStart.nothingConfigured("mode=off")).isFalse();
+    }
+}
