@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Hello-world JVM start-up: no agent, a no-op agent, Lifeline. Runs are interleaved; prints medians and ratios.
 # Usage: benchmarks/startup.sh [RUNS] [JAVA_HOME]    (after: mvn -B package -DskipTests)
+#        AGENT_ARG=/etc/lifeline.properties benchmarks/startup.sh ...   Lifeline given that argument (a fleet's usual
+#        form); without it Lifeline runs on its defaults and defers its start to the first SSH class
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-10}
@@ -25,10 +27,10 @@ for _ in 1 2; do "$java" -cp "$work/hello" Hello >/dev/null; done   # warm the p
 for _ in $(seq "$runs"); do
   ms "$java" -cp "$work/hello" Hello >> "$work/none"
   ms "$java" -javaagent:"$work/noop-agent.jar" -cp "$work/hello" Hello >> "$work/noop"
-  ms "$java" -javaagent:"$agent" -cp "$work/hello" Hello >> "$work/lifeline"
+  ms "$java" -javaagent:"$agent${AGENT_ARG:+=$AGENT_ARG}" -cp "$work/hello" Hello >> "$work/lifeline"
 done
 none=$(median < "$work/none"); noop=$(median < "$work/noop"); life=$(median < "$work/lifeline")
-echo "JVM: $("$java" -version 2>&1 | head -1)   runs: $runs each, interleaved"
+echo "JVM: $("$java" -version 2>&1 | head -1)   runs: $runs each, interleaved   Lifeline argument: ${AGENT_ARG:-none}"
 printf '%-28s %8s ms\n' "no agent (median)" "$none" "no-op agent (median)" "$noop" "Lifeline (median)" "$life"
 awk -v a="$none" -v b="$noop" -v c="$life" 'BEGIN {
   printf "no-op agent / no agent   %.2fx\nLifeline / no agent      %.2fx\nLifeline / no-op agent   %.2fx\n", b/a, c/a, c/b }'
