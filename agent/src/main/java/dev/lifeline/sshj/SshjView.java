@@ -54,12 +54,19 @@ final class SshjView extends LibraryView {
     }
 
     /**
+     * Lifeline's own keepalive ({@link SshjKeepalive}: its unanswered probes), else
      * {@code KeepAliveRunner} (sshj's {@code KEEP_ALIVE}, or the one Lifeline put in): its queue holds the keepalives
      * sent and not yet answered. The default {@code Heartbeater} expects no reply, so it has nothing outstanding.
      */
     @Override
     public String keepalive(Object client) throws Exception {
         Object conn = SshjClients.connectionOf(client);
+        SshjClients.Client owner = SshjClients.clientOfConnection(conn);
+        SshjKeepalive own = owner == null ? null : owner.keepalive;
+        if (own != null && !own.stopped()) {
+            return "every " + own.intervalMillis + "ms x" + own.countMax + ", probes outstanding " + own.outstanding()
+                    + ", round trip n/a (sshj does not expose it)";
+        }
         Object keepAlive = conn == null ? null : SshjApi.call(conn, "getKeepAlive");
         if (keepAlive == null) {
             return "n/a";
