@@ -55,7 +55,7 @@ final class SshjKeepalive implements Runnable {
     private final Executor sender;
 
     /** Guarded by this: probes sent (or stuck sending) and not yet answered, oldest first. */
-    private final ArrayDeque<Probe> probes = new ArrayDeque<Probe>();
+    private final ArrayDeque<Probe> probes = new ArrayDeque<Probe>(4);
     /** Guarded by this: the probe whose send has not returned yet, or null. */
     private Probe sending;
     private volatile boolean stopped;
