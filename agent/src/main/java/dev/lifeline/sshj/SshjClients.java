@@ -533,13 +533,30 @@ final class SshjClients {
     }
 
     /**
-     * A tunnelled connection's "socket close": its carrying channel closed (a {@code CHANNEL_CLOSE} to the jump host,
-     * whose reply ends the channel's input, which the tunnelled transport's reader and a banner read wait on), then,
-     * should the jump host not answer, the channel failed locally ({@code notifyError}: its input stream throws, its
-     * output refuses). Both can wait on sshj's locks (the channel's output stream, the carrying connection's writes), so
-     * both run on {@link Actions}, never on the deadline thread.
+     * A tunnelled connection's "socket close". First the channel's input fails locally (what the tunnelled transport's
+     * reader or a banner read waits on: they wake at once, whatever the jump host does); then the channel is closed (a
+     * {@code CHANNEL_CLOSE}, so a live jump host frees it; on a dead one sshj waits for the reply up to its 30 s
+     * connection timeout); 200 ms later the whole channel fails locally ({@code notifyError}: its output refuses too).
+     * Each can wait on sshj's locks (the input buffer's monitor is held while a window adjust is written on the carrying
+     * connection; the channel's output stream), so all run on {@link Actions}, never on the deadline thread, the input
+     * first: a {@code die()} stuck on the same dead path may hold the pool's other thread.
      */
     static void closeCarrier(final Object channel) {
+        Actions.run("sshj.carrier.eof", new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    Object conn = SshjApi.get(channel, "conn");
+                    Object trans = conn == null ? null : SshjApi.call(conn, "getTransport");
+                    Object in = SshjApi.call(channel, "getInputStream");
+                    if (trans != null && in != null) {
+                        SshjApi.call(in, "notifyError", connectionLost(trans, "channel closed by Lifeline"));
+                    }
+                } catch (Throwable t) {
+                    Faults.suppressed(t);
+                }
+            }
+        });
         Actions.run("sshj.carrier.close", new Runnable() {
             @Override
             public void run() {

@@ -13,7 +13,7 @@ import net.schmizz.sshj.connection.channel.direct.Session;
  */
 public final class SshjConnectVia {
     public static void main(String[] args) {
-        Target t = Target.parse(args, 2, "TUNNEL_HOST TUNNEL_PORT");
+        Target t = Target.parse(args, 2, "TUNNEL_HOST TUNNEL_PORT [idle]");
         Result result = new Result("SshjConnectVia");
         SSHClient jump = null;
         try {
@@ -26,6 +26,10 @@ public final class SshjConnectVia {
                 inner.connectVia(tunnel);
                 inner.authPublickey(t.user, inner.loadKeys(t.identity));
                 result.endPhase();
+                if (t.rest.length > 2 && t.rest[2].equals("idle")) {
+                    idle(inner, result); // the jump connection may be as dead as the tunnelled one: not asked again
+                    return;
+                }
                 inner.disconnect();
                 result.with("jump_after", echo(jump)).finish("ok");
             } catch (Throwable e) {
@@ -34,6 +38,22 @@ public final class SshjConnectVia {
             }
         } catch (Throwable e) {
             result.fail(e);
+        }
+    }
+
+    /** As {@link SshjIdleShell}, in the tunnelled connection: reports {@code idle_ms}. */
+    private static void idle(SSHClient inner, Result result) {
+        try {
+            Session session = inner.startSession();
+            java.io.InputStream in = session.startShell().getInputStream();
+            Result.ready("idle");
+            result.phase("idle");
+            while (in.read() >= 0) {
+                // the shell prints nothing
+            }
+            result.endPhase().finish("closed");
+        } catch (Throwable e) {
+            result.fail(e); // not the jump connection's echo: it may be cut too
         }
     }
 

@@ -187,6 +187,24 @@ class SshjAgentTest {
         }
     }
 
+    /**
+     * {@code connectVia}: only the tunnelled connection has keepalive (a host rule for {@code localhost}, the tunnel's
+     * target; the jump connection to 127.0.0.1 none), so when the server is cut its idle shell read wakes by the
+     * tunnelled connection's own keepalive, within the bound.
+     */
+    @Test
+    void anIdleReadInATunnelledConnectionWakesWithinTheKeepaliveBound() throws Exception {
+        String args = "keepalive.interval=0,host.tunnel.match=localhost,host.tunnel.keepalive.interval=1s,host.tunnel.keepalive.countMax=3";
+        try (ForkedJvm a = app("SshjConnectVia", Versions.SSHJ, args).args(sshd.target("localhost", String.valueOf(sshd.port), "idle")).start()) {
+            long ms = PacketDrop.millisUntilAppGivesUp(a, "idle", sshd.port);
+            Measurements.record("dead peer, SshjConnectVia idle read in the tunnel, sshj " + Versions.SSHJ + " under agent 1s x3", ms);
+            assertThat(a.result().get("status")).isIn("closed", "error");
+            assertThat(ms).isLessThanOrEqualTo(BOUND_MS);
+            assertThat(a.stderr()).filteredOn(l -> l.contains("event=keepalive.declared-dead")).hasSize(1)
+                    .allMatch(l -> l.contains("lib=sshj") && l.contains("host=localhost") && l.contains("countMax=3"));
+        }
+    }
+
     @ParameterizedTest(name = "sshj {0}")
     @ValueSource(strings = {Versions.SSHJ, Versions.SSHJ_OLD})
     void disconnectWithWritersStuckOnACutPeerEndsWithinCloseTimeout(String version) throws Exception {
