@@ -151,6 +151,13 @@ public final class DeadlineScheduler {
         }
     }
 
+    /** Periodic checks queued now (sshj keepalives, gauges): for leak tests. */
+    public static int periodic() {
+        synchronized (LOCK) {
+            return periodic;
+        }
+    }
+
     /** Caller holds LOCK. Wakes the thread only when {@code t} is now the earliest deadline. */
     private static void add(Task t) {
         PENDING.add(t);

@@ -1,6 +1,7 @@
 package dev.lifeline.sshj;
 
 import dev.lifeline.config.Policy;
+import dev.lifeline.enforce.Actions;
 import dev.lifeline.enforce.CloseDeadline;
 import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.policy.Policies;
@@ -16,6 +17,7 @@ import java.net.Socket;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.concurrent.locks.Lock;
 
 /**
  * sshj clients: the policy's decisions written into sshj's knobs, the connect deadline, the close deadline, and sshj's
@@ -24,8 +26,11 @@ import java.util.WeakHashMap;
  * <p>sshj's keepalive is a thread per connection, chosen by the {@code Config}'s {@code KeepAliveProvider} when the
  * {@code SSHClient} is built: {@code HEARTBEAT} (the default: an ignore packet every interval, no reply expected, so
  * it never notices a dead peer) or {@code KEEP_ALIVE} ({@code KeepAliveRunner}: a want-reply global request every
- * interval, and after {@code maxAliveCount} unanswered it kills the transport). When Lifeline sets keepalive and the
- * connection has a heartbeater, a {@code KeepAliveRunner} replaces it in the connection before connect.
+ * interval, and after {@code maxAliveCount} unanswered it kills the transport). When Lifeline sets keepalive on a
+ * connection whose app set none (interval 0), sshj's keepalive object is left at 0, so its thread never starts, and
+ * {@link SshjKeepalive} does the runner's work on Lifeline's deadline thread: no thread per connection. When the app
+ * set its own interval and the policy overrides it ({@code enforce}), sshj's thread is already the app's: a
+ * {@code KeepAliveRunner} replaces a heartbeater and gets the policy's interval and count, as before.
  */
 final class SshjClients {
     /** The client behind each {@code ConnectionImpl}, for channel and keepalive hooks; weak both ways. */
@@ -42,6 +47,10 @@ final class SshjClients {
         final String host;
         final InetAddress address;
         final int port;
+        /** Lifeline's keepalive on this connection, once connected; null when sshj's own (or none) runs. */
+        volatile SshjKeepalive keepalive;
+        /** {@code connectVia}: the channel of another connection that carries this one (no socket); else null. */
+        volatile WeakReference<Object> carrier;
 
         Client(Object client, String host, InetAddress address, int port) {
             this.client = new WeakReference<Object>(client);
@@ -69,6 +78,9 @@ final class SshjClients {
         volatile boolean watchdogFired;
         volatile boolean inConnect = true;
         volatile boolean inAuth;
+        /** Lifeline ticks this connection's keepalive once connected (the app set no interval). */
+        boolean ownKeepalive;
+        Client owner;
 
         Connect(SessionPlan plan, Object client) {
             this.plan = plan;
@@ -101,6 +113,11 @@ final class SshjClients {
     }
 
     static Connect connecting(Object client, Object hostArg, int port) throws Exception {
+        return connecting(client, hostArg, port, null);
+    }
+
+    /** @param carrier for {@code connectVia}: the channel the connection runs in; null for a socket of its own */
+    static Connect connecting(Object client, Object hostArg, int port, Object carrier) throws Exception {
         Faults.inject("SshjClients.connecting");
         Connect running = CONNECTING.get(client);
         if (running != null && running.thread == Thread.currentThread() && running.inConnect) {
@@ -121,7 +138,15 @@ final class SshjClients {
             return null;
         }
         Object conn = connectionOf(client);
-        BY_CONN.put(conn, new Client(client, host, address, port));
+        Client previous = BY_CONN.get(conn);
+        if (previous != null && previous.keepalive != null) {
+            previous.keepalive.stop(); // connected again with the same client
+        }
+        Client owner = new Client(client, host, address, port);
+        if (carrier != null) {
+            owner.carrier = new WeakReference<Object>(carrier);
+        }
+        BY_CONN.put(conn, owner);
         Object keepAlive = SshjApi.call(conn, "getKeepAlive");
         boolean runner = isRunner(keepAlive);
         int appSeconds = SshjApi.callInt(keepAlive, "getKeepAliveInterval");
@@ -133,7 +158,10 @@ final class SshjClients {
         if (plan == null) {
             return null;
         }
-        if (plan.setsKeepalive()) {
+        boolean own = false;
+        if (plan.setsKeepalive() && appSeconds <= 0) {
+            own = true; // sshj's keepalive stays at interval 0 (its thread never starts); Lifeline's ticks start once connected
+        } else if (plan.setsKeepalive()) {
             try {
                 if (!runner) {
                     keepAlive = replaceWithRunner(conn, keepAlive);
@@ -149,6 +177,8 @@ final class SshjClients {
             SshjApi.call(client, "setConnectTimeout", (int) Math.min(Integer.MAX_VALUE, plan.connectTimeoutMillis));
         }
         Connect connect = new Connect(plan, client);
+        connect.ownKeepalive = own;
+        connect.owner = owner;
         Connect old = CONNECTING.put(client, connect);
         if (old != null) {
             old.end();
@@ -208,6 +238,14 @@ final class SshjClients {
                     return;
                 }
                 connect.watchdogFired = true;
+                Object carrier = carrierOf(connect.owner);
+                if (carrier != null) {
+                    if (SessionPolicy.connectDeadlinePassed(plan.policy, "sshj", plan.elapsedMillis(), stage,
+                            "carrying channel closed")) {
+                        shut(client);
+                    }
+                    return;
+                }
                 Socket socket = socketOf(client);
                 if (SessionPolicy.connectDeadlinePassed(plan.policy, "sshj", plan.elapsedMillis(), stage,
                         socket == null ? "none (socket not yet created)" : "socket closed")) {
@@ -231,7 +269,117 @@ final class SshjClients {
             return;
         }
         SessionPolicy.tcpKeepalive(plan, socketOf(client));
+        if (connect.ownKeepalive) {
+            try {
+                connect.owner.keepalive = SshjKeepalive.start(plan.keepaliveIntervalMillis, plan.keepaliveCountMax,
+                        new Link(connect.owner, client));
+            } catch (Exception e) {
+                plan.failed(e);
+            }
+        }
         SessionPolicy.configured(plan);
+    }
+
+    /**
+     * Lifeline's keepalive over one sshj connection, by reflection; weak, so a forgotten client is not kept. The tick
+     * side ({@link #closed}, {@link #ready}, {@link #answered}) takes no lock sshj may hold while it writes: not
+     * {@code isRunning()} (the close event's lock, held by {@code disconnect()} and {@code die()} while they send the
+     * disconnect packet, which waits on a dead peer), not {@code getService()} (the transport's monitor); the reader
+     * thread's life, the volatile {@code service} field and the promise's lock taken with {@code tryLock} instead.
+     */
+    static final class Link implements SshjKeepalive.Link {
+        private final Client owner;
+        private final WeakReference<Object> conn;
+        private final WeakReference<Object> trans;
+
+        Link(Client owner, Object client) throws Exception {
+            this.owner = owner;
+            this.conn = new WeakReference<Object>(connectionOf(client));
+            this.trans = new WeakReference<Object>(SshjApi.get(client, "trans"));
+        }
+
+        @Override
+        public boolean closed() throws Exception {
+            Object t = trans.get();
+            if (t == null || owner.client.get() == null) {
+                return true;
+            }
+            Object reader = SshjApi.get(t, "reader");
+            return !(reader instanceof Thread) || !((Thread) reader).isAlive();
+        }
+
+        /** What {@code KeepAliveRunner} checks: the connection is the transport's service (authenticated). */
+        @Override
+        public boolean ready() throws Exception {
+            Object t = trans.get();
+            Object c = conn.get();
+            return t != null && c != null && SshjApi.get(t, "service") == c;
+        }
+
+        @Override
+        public Object send() throws Exception {
+            Object c = conn.get();
+            return c == null ? null : SshjApi.call(c, "sendGlobalRequest", "keepalive@openssh.com", Boolean.TRUE, new byte[0]);
+        }
+
+        @Override
+        public boolean answered(Object promise) throws Exception {
+            Object lock = SshjApi.get(promise, "lock");
+            if (!(lock instanceof Lock) || !((Lock) lock).tryLock()) {
+                return false; // being delivered right now: read at the next tick
+            }
+            try {
+                return Boolean.TRUE.equals(SshjApi.call(promise, "isFulfilled"));
+            } finally {
+                ((Lock) lock).unlock();
+            }
+        }
+
+        /**
+         * As {@code KeepAliveRunner}: the transport dies with a {@code ConnectionException} (every waiter gets it), on a
+         * pool thread since {@code die()} writes a disconnect packet; then the socket is shut from the deadline thread,
+         * which frees a writer stuck on the dead peer that would otherwise hold that packet.
+         */
+        @Override
+        public void dead(long intervalMillis, int countMax) {
+            SessionPolicy.declaredDead("sshj", owner.host, owner.port, intervalMillis, countMax,
+                    "transport killed by Lifeline, socket shut");
+            SshSessions.closed(owner.client.get());
+            final Object t = trans.get();
+            final String message = "Did not receive any keep-alive response for "
+                    + (intervalMillis * countMax + 999) / 1000 + " seconds (Lifeline keepalive)";
+            if (t != null) {
+                Actions.run("sshj.keepalive.die", new Runnable() {
+                    @Override
+                    public void run() {
+                        try {
+                            SshjApi.call(t, "die", connectionLost(t, message));
+                        } catch (Throwable e) {
+                            Faults.suppressed(e);
+                        }
+                    }
+                });
+            }
+            final WeakReference<Object> client = owner.client;
+            DeadlineScheduler.schedule("sshj.dead", 200, new Runnable() {
+                @Override
+                public void run() {
+                    Object live = client.get();
+                    if (live != null) {
+                        shut(live);
+                    }
+                }
+            });
+        }
+    }
+
+    /** sshj's {@code ConnectionException(DisconnectReason.CONNECTION_LOST, message)}, in the transport's loader. */
+    static Exception connectionLost(Object trans, String message) throws Exception {
+        ClassLoader loader = trans.getClass().getClassLoader();
+        Class<?> reason = Class.forName("net.schmizz.sshj.common.DisconnectReason", false, loader);
+        Object lost = reason.getField("CONNECTION_LOST").get(null);
+        return (Exception) Class.forName("net.schmizz.sshj.connection.ConnectionException", false, loader)
+                .getConstructor(reason, String.class).newInstance(lost, message);
     }
 
     static Object authStarting(Object client) {
@@ -293,6 +441,10 @@ final class SshjClients {
         if (c == null) {
             return null;
         }
+        SshjKeepalive k = c.keepalive;
+        if (k != null) {
+            k.stop();
+        }
         final WeakReference<Object> ref = new WeakReference<Object>(client);
         return CloseDeadline.arm("client.disconnect", c.policy(), "sshj", new Runnable() {
             @Override
@@ -329,6 +481,14 @@ final class SshjClients {
      */
     static void shut(Object client) {
         closeQuietly(socketOf(client));
+        try {
+            Object carrier = carrierOf(clientOfConnection(connectionOf(client)));
+            if (carrier != null) {
+                closeCarrier(carrier);
+            }
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
         wakeWindowWaits(client);
         try {
             Object trans = SshjApi.get(client, "trans");
@@ -365,6 +525,67 @@ final class SshjClients {
         } catch (Throwable t) {
             Faults.suppressed(t);
         }
+    }
+
+    private static Object carrierOf(Client c) {
+        WeakReference<Object> ref = c == null ? null : c.carrier;
+        return ref == null ? null : ref.get();
+    }
+
+    /**
+     * A tunnelled connection's "socket close". First the channel's input fails locally (what the tunnelled transport's
+     * reader or a banner read waits on: they wake at once, whatever the jump host does); then the channel is closed (a
+     * {@code CHANNEL_CLOSE}, so a live jump host frees it; on a dead one sshj waits for the reply up to its 30 s
+     * connection timeout); 200 ms later the whole channel fails locally ({@code notifyError}: its output refuses too).
+     * Each can wait on sshj's locks (the input buffer's monitor is held while a window adjust is written on the carrying
+     * connection; the channel's output stream), so all run on {@link Actions}, never on the deadline thread, the input
+     * first: a {@code die()} stuck on the same dead path may hold the pool's other thread.
+     */
+    static void closeCarrier(final Object channel) {
+        Actions.run("sshj.carrier.eof", new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    Object conn = SshjApi.get(channel, "conn");
+                    Object trans = conn == null ? null : SshjApi.call(conn, "getTransport");
+                    Object in = SshjApi.call(channel, "getInputStream");
+                    if (trans != null && in != null) {
+                        SshjApi.call(in, "notifyError", connectionLost(trans, "channel closed by Lifeline"));
+                    }
+                } catch (Throwable t) {
+                    Faults.suppressed(t);
+                }
+            }
+        });
+        Actions.run("sshj.carrier.close", new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    SshjApi.call(channel, "close");
+                } catch (Exception e) {
+                    // the carrying connection is failing too: the local error below still ends the channel
+                }
+            }
+        });
+        DeadlineScheduler.schedule("sshj.carrier.error", 200, new Runnable() {
+            @Override
+            public void run() {
+                Actions.run("sshj.carrier.error", new Runnable() {
+                    @Override
+                    public void run() {
+                        try {
+                            Object conn = SshjApi.get(channel, "conn");
+                            Object trans = conn == null ? null : SshjApi.call(conn, "getTransport");
+                            if (trans != null) {
+                                SshjApi.call(channel, "notifyError", connectionLost(trans, "channel closed by Lifeline"));
+                            }
+                        } catch (Throwable t) {
+                            Faults.suppressed(t);
+                        }
+                    }
+                });
+            }
+        });
     }
 
     static void closeQuietly(Socket socket) {

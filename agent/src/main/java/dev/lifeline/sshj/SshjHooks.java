@@ -49,6 +49,20 @@ public final class SshjHooks {
         connectEnded(thrown, connect, client, host, port);
     }
 
+    /** {@code SocketClient.connectVia(Channel, host, port)} (0.40): a connection tunnelled in another's channel. */
+    public static Object connectViaStarting(Object client, Object channel, Object host, int port) {
+        try {
+            return SshjClients.connecting(client, host, port, channel);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+            return null;
+        }
+    }
+
+    public static void connectViaEnded(Throwable thrown, Object connect, Object client, Object channel, Object host, int port) {
+        connectEnded(thrown, connect, client, host, port);
+    }
+
     public static Object authStarting(Object client, Object user, Object methods) {
         try {
             SshjView.authenticating(client, user);

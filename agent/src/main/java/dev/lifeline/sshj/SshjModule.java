@@ -16,6 +16,9 @@ import java.util.List;
  * {@code KeepAliveRunner} from {@code KeepAliveProvider.KEEP_ALIVE} replaces it when Lifeline sets keepalive; 0.27
  * starts its thread when the interval is set, 0.40 in {@code onConnect} after key exchange), and the connect
  * deadline armed. The method returns after TCP connect, banner and key exchange ({@code onConnect}).</li>
+ * <li>{@code SocketClient.connectVia(Channel, host, port)} (0.40; 0.27 has none): a connection tunnelled in another
+ * connection's channel ({@code connectVia(DirectConnection)} delegates here). The same as a connect, with no socket:
+ * no TCP keepalive, and where a socket would be shut the carrying channel is closed.</li>
  * <li>{@code SSHClient.auth(String, Iterable)}: every {@code auth*} method ends here; the connect deadline covers
  * TCP + key exchange + authentication, and ends with it.</li>
  * <li>{@code SSHClient.disconnect()}: the close deadline.</li>
@@ -67,7 +70,9 @@ public final class SshjModule implements InstrumentationModule {
                                 Hook.on("connect", "(Ljava/lang/String;ILjava/net/Proxy;)V", h).optional()
                                         .enterKeepingState("connectStarting").exitOrThrow("connectEnded"),
                                 Hook.on("connect", "(Ljava/net/InetAddress;ILjava/net/Proxy;)V", h).optional()
-                                        .enterKeepingState("connectStarting").exitOrThrow("connectEnded")),
+                                        .enterKeepingState("connectStarting").exitOrThrow("connectEnded"),
+                                Hook.on("connectVia", "(Lnet/schmizz/sshj/connection/channel/Channel;Ljava/lang/String;I)V", h).optional()
+                                        .enterKeepingState("connectViaStarting").exitOrThrow("connectViaEnded")),
                 InstrumentedType.named("net.schmizz.sshj.SSHClient").fields("conn", "trans")
                         .hooks(Hook.on("auth", "(Ljava/lang/String;Ljava/lang/Iterable;)V", h)
                                         .enterKeepingState("authStarting").exitOrThrow("authEnded"),

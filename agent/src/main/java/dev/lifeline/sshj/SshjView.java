@@ -42,9 +42,24 @@ final class SshjView extends LibraryView {
         return "net.schmizz.sshj.";
     }
 
+    /**
+     * The transport's reader thread alive, and the client's socket connected (or the client tunnelled). Read from
+     * fields, never by {@code SSHClient.isConnected()}: that asks {@code isRunning()}, which takes the close event's
+     * lock, and {@code disconnect()} holds that lock while it sends the disconnect packet, which waits on a dead peer;
+     * this runs on the deadline thread (the watchdog's sweep), which then could not fire the close deadline.
+     */
     @Override
     public boolean isOpen(Object client) throws Exception {
-        return Boolean.TRUE.equals(SshjApi.call(client, "isConnected"));
+        Object trans = SshjApi.get(client, "trans");
+        Object reader = trans == null ? null : SshjApi.get(trans, "reader");
+        if (reader instanceof Thread && !((Thread) reader).isAlive()) {
+            return false;
+        }
+        if (SshjApi.field(client.getClass(), "tunneled") != null && Boolean.TRUE.equals(SshjApi.get(client, "tunneled"))) {
+            return true; // connectVia (0.40): no socket of its own
+        }
+        java.net.Socket socket = SshjClients.socketOf(client);
+        return socket != null && socket.isConnected();
     }
 
     /** The user the app last authenticated as; sshj clears its own copy when {@code authenticate} returns. */
@@ -54,12 +69,19 @@ final class SshjView extends LibraryView {
     }
 
     /**
+     * Lifeline's own keepalive ({@link SshjKeepalive}: its unanswered probes), else
      * {@code KeepAliveRunner} (sshj's {@code KEEP_ALIVE}, or the one Lifeline put in): its queue holds the keepalives
      * sent and not yet answered. The default {@code Heartbeater} expects no reply, so it has nothing outstanding.
      */
     @Override
     public String keepalive(Object client) throws Exception {
         Object conn = SshjClients.connectionOf(client);
+        SshjClients.Client owner = SshjClients.clientOfConnection(conn);
+        SshjKeepalive own = owner == null ? null : owner.keepalive;
+        if (own != null && !own.stopped()) {
+            return "every " + own.intervalMillis + "ms x" + own.countMax + ", probes outstanding " + own.outstanding()
+                    + ", round trip n/a (sshj does not expose it)";
+        }
         Object keepAlive = conn == null ? null : SshjApi.call(conn, "getKeepAlive");
         if (keepAlive == null) {
             return "n/a";

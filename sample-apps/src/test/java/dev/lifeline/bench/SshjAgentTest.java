@@ -167,27 +167,67 @@ class SshjAgentTest {
         }
     }
 
+    /**
+     * {@code connectVia} (sshj 0.40; 0.27 has none): a connection tunnelled through the server to a listener that never
+     * greets waits forever without the agent ({@link SshjControlTest}); here it ends at {@code connect.timeout} by the
+     * carrying direct-tcpip channel being closed, and the jump connection still runs a command afterwards.
+     */
     @Test
-    void disconnectWithWritersStuckOnACutPeerEndsWithinCloseTimeout() throws Exception {
-        try (ForkedJvm a = app("SshjCloseDeadPeer", Versions.SSHJ, "close.timeout=2s").args(sshd.target(Bench.STUCK_WRITERS)).keepStdin().start()) {
+    void aTunnelledConnectToAListenerWithNoBannerEndsAtConnectTimeout() throws Exception {
+        try (SilentListener silent = new SilentListener();
+             ForkedJvm a = app("SshjConnectVia", Versions.SSHJ, "connect.timeout=3s")
+                     .args(sshd.target("127.0.0.1", String.valueOf(silent.port()))).start()) {
+            a.awaitExit(30_000);
+            long ms = Long.parseLong(a.result().get("connect_ms"));
+            Measurements.record("connect deadline 3s, sshj " + Versions.SSHJ + " connectVia, no banner", ms);
+            assertThat(a.result()).containsEntry("status", "error").containsEntry("jump_after", "jump");
+            assertThat(ms).isBetween(2900L, ConnectDeadlineTest.DEADLINE_MS + 1000);
+            assertThat(a.stderr()).anyMatch(l -> l.contains("event=connect.deadline-fired") && l.contains("lib=sshj")
+                    && l.contains("action=\"carrying channel closed\""));
+        }
+    }
+
+    /**
+     * {@code connectVia}: only the tunnelled connection has keepalive (a host rule for {@code localhost}, the tunnel's
+     * target; the jump connection to 127.0.0.1 none), so when the server is cut its idle shell read wakes by the
+     * tunnelled connection's own keepalive, within the bound.
+     */
+    @Test
+    void anIdleReadInATunnelledConnectionWakesWithinTheKeepaliveBound() throws Exception {
+        String args = "keepalive.interval=0,host.tunnel.match=localhost,host.tunnel.keepalive.interval=1s,host.tunnel.keepalive.countMax=3";
+        try (ForkedJvm a = app("SshjConnectVia", Versions.SSHJ, args).args(sshd.target("localhost", String.valueOf(sshd.port), "idle")).start()) {
+            long ms = PacketDrop.millisUntilAppGivesUp(a, "idle", sshd.port);
+            Measurements.record("dead peer, SshjConnectVia idle read in the tunnel, sshj " + Versions.SSHJ + " under agent 1s x3", ms);
+            assertThat(a.result().get("status")).isIn("closed", "error");
+            assertThat(ms).isLessThanOrEqualTo(BOUND_MS);
+            assertThat(a.stderr()).filteredOn(l -> l.contains("event=keepalive.declared-dead")).hasSize(1)
+                    .allMatch(l -> l.contains("lib=sshj") && l.contains("host=localhost") && l.contains("countMax=3"));
+        }
+    }
+
+    @ParameterizedTest(name = "sshj {0}")
+    @ValueSource(strings = {Versions.SSHJ, Versions.SSHJ_OLD})
+    void disconnectWithWritersStuckOnACutPeerEndsWithinCloseTimeout(String version) throws Exception {
+        try (ForkedJvm a = app("SshjCloseDeadPeer", version, "close.timeout=2s").args(sshd.target(Bench.STUCK_WRITERS)).keepStdin().start()) {
             a.awaitLine(Pattern.compile("^READY writing"), 30_000);
             try (PacketDrop drop = PacketDrop.on(sshd.port)) {
                 a.send("close");
                 a.awaitExit(60_000);
             }
             long ms = Long.parseLong(a.result().get("close_ms"));
-            Measurements.record("close.timeout=2s, disconnect() with stuck writers, sshj " + Versions.SSHJ, ms);
+            Measurements.record("close.timeout=2s, disconnect() with stuck writers, sshj " + version, ms);
             assertThat(a.result()).containsEntry("status", "ok");
             assertThat(ms).isLessThanOrEqualTo(2000 + 500);
             assertThat(a.stderr()).anyMatch(l -> l.contains("event=close.deadline-fired"));
         }
     }
 
-    @Test
-    void tcpKeepaliveIsVisibleFromOutsideTheJvm() throws Exception {
+    @ParameterizedTest(name = "sshj {0}")
+    @ValueSource(strings = {Versions.SSHJ, Versions.SSHJ_OLD})
+    void tcpKeepaliveIsVisibleFromOutsideTheJvm(String version) throws Exception {
         String agentArgs = "tcp.keepalive.idle=42s,tcp.keepalive.interval=7s,tcp.keepalive.count=4";
-        try (ForkedJvm with = app("SshjIdleShell", Versions.SSHJ, agentArgs).args(sshd.target()).start();
-             ForkedJvm without = Bench.app("SshjIdleShell", "sshj-" + Versions.SSHJ, Bench.defaultJdk()).args(sshd.target()).start()) {
+        try (ForkedJvm with = app("SshjIdleShell", version, agentArgs).args(sshd.target()).start();
+             ForkedJvm without = Bench.app("SshjIdleShell", "sshj-" + version, Bench.defaultJdk()).args(sshd.target()).start()) {
             with.awaitLine(Pattern.compile("^READY idle"), 30_000);
             without.awaitLine(Pattern.compile("^READY idle"), 30_000);
             SocketStates.awaitOneKeepaliveTimer(sshd.port, "(4[0-2]|3\\d)");

@@ -23,7 +23,9 @@ import static org.awaitility.Awaitility.await;
  * tests ({@link SshjAgentTest}) fix is real here: the app is still blocked {@value #HANGS_S} s in. All scenarios share
  * one window, to keep the test cheap: an idle shell read, an SFTP {@code ls} and a {@code disconnect()} with stuck
  * writers on a server whose cable is cut ({@link PacketDrop}); {@code sleep 30000} on a live server; a connect to a
- * port that drops SYNs and to a listener that never greets. Past the window the test ends them.
+ * port that drops SYNs and to a listener that never greets, and a {@code connectVia} (0.40) through the live server to
+ * that listener; an idle read in a connection tunnelled through the cut server to itself. Past the window the test ends
+ * them.
  *
  * <p>How long each lasts when left alone (sshj 0.40.0, measured once): the idle read and the silent listener (the
  * identification exchange has no timeout) still waited at 170 s; the SYN-dropped connect failed at 133 s (the
@@ -83,7 +85,13 @@ class SshjControlTest {
             String key = dev.lifeline.samples.SampleKeys.create(tmp).privateKey.toString();
             apps.put("connect, SYN dropped", app("SshjConnect", Versions.SSHJ).args("127.0.0.1", String.valueOf(synDropPort), "nobody", key).start());
             apps.put("connect, no banner", app("SshjConnect", Versions.SSHJ).args("127.0.0.1", String.valueOf(silent.port()), "nobody", key).start());
+            apps.put("connectVia, tunnelled to a listener with no banner", app("SshjConnectVia", Versions.SSHJ)
+                    .args(live.target("127.0.0.1", String.valueOf(silent.port()))).start());
+            apps.get("connectVia, tunnelled to a listener with no banner").awaitLine(Pattern.compile("^READY connectVia"), 30_000);
+            apps.put("connectVia idle read, peer cut", app("SshjConnectVia", Versions.SSHJ)
+                    .args(cut.target("localhost", String.valueOf(cut.port), "idle")).start());
             apps.get("idle shell read, peer cut").awaitLine(Pattern.compile("^READY idle"), 30_000);
+            apps.get("connectVia idle read, peer cut").awaitLine(Pattern.compile("^READY idle"), 30_000);
             apps.get("SFTP ls, peer cut").awaitLine(Pattern.compile("^READY idle"), 30_000);
             apps.get("disconnect, stuck writers, peer cut").awaitLine(Pattern.compile("^READY writing"), 30_000);
             apps.get("exec sleep forever").awaitLine(Pattern.compile("^READY exec"), 30_000);
