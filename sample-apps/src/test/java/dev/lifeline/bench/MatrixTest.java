@@ -66,7 +66,6 @@ class MatrixTest {
     @ParameterizedTest(name = "sshj {0} on {1}")
     @MethodSource("sshjCells")
     void sshjKeepaliveDetectsADeadPeer(String version, Path jdk) throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(AgentCoverage.agentCoversSshj(), SshjAgentTest.NOT_YET);
         try (ForkedJvm app = Bench.withAgent(Bench.app("SshjExec", "sshj-" + version, jdk), "keepalive.interval=1s,keepalive.countMax=3")
                 .args(SSHD.server().target("sleep 1000")).start()) {
             long ms = PacketDrop.millisUntilAppGivesUp(app, "exec", SSHD.server().port);

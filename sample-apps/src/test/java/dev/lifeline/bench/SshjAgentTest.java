@@ -3,10 +3,7 @@ package dev.lifeline.bench;
 import dev.lifeline.samples.ForkedJvm;
 import dev.lifeline.samples.SampleKeys;
 import dev.lifeline.samples.Versions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,30 +26,10 @@ class SshjAgentTest {
     static final String KEEPALIVE_1S_X3 = "keepalive.interval=1s,keepalive.countMax=3";
     /** interval × (countMax + 1) + 1 s */
     static final long BOUND_MS = 1000 * (3 + 1) + 1000;
-    static OpenSshServer sshd;
-
-    static final String NOT_YET = "the agent jar has no sshj module yet (no dev/lifeline/sshj/ classes): issue 15";
-
-    @BeforeAll
-    static void start() throws Exception {
-        if (AgentCoverage.agentCoversSshj()) {
-            Requirements.require(PacketDrop.available(), "needs root and nft");
-            sshd = OpenSshServer.start();
-        }
-    }
-
-    /** Per test, not in {@code @BeforeAll}: each then shows as skipped (with this reason) in the reports. */
-    @BeforeEach
-    void onlyWithAnSshjModule() {
-        Assumptions.assumeTrue(sshd != null, NOT_YET);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sshd != null) {
-            sshd.close();
-        }
-    }
+    @RegisterExtension
+    static final OpenSshExtension SSHD = OpenSshExtension.builder()
+            .requires(AgentCoverage::agentCoversSshj, "the agent jar has no sshj module (no dev/lifeline/sshj/ classes)")
+            .requires(PacketDrop::available, "needs root and nft").build();
 
     static ForkedJvm.Builder app(String name, String version, String agentArgs) {
         return Bench.withAgent(Bench.app(name, "sshj-" + version, Bench.defaultJdk()), agentArgs);
@@ -61,8 +38,8 @@ class SshjAgentTest {
     @ParameterizedTest(name = "sshj {0}")
     @ValueSource(strings = {Versions.SSHJ, Versions.SSHJ_OLD})
     void anIdleShellReadWakesWithinTheKeepaliveBound(String version) throws Exception {
-        try (ForkedJvm a = app("SshjIdleShell", version, KEEPALIVE_1S_X3).args(sshd.target()).start()) {
-            long ms = PacketDrop.millisUntilAppGivesUp(a, "idle", sshd.port);
+        try (ForkedJvm a = app("SshjIdleShell", version, KEEPALIVE_1S_X3).args(SSHD.server().target()).start()) {
+            long ms = PacketDrop.millisUntilAppGivesUp(a, "idle", SSHD.server().port);
             Measurements.record("dead peer, SshjIdleShell read, sshj " + version + " under agent 1s x3", ms);
             assertThat(a.result().get("status")).isIn("closed", "error");
             assertThat(ms).isLessThanOrEqualTo(BOUND_MS);
@@ -76,7 +53,7 @@ class SshjAgentTest {
     @ValueSource(strings = {Versions.SSHJ, Versions.SSHJ_OLD})
     void idleTimeoutEndsACommandThatWentQuiet(String version) throws Exception {
         String sleep = ExecDeadlineTest.sleepForever();
-        try (ForkedJvm a = app("SshjExec", version, "exec.idleTimeout=2s").args(sshd.targetUnprivileged("sh -c 'echo a; " + sleep + "'")).start()) {
+        try (ForkedJvm a = app("SshjExec", version, "exec.idleTimeout=2s").args(SSHD.server().targetUnprivileged("sh -c 'echo a; " + sleep + "'")).start()) {
             a.awaitExit(30_000);
             Map<String, String> r = a.result();
             long ms = Long.parseLong(r.get("exec_ms"));
@@ -94,7 +71,7 @@ class SshjAgentTest {
     @Test
     void idleTimeoutSparesACommandThatKeepsTalking() throws Exception {
         try (ForkedJvm a = app("SshjExec", Versions.SSHJ, "exec.idleTimeout=2s")
-                .args(sshd.targetUnprivileged("sh -c 'for i in 1 2 3 4 5; do echo $i; sleep 1; done'")).start()) {
+                .args(SSHD.server().targetUnprivileged("sh -c 'for i in 1 2 3 4 5; do echo $i; sleep 1; done'")).start()) {
             a.awaitExit(30_000);
             assertThat(a.result()).containsEntry("status", "ok").containsEntry("exit", "0");
             assertThat(a.stderr()).noneMatch(l -> l.contains("event=exec.deadline"));
@@ -104,7 +81,7 @@ class SshjAgentTest {
     /** Audit: nothing set or ended, only said; the app's command runs to its end. */
     @Test
     void auditOnlyLogsWhatItWouldHaveDone() throws Exception {
-        try (ForkedJvm a = app("SshjExec", Versions.SSHJ, "mode=audit,exec.timeout=1s").args(sshd.targetUnprivileged("sleep 3; echo done")).start()) {
+        try (ForkedJvm a = app("SshjExec", Versions.SSHJ, "mode=audit,exec.timeout=1s").args(SSHD.server().targetUnprivileged("sleep 3; echo done")).start()) {
             a.awaitExit(30_000);
             assertThat(a.result()).containsEntry("status", "ok").containsEntry("out", "done");
             assertThat(a.stderr()).anyMatch(l -> l.contains("event=exec.deadline-would-fire") && l.contains("action=\"none (audit)\""));
@@ -118,7 +95,7 @@ class SshjAgentTest {
     @ValueSource(strings = {Versions.SSHJ, Versions.SSHJ_OLD})
     void sleepForeverEndsAtExecTimeoutAndIsNoSuccess(String version) throws Exception {
         String command = ExecDeadlineTest.sleepForever();
-        try (ForkedJvm a = app("SshjExec", version, "exec.timeout=3s").args(sshd.targetUnprivileged(command)).start()) {
+        try (ForkedJvm a = app("SshjExec", version, "exec.timeout=3s").args(SSHD.server().targetUnprivileged(command)).start()) {
             a.awaitExit(30_000);
             Map<String, String> r = a.result();
             long ms = Long.parseLong(r.get("exec_ms"));
@@ -136,9 +113,9 @@ class SshjAgentTest {
     @ParameterizedTest(name = "sshj {0}")
     @ValueSource(strings = {Versions.SSHJ, Versions.SSHJ_OLD})
     void anSftpCallOnACutPeerFailsInsteadOfHanging(String version) throws Exception {
-        try (ForkedJvm a = app("SshjSftp", version, KEEPALIVE_1S_X3).args(sshd.target(sshd.dir.toAbsolutePath().toString())).keepStdin().start()) {
+        try (ForkedJvm a = app("SshjSftp", version, KEEPALIVE_1S_X3).args(SSHD.server().target(SSHD.server().dir.toAbsolutePath().toString())).keepStdin().start()) {
             a.awaitLine(Pattern.compile("^READY idle"), 30_000);
-            try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+            try (PacketDrop drop = PacketDrop.on(SSHD.server().port)) {
                 a.send("ls");
                 a.awaitExit(BOUND_MS + 10_000);
             }
@@ -176,7 +153,7 @@ class SshjAgentTest {
     void aTunnelledConnectToAListenerWithNoBannerEndsAtConnectTimeout() throws Exception {
         try (SilentListener silent = new SilentListener();
              ForkedJvm a = app("SshjConnectVia", Versions.SSHJ, "connect.timeout=3s")
-                     .args(sshd.target("127.0.0.1", String.valueOf(silent.port()))).start()) {
+                     .args(SSHD.server().target("127.0.0.1", String.valueOf(silent.port()))).start()) {
             a.awaitExit(30_000);
             long ms = Long.parseLong(a.result().get("connect_ms"));
             Measurements.record("connect deadline 3s, sshj " + Versions.SSHJ + " connectVia, no banner", ms);
@@ -195,8 +172,8 @@ class SshjAgentTest {
     @Test
     void anIdleReadInATunnelledConnectionWakesWithinTheKeepaliveBound() throws Exception {
         String args = "keepalive.interval=0,host.tunnel.match=localhost,host.tunnel.keepalive.interval=1s,host.tunnel.keepalive.countMax=3";
-        try (ForkedJvm a = app("SshjConnectVia", Versions.SSHJ, args).args(sshd.target("localhost", String.valueOf(sshd.port), "idle")).start()) {
-            long ms = PacketDrop.millisUntilAppGivesUp(a, "idle", sshd.port);
+        try (ForkedJvm a = app("SshjConnectVia", Versions.SSHJ, args).args(SSHD.server().target("localhost", String.valueOf(SSHD.server().port), "idle")).start()) {
+            long ms = PacketDrop.millisUntilAppGivesUp(a, "idle", SSHD.server().port);
             Measurements.record("dead peer, SshjConnectVia idle read in the tunnel, sshj " + Versions.SSHJ + " under agent 1s x3", ms);
             assertThat(a.result().get("status")).isIn("closed", "error");
             assertThat(ms).isLessThanOrEqualTo(BOUND_MS);
@@ -208,9 +185,9 @@ class SshjAgentTest {
     @ParameterizedTest(name = "sshj {0}")
     @ValueSource(strings = {Versions.SSHJ, Versions.SSHJ_OLD})
     void disconnectWithWritersStuckOnACutPeerEndsWithinCloseTimeout(String version) throws Exception {
-        try (ForkedJvm a = app("SshjCloseDeadPeer", version, "close.timeout=2s").args(sshd.target(Bench.STUCK_WRITERS)).keepStdin().start()) {
+        try (ForkedJvm a = app("SshjCloseDeadPeer", version, "close.timeout=2s").args(SSHD.server().target(Bench.STUCK_WRITERS)).keepStdin().start()) {
             a.awaitLine(Pattern.compile("^READY writing"), 30_000);
-            try (PacketDrop drop = PacketDrop.on(sshd.port)) {
+            try (PacketDrop drop = PacketDrop.on(SSHD.server().port)) {
                 a.send("close");
                 a.awaitExit(60_000);
             }
@@ -226,11 +203,11 @@ class SshjAgentTest {
     @ValueSource(strings = {Versions.SSHJ, Versions.SSHJ_OLD})
     void tcpKeepaliveIsVisibleFromOutsideTheJvm(String version) throws Exception {
         String agentArgs = "tcp.keepalive.idle=42s,tcp.keepalive.interval=7s,tcp.keepalive.count=4";
-        try (ForkedJvm with = app("SshjIdleShell", version, agentArgs).args(sshd.target()).start();
-             ForkedJvm without = Bench.app("SshjIdleShell", "sshj-" + version, Bench.defaultJdk()).args(sshd.target()).start()) {
+        try (ForkedJvm with = app("SshjIdleShell", version, agentArgs).args(SSHD.server().target()).start();
+             ForkedJvm without = Bench.app("SshjIdleShell", "sshj-" + version, Bench.defaultJdk()).args(SSHD.server().target()).start()) {
             with.awaitLine(Pattern.compile("^READY idle"), 30_000);
             without.awaitLine(Pattern.compile("^READY idle"), 30_000);
-            SocketStates.awaitOneKeepaliveTimer(sshd.port, "(4[0-2]|3\\d)");
+            SocketStates.awaitOneKeepaliveTimer(SSHD.server().port, "(4[0-2]|3\\d)");
         }
     }
 }

@@ -2,8 +2,7 @@ package dev.lifeline.bench;
 
 import dev.lifeline.samples.ForkedJvm;
 import dev.lifeline.samples.Versions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,24 +33,11 @@ import static org.awaitility.Awaitility.await;
  */
 class SshjControlTest {
     static final long HANGS_S = 8;
-    static OpenSshServer cut;
-    static OpenSshServer live;
-
-    @BeforeAll
-    static void start() throws Exception {
-        Requirements.require(PacketDrop.available(), "needs root and nft");
-        cut = OpenSshServer.start();
-        live = OpenSshServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        for (OpenSshServer s : new OpenSshServer[]{cut, live}) {
-            if (s != null) {
-                s.close();
-            }
-        }
-    }
+    /** The server each fault cuts, and a second one that stays reachable (the jump host of the connectVia control). */
+    @RegisterExtension
+    static final OpenSshExtension CUT = OpenSshExtension.builder().requires(PacketDrop::available, "needs root and nft").build();
+    @RegisterExtension
+    static final OpenSshExtension LIVE = OpenSshExtension.builder().build();
 
     static ForkedJvm.Builder app(String name, String version) {
         return Bench.app(name, "sshj-" + version, Bench.defaultJdk());
@@ -61,8 +47,8 @@ class SshjControlTest {
     @ParameterizedTest(name = "sshj {0}")
     @ValueSource(strings = {Versions.SSHJ, Versions.SSHJ_OLD})
     void theAppsWorkAgainstOpenSsh(String version) throws Exception {
-        try (ForkedJvm exec = app("SshjExec", version).args(live.target("echo hi")).start();
-             ForkedJvm sftp = app("SshjSftp", version).args(live.target(live.dir.toAbsolutePath().toString())).keepStdin().start()) {
+        try (ForkedJvm exec = app("SshjExec", version).args(LIVE.server().target("echo hi")).start();
+             ForkedJvm sftp = app("SshjSftp", version).args(LIVE.server().target(LIVE.server().dir.toAbsolutePath().toString())).keepStdin().start()) {
             exec.awaitExit(30_000);
             assertThat(exec.result()).containsEntry("status", "ok").containsEntry("exit", "0").containsEntry("out", "hi");
             sftp.awaitLine(Pattern.compile("^READY idle"), 30_000);
@@ -78,24 +64,24 @@ class SshjControlTest {
         int synDropPort = OpenSshServer.freePort();
         Map<String, ForkedJvm> apps = new LinkedHashMap<>();
         try (PacketDrop synDrop = PacketDrop.on(synDropPort); SilentListener silent = new SilentListener()) {
-            apps.put("idle shell read, peer cut", app("SshjIdleShell", Versions.SSHJ).args(cut.target()).start());
-            apps.put("SFTP ls, peer cut", app("SshjSftp", Versions.SSHJ).args(cut.target(cut.dir.toAbsolutePath().toString())).keepStdin().start());
-            apps.put("disconnect, stuck writers, peer cut", app("SshjCloseDeadPeer", Versions.SSHJ).args(cut.target(Bench.STUCK_WRITERS)).keepStdin().start());
-            apps.put("exec sleep forever", app("SshjExec", Versions.SSHJ).args(live.target("sleep " + marker)).start());
+            apps.put("idle shell read, peer cut", app("SshjIdleShell", Versions.SSHJ).args(CUT.server().target()).start());
+            apps.put("SFTP ls, peer cut", app("SshjSftp", Versions.SSHJ).args(CUT.server().target(CUT.server().dir.toAbsolutePath().toString())).keepStdin().start());
+            apps.put("disconnect, stuck writers, peer cut", app("SshjCloseDeadPeer", Versions.SSHJ).args(CUT.server().target(Bench.STUCK_WRITERS)).keepStdin().start());
+            apps.put("exec sleep forever", app("SshjExec", Versions.SSHJ).args(LIVE.server().target("sleep " + marker)).start());
             String key = dev.lifeline.samples.SampleKeys.create(tmp).privateKey.toString();
             apps.put("connect, SYN dropped", app("SshjConnect", Versions.SSHJ).args("127.0.0.1", String.valueOf(synDropPort), "nobody", key).start());
             apps.put("connect, no banner", app("SshjConnect", Versions.SSHJ).args("127.0.0.1", String.valueOf(silent.port()), "nobody", key).start());
             apps.put("connectVia, tunnelled to a listener with no banner", app("SshjConnectVia", Versions.SSHJ)
-                    .args(live.target("127.0.0.1", String.valueOf(silent.port()))).start());
+                    .args(LIVE.server().target("127.0.0.1", String.valueOf(silent.port()))).start());
             apps.get("connectVia, tunnelled to a listener with no banner").awaitLine(Pattern.compile("^READY connectVia"), 30_000);
             apps.put("connectVia idle read, peer cut", app("SshjConnectVia", Versions.SSHJ)
-                    .args(cut.target("localhost", String.valueOf(cut.port), "idle")).start());
+                    .args(CUT.server().target("localhost", String.valueOf(CUT.server().port), "idle")).start());
             apps.get("idle shell read, peer cut").awaitLine(Pattern.compile("^READY idle"), 30_000);
             apps.get("connectVia idle read, peer cut").awaitLine(Pattern.compile("^READY idle"), 30_000);
             apps.get("SFTP ls, peer cut").awaitLine(Pattern.compile("^READY idle"), 30_000);
             apps.get("disconnect, stuck writers, peer cut").awaitLine(Pattern.compile("^READY writing"), 30_000);
             apps.get("exec sleep forever").awaitLine(Pattern.compile("^READY exec"), 30_000);
-            try (PacketDrop drop = PacketDrop.on(cut.port)) {
+            try (PacketDrop drop = PacketDrop.on(CUT.server().port)) {
                 apps.get("SFTP ls, peer cut").send("ls");
                 apps.get("disconnect, stuck writers, peer cut").send("close");
                 apps.get("disconnect, stuck writers, peer cut").awaitLine(Pattern.compile("^READY stalled"), 30_000);
