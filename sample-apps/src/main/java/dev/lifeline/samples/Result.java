@@ -30,6 +30,20 @@ final class Result {
         return -1;
     }
 
+    /** The process's peak resident set size in KiB ({@code VmHWM} of /proc/self/status), or -1 where there is none. */
+    static long peakRssKb() {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Paths.get("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.substring(6).replace("kB", "").trim());
+                }
+            }
+        } catch (Exception | Error e) {
+            // not Linux: no figure
+        }
+        return -1;
+    }
+
     long elapsedMillis() {
         return (System.nanoTime() - startNanos) / 1_000_000L;
     }
@@ -42,6 +56,10 @@ final class Result {
             AgentProbe.awaitThreadsChecked();
         }
         String counters = Boolean.getBoolean("sample.counters") ? AgentProbe.counters() : "";
+        if (Boolean.getBoolean("sample.footprint")) {
+            // benchmark row 2: the process's CPU so far and its peak resident set (VmHWM), at the end of main
+            fields.append(" cpu_ms=").append(processCpuMicros() / 1000L).append(" peak_rss_kb=").append(peakRssKb());
+        }
         System.out.println("RESULT app=" + app + " status=" + status + " elapsed_ms=" + elapsed + fields + counters);
         System.out.flush();
         System.exit("ok".equals(status) ? 0 : 1);

@@ -107,10 +107,13 @@ class BenchmarkSuite {
                 {"SshjExec", "sshj-" + Versions.SSHJ}};
         Map<String, List<Double>> launch = new LinkedHashMap<>();
         Map<String, List<Double>> inMain = new LinkedHashMap<>();
+        Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        Map<String, List<Double>> rss = new LinkedHashMap<>();
         for (int i = -1; i < runs; i++) { // i = -1: one warm-up round, not counted
             for (String[] lib : libs) {
                 for (boolean agent : new boolean[]{false, true}) {
-                    ForkedJvm.Builder b = Bench.app(lib[0], lib[1], Bench.defaultJdk()).echo(null).args(server.target("true"));
+                    ForkedJvm.Builder b = Bench.app(lib[0], lib[1], Bench.defaultJdk()).echo(null).args(server.target("true"))
+                            .sysprop("sample.footprint", "true");
                     if (agent) {
                         Bench.withAgent(b, null);
                     }
@@ -123,6 +126,8 @@ class BenchmarkSuite {
                             String key = lib[1] + (agent ? " with" : " without");
                             launch.computeIfAbsent(key, k -> new ArrayList<>()).add((double) ms);
                             inMain.computeIfAbsent(key, k -> new ArrayList<>()).add(Double.parseDouble(r.get("elapsed_ms")));
+                            cpu.computeIfAbsent(key, k -> new ArrayList<>()).add(Double.parseDouble(r.getOrDefault("cpu_ms", "-1")));
+                            rss.computeIfAbsent(key, k -> new ArrayList<>()).add(Double.parseDouble(r.getOrDefault("peak_rss_kb", "-1")));
                         }
                         app.awaitExit(30_000);
                     }
@@ -146,9 +151,20 @@ class BenchmarkSuite {
                     ms(median(off)) + " (in `main`: " + ms(median(inMain.get(lib + " without"))) + ")",
                     ms(median(on)) + " (in `main`: " + ms(median(inMain.get(lib + " with"))) + ")",
                     ratio(ratio) + " (in `main`: " + ratio(mainRatio) + ")",
-                    "≤ 1.05× wall, ≤ 1.15× CPU (issue 14; CPU not measured here: see measurements.md)", ratio <= 1.05));
-            detail.add("- " + lib + " without, launch → result: " + list(off) + "; in main: " + list(inMain.get(lib + " without")));
-            detail.add("- " + lib + " with, launch → result: " + list(on) + "; in main: " + list(inMain.get(lib + " with")));
+                    "≤ 1.05× wall (issue 14)", ratio <= 1.05));
+            double cpuOff = median(cpu.get(lib + " without"));
+            double cpuOn = median(cpu.get(lib + " with"));
+            rows.add(row("2", "first connect + exec, " + app[0] + " (" + lib + "): process CPU at the end of `main`",
+                    ms(cpuOff), ms(cpuOn), ratio(cpuOn / cpuOff), "≤ 1.15× CPU (issue 14)", cpuOn / cpuOff <= 1.15));
+            double rssOff = median(rss.get(lib + " without"));
+            double rssOn = median(rss.get(lib + " with"));
+            rows.add(row("2", "first connect + exec, " + app[0] + " (" + lib + "): peak RSS (VmHWM)",
+                    String.format("%.1f MiB", rssOff / 1024), String.format("%.1f MiB", rssOn / 1024),
+                    String.format("%+.1f MiB", (rssOn - rssOff) / 1024), "≤ 5 MiB over no agent (issue 14)", rssOn - rssOff <= 5 * 1024));
+            detail.add("- " + lib + " without, launch → result: " + list(off) + "; in main: " + list(inMain.get(lib + " without"))
+                    + "; CPU ms: " + list(cpu.get(lib + " without")) + "; peak RSS KiB: " + list(rss.get(lib + " without")));
+            detail.add("- " + lib + " with, launch → result: " + list(on) + "; in main: " + list(inMain.get(lib + " with"))
+                    + "; CPU ms: " + list(cpu.get(lib + " with")) + "; peak RSS KiB: " + list(rss.get(lib + " with")));
         }
         write(2, rows, detail);
     }
