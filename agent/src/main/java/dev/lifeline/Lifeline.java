@@ -88,18 +88,20 @@ public final class Lifeline {
     private static boolean announced;
     private static final Object ANNOUNCE = new Object();
 
-    static {
-        Policies.use(new Policies.Source() { // the one way library code reaches the active configuration
-            @Override
-            public Config config() {
-                return config;
-            }
+    /**
+     * The one way library code reaches the active configuration, registered by {@link #install} (until then Lifeline
+     * is inactive, which a missing source means too): premain with a valid file loads neither it nor {@link Policies}.
+     */
+    private static final class Source implements Policies.Source {
+        @Override
+        public Config config() {
+            return config;
+        }
 
-            @Override
-            public boolean active() {
-                return active;
-            }
-        });
+        @Override
+        public boolean active() {
+            return active;
+        }
     }
 
     private Lifeline() {
@@ -142,7 +144,9 @@ public final class Lifeline {
             return unreadableAtStart(agentArgs, baseline);
         }
         // the log settings apply even when other lines are invalid: the errors below must reach the chosen file
-        applyLogSettings(loaded);
+        if (loaded.logLevel() != Log.Level.INFO || !loaded.logFile().isEmpty()) { // else Log's own start values
+            applyLogSettings(loaded); // (premain does not load Log unless it has a line to write)
+        }
         if (System.getProperty(Faults.PROPERTY) != null) { // a constant: Faults itself is not loaded in premain
             Faults.init(); // test-only switch, read once here
         }
@@ -172,7 +176,7 @@ public final class Lifeline {
             return 0;
         }
         // agent.started waits for the first SSH library class (sshLibrarySeen): a JVM without one prints nothing at info
-        if (Log.level() == Log.Level.DEBUG) { // version() reads the jar manifest: not for a line nobody sees
+        if (loaded.logLevel() == Log.Level.DEBUG) { // version() reads the jar manifest: not for a line nobody sees
             Log.debug("agent.loaded", "version", version(), "mode", loaded.mode().label(),
                     "file", loaded.file() == null ? "none" : loaded.file(), "rules", loaded.ruleCount(),
                     "jdk", System.getProperty("java.version"), "attach", dynamicAttach);
@@ -359,6 +363,7 @@ public final class Lifeline {
 
     /** Caller holds CHANGE. */
     private static boolean install(Instrumentation inst, boolean dynamicAttach) {
+        Policies.use(new Source());
         active = true;
         try {
             if (deferred != null && !installed) {
