@@ -93,6 +93,11 @@ public final class Lifeline {
      * is inactive, which a missing source means too): premain with a valid file loads neither it nor {@link Policies}.
      */
     private static final class Source implements Policies.Source {
+        /** Here, not in Lifeline: verifying that call would load Policies.Source with Lifeline, in premain. */
+        static void register() {
+            Policies.use(new Source());
+        }
+
         @Override
         public Config config() {
             return config;
@@ -363,7 +368,7 @@ public final class Lifeline {
 
     /** Caller holds CHANGE. */
     private static boolean install(Instrumentation inst, boolean dynamicAttach) {
-        Policies.use(new Source());
+        Source.register();
         active = true;
         try {
             if (deferred != null && !installed) {
