@@ -20,7 +20,11 @@ final class DeferredStart implements ClassFileTransformer, Runnable {
     static final String[] TRIGGERS = {
             "com/jcraft/jsch/", "org/apache/sshd/", "net/schmizz/", "com/trilead/ssh2/", "ch/ethz/ssh2/"};
 
-    /** The deferred start of this JVM, or null (premain configured at once, or none ran). */
+    /**
+     * The deferred start of this JVM, or null (none ran, or premain started at once: an invalid configuration,
+     * {@code failOnConfigError=true}, an unreadable file). With a valid configuration premain has read and checked it
+     * ({@link Lifeline#startInPremain}) and only applying it waits here.
+     */
     static volatile DeferredStart pending;
 
     private final String args;

@@ -74,6 +74,9 @@ public final class Lifeline {
     private static boolean jmxStarted;
     /** Set when premain deferred the start ({@link DeferredStart}): it takes the transformer and registers JMX. */
     private static DeferredStart deferred;
+    /** A valid configuration premain read and left for {@link DeferredStart} to apply, with its file's baseline. Guarded by CHANGE. */
+    private static Config prepared;
+    private static FileWatch.Stamp preparedBaseline;
     private static FileWatch watch;
     /** Why the agent is disabled ("" when it is not), its configuration errors one per line, the last change's result. */
     private static volatile String disabledReason = "not started";
@@ -85,18 +88,25 @@ public final class Lifeline {
     private static boolean announced;
     private static final Object ANNOUNCE = new Object();
 
-    static {
-        Policies.use(new Policies.Source() { // the one way library code reaches the active configuration
-            @Override
-            public Config config() {
-                return config;
-            }
+    /**
+     * The one way library code reaches the active configuration, registered by {@link #install} (until then Lifeline
+     * is inactive, which a missing source means too): premain with a valid file loads neither it nor {@link Policies}.
+     */
+    private static final class Source implements Policies.Source {
+        /** Here, not in Lifeline: verifying that call would load Policies.Source with Lifeline, in premain. */
+        static void register() {
+            Policies.use(new Source());
+        }
 
-            @Override
-            public boolean active() {
-                return active;
-            }
-        });
+        @Override
+        public Config config() {
+            return config;
+        }
+
+        @Override
+        public boolean active() {
+            return active;
+        }
     }
 
     private Lifeline() {
@@ -104,6 +114,19 @@ public final class Lifeline {
 
     /** @return 0 to let the JVM go on, or the exit status the operator asked for on a bad configuration */
     public static int start(String agentArgs, Instrumentation inst, boolean dynamicAttach) {
+        return start(agentArgs, inst, dynamicAttach, false);
+    }
+
+    /**
+     * premain with a configuration (issue 14): reads and validates it now (its warnings and errors print before
+     * {@code main}, {@code failOnConfigError=true} exits before it), and when it is valid leaves the rest (watching the
+     * file, JMX, the transformer's modules) to {@link DeferredStart}: the first SSH class or the end of the JMX delay.
+     */
+    static int startInPremain(String agentArgs, Instrumentation inst) {
+        return start(agentArgs, inst, false, true);
+    }
+
+    private static int start(String agentArgs, Instrumentation inst, boolean dynamicAttach, boolean mayDefer) {
         boolean again;
         synchronized (CHANGE) {
             again = started;
@@ -126,7 +149,9 @@ public final class Lifeline {
             return unreadableAtStart(agentArgs, baseline);
         }
         // the log settings apply even when other lines are invalid: the errors below must reach the chosen file
-        applyLogSettings(loaded);
+        if (loaded.logLevel() != Log.Level.INFO || !loaded.logFile().isEmpty()) { // else Log's own start values
+            applyLogSettings(loaded); // (premain does not load Log unless it has a line to write)
+        }
         if (System.getProperty(Faults.PROPERTY) != null) { // a constant: Faults itself is not loaded in premain
             Faults.init(); // test-only switch, read once here
         }
@@ -155,6 +180,28 @@ public final class Lifeline {
             announceOnly(inst);
             return 0;
         }
+        // agent.started waits for the first SSH library class (sshLibrarySeen): a JVM without one prints nothing at info
+        if (loaded.logLevel() == Log.Level.DEBUG) { // version() reads the jar manifest: not for a line nobody sees
+            Log.debug("agent.loaded", "version", version(), "mode", loaded.mode().label(),
+                    "file", loaded.file() == null ? "none" : loaded.file(), "rules", loaded.ruleCount(),
+                    "jdk", System.getProperty("java.version"), "attach", dynamicAttach);
+        }
+        if (loaded.file() != null) {
+            FilePermissions.warnIfOthersCanWrite(loaded.file()); // before main, as the errors
+        }
+        if (mayDefer && !loaded.failOnConfigError()) { // failOnConfigError: an install failure still exits before main
+            synchronized (CHANGE) {
+                prepared = loaded;
+                preparedBaseline = baseline;
+            }
+            DeferredStart.install(agentArgs, inst);
+            return 0;
+        }
+        return finishStart(loaded, baseline, inst, dynamicAttach);
+    }
+
+    /** The valid configuration {@code loaded} goes live: watched, JMX, instrumentation (unless mode=off). */
+    private static int finishStart(Config loaded, FileWatch.Stamp baseline, Instrumentation inst, boolean dynamicAttach) {
         synchronized (CHANGE) {
             running = true;
             disabledReason = "";
@@ -162,15 +209,6 @@ public final class Lifeline {
         }
         if (loaded.watchdogThresholdMillis() != 0) { // 0 is the watchdog's own start value: premain loads no sessions/
             SshSessions.watchdogThreshold(loaded.watchdogThresholdMillis());
-        }
-        // agent.started waits for the first SSH library class (sshLibrarySeen): a JVM without one prints nothing at info
-        if (Log.level() == Log.Level.DEBUG) { // version() reads the jar manifest: not for a line nobody sees
-            Log.debug("agent.loaded", "version", version(), "mode", loaded.mode().label(),
-                    "file", loaded.file() == null ? "none" : loaded.file(), "rules", loaded.ruleCount(),
-                    "jdk", System.getProperty("java.version"), "attach", dynamicAttach);
-        }
-        if (loaded.file() != null) {
-            FilePermissions.warnIfOthersCanWrite(loaded.file());
         }
         watch(loaded.file(), baseline, loaded.reloadIntervalMillis());
         startJmx(loaded);
@@ -188,8 +226,17 @@ public final class Lifeline {
 
     /** {@link DeferredStart}: the start premain left for later, with what premain was given. */
     static int startDeferred(String agentArgs, Instrumentation inst, DeferredStart d) {
+        Config p;
+        FileWatch.Stamp b;
         synchronized (CHANGE) {
             deferred = d;
+            p = prepared;
+            b = preparedBaseline;
+            prepared = null;
+            preparedBaseline = null;
+        }
+        if (p != null) {
+            return finishStart(p, b, inst, false); // premain read and validated it (startInPremain)
         }
         return start(agentArgs, inst, false);
     }
@@ -321,6 +368,7 @@ public final class Lifeline {
 
     /** Caller holds CHANGE. */
     private static boolean install(Instrumentation inst, boolean dynamicAttach) {
+        Source.register();
         active = true;
         try {
             if (deferred != null && !installed) {

@@ -35,11 +35,16 @@ public final class LifelineAgent {
             DeferredStart pending = DeferredStart.pending;
             if (pending != null) {
                 pending.startNow(); // an attach, or the agent given twice: the first start comes first
-            } else if (!dynamicAttach && DeferredStart.nothingConfigured(args)) {
-                DeferredStart.install(args, inst); // defaults: nothing to check or print before main
-                return;
+                exitCode = Lifeline.start(args, inst, dynamicAttach);
+            } else if (!dynamicAttach) {
+                if (DeferredStart.nothingConfigured(args)) {
+                    DeferredStart.install(args, inst); // defaults: nothing to check or print before main
+                    return;
+                }
+                exitCode = Lifeline.startInPremain(args, inst); // reads and checks the configuration, defers the rest
+            } else {
+                exitCode = Lifeline.start(args, inst, true);
             }
-            exitCode = Lifeline.start(args, inst, dynamicAttach);
         } catch (Throwable t) {
             System.err.println("[lifeline] level=error event=agent.failed action=\"application continues unprotected\" error=\""
                     + t.getClass().getName() + ": " + t.getMessage() + "\"");

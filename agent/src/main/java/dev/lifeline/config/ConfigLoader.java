@@ -3,6 +3,7 @@ package dev.lifeline.config;
 import dev.lifeline.report.Faults;
 
 import java.io.File;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -251,7 +252,7 @@ final class ConfigLoader {
         }
         byte[] bytes;
         try {
-            InputStream in = Files.newInputStream(f.toPath());
+            InputStream in = new FileInputStream(f); // not Files.newInputStream: its FileChannel classes are not in CDS
             try {
                 bytes = readBounded(in, MAX_FILE_BYTES);
             } finally {
@@ -268,7 +269,7 @@ final class ConfigLoader {
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            text = isAscii(bytes) ? new String(bytes, StandardCharsets.ISO_8859_1) : StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             errors.add(new ConfigError(whole, "file", path, "not a text file (invalid UTF-8)" + accepted));
@@ -282,10 +283,10 @@ final class ConfigLoader {
             text = text.substring(1);
         }
         Map<String, Integer> firstLine = new HashMap<String, Integer>();
-        String[] lines = text.split("\r\n|\r|\n", -1);
-        for (int i = 0; i < lines.length; i++) {
+        List<String> lines = lines(text);
+        for (int i = 0; i < lines.size(); i++) {
             int lineNo = i + 1;
-            String line = stripComment(lines[i]).trim();
+            String line = stripComment(lines.get(i)).trim();
             if (line.isEmpty()) {
                 continue;
             }
@@ -310,6 +311,35 @@ final class ConfigLoader {
             firstLine.put(key, lineNo);
             out.add(new Raw(key, value, origin));
         }
+        return out;
+    }
+
+    /** Plain ASCII (every byte below 0x80): valid UTF-8 that needs no decoder (its classes are not in CDS). */
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code text.split("\r\n|\r|\n", -1)} without a regular expression (start-up runs this interpreted). */
+    static List<String> lines(String text) {
+        List<String> out = new ArrayList<String>();
+        int start = 0;
+        int n = text.length();
+        for (int i = 0; i < n; i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r') {
+                out.add(text.substring(start, i));
+                if (c == '\r' && i + 1 < n && text.charAt(i + 1) == '\n') {
+                    i++;
+                }
+                start = i + 1;
+            }
+        }
+        out.add(text.substring(start));
         return out;
     }
 
@@ -404,11 +434,14 @@ final class ConfigLoader {
 
     private List<Raw> fromEnvironment() {
         List<Raw> out = new ArrayList<Raw>();
-        for (Map.Entry<String, String> e : new TreeMap<String, String>(environment).entrySet()) {
-            String name = e.getKey();
-            if (!name.startsWith(ENV_PREFIX)) {
-                continue;
+        Map<String, String> ours = new TreeMap<String, String>(); // sorted: only LIFELINE_*, not the whole environment
+        for (String name : environment.keySet()) { // not entrySet(): 6 more non-CDS classes of System.getenv()'s map
+            if (name.startsWith(ENV_PREFIX)) {
+                ours.put(name, environment.get(name));
             }
+        }
+        for (Map.Entry<String, String> e : ours.entrySet()) {
+            String name = e.getKey();
             String key = keyForEnvironment(name);
             Origin origin = Origin.environment(name);
             if (key == null) {

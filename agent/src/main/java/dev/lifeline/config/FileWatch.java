@@ -3,6 +3,7 @@ package dev.lifeline.config;
 import dev.lifeline.report.Counters;
 import dev.lifeline.report.Log;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -134,7 +135,7 @@ public final class FileWatch {
         long crc = -1;
         if (a.isRegularFile() && a.size() <= HASH_LIMIT) {
             try {
-                InputStream in = Files.newInputStream(p);
+                InputStream in = new FileInputStream(p.toFile()); // not Files.newInputStream: FileChannel is not in CDS
                 try {
                     CRC32 c = new CRC32();
                     byte[] buf = new byte[8192];
