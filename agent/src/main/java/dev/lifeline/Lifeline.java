@@ -19,10 +19,13 @@ import dev.lifeline.report.Log;
 import dev.lifeline.sessions.SshSessions;
 
 import java.lang.instrument.Instrumentation;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -81,6 +84,8 @@ public final class Lifeline {
     /** Why the agent is disabled ("" when it is not), its configuration errors one per line, the last change's result. */
     private static volatile String disabledReason = "not started";
     private static volatile String configErrors = "";
+    /** The warnings of the last configuration read (premain, reload, attach), as {@link #logNewWarnings} logged them. */
+    private static volatile Set<String> warned = Collections.emptySet();
     private static volatile String lastReload = "";
     private static volatile String configFile;
     /** agent.started has been logged (at the first SSH library class). Guarded by ANNOUNCE, not CHANGE: it is taken
@@ -155,9 +160,7 @@ public final class Lifeline {
         if (System.getProperty(Faults.PROPERTY) != null) { // a constant: Faults itself is not loaded in premain
             Faults.init(); // test-only switch, read once here
         }
-        for (ConfigWarning w : loaded.warnings()) { // ignored, never disabling: logged whether or not there are errors
-            Log.warn(w.event(), "name", w.key(), "detail", w.toString());
-        }
+        logNewWarnings(loaded); // ignored, never disabling: logged whether or not there are errors
         if (loaded.file() != null) {
             configFile = loaded.file();
         }
@@ -450,6 +453,21 @@ public final class Lifeline {
     }
 
     /**
+     * Logs the warnings of a configuration just read that the previous read did not have: a reload says what the edit
+     * brought (a rule that can never match), not again what stays (an unknown variable of the process).
+     */
+    private static void logNewWarnings(Config loaded) {
+        Set<String> now = new HashSet<String>();
+        for (ConfigWarning w : loaded.warnings()) {
+            String text = w.toString();
+            if (now.add(text) && !warned.contains(text)) {
+                Log.warn(w.event(), "name", w.key(), "detail", text);
+            }
+        }
+        warned = now;
+    }
+
+    /**
      * Re-reads the configuration with the layers given at start (agent argument and its file, environment, system
      * properties). A configuration with errors is rejected whole and the active one kept. A disabled agent becomes
      * active when the configuration is valid now.
@@ -489,6 +507,7 @@ public final class Lifeline {
                 return recordResult("rejected: " + why + (running ? "; the active configuration is kept"
                         : "; the agent stays disabled"));
             }
+            logNewWarnings(loaded); // a rule added to the file that can never match is said at its reload too
             if (!loaded.errors().isEmpty()) {
                 StringBuilder result = new StringBuilder("rejected: ").append(count(loaded.errors()))
                         .append(running ? "; the active configuration is kept" : "; the agent stays disabled");

@@ -87,6 +87,37 @@ class ConfigReloadIT {
         assertThat(child.isAlive()).isTrue();
     }
 
+    private int count(String text) throws Exception {
+        String all = stderr();
+        int n = 0;
+        for (int i = all.indexOf(text); i >= 0; i = all.indexOf(text, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void aReloadLogsTheWarningsItsEditBroughtAndNotAgainThoseThatStay() throws Exception {
+        Path config = dir.resolve("lifeline.properties");
+        write(config, "config.reloadInterval = 200ms\n");
+        child = ForkedJvm.builder("dev.lifeline.hello.StayAlive").agentArgs(config.toString()).jvmArgs("-Dlifeline.bogus=1")
+                .keepStdin().outputIn(dir).start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> stdout().contains("ready"));
+        assertThat(stderr()).containsOnlyOnce("event=config.unknown-property name=lifeline.bogus");
+
+        // the edit adds a rule that can never match: said at this reload, once
+        write(config, "config.reloadInterval = 200ms\nhost.lab.match = !*.lab\nhost.lab.keepalive.interval = 3s\n");
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("event=config.replaced via=reload") == 1);
+        assertThat(stderr()).containsOnlyOnce("event=config.rule-never-matches name=host.lab.match")
+                .containsOnlyOnce("event=config.unknown-property");
+
+        // another edit that keeps both: neither is said again
+        write(config, "config.reloadInterval = 200ms\nhost.lab.match = !*.lab\nhost.lab.keepalive.interval = 4s\n");
+        await().atMost(Duration.ofSeconds(30)).until(() -> count("event=config.replaced via=reload") == 2);
+        assertThat(stderr()).containsOnlyOnce("event=config.rule-never-matches").containsOnlyOnce("event=config.unknown-property");
+        assertThat(child.isAlive()).isTrue();
+    }
+
     private static void attach(long pid, String agentArgs) throws Exception {
         com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(Long.toString(pid));
         try {
