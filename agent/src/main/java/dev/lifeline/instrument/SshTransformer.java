@@ -235,8 +235,15 @@ final class SshTransformer implements ClassFileTransformer {
         if (chosen.isEmpty()) {
             return null;
         }
-        byte[] woven = HookWeaver.weave(reader, className, shape, chosen);
-        Log.debug("instrumentation.applied", "class", className.replace('/', '.'), "hooks", chosen.size());
+        byte[] woven;
+        String weaver = "patch";
+        try {
+            woven = ClassPatcher.weave(bytes, reader, className, shape, chosen);
+        } catch (ClassPatcher.Unsupported e) {
+            woven = HookWeaver.weave(reader, className, shape, chosen);
+            weaver = "asm (" + e.getMessage() + ")";
+        }
+        Log.debug("instrumentation.applied", "class", className.replace('/', '.'), "hooks", chosen.size(), "weaver", weaver);
         return woven;
     }
 
