@@ -1,6 +1,5 @@
 package dev.lifeline.instrument;
 
-import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.Opcodes;
 
 import java.io.ByteArrayOutputStream;
@@ -46,40 +45,35 @@ final class ClassPatcher {
     private static final int UNINITIALIZED = 8;
 
     private final byte[] in;
-    private final ClassReader reader;
+    private final ClassFile file;
     private final String owner;
     private final int thisClass;
     private final boolean frames;
-    private final char[] buf;
     private final Bytes pool = new Bytes();
     private final Map<String, Integer> added = new HashMap<String, Integer>();
     private int nextIndex;
 
-    private ClassPatcher(byte[] in, ClassReader reader, String owner, int version) {
-        this.in = in;
-        this.reader = reader;
+    private ClassPatcher(ClassFile file, String owner, int version) {
+        this.in = file.bytes;
+        this.file = file;
         this.owner = owner;
-        this.thisClass = reader.readUnsignedShort(reader.header + 2);
+        this.thisClass = file.u2(file.header + 2);
         this.frames = version >= Opcodes.V1_6;
-        this.buf = new char[reader.getMaxStringLength()];
-        this.nextIndex = reader.getItemCount();
+        this.nextIndex = file.constantCount();
     }
 
-    /**
-     * @param in     the class file {@code reader} was made of
-     * @param hooks  by name + descriptor of the library method
-     */
-    static byte[] weave(byte[] in, ClassReader reader, String owner, ClassShape shape, Map<String, Hook> hooks) throws Unsupported {
-        return new ClassPatcher(in, reader, owner, shape.version).patch(hooks);
+    /** @param hooks by name + descriptor of the library method */
+    static byte[] weave(ClassFile in, String owner, ClassShape shape, Map<String, Hook> hooks) throws Unsupported {
+        return new ClassPatcher(in, owner, shape.version).patch(hooks);
     }
 
     private byte[] patch(Map<String, Hook> hooks) throws Unsupported {
-        int at = reader.header + 6;
+        int at = file.header + 6;
         at += 2 + 2 * u2(at); // interfaces
         int fieldCount = u2(at);
         at += 2;
         for (int i = 0; i < fieldCount; i++) {
-            at = skipAttributes(at + 6);
+            at = file.skipAttributes(at + 6);
         }
         int methodCount = u2(at);
         at += 2;
@@ -87,14 +81,14 @@ final class ClassPatcher {
         List<byte[]> replacements = new ArrayList<byte[]>();
         for (int i = 0; i < methodCount; i++) {
             int access = u2(at);
-            String name = reader.readUTF8(at + 2, buf);
-            String descriptor = reader.readUTF8(at + 4, buf);
+            String name = file.utf8At(at + 2);
+            String descriptor = file.utf8At(at + 4);
             Hook hook = hooks.get(name + descriptor);
             int attributes = u2(at + 6);
             at += 8;
             for (int j = 0; j < attributes; j++) {
                 int end = at + 6 + u4(at + 2);
-                if (hook != null && "Code".equals(reader.readUTF8(at, buf))) {
+                if (hook != null && "Code".equals(file.utf8At(at))) {
                     replaced.add(new int[]{at, end});
                     replacements.add(new MethodPatch(hook, access, name, descriptor, at).code());
                 }
@@ -107,9 +101,9 @@ final class ClassPatcher {
         Bytes out = new Bytes(in.length + pool.length() + 1024);
         out.write(in, 0, 8);
         out.u2(nextIndex);
-        out.write(in, 10, reader.header - 10);
+        out.write(in, 10, file.header - 10);
         out.write(pool.array(), 0, pool.length());
-        int from = reader.header;
+        int from = file.header;
         for (int i = 0; i < replaced.size(); i++) {
             out.write(in, from, replaced.get(i)[0] - from);
             out.write(replacements.get(i), 0, replacements.get(i).length);
@@ -211,7 +205,7 @@ final class ClassPatcher {
             int written = 0;
             boolean hadFrames = false;
             for (int i = 0; i < attributeCount; i++) {
-                String attribute = reader.readUTF8(at, buf);
+                String attribute = file.utf8At(at);
                 int length = u4(at + 2);
                 int body = at + 6;
                 if ("StackMapTable".equals(attribute)) {
@@ -423,7 +417,7 @@ final class ClassPatcher {
                 String type = args.get(hook.replacedArg);
                 if (Hook.erase(type).equals("Ljava/lang/Object;")) {
                     c.u1(Opcodes.CHECKCAST);
-                    c.u2(classIndex(HookWeaver.internalName(type)));
+                    c.u2(classIndex(Hook.internalName(type)));
                 }
                 c.store(type, slotOf(hook.replacedArg));
             }
@@ -444,7 +438,7 @@ final class ClassPatcher {
                 String ret = Hook.returnType(hook.descriptor);
                 if (Hook.erase(ret).equals("Ljava/lang/Object;")) {
                     c.u1(Opcodes.CHECKCAST);
-                    c.u2(classIndex(HookWeaver.internalName(ret)));
+                    c.u2(classIndex(Hook.internalName(ret)));
                 }
             }
             return c.toArray();
@@ -639,7 +633,7 @@ final class ClassPatcher {
                 case 'D':
                     return DOUBLE << 16;
                 default:
-                    return object(classIndex(HookWeaver.internalName(descriptor)));
+                    return object(classIndex(Hook.internalName(descriptor)));
             }
         }
     }
@@ -722,29 +716,20 @@ final class ClassPatcher {
         return index;
     }
 
-    private int skipAttributes(int at) {
-        int count = u2(at);
-        at += 2;
-        for (int i = 0; i < count; i++) {
-            at += 6 + u4(at + 2);
-        }
-        return at;
-    }
-
     private int u2(int at) {
-        return (in[at] & 0xFF) << 8 | in[at + 1] & 0xFF;
+        return file.u2(at);
     }
 
     private int s2(int at) {
-        return (short) u2(at);
+        return file.s2(at);
     }
 
     private int u4(int at) {
-        return s4(at);
+        return file.u4(at);
     }
 
     private int s4(int at) {
-        return (in[at] & 0xFF) << 24 | (in[at + 1] & 0xFF) << 16 | (in[at + 2] & 0xFF) << 8 | in[at + 3] & 0xFF;
+        return file.u4(at);
     }
 
     /** A growing byte array with big-endian writes, the few the class file format needs. */
@@ -817,11 +802,11 @@ final class ClassPatcher {
 
         /** xLOAD of a local of the given descriptor, in its shortest form. */
         void load(String type, int slot) {
-            local(HookWeaver.loadOpcode(type), slot);
+            local(Hook.loadOpcode(type), slot);
         }
 
         void store(String type, int slot) {
-            local(HookWeaver.storeOpcode(type), slot);
+            local(Hook.storeOpcode(type), slot);
         }
 
         private void local(int opcode, int slot) {

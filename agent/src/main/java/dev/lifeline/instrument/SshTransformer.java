@@ -205,8 +205,8 @@ final class SshTransformer implements ClassFileTransformer {
                 hooked.add(h.key());
             }
         }
-        net.bytebuddy.jar.asm.ClassReader reader = new net.bytebuddy.jar.asm.ClassReader(bytes); // once, for both passes
-        ClassShape shape = ClassShape.of(reader, hooked);
+        ClassFile classFile = new ClassFile(bytes); // its constant pool indexed once, for both passes
+        ClassShape shape = ClassShape.of(classFile, hooked);
         Map<String, Hook> chosen = new LinkedHashMap<String, Hook>();
         String lineMissing = null;
         boolean lineFound = false;
@@ -238,9 +238,9 @@ final class SshTransformer implements ClassFileTransformer {
         byte[] woven;
         String weaver = "patch";
         try {
-            woven = ClassPatcher.weave(bytes, reader, className, shape, chosen);
+            woven = ClassPatcher.weave(classFile, className, shape, chosen);
         } catch (ClassPatcher.Unsupported e) {
-            woven = HookWeaver.weave(reader, className, shape, chosen);
+            woven = HookWeaver.weave(bytes, className, shape, chosen);
             weaver = "asm (" + e.getMessage() + ")";
         }
         Log.debug("instrumentation.applied", "class", className.replace('/', '.'), "hooks", chosen.size(), "weaver", weaver);

@@ -78,10 +78,10 @@ class ClassPatcherEdgeCasesTest {
         hooks.put("many(Ljava/lang/Object;)Ljava/lang/Object;",
                 Hook.on("many", "(Ljava/lang/Object;)Ljava/lang/Object;", Hooks.class).enterKeepingState("manyEnter").exitWithValue("manyExit"));
         byte[] original = target(false);
-        ClassReader reader = new ClassReader(original);
-        ClassShape shape = ClassShape.of(reader, new HashSet<>(hooks.keySet()));
-        byte[] patched = ClassPatcher.weave(original, reader, TARGET, shape, hooks);
-        assertThat(ClassPatcherTest.listing(patched)).isEqualTo(ClassPatcherTest.listing(HookWeaver.weave(reader, TARGET, shape, hooks)));
+        ClassFile file = new ClassFile(original);
+        ClassShape shape = ClassShape.of(file, new HashSet<>(hooks.keySet()));
+        byte[] patched = ClassPatcher.weave(file, TARGET, shape, hooks);
+        assertThat(ClassPatcherTest.listing(patched)).isEqualTo(ClassPatcherTest.listing(HookWeaver.weave(original, TARGET, shape, hooks)));
 
         Class<?> c = define(patched);
         Object t = c.getConstructor(String.class).newInstance("x");
@@ -106,11 +106,11 @@ class ClassPatcherEdgeCasesTest {
         Map<String, Hook> hooks = new LinkedHashMap<>();
         hooks.put("loop(J)J", Hook.on("loop", "(J)J", Hooks.class).enterKeepingState("loopEnter").exitOrThrow("loopExit"));
         byte[] original = target(true);
-        ClassReader reader = new ClassReader(original);
-        ClassShape shape = ClassShape.of(reader, new HashSet<>(hooks.keySet()));
-        assertThatThrownBy(() -> ClassPatcher.weave(original, reader, TARGET, shape, hooks))
+        ClassFile file = new ClassFile(original);
+        ClassShape shape = ClassShape.of(file, new HashSet<>(hooks.keySet()));
+        assertThatThrownBy(() -> ClassPatcher.weave(file, TARGET, shape, hooks))
                 .isInstanceOf(ClassPatcher.Unsupported.class).hasMessageContaining("jump too far");
-        Class<?> c = define(HookWeaver.weave(reader, TARGET, shape, hooks));
+        Class<?> c = define(HookWeaver.weave(original, TARGET, shape, hooks));
         assertThat(c.getMethod("loop", long.class).invoke(c.getConstructor(String.class).newInstance("y"), 2L)).isEqualTo(0L);
     }
 

@@ -71,7 +71,7 @@ class ClassPatcherTest {
                     try (InputStream in = url.openStream()) {
                         original = in.readAllBytes();
                     }
-                    ClassReader reader = new ClassReader(original);
+                    ClassFile file = new ClassFile(original);
                     Map<String, Hook> hooks = new LinkedHashMap<>();
                     for (InstrumentedType t : e.getValue()) {
                         if (t.requirement == null || t.requirement.metBy(loader)) {
@@ -81,10 +81,10 @@ class ClassPatcherTest {
                         }
                     }
                     java.util.Set<String> keys = new java.util.HashSet<>(hooks.keySet());
-                    ClassShape shape = ClassShape.of(reader, keys);
+                    ClassShape shape = ClassShape.of(file, keys);
                     hooks.keySet().retainAll(shape.methods.keySet());
-                    byte[] patched = ClassPatcher.weave(original, reader, e.getKey(), shape, hooks); // throws if it cannot
-                    byte[] asm = HookWeaver.weave(reader, e.getKey(), shape, hooks);
+                    byte[] patched = ClassPatcher.weave(file, e.getKey(), shape, hooks); // throws if it cannot
+                    byte[] asm = HookWeaver.weave(original, e.getKey(), shape, hooks);
                     Map<String, List<String>> expected = listing(asm);
                     Map<String, List<String>> actual = listing(patched);
                     assertThat(actual.keySet()).isEqualTo(expected.keySet());
