@@ -1,6 +1,5 @@
 package dev.lifeline.instrument;
 
-import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.Opcodes;
 
 import java.io.ByteArrayOutputStream;
@@ -25,55 +24,43 @@ final class ClassShape {
     final Map<String, Integer> maxLocals = new HashMap<String, Integer>();
 
     static ClassShape of(byte[] bytes, final Set<String> codeOf) {
-        return of(new ClassReader(bytes), codeOf);
+        return of(new ClassFile(bytes), codeOf);
     }
 
     /**
-     * With the reader the weaver uses next: its constant pool is scanned once, not once per pass. The members are read
-     * straight from the class file structure (names through the reader's constant pool), not through a visitor: no
-     * method's code is decoded here, the {@code Code} attribute's {@code max_locals} is all that is needed of it (a
-     * visitor pass decoded every instruction of JSch's long {@code Session.connect} only to reach {@code visitMaxs}).
+     * With the class file the patcher uses next: its constant pool is indexed once. The members are read straight from
+     * the class file structure, not through a visitor: no method's code is decoded here, the {@code Code} attribute's
+     * {@code max_locals} is all that is needed of it.
      */
-    static ClassShape of(ClassReader reader, final Set<String> codeOf) {
+    static ClassShape of(ClassFile in, final Set<String> codeOf) {
         final ClassShape shape = new ClassShape();
-        shape.version = reader.readUnsignedShort(6); // major_version; minor_version (bytes 4-5) is not needed
-        char[] buf = new char[reader.getMaxStringLength()];
-        int at = reader.header + 6; // access_flags, this_class, super_class
-        at += 2 + 2 * reader.readUnsignedShort(at); // interfaces
-        int fieldCount = reader.readUnsignedShort(at);
+        shape.version = in.majorVersion(); // minor_version (bytes 4-5) is not needed
+        int at = in.header + 6; // access_flags, this_class, super_class
+        at += 2 + 2 * in.u2(at); // interfaces
+        int fieldCount = in.u2(at);
         at += 2;
         for (int i = 0; i < fieldCount; i++) {
-            shape.fields.add(reader.readUTF8(at + 2, buf));
-            at = skipAttributes(reader, at + 6);
+            shape.fields.add(in.utf8At(at + 2));
+            at = in.skipAttributes(at + 6);
         }
-        int methodCount = reader.readUnsignedShort(at);
+        int methodCount = in.u2(at);
         at += 2;
         for (int i = 0; i < methodCount; i++) {
-            int access = reader.readUnsignedShort(at);
-            String key = reader.readUTF8(at + 2, buf) + reader.readUTF8(at + 4, buf);
+            int access = in.u2(at);
+            String key = in.utf8At(at + 2) + in.utf8At(at + 4);
             shape.methods.put(key, access);
             boolean wantCode = codeOf != null && codeOf.contains(key);
-            int attributes = reader.readUnsignedShort(at + 6);
+            int attributes = in.u2(at + 6);
             at += 8;
             for (int j = 0; j < attributes; j++) {
-                int length = reader.readInt(at + 2);
-                if (wantCode && "Code".equals(reader.readUTF8(at, buf))) {
-                    shape.maxLocals.put(key, reader.readUnsignedShort(at + 8)); // after max_stack
+                int length = in.u4(at + 2);
+                if (wantCode && "Code".equals(in.utf8At(at))) {
+                    shape.maxLocals.put(key, in.u2(at + 8)); // after max_stack
                 }
                 at += 6 + length;
             }
         }
         return shape;
-    }
-
-    /** @return the offset after the attributes that start at {@code at} (with their count) */
-    private static int skipAttributes(ClassReader reader, int at) {
-        int count = reader.readUnsignedShort(at);
-        at += 2;
-        for (int i = 0; i < count; i++) {
-            at += 6 + reader.readInt(at + 2);
-        }
-        return at;
     }
 
     static byte[] readAll(InputStream in) throws IOException {

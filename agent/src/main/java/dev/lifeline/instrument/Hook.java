@@ -211,6 +211,35 @@ public final class Hook {
         return out;
     }
 
+    /** The internal name of a reference type's descriptor (an array's is its descriptor). */
+    static String internalName(String type) {
+        return type.charAt(0) == 'L' ? type.substring(1, type.length() - 1) : type;
+    }
+
+    static int loadOpcode(String type) {
+        return opcode(type, 21, 22, 23, 24, 25); // ILOAD, LLOAD, FLOAD, DLOAD, ALOAD
+    }
+
+    static int storeOpcode(String type) {
+        return opcode(type, 54, 55, 56, 57, 58); // ISTORE, LSTORE, FSTORE, DSTORE, ASTORE
+    }
+
+    private static int opcode(String type, int i, int l, int f, int d, int a) {
+        switch (type.charAt(0)) {
+            case 'J':
+                return l;
+            case 'F':
+                return f;
+            case 'D':
+                return d;
+            case 'L':
+            case '[':
+                return a;
+            default:
+                return i;
+        }
+    }
+
     @Override
     public String toString() {
         return method + descriptor;

@@ -31,7 +31,6 @@ final class HookWeaver {
         return weave(new ClassReader(original), owner, shape, hooks);
     }
 
-    /** {@code reader} may have been read before (by {@link ClassShape}): a ClassReader is not changed by reading. */
     static byte[] weave(ClassReader reader, final String owner, final ClassShape shape, final Map<String, Hook> hooks) {
         ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
         final boolean frames = shape.version >= Opcodes.V1_6;
@@ -85,9 +84,9 @@ final class HookWeaver {
                 } else if (hook.replacedArg >= 0) {
                     String type = args.get(hook.replacedArg);
                     if (Hook.erase(type).equals("Ljava/lang/Object;")) {
-                        super.visitTypeInsn(Opcodes.CHECKCAST, internalName(type));
+                        super.visitTypeInsn(Opcodes.CHECKCAST, Hook.internalName(type));
                     }
-                    super.visitVarInsn(storeOpcode(type), slotOf(hook.replacedArg));
+                    super.visitVarInsn(Hook.storeOpcode(type), slotOf(hook.replacedArg));
                 }
             }
             if (hook.exitOnThrow) {
@@ -109,7 +108,7 @@ final class HookWeaver {
                 if (hook.exitReplacesValue) {
                     String ret = Hook.returnType(hook.descriptor);
                     if (Hook.erase(ret).equals("Ljava/lang/Object;")) {
-                        super.visitTypeInsn(Opcodes.CHECKCAST, internalName(ret));
+                        super.visitTypeInsn(Opcodes.CHECKCAST, Hook.internalName(ret));
                     }
                 }
             }
@@ -171,7 +170,7 @@ final class HookWeaver {
 
         private void loadArguments() {
             for (int i = 0; i < args.size(); i++) {
-                super.visitVarInsn(loadOpcode(args.get(i)), slotOf(i));
+                super.visitVarInsn(Hook.loadOpcode(args.get(i)), slotOf(i));
             }
         }
 
@@ -217,35 +216,7 @@ final class HookWeaver {
             case 'D':
                 return Opcodes.DOUBLE;
             default:
-                return internalName(type);
-        }
-    }
-
-    static String internalName(String type) {
-        return type.charAt(0) == 'L' ? type.substring(1, type.length() - 1) : type;
-    }
-
-    static int loadOpcode(String type) {
-        return opcode(type, Opcodes.ILOAD, Opcodes.LLOAD, Opcodes.FLOAD, Opcodes.DLOAD, Opcodes.ALOAD);
-    }
-
-    static int storeOpcode(String type) {
-        return opcode(type, Opcodes.ISTORE, Opcodes.LSTORE, Opcodes.FSTORE, Opcodes.DSTORE, Opcodes.ASTORE);
-    }
-
-    private static int opcode(String type, int i, int l, int f, int d, int a) {
-        switch (type.charAt(0)) {
-            case 'J':
-                return l;
-            case 'F':
-                return f;
-            case 'D':
-                return d;
-            case 'L':
-            case '[':
-                return a;
-            default:
-                return i;
+                return Hook.internalName(type);
         }
     }
 }

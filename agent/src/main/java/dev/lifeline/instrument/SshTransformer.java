@@ -205,8 +205,8 @@ final class SshTransformer implements ClassFileTransformer {
                 hooked.add(h.key());
             }
         }
-        net.bytebuddy.jar.asm.ClassReader reader = new net.bytebuddy.jar.asm.ClassReader(bytes); // once, for both passes
-        ClassShape shape = ClassShape.of(reader, hooked);
+        ClassFile classFile = new ClassFile(bytes); // its constant pool indexed once, for both passes
+        ClassShape shape = ClassShape.of(classFile, hooked);
         Map<String, Hook> chosen = new LinkedHashMap<String, Hook>();
         String lineMissing = null;
         boolean lineFound = false;
@@ -235,8 +235,15 @@ final class SshTransformer implements ClassFileTransformer {
         if (chosen.isEmpty()) {
             return null;
         }
-        byte[] woven = HookWeaver.weave(reader, className, shape, chosen);
-        Log.debug("instrumentation.applied", "class", className.replace('/', '.'), "hooks", chosen.size());
+        byte[] woven;
+        String weaver = "patch";
+        try {
+            woven = ClassPatcher.weave(classFile, className, shape, chosen);
+        } catch (ClassPatcher.Unsupported e) {
+            woven = HookWeaver.weave(bytes, className, shape, chosen);
+            weaver = "asm (" + e.getMessage() + ")";
+        }
+        Log.debug("instrumentation.applied", "class", className.replace('/', '.'), "hooks", chosen.size(), "weaver", weaver);
         return woven;
     }
 
