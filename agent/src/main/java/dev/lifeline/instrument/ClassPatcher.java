@@ -26,7 +26,10 @@ import java.util.Map;
  * is written back as a full frame, with the hook's state slot added where it has one, as {@link HookWeaver} does.
  */
 final class ClassPatcher {
-    /** What the patcher does not handle; the class is then woven by {@link HookWeaver}. */
+    /**
+     * What the patcher does not handle in a well-formed class; the class is then woven by {@link HookWeaver}. A class
+     * file it finds damaged ends in an {@code IllegalArgumentException} instead: the class is left as it was.
+     */
     static final class Unsupported extends Exception {
         private static final long serialVersionUID = 1L;
 
@@ -261,10 +264,10 @@ final class ClassPatcher {
                 if (op == Opcodes.TABLESWITCH || op == Opcodes.LOOKUPSWITCH) {
                     hasSwitch = true;
                 }
-                p += length(p);
+                p += length(p); // at least 1: a malformed class cannot hold the loading thread in this loop
             }
             if (p != codeLength) {
-                throw new Unsupported("code of " + name + " does not end on an instruction");
+                throw new IllegalArgumentException("code of " + name + " does not end on an instruction");
             }
         }
 
@@ -313,13 +316,19 @@ final class ClassPatcher {
                     return (in[codeStart + p + 1] & 0xFF) == Opcodes.IINC ? 6 : 4;
                 case Opcodes.TABLESWITCH: {
                     int q = p + 4 - (p & 3); // after the padding
-                    int low = s4(codeStart + q + 4);
-                    int high = s4(codeStart + q + 8);
-                    return q - p + 12 + 4 * (high - low + 1);
+                    long cases = (long) s4(codeStart + q + 8) - s4(codeStart + q + 4) + 1;
+                    if (cases < 1 || cases > codeLength) {
+                        throw new IllegalArgumentException("malformed tableswitch in " + name);
+                    }
+                    return q - p + 12 + 4 * (int) cases;
                 }
                 case Opcodes.LOOKUPSWITCH: {
                     int q = p + 4 - (p & 3);
-                    return q - p + 8 + 8 * s4(codeStart + q + 4);
+                    int pairs = s4(codeStart + q + 4);
+                    if (pairs < 0 || pairs > codeLength / 8) {
+                        throw new IllegalArgumentException("malformed lookupswitch in " + name);
+                    }
+                    return q - p + 8 + 8 * pairs;
                 }
                 default:
                     if (isJump16(op)) {

@@ -19,6 +19,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * What the libraries in the bench may not have, written here on purpose: switches (their padding), a loop back to the
@@ -112,6 +113,39 @@ class ClassPatcherEdgeCasesTest {
                 .isInstanceOf(ClassPatcher.Unsupported.class).hasMessageContaining("jump too far");
         Class<?> c = define(HookWeaver.weave(original, TARGET, shape, hooks));
         assertThat(c.getMethod("loop", long.class).invoke(c.getConstructor(String.class).newInstance("y"), 2L)).isEqualTo(0L);
+    }
+
+    /**
+     * A class file damaged anywhere (a switch whose bounds make its length zero or negative, a count past the end)
+     * ends the patch with an exception the transformer catches (the class is then left as it was), never with a loop
+     * that holds the thread loading the class.
+     */
+    @Test
+    void aDamagedClassFileEndsThePatchAndNeverHoldsTheLoadingThread() {
+        Map<String, Hook> hooks = new LinkedHashMap<>();
+        hooks.put("pick(I)I", Hook.on("pick", "(I)I", Hooks.class).exitReplacingValue("pickExit"));
+        hooks.put("loop(J)J", Hook.on("loop", "(J)J", Hooks.class).enterKeepingState("loopEnter").exitOrThrow("loopExit"));
+        byte[] original = target(false);
+        java.util.Random random = new java.util.Random(14);
+        int[] outcomes = new int[3]; // patched, unsupported, runtime exception
+        assertTimeoutPreemptively(java.time.Duration.ofSeconds(60), () -> {
+            for (int i = 0; i < 20_000; i++) {
+                byte[] damaged = original.clone();
+                for (int k = 1 + random.nextInt(3); k > 0; k--) {
+                    damaged[random.nextInt(damaged.length)] = (byte) (random.nextBoolean() ? random.nextInt() : 0xFF);
+                }
+                try {
+                    ClassFile file = new ClassFile(damaged);
+                    ClassPatcher.weave(file, TARGET, ClassShape.of(file, new HashSet<>(hooks.keySet())), hooks);
+                    outcomes[0]++;
+                } catch (ClassPatcher.Unsupported e) {
+                    outcomes[1]++;
+                } catch (RuntimeException e) {
+                    outcomes[2]++;
+                }
+            }
+        });
+        assertThat(outcomes[1] + outcomes[2]).as("damage noticed").isGreaterThan(0);
     }
 
     private static Class<?> define(byte[] bytes) throws Exception {
