@@ -2,7 +2,7 @@
 # The benchmark: every figure with and without the agent, measured in this one run, interleaved (A B A B ...), medians.
 # Prints a table and writes benchmarks/results.md (QUICK=1: few iterations, for development, to results-quick.md).
 #
-#   benchmarks/run.sh              # full: about 13 minutes on 2 cores; needs root, /usr/sbin/sshd, nft, user lifeline-test
+#   benchmarks/run.sh              # full: about 15 minutes on 2 cores; needs root, /usr/sbin/sshd, nft, user lifeline-test
 #   QUICK=1 benchmarks/run.sh      # about 2 minutes
 #   ROWS=3,7 QUICK=1 benchmarks/run.sh   # only some rows of the suite (1 and 8 always run: they take seconds)
 #

@@ -102,34 +102,38 @@ class BenchmarkSuite {
         onlyIfSelected(2);
         OpenSshServer server = sshd();
         int runs = runs(10, 3);
-        // {sample, library set}
-        String[][] libs = {{Library.JSCH_MWIEDE.execApp(), Library.JSCH_MWIEDE.dir}, {Library.SSHD.execApp(), Library.SSHD.dir},
+        // {sample, library set}: issue 14 names mwiede 2.28.8, jcraft 0.1.55, MINA 2.20.0 and 2.12.1, on JDK 17 and 25
+        String[][] libs = {{Library.JSCH_MWIEDE.execApp(), Library.JSCH_MWIEDE.dir}, {Library.JSCH_JCRAFT.execApp(), Library.JSCH_JCRAFT.dir},
+                {Library.SSHD.execApp(), Library.SSHD.dir}, {Library.SSHD_LEGACY.execApp(), Library.SSHD_LEGACY.dir},
                 {"SshjExec", "sshj-" + Versions.SSHJ}};
+        List<Path> jdks = Bench.jdks();
         Map<String, List<Double>> launch = new LinkedHashMap<>();
         Map<String, List<Double>> inMain = new LinkedHashMap<>();
         Map<String, List<Double>> cpu = new LinkedHashMap<>();
         Map<String, List<Double>> rss = new LinkedHashMap<>();
         for (int i = -1; i < runs; i++) { // i = -1: one warm-up round, not counted
-            for (String[] lib : libs) {
-                for (boolean agent : new boolean[]{false, true}) {
-                    ForkedJvm.Builder b = Bench.app(lib[0], lib[1], Bench.defaultJdk()).echo(null).args(server.target("true"))
-                            .sysprop("sample.footprint", "true");
-                    if (agent) {
-                        Bench.withAgent(b, null);
-                    }
-                    try (ForkedJvm app = b.start()) {
-                        app.awaitLine(Pattern.compile("^RESULT "), 60_000);
-                        long ms = app.elapsedMillis();
-                        Map<String, String> r = app.result();
-                        requireOk(app, r);
-                        if (i >= 0) {
-                            String key = lib[1] + (agent ? " with" : " without");
-                            launch.computeIfAbsent(key, k -> new ArrayList<>()).add((double) ms);
-                            inMain.computeIfAbsent(key, k -> new ArrayList<>()).add(Double.parseDouble(r.get("elapsed_ms")));
-                            cpu.computeIfAbsent(key, k -> new ArrayList<>()).add(Double.parseDouble(r.getOrDefault("cpu_ms", "-1")));
-                            rss.computeIfAbsent(key, k -> new ArrayList<>()).add(Double.parseDouble(r.getOrDefault("peak_rss_kb", "-1")));
+            for (Path jdk : jdks) {
+                for (String[] lib : libs) {
+                    for (boolean agent : new boolean[]{false, true}) {
+                        ForkedJvm.Builder b = Bench.app(lib[0], lib[1], jdk).echo(null).args(server.target("true"))
+                                .sysprop("sample.footprint", "true");
+                        if (agent) {
+                            Bench.withAgent(b, null);
                         }
-                        app.awaitExit(30_000);
+                        try (ForkedJvm app = b.start()) {
+                            app.awaitLine(Pattern.compile("^RESULT "), 60_000);
+                            long ms = app.elapsedMillis();
+                            Map<String, String> r = app.result();
+                            requireOk(app, r);
+                            if (i >= 0) {
+                                String key = lib[1] + ", " + jdk.getFileName() + (agent ? " with" : " without");
+                                launch.computeIfAbsent(key, k -> new ArrayList<>()).add((double) ms);
+                                inMain.computeIfAbsent(key, k -> new ArrayList<>()).add(Double.parseDouble(r.get("elapsed_ms")));
+                                cpu.computeIfAbsent(key, k -> new ArrayList<>()).add(Double.parseDouble(r.getOrDefault("cpu_ms", "-1")));
+                                rss.computeIfAbsent(key, k -> new ArrayList<>()).add(Double.parseDouble(r.getOrDefault("peak_rss_kb", "-1")));
+                            }
+                            app.awaitExit(30_000);
+                        }
                     }
                 }
             }
@@ -141,30 +145,32 @@ class BenchmarkSuite {
         List<String> detail = new ArrayList<>();
         detail.add("### 2. First connect + exec (`true`) against OpenSSH on loopback, ms, " + runs + " runs each, interleaved");
         detail.add("");
-        for (String[] app : libs) {
-            String lib = app[1];
-            List<Double> off = launch.get(lib + " without");
-            List<Double> on = launch.get(lib + " with");
-            double ratio = median(on) / median(off);
-            double mainRatio = median(inMain.get(lib + " with")) / median(inMain.get(lib + " without"));
-            rows.add(row("2", "first connect + exec, " + app[0] + " (" + lib + "), JVM launch → result",
-                    ms(median(off)) + " (in `main`: " + ms(median(inMain.get(lib + " without"))) + ")",
-                    ms(median(on)) + " (in `main`: " + ms(median(inMain.get(lib + " with"))) + ")",
-                    ratio(ratio) + " (in `main`: " + ratio(mainRatio) + ")",
-                    "≤ 1.05× wall (issue 14)", ratio <= 1.05));
-            double cpuOff = median(cpu.get(lib + " without"));
-            double cpuOn = median(cpu.get(lib + " with"));
-            rows.add(row("2", "first connect + exec, " + app[0] + " (" + lib + "): process CPU at the end of `main`",
-                    ms(cpuOff), ms(cpuOn), ratio(cpuOn / cpuOff), "≤ 1.15× CPU (issue 14)", cpuOn / cpuOff <= 1.15));
-            double rssOff = median(rss.get(lib + " without"));
-            double rssOn = median(rss.get(lib + " with"));
-            rows.add(row("2", "first connect + exec, " + app[0] + " (" + lib + "): peak RSS (VmHWM)",
-                    String.format("%.1f MiB", rssOff / 1024), String.format("%.1f MiB", rssOn / 1024),
-                    String.format("%+.1f MiB", (rssOn - rssOff) / 1024), "≤ 5 MiB over no agent (issue 14)", rssOn - rssOff <= 5 * 1024));
-            detail.add("- " + lib + " without, launch → result: " + list(off) + "; in main: " + list(inMain.get(lib + " without"))
-                    + "; CPU ms: " + list(cpu.get(lib + " without")) + "; peak RSS KiB: " + list(rss.get(lib + " without")));
-            detail.add("- " + lib + " with, launch → result: " + list(on) + "; in main: " + list(inMain.get(lib + " with"))
-                    + "; CPU ms: " + list(cpu.get(lib + " with")) + "; peak RSS KiB: " + list(rss.get(lib + " with")));
+        for (Path jdk : jdks) {
+            for (String[] app : libs) {
+                String lib = app[1] + ", " + jdk.getFileName();
+                List<Double> off = launch.get(lib + " without");
+                List<Double> on = launch.get(lib + " with");
+                double ratio = median(on) / median(off);
+                double mainRatio = median(inMain.get(lib + " with")) / median(inMain.get(lib + " without"));
+                rows.add(row("2", "first connect + exec, " + app[0] + " (" + lib + "), JVM launch → result",
+                        ms(median(off)) + " (in `main`: " + ms(median(inMain.get(lib + " without"))) + ")",
+                        ms(median(on)) + " (in `main`: " + ms(median(inMain.get(lib + " with"))) + ")",
+                        ratio(ratio) + " (in `main`: " + ratio(mainRatio) + ")",
+                        "≤ 1.05× wall (issue 14)", ratio <= 1.05));
+                double cpuOff = median(cpu.get(lib + " without"));
+                double cpuOn = median(cpu.get(lib + " with"));
+                rows.add(row("2", "first connect + exec, " + app[0] + " (" + lib + "): process CPU at the end of `main`",
+                        ms(cpuOff), ms(cpuOn), ratio(cpuOn / cpuOff), "≤ 1.15× CPU (issue 14)", cpuOn / cpuOff <= 1.15));
+                double rssOff = median(rss.get(lib + " without"));
+                double rssOn = median(rss.get(lib + " with"));
+                rows.add(row("2", "first connect + exec, " + app[0] + " (" + lib + "): peak RSS (VmHWM)",
+                        String.format("%.1f MiB", rssOff / 1024), String.format("%.1f MiB", rssOn / 1024),
+                        String.format("%+.1f MiB", (rssOn - rssOff) / 1024), "≤ 5 MiB over no agent (issue 14)", rssOn - rssOff <= 5 * 1024));
+                detail.add("- " + lib + " without, launch → result: " + list(off) + "; in main: " + list(inMain.get(lib + " without"))
+                        + "; CPU ms: " + list(cpu.get(lib + " without")) + "; peak RSS KiB: " + list(rss.get(lib + " without")));
+                detail.add("- " + lib + " with, launch → result: " + list(on) + "; in main: " + list(inMain.get(lib + " with"))
+                        + "; CPU ms: " + list(cpu.get(lib + " with")) + "; peak RSS KiB: " + list(rss.get(lib + " with")));
+            }
         }
         write(2, rows, detail);
     }
