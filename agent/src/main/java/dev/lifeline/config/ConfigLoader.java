@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.zip.CRC32;
 
 /** Reads the layers, validates every entry and collects every error. Never stops at the first. */
 final class ConfigLoader {
@@ -47,6 +48,7 @@ final class ConfigLoader {
     /** Environment variables and system properties taken as settings: "environment LIFELINE_MODE -> mode". */
     private final List<String> applied = new ArrayList<String>();
     private String file;
+    private long fileCrc = -1;
 
     ConfigLoader(String agentArgs, Map<String, String> systemProperties, Map<String, String> environment) {
         this.agentArgs = agentArgs;
@@ -109,7 +111,7 @@ final class ConfigLoader {
             }
         }
         checkLogFileIsNotTheConfigFile(global.get(Key.LOG_FILE));
-        return new Config(file, global, complete, errors, warnings, applied);
+        return new Config(file, global, complete, errors, warnings, applied, fileCrc);
     }
 
     private static boolean onlyNegated(List<HostPattern> patterns) {
@@ -267,6 +269,9 @@ final class ConfigLoader {
                     + " bytes when read: it grew while being read)" + accepted));
             return out;
         }
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, bytes.length);
+        fileCrc = crc.getValue();
         String text;
         try {
             text = isAscii(bytes) ? new String(bytes, StandardCharsets.ISO_8859_1) : StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
