@@ -85,7 +85,7 @@ final class ConfigLoader {
         Map<Key, Setting> global = Config.defaultSettings();
         Map<String, HostRule> rules = new LinkedHashMap<String, HostRule>();
         for (Raw r : merged.values()) {
-            if (r.origin.layer == Origin.Layer.ENVIRONMENT || r.origin.layer == Origin.Layer.SYSTEM_PROPERTY) {
+            if (r.origin.layer == Origin.ENVIRONMENT || r.origin.layer == Origin.SYSTEM_PROPERTY) {
                 applied.add(r.origin.describe() + " -> " + r.key);
             }
             if (r.key.startsWith(HOST_PREFIX)) {
@@ -235,18 +235,20 @@ final class ConfigLoader {
         File f = new File(path);
         Origin whole = Origin.fileItself(path);
         String accepted = "; accepted: " + FILE_ACCEPTED;
-        if (!f.exists()) {
-            errors.add(new ConfigError(whole, "file", path, "no such file" + accepted));
-            return out;
-        }
-        if (f.isDirectory()) {
-            errors.add(new ConfigError(whole, "file", path, "is a directory" + accepted));
-            return out;
-        }
-        // opening a FIFO for reading blocks until a writer comes (JVM start-up would wait forever), /dev/zero never ends
-        if (!Files.isRegularFile(f.toPath())) {
-            errors.add(new ConfigError(whole, "file", path, "is " + fileKind(f) + ", not a regular file" + accepted));
-            return out;
+        if (!f.isFile()) { // one java.io stat when it is a regular file (premain runs this interpreted); else say what it is
+            if (!f.exists()) {
+                errors.add(new ConfigError(whole, "file", path, "no such file" + accepted));
+                return out;
+            }
+            if (f.isDirectory()) {
+                errors.add(new ConfigError(whole, "file", path, "is a directory" + accepted));
+                return out;
+            }
+            // opening a FIFO for reading blocks until a writer comes (JVM start-up would wait forever), /dev/zero never ends
+            if (!Files.isRegularFile(f.toPath())) {
+                errors.add(new ConfigError(whole, "file", path, "is " + fileKind(f) + ", not a regular file" + accepted));
+                return out;
+            }
         }
         if (f.length() > MAX_FILE_BYTES) {
             errors.add(new ConfigError(whole, "file", path, "too large (" + f.length() + " bytes)" + accepted));
