@@ -49,7 +49,8 @@ public final class FileWatch {
     }
 
     /**
-     * Watches {@code path} from {@code baseline} (a {@link #stamp} taken before the file was loaded).
+     * Watches {@code path} from {@code baseline}: a {@link #stamp} taken before the file was loaded, or
+     * {@link #baselineAfter}.
      *
      * @return the running watch, or null when there is no file or the interval is 0
      */
