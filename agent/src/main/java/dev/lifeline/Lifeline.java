@@ -150,7 +150,8 @@ public final class Lifeline {
         }
         // before loading (see FileWatch), except for a regular file: its baseline comes from the bytes parsed
         // (FileWatch.baselineAfter), after main has begun when the start is deferred; no FileWatch loaded in premain
-        FileWatch.Stamp baseline = configFile == null || new File(configFile).isFile() ? null : FileWatch.stamp(configFile);
+        boolean readFirst = configFile == null || new File(configFile).isFile();
+        FileWatch.Stamp baseline = readFirst ? null : FileWatch.stamp(configFile);
         Config loaded = loadBounded(agentArgs);
         if (loaded == null) {
             return unreadableAtStart(agentArgs, baseline);
@@ -180,7 +181,8 @@ public final class Lifeline {
             Log.warn("agent.disabled", "reason", "invalid configuration", "errors", loaded.errors().size(),
                     "action", "application runs unprotected until the file is valid (it is watched); "
                             + "check it with: java -jar lifeline-agent.jar check FILE");
-            watch(configFile, baseline != null ? baseline : FileWatch.baselineAfter(loaded), loaded.reloadIntervalMillis());
+            watch(configFile, baseline != null ? baseline : FileWatch.baselineAfter(loaded),
+                    loaded.reloadIntervalMillis());
             startJmx(loaded); // the errors leave jmx.* at their defaults unless their own lines were valid
             announceOnly(inst);
             return 0;

@@ -26,7 +26,7 @@ public final class Config {
     private final List<ConfigError> errors;
     private final List<ConfigWarning> warnings;
     private final List<String> applied;
-    /** CRC-32 of the file's bytes this configuration was parsed from, or -1 when none were read: see {@link FileWatch#baselineAfter}. */
+    /** CRC-32 of the bytes of the file it was parsed from, or -1 when none were read (see FileWatch.baselineAfter). */
     final long fileCrc;
     private final ConcurrentHashMap<String, Policy> cache = new ConcurrentHashMap<String, Policy>();
 

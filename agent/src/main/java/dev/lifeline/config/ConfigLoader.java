@@ -235,7 +235,7 @@ final class ConfigLoader {
         File f = new File(path);
         Origin whole = Origin.fileItself(path);
         String accepted = "; accepted: " + FILE_ACCEPTED;
-        if (!f.isFile()) { // one java.io stat when it is a regular file (premain runs this interpreted); else say what it is
+        if (!f.isFile()) { // one java.io stat for a regular file (premain runs this interpreted); else say what it is
             if (!f.exists()) {
                 errors.add(new ConfigError(whole, "file", path, "no such file" + accepted));
                 return out;
@@ -244,9 +244,11 @@ final class ConfigLoader {
                 errors.add(new ConfigError(whole, "file", path, "is a directory" + accepted));
                 return out;
             }
-            // opening a FIFO for reading blocks until a writer comes (JVM start-up would wait forever), /dev/zero never ends
+            // opening a FIFO for reading blocks until a writer comes (JVM start-up would wait forever), /dev/zero
+            // never ends
             if (!Files.isRegularFile(f.toPath())) {
-                errors.add(new ConfigError(whole, "file", path, "is " + fileKind(f) + ", not a regular file" + accepted));
+                errors.add(new ConfigError(whole, "file", path, "is " + fileKind(f) + ", not a regular file"
+                        + accepted));
                 return out;
             }
         }
