@@ -18,6 +18,7 @@ import dev.lifeline.report.Jmx;
 import dev.lifeline.report.Log;
 import dev.lifeline.sessions.SshSessions;
 
+import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.util.Collections;
 import java.util.HashMap;
@@ -147,8 +148,10 @@ public final class Lifeline {
             dynamicAttachAtStart = dynamicAttach;
             configFile = Config.fileOf(agentArgs);
         }
-        // before loading: see FileWatch (not loaded at all without a file: premain loads only what it uses)
-        FileWatch.Stamp baseline = configFile == null ? null : FileWatch.stamp(configFile);
+        // before loading (see FileWatch), except for a regular file: its baseline comes from the bytes parsed
+        // (FileWatch.baselineAfter), after main has begun when the start is deferred; no FileWatch loaded in premain
+        boolean readFirst = configFile == null || new File(configFile).isFile();
+        FileWatch.Stamp baseline = readFirst ? null : FileWatch.stamp(configFile);
         Config loaded = loadBounded(agentArgs);
         if (loaded == null) {
             return unreadableAtStart(agentArgs, baseline);
@@ -178,7 +181,8 @@ public final class Lifeline {
             Log.warn("agent.disabled", "reason", "invalid configuration", "errors", loaded.errors().size(),
                     "action", "application runs unprotected until the file is valid (it is watched); "
                             + "check it with: java -jar lifeline-agent.jar check FILE");
-            watch(configFile, baseline, loaded.reloadIntervalMillis());
+            watch(configFile, baseline != null ? baseline : FileWatch.baselineAfter(loaded),
+                    loaded.reloadIntervalMillis());
             startJmx(loaded); // the errors leave jmx.* at their defaults unless their own lines were valid
             announceOnly(inst);
             return 0;
@@ -212,6 +216,9 @@ public final class Lifeline {
         }
         if (loaded.watchdogThresholdMillis() != 0) { // 0 is the watchdog's own start value: premain loads no sessions/
             SshSessions.watchdogThreshold(loaded.watchdogThresholdMillis());
+        }
+        if (baseline == null && loaded.file() != null) {
+            baseline = FileWatch.baselineAfter(loaded); // a regular file, read without a stamp first (start)
         }
         watch(loaded.file(), baseline, loaded.reloadIntervalMillis());
         startJmx(loaded);
@@ -253,17 +260,20 @@ public final class Lifeline {
     }
 
     /**
-     * {@link Config#load} on a {@code lifeline-config} thread, waited for at most {@link #LOAD_WAIT_MILLIS}, so that a
-     * file that blocks its reader (a FIFO put in its place, a hung network file system) can block that thread only,
-     * never start-up, a JMX call or an attach. On the watch thread (already {@code lifeline-config}) it loads inline.
+     * {@link Config#load}; when the file is not a regular file, on a {@code lifeline-config} thread, waited for at most
+     * {@link #LOAD_WAIT_MILLIS}, so that a file that blocks its reader (a FIFO or a device put in its place) can block
+     * that thread only, never start-up, a JMX call or an attach. On the watch thread (already {@code lifeline-config})
+     * it loads inline.
      *
      * @return null when the file could not be read in time
      */
     private static Config loadBounded(final String args) {
         final Map<String, String> props = lifelineSystemProperties();
         final Map<String, String> env = System.getenv();
-        if (Config.fileOf(args) == null || Thread.currentThread().getName().equals("lifeline-config")) {
-            return Config.load(args, props, env); // no file to read, or already on the thread that may block
+        String file = Config.fileOf(args);
+        // File.isFile is a stat, which opens nothing; a regular file is read here (a thread costs premain 0.5-1 ms)
+        if (file == null || new File(file).isFile() || Thread.currentThread().getName().equals("lifeline-config")) {
+            return Config.load(args, props, env); // no file, a regular one, or already on the thread that may block
         }
         Thread previous = stuckLoad;
         if (previous != null && previous.isAlive()) {
@@ -792,9 +802,12 @@ public final class Lifeline {
     private static Map<String, String> lifelineSystemProperties() {
         Map<String, String> out = new HashMap<String, String>();
         Properties props = System.getProperties();
-        for (String name : props.stringPropertyNames()) {
-            if (name.startsWith("lifeline.")) {
-                out.put(name, props.getProperty(name));
+        for (Object name : props.keySet()) { // not stringPropertyNames(): its entry-set classes are not in CDS
+            if (name instanceof String && ((String) name).startsWith("lifeline.")) {
+                String value = props.getProperty((String) name);
+                if (value != null) {
+                    out.put((String) name, value);
+                }
             }
         }
         return out;

@@ -26,15 +26,18 @@ public final class Config {
     private final List<ConfigError> errors;
     private final List<ConfigWarning> warnings;
     private final List<String> applied;
+    /** CRC-32 of the bytes of the file it was parsed from, or -1 when none were read (see FileWatch.baselineAfter). */
+    final long fileCrc;
     private final ConcurrentHashMap<String, Policy> cache = new ConcurrentHashMap<String, Policy>();
 
     Config(String file, Map<Key, Setting> global, List<HostRule> rules, List<ConfigError> errors) {
-        this(file, global, rules, errors, Collections.<ConfigWarning>emptyList(), Collections.<String>emptyList());
+        this(file, global, rules, errors, Collections.<ConfigWarning>emptyList(), Collections.<String>emptyList(), -1);
     }
 
     Config(String file, Map<Key, Setting> global, List<HostRule> rules, List<ConfigError> errors,
-           List<ConfigWarning> warnings, List<String> applied) {
+           List<ConfigWarning> warnings, List<String> applied, long fileCrc) {
         this.file = file;
+        this.fileCrc = fileCrc;
         this.global = Collections.unmodifiableMap(new LinkedHashMap<Key, Setting>(global));
         this.rules = Collections.unmodifiableList(new ArrayList<HostRule>(rules));
         this.errors = Collections.unmodifiableList(new ArrayList<ConfigError>(errors));
@@ -158,7 +161,7 @@ public final class Config {
         }
         Map<Key, Setting> changed = new LinkedHashMap<Key, Setting>(global);
         changed.put(key, new Setting(key, v, Origin.runtime(source)));
-        return new Config(file, changed, rules, errors, warnings, applied);
+        return new Config(file, changed, rules, errors, warnings, applied, fileCrc);
     }
 
     public int ruleCount() {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.zip.CRC32;
 
 /** Reads the layers, validates every entry and collects every error. Never stops at the first. */
 final class ConfigLoader {
@@ -47,6 +48,7 @@ final class ConfigLoader {
     /** Environment variables and system properties taken as settings: "environment LIFELINE_MODE -> mode". */
     private final List<String> applied = new ArrayList<String>();
     private String file;
+    private long fileCrc = -1;
 
     ConfigLoader(String agentArgs, Map<String, String> systemProperties, Map<String, String> environment) {
         this.agentArgs = agentArgs;
@@ -83,7 +85,7 @@ final class ConfigLoader {
         Map<Key, Setting> global = Config.defaultSettings();
         Map<String, HostRule> rules = new LinkedHashMap<String, HostRule>();
         for (Raw r : merged.values()) {
-            if (r.origin.layer == Origin.Layer.ENVIRONMENT || r.origin.layer == Origin.Layer.SYSTEM_PROPERTY) {
+            if (r.origin.layer == Origin.ENVIRONMENT || r.origin.layer == Origin.SYSTEM_PROPERTY) {
                 applied.add(r.origin.describe() + " -> " + r.key);
             }
             if (r.key.startsWith(HOST_PREFIX)) {
@@ -109,7 +111,7 @@ final class ConfigLoader {
             }
         }
         checkLogFileIsNotTheConfigFile(global.get(Key.LOG_FILE));
-        return new Config(file, global, complete, errors, warnings, applied);
+        return new Config(file, global, complete, errors, warnings, applied, fileCrc);
     }
 
     private static boolean onlyNegated(List<HostPattern> patterns) {
@@ -233,18 +235,22 @@ final class ConfigLoader {
         File f = new File(path);
         Origin whole = Origin.fileItself(path);
         String accepted = "; accepted: " + FILE_ACCEPTED;
-        if (!f.exists()) {
-            errors.add(new ConfigError(whole, "file", path, "no such file" + accepted));
-            return out;
-        }
-        if (f.isDirectory()) {
-            errors.add(new ConfigError(whole, "file", path, "is a directory" + accepted));
-            return out;
-        }
-        // opening a FIFO for reading blocks until a writer comes (JVM start-up would wait forever), /dev/zero never ends
-        if (!Files.isRegularFile(f.toPath())) {
-            errors.add(new ConfigError(whole, "file", path, "is " + fileKind(f) + ", not a regular file" + accepted));
-            return out;
+        if (!f.isFile()) { // one java.io stat for a regular file (premain runs this interpreted); else say what it is
+            if (!f.exists()) {
+                errors.add(new ConfigError(whole, "file", path, "no such file" + accepted));
+                return out;
+            }
+            if (f.isDirectory()) {
+                errors.add(new ConfigError(whole, "file", path, "is a directory" + accepted));
+                return out;
+            }
+            // opening a FIFO for reading blocks until a writer comes (JVM start-up would wait forever), /dev/zero
+            // never ends
+            if (!Files.isRegularFile(f.toPath())) {
+                errors.add(new ConfigError(whole, "file", path, "is " + fileKind(f) + ", not a regular file"
+                        + accepted));
+                return out;
+            }
         }
         if (f.length() > MAX_FILE_BYTES) {
             errors.add(new ConfigError(whole, "file", path, "too large (" + f.length() + " bytes)" + accepted));
@@ -267,6 +273,9 @@ final class ConfigLoader {
                     + " bytes when read: it grew while being read)" + accepted));
             return out;
         }
+        CRC32 crc = new CRC32();
+        crc.update(bytes, 0, bytes.length);
+        fileCrc = crc.getValue();
         String text;
         try {
             text = isAscii(bytes) ? new String(bytes, StandardCharsets.ISO_8859_1) : StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)

@@ -49,7 +49,8 @@ public final class FileWatch {
     }
 
     /**
-     * Watches {@code path} from {@code baseline} (a {@link #stamp} taken before the file was loaded).
+     * Watches {@code path} from {@code baseline}: a {@link #stamp} taken before the file was loaded, or
+     * {@link #baselineAfter}.
      *
      * @return the running watch, or null when there is no file or the interval is 0
      */
@@ -120,6 +121,20 @@ public final class FileWatch {
         }
     }
 
+    /**
+     * A baseline for watching the file {@code loaded} was read from, taken after loading it (start-up reads a regular
+     * file first and stamps it later, off premain): the file as it is now when it still holds the bytes that were
+     * parsed, else a stamp no file has, so the first poll reloads it. When no bytes were parsed (unreadable, too
+     * large), the file as it is now.
+     */
+    public static Stamp baselineAfter(Config loaded) {
+        Stamp now = stamp(loaded.file());
+        if (loaded.fileCrc < 0 || (now.type == 'f' && now.crc == loaded.fileCrc)) {
+            return now;
+        }
+        return Stamp.CHANGED;
+    }
+
     public static Stamp stamp(String path) {
         return path == null || path.isEmpty() ? Stamp.NONE : stamp(Paths.get(path));
     }
@@ -158,6 +173,8 @@ public final class FileWatch {
     /** What a change is measured against. */
     public static final class Stamp {
         static final Stamp NONE = new Stamp('-', 0, -1, -1);
+        /** Equal to no file's stamp. */
+        static final Stamp CHANGED = new Stamp('?', 0, -1, -1);
         final char type;
         final long modifiedNanos;
         final long size;
