@@ -27,9 +27,15 @@ final class SshjChannels {
         // isOpen() false first (gotClose sets closeRequested, notifyError fails openEvent), and isOpen() reads under the
         // channel's lock, so checking after the entries are made sees any end they missed.
         if (!Boolean.TRUE.equals(SshjApi.call(channel, "isOpen"))) {
-            ExecDeadline.ended(channel);
-            SshSessions.channelClosed(channel);
+            ended(channel);
         }
+    }
+
+    /** Any channel ended ({@code finishOff}): everything kept for it goes. */
+    static void ended(Object channel) {
+        ExecDeadline.ended(channel);
+        SshSessions.channelClosed(channel);
+        SshjView.channelEnded(channel);
     }
 
     /** sshj's public channel API, by reflection. */
