@@ -16,13 +16,26 @@ final class SshjChannels {
         SshSessions.channelOpened(channel);
         SshjView.execStarted(channel);
         SshjClients.Client c = SshjClients.clientOfConnection(SshjApi.get(channel, "conn"));
-        if (c == null) {
-            return;
-        }
-        Policy p = c.policy();
+        Policy p = c == null ? null : c.policy();
         if (p != null) {
             ExecDeadline.started(channel, new Control(channel, c), p, "sshj", command == null ? null : command.toString());
         }
+        // exec() returns once the server accepted the request; by then sshj's reader thread may already have read the
+        // command's exit, EOF and close and run finishOff (the channelEnded hook), for a quick command often. The entries
+        // just made would then stay: a deadline armed for exec.timeout holding the channel and its buffers (with
+        // exec.timeout=1h, nearly every exec's channel: ~67 KB of heap per exec). Every way into finishOff makes
+        // isOpen() false first (gotClose sets closeRequested, notifyError fails openEvent), and isOpen() reads under the
+        // channel's lock, so checking after the entries are made sees any end they missed.
+        if (!Boolean.TRUE.equals(SshjApi.call(channel, "isOpen"))) {
+            ended(channel);
+        }
+    }
+
+    /** Any channel ended ({@code finishOff}): everything kept for it goes. */
+    static void ended(Object channel) {
+        ExecDeadline.ended(channel);
+        SshSessions.channelClosed(channel);
+        SshjView.channelEnded(channel);
     }
 
     /** sshj's public channel API, by reflection. */

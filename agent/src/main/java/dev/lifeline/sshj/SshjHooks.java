@@ -123,8 +123,7 @@ public final class SshjHooks {
 
     public static void channelEnded(Object channel) {
         try {
-            ExecDeadline.ended(channel);
-            SshSessions.channelClosed(channel);
+            SshjChannels.ended(channel);
         } catch (Throwable t) {
             Faults.suppressed(t);
         }

@@ -37,6 +37,14 @@ final class SshjView extends LibraryView {
         EXECS.put(channel, Boolean.TRUE);
     }
 
+    /**
+     * The channel ended: its entry goes now rather than at a collection. Weak keys alone let thousands of ended
+     * channels pile up between collections, which every exec's {@link #execStarted} then scans and resizes past.
+     */
+    static void channelEnded(Object channel) {
+        EXECS.remove(channel);
+    }
+
     @Override
     public String packagePrefix() {
         return "net.schmizz.sshj.";

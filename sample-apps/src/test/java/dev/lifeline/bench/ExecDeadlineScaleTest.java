@@ -2,6 +2,8 @@ package dev.lifeline.bench;
 
 import dev.lifeline.bench.Bench.Library;
 import dev.lifeline.samples.ForkedJvm;
+import dev.lifeline.samples.Versions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,6 +53,29 @@ class ExecDeadlineScaleTest {
             Measurements.record(CYCLES + " exec cycles with deadlines, " + library + ": thread growth", threadGrowth);
             assertNothingQueued(library, r);
             assertThat(threadGrowth).isLessThanOrEqualTo(0);
+            assertThat(heapGrowth).as("heap retained after %d cycles", CYCLES).isLessThan(4L << 20);
+        }
+    }
+
+    /**
+     * sshj: the reader thread often ends a quick command's channel (exit, EOF, close) before {@code exec()} returns to
+     * the caller, where the deadline is armed; a deadline armed after the end was never cancelled (every channel kept).
+     * Against the TCP_NODELAY server: with Nagle's delays the close comes 40 ms later and the race is never seen.
+     */
+    @Test
+    void sshjExecCyclesLeaveNothingBehind(@TempDir Path dir) throws Exception {
+        try (MinaServer keys = MinaServer.start(dir); // its user and key; the execs go to the TCP_NODELAY server
+             NoDelaySshServer server = NoDelaySshServer.start(dir);
+             ForkedJvm app = Bench.withAgent(Bench.app("SshjExecLoop", "sshj-" + Versions.SSHJ, Bench.defaultJdk()),
+                     "exec.timeout=1h,exec.idleTimeout=30m").jvmArg("-Xmx256m").jvmArg("-Dsample.nodelay=true")
+                     .args("127.0.0.1", String.valueOf(server.port()), keys.user, keys.keys.privateKey.toString(),
+                             String.valueOf(CYCLES), dev.lifeline.samples.EmbeddedSshServer.NOOP).start()) {
+            app.awaitExit(600_000);
+            Map<String, String> r = app.result();
+            assertThat(r).containsEntry("status", "ok").containsEntry("ok", String.valueOf(CYCLES)).containsEntry("failed", "0");
+            long heapGrowth = Long.parseLong(r.get("heap_after")) - Long.parseLong(r.get("heap_before"));
+            Measurements.record(CYCLES + " exec cycles with deadlines, sshj " + Versions.SSHJ + ": heap growth after GC (bytes)", heapGrowth);
+            assertThat(r).containsEntry("watched_after", "0").containsEntry("deadlines_after", "0");
             assertThat(heapGrowth).as("heap retained after %d cycles", CYCLES).isLessThan(4L << 20);
         }
     }
