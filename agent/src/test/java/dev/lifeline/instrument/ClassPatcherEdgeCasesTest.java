@@ -61,6 +61,57 @@ class ClassPatcherEdgeCasesTest {
         public static void manyExit(Object value, Object state, Object self, Object a) {
             CALLS.add("many " + value + " " + state);
         }
+
+        public static void oddExit(Throwable thrown, Object self, Object a) {
+            CALLS.add("odd " + (thrown == null ? "returned" : thrown.getClass().getSimpleName()));
+        }
+    }
+
+    /**
+     * Names are modified UTF-8 in a class file: one outside ASCII (a parameter type here) is read by {@link ClassFile}
+     * and written back into the appended constant pool (the handler's frame names it) as the JVM reads it.
+     */
+    @Test
+    void namesOutsideAsciiAreReadAndWrittenAsTheJvmReadsThem() throws Exception {
+        String descriptor = "([Ldev/lifeline/Ünïcødé€;)V"; // a class that does not exist: nothing here loads it
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC, TARGET, null, "java/lang/Object", null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        // private, so that reflection on the public methods never resolves its parameter type
+        mv = cw.visitMethod(Opcodes.ACC_PRIVATE, "odd", descriptor, null, null);
+        mv.visitCode();
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "callOdd", "()V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitInsn(Opcodes.ACONST_NULL);
+        mv.visitMethodInsn(Opcodes.INVOKESPECIAL, TARGET, "odd", descriptor, false);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitField(Opcodes.ACC_PUBLIC, "fïeld€", "I", null, null).visitEnd();
+        cw.visitEnd();
+        byte[] original = cw.toByteArray();
+
+        Map<String, Hook> hooks = new LinkedHashMap<>();
+        hooks.put("odd" + descriptor, Hook.on("odd", descriptor, Hooks.class).exitOrThrow("oddExit"));
+        ClassFile file = new ClassFile(original);
+        ClassShape shape = ClassShape.of(file, new HashSet<>(hooks.keySet()));
+        assertThat(shape.fields).contains("fïeld€");
+        assertThat(shape.methods).containsKey("odd" + descriptor);
+        byte[] patched = ClassPatcher.weave(file, TARGET, shape, hooks);
+        assertThat(ClassPatcherTest.listing(patched)).isEqualTo(ClassPatcherTest.listing(HookWeaver.weave(original, TARGET, shape, hooks)));
+        Class<?> c = define(patched);
+        c.getMethod("callOdd").invoke(c.getConstructor().newInstance());
+        assertThat(CALLS).containsExactly("odd returned");
     }
 
     @BeforeEach
