@@ -89,6 +89,11 @@ final class DeferredStart implements ClassFileTransformer, Runnable {
     }
 
     static boolean triggers(String className) {
+        // most classes a JVM loads start with j (java/, jdk/) or s (sun/): one char read instead of five prefix tests
+        char first = className.isEmpty() ? 0 : className.charAt(0);
+        if (first != 'c' && first != 'o' && first != 'n') {
+            return false;
+        }
         for (String p : TRIGGERS) {
             if (className.startsWith(p)) {
                 return true;

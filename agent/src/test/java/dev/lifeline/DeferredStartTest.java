@@ -16,6 +16,10 @@ class DeferredStartTest {
         assertThat(DeferredStart.triggers("ch/ethz/ssh2/Connection")).isTrue();
         assertThat(DeferredStart.triggers("java/lang/String")).isFalse();
         assertThat(DeferredStart.triggers("com/jcraft/jzlib/ZStream")).isFalse();
+        assertThat(DeferredStart.triggers("")).isFalse();
+        for (String trigger : DeferredStart.TRIGGERS) { // the first-character shortcut lets every trigger through
+            assertThat(DeferredStart.triggers(trigger + "Session")).as(trigger).isTrue();
+        }
     }
 
     @Test

@@ -58,8 +58,8 @@ public final class JmxDelay {
     }
 
     static long of(Properties props) {
-        for (String name : props.stringPropertyNames()) {
-            if (name.startsWith("com.sun.management.jmxremote")) {
+        for (Object name : props.keySet()) { // not stringPropertyNames(): its entry-set classes are not in CDS
+            if (name instanceof String && ((String) name).startsWith("com.sun.management.jmxremote")) {
                 return 0;
             }
         }
