@@ -186,6 +186,21 @@ final class SshdConnectDeadline {
     }
 
     /**
+     * MINA 2.7 and 2.8: a TCP connect that completes after its future was failed (a connect deadline that fired while
+     * the connection was being made, or the app's cancel) still makes a session and hands it to that future, which
+     * keeps its failure and drops the session. Nobody owns that session: it would run its key exchange and live until
+     * MINA's auth timeout (2 minutes). It is closed here, as MINA 2.12+ does itself.
+     */
+    static void lateSession(Object ioFuture, Object ioSession) throws Exception {
+        if (ioSession == null || !Boolean.TRUE.equals(call(ioFuture, "isDone"))) {
+            return;
+        }
+        Log.info("connect.late-session-closed", "lib", "sshd", "remote", call(ioSession, "getRemoteAddress"),
+                "reason", "its connect had already failed or been cancelled");
+        ioSession.getClass().getMethod("close", boolean.class).invoke(ioSession, true);
+    }
+
+    /**
      * A client's I/O connector opened a TCP connection ({@code connect} of {@code Nio2Connector}, {@code MinaConnector}
      * or {@code NettyIoConnector}): the one step every MINA client session goes through, whichever code made the
      * session and whichever transport it runs on. {@code SshClient.doConnect} hands this deadline over to its own

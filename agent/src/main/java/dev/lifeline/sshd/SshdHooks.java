@@ -65,13 +65,22 @@ public final class SshdHooks {
         }
     }
 
-    /** {@code SshClient.doConnect(username, target, context, local, identities, hostConfig)} returned its future. */
-    /** MINA 2.7 and 2.8: the same doConnect, ending with a boolean instead of the host config entry. */
+    /** MINA 2.7 and 2.8: a session is handed to its I/O connect future ({@link SshdModule#LEGACY_IO_FUTURE}). */
+    public static void ioSessionArriving(Object ioFuture, Object ioSession) {
+        try {
+            SshdConnectDeadline.lateSession(ioFuture, ioSession);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /** MINA 2.7 and 2.8: the same doConnect as {@link #connectStarted}, ending with a boolean instead of the host config entry. */
     public static void connectStartedBefore2_9(Object connectFuture, Object client, Object username, Object target,
                                                Object context, Object localAddress, Object identities, boolean useDefaults) {
         connectStarted(connectFuture, client, username, target, context, localAddress, identities, null);
     }
 
+    /** {@code SshClient.doConnect(username, target, context, local, identities, hostConfig)} returned its future. */
     public static void connectStarted(Object connectFuture, Object client, Object username, Object target,
                                       Object context, Object localAddress, Object identities, Object hostConfig) {
         try {

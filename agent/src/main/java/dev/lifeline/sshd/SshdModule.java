@@ -53,6 +53,13 @@ public final class SshdModule implements InstrumentationModule {
     private static final String IO_CONNECT = "(Ljava/net/SocketAddress;Lorg/apache/sshd/common/AttributeRepository;"
             + "Ljava/net/SocketAddress;)Lorg/apache/sshd/common/io/IoConnectFuture;";
 
+    /**
+     * MINA 2.7 and 2.8's NIO2 connect future (a class of its own in those lines only; 2.9+ share one in sshd-common). A
+     * TCP connect that completes after the future was failed still hands it a session, which it ignores: see
+     * {@link SshdConnectDeadline#lateSession}. Later lines close such a session themselves.
+     */
+    public static final String LEGACY_IO_FUTURE = "org.apache.sshd.common.io.nio2.Nio2Connector$DefaultIoConnectFuture";
+
     /** An {@code IoConnector}'s {@code connect(target, context, local)}: where every client's TCP connection starts. */
     private static InstrumentedType ioConnector(String className) {
         return InstrumentedType.named(className)
@@ -102,6 +109,9 @@ public final class SshdModule implements InstrumentationModule {
                 ioConnector("org.apache.sshd.common.io.nio2.Nio2Connector"),
                 ioConnector(MINA_CONNECTOR),
                 ioConnector(NETTY_CONNECTOR),
+                InstrumentedType.named(LEGACY_IO_FUTURE)
+                        .hooks(Hook.on("setSession", "(Lorg/apache/sshd/common/io/IoSession;)V", SshdHooks.class)
+                                .enter("ioSessionArriving")),
                 InstrumentedType.named("org.apache.sshd.client.channel.ChannelExec").fields("command")
                         .hooks(Hook.on("doOpen", "()V", SshdHooks.class).exit("execOpened")),
                 InstrumentedType.named("org.apache.sshd.common.channel.AbstractChannel")

@@ -89,6 +89,11 @@ class WeaveEveryLibraryVersionTest {
                         assertThat(hasJar(dir, t.className().contains(".mina.") ? "sshd-mina-" : "sshd-netty-")).isFalse();
                         continue;
                     }
+                    if (t.className().equals(dev.lifeline.sshd.SshdModule.LEGACY_IO_FUTURE) && library.findResource(t.internalName() + ".class") == null) {
+                        // the NIO2 connector's own future is a class of MINA 2.7 and 2.8 only
+                        assertThat(dirName).doesNotMatch("sshd-2\\.[78]\\..*|jgit-5\\..*");
+                        continue;
+                    }
                     byte[] original = read(library, t.internalName());
                     byte[] out = transformer.transform(library, t.internalName(), null, null, original);
                     assertThat(out).as(t.className() + " woven").isNotNull();
