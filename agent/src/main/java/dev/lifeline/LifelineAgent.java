@@ -1,9 +1,12 @@
 package dev.lifeline;
 
+import dev.lifeline.runtime.DeferredStart;
+import dev.lifeline.runtime.Startup;
+
 import java.lang.instrument.Instrumentation;
 
 /**
- * Entry point named in the jar manifest: hands over to {@link Lifeline} and never lets anything escape, because a
+ * Entry point named in the jar manifest: hands over to {@link Startup} and never lets anything escape, because a
  * broken agent must not stop the application.
  *
  * <p>The agent stays on the system class path (where {@code -javaagent} and attach put it) instead of the bootstrap
@@ -35,15 +38,15 @@ public final class LifelineAgent {
             DeferredStart pending = DeferredStart.pending;
             if (pending != null) {
                 pending.startNow(); // an attach, or the agent given twice: the first start comes first
-                exitCode = Lifeline.start(args, inst, dynamicAttach);
+                exitCode = Startup.start(args, inst, dynamicAttach);
             } else if (!dynamicAttach) {
                 if (DeferredStart.nothingConfigured(args)) {
                     DeferredStart.install(args, inst); // defaults: nothing to check or print before main
                     return;
                 }
-                exitCode = Lifeline.startInPremain(args, inst); // reads and checks the configuration, defers the rest
+                exitCode = Startup.startInPremain(args, inst); // reads and checks the configuration, defers the rest
             } else {
-                exitCode = Lifeline.start(args, inst, true);
+                exitCode = Startup.start(args, inst, true);
             }
         } catch (Throwable t) {
             System.err.println("[lifeline] level=error event=agent.failed action=\"application continues unprotected\" error=\""

@@ -1,5 +1,6 @@
 package dev.lifeline;
 
+import dev.lifeline.runtime.Startup;
 import dev.lifeline.ForkedJvm.Run;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,7 +96,7 @@ class AgentStartupIT {
     void stopsTheJvmBeforeMainWhenAskedToFailOnConfigErrors() throws Exception {
         Path file = write("strict.properties", "failOnConfigError = true\nkeepalive.interval = soon\n");
         Run run = runHello(file.toString());
-        assertThat(run.exit()).isEqualTo(Lifeline.EXIT_CONFIG_ERROR);
+        assertThat(run.exit()).isEqualTo(Startup.EXIT_CONFIG_ERROR);
         assertThat(run.out()).doesNotContain("Hello");
         assertThat(run.err()).contains("event=agent.abort");
     }
@@ -114,7 +115,7 @@ class AgentStartupIT {
         // configured: premain starts the agent (Lifeline) at once; nothing configured: at the first SSH class (issue 14)
         Run run = runHello("mode=enforce", new String[]{"-Xlog:class+load=info:stdout"});
         assertThat(run.exit()).isZero();
-        assertThat(run.out()).contains("dev.lifeline.Lifeline ").doesNotContain("dev.lifeline.shaded.bytebuddy")
+        assertThat(run.out()).contains("dev.lifeline.runtime.Startup ").doesNotContain("dev.lifeline.shaded.bytebuddy")
                 .doesNotContain("dev.lifeline.jsch.JschHooks").doesNotContain("dev.lifeline.instrument.Hook ");
         Run none = runHello(null, new String[]{"-Xlog:class+load=info:stdout"});
         assertThat(none.exit()).isZero();
@@ -165,8 +166,8 @@ class AgentStartupIT {
         Run hello = runHello(null, "-Xlog:class+load=info:stdout");
         assertThat(hello.exit()).isZero();
         String beforeMain = hello.out().substring(0, hello.out().indexOf(" dev.lifeline.hello.Hello "));
-        assertThat(beforeMain).contains("dev.lifeline.LifelineAgent ").contains("dev.lifeline.DeferredStart ")
-                .doesNotContain("dev.lifeline.Lifeline ").doesNotContain("dev.lifeline.config.")
+        assertThat(beforeMain).contains("dev.lifeline.LifelineAgent ").contains("dev.lifeline.runtime.DeferredStart ")
+                .doesNotContain("dev.lifeline.runtime.Startup ").doesNotContain("dev.lifeline.config.")
                 .doesNotContain("dev.lifeline.instrument.");
         assertThat(hello.err()).doesNotContain("[lifeline]");
         Path jsch = Paths.get(com.jcraft.jsch.JSch.class.getProtectionDomain().getCodeSource().getLocation().toURI());

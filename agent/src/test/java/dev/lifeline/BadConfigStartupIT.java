@@ -1,5 +1,6 @@
 package dev.lifeline;
 
+import dev.lifeline.runtime.Startup;
 import dev.lifeline.config.ConfigFiles;
 import dev.lifeline.config.ConfigFiles.BadConfig;
 import org.junit.jupiter.api.Assumptions;
@@ -98,7 +99,7 @@ class BadConfigStartupIT {
     @MethodSource("someBadConfigs")
     void failOnConfigErrorStopsTheJvmBeforeMainWithExit78(BadConfig c) throws Exception {
         ForkedJvm.Run run = AgentStartupIT.runHello(c.file().toString(), "-Dlifeline.failOnConfigError=true");
-        assertThat(run.exit()).isEqualTo(Lifeline.EXIT_CONFIG_ERROR);
+        assertThat(run.exit()).isEqualTo(Startup.EXIT_CONFIG_ERROR);
         assertThat(run.out()).doesNotContain("Hello");
         assertThat(run.err()).contains("event=config.invalid").contains(c.key()).contains(c.problem())
                 .contains("event=agent.abort").doesNotContain("\tat ").doesNotContain("Exception in");

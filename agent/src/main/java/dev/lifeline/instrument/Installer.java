@@ -9,22 +9,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** Registers the transformer; on a dynamic attach, weaves the instrumented classes already loaded. */
+/**
+ * Registers the transformer; on a dynamic attach, weaves the instrumented classes already loaded. The libraries are
+ * handed in (the runtime's list): nothing here names one.
+ */
 public final class Installer {
-    private Installer() {
+    private final List<InstrumentationModule> modules;
+    private final LibrarySightings sightings;
+
+    public Installer(List<InstrumentationModule> modules, LibrarySightings sightings) {
+        this.modules = modules;
+        this.sightings = sightings;
     }
 
     /**
      * With {@code mode=off} or a disabled agent: nothing is woven, but the first SSH library class still logs
      * {@code agent.started} and an uncovered library {@code library.unprotected}.
      */
-    public static void announceOnly(Instrumentation inst) {
+    public void announceOnly(Instrumentation inst) {
         inst.addTransformer(announcer(), false);
     }
 
     /** The transformer {@link #announceOnly} registers. */
-    public static ClassFileTransformer announcer() {
-        final SshTransformer notices = new SshTransformer(Modules.all());
+    public ClassFileTransformer announcer() {
+        final SshTransformer notices = new SshTransformer(modules, sightings);
         return new ClassFileTransformer() {
             @Override
             public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
@@ -42,12 +50,12 @@ public final class Installer {
     }
 
     /** The transformer {@link #install} registers (a deferred start registered one of its own that delegates to it). */
-    public static ClassFileTransformer transformer() {
-        return new SshTransformer(Modules.all());
+    public ClassFileTransformer transformer() {
+        return new SshTransformer(modules, sightings);
     }
 
-    public static void install(Instrumentation inst, boolean dynamicAttach) {
-        SshTransformer transformer = new SshTransformer(Modules.all());
+    public void install(Instrumentation inst, boolean dynamicAttach) {
+        SshTransformer transformer = new SshTransformer(modules, sightings);
         inst.addTransformer(transformer, true);
         if (dynamicAttach && inst.isRetransformClassesSupported()) {
             retransformLoaded(inst, transformer);

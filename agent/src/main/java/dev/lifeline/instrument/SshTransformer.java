@@ -1,6 +1,5 @@
 package dev.lifeline.instrument;
 
-import dev.lifeline.Lifeline;
 import dev.lifeline.report.Log;
 
 import java.lang.instrument.ClassFileTransformer;
@@ -21,6 +20,7 @@ import java.util.Set;
  */
 final class SshTransformer implements ClassFileTransformer {
     private final List<InstrumentationModule> modules;
+    private final LibrarySightings sightings;
     private final String[] coveredPrefixes;
     private final boolean[] covered;
     private final String[][] uncovered;
@@ -63,7 +63,12 @@ final class SshTransformer implements ClassFileTransformer {
     }
 
     SshTransformer(List<InstrumentationModule> modules) {
+        this(modules, LibrarySightings.NONE);
+    }
+
+    SshTransformer(List<InstrumentationModule> modules, LibrarySightings sightings) {
         this.modules = modules;
+        this.sightings = sightings;
         coveredPrefixes = new String[modules.size()];
         for (int i = 0; i < modules.size(); i++) {
             coveredPrefixes[i] = modules.get(i).packagePrefix();
@@ -176,7 +181,7 @@ final class SshTransformer implements ClassFileTransformer {
         }
         covered[i] = true;
         try {
-            Lifeline.sshLibrarySeen(modules.get(i).name(), LibraryVersion.of(domain));
+            sightings.firstSeen(modules.get(i).name(), LibraryVersion.of(domain));
         } catch (Throwable t) {
             Log.warnOnce("library-seen", "internal.error", "hook", "sshLibrarySeen", "error", t);
         }

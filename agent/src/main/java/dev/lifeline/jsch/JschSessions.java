@@ -1,5 +1,6 @@
 package dev.lifeline.jsch;
 
+import dev.lifeline.enforce.SessionEvents;
 import dev.lifeline.instrument.Fields;
 import dev.lifeline.config.Policy;
 import dev.lifeline.enforce.DeadlineScheduler;
@@ -89,11 +90,11 @@ final class JschSessions {
             public void run() {
                 Socket socket = socketOf(session);
                 if (!plan.connectDeadlineEnforced) {
-                    SessionPolicy.connectDeadlinePassed(plan.policy, "jsch", plan.elapsedMillis(), "connect", "none (audit)");
+                    SessionEvents.connectDeadlinePassed(plan.policy, "jsch", plan.elapsedMillis(), "connect", "none (audit)");
                     return;
                 }
                 connect.watchdogFired = true;
-                if (SessionPolicy.connectDeadlinePassed(plan.policy, "jsch", plan.elapsedMillis(), "connect",
+                if (SessionEvents.connectDeadlinePassed(plan.policy, "jsch", plan.elapsedMillis(), "connect",
                         socket == null ? "none (socket not yet created)" : "socket closed")) {
                     closeQuietly(socket);
                 }
@@ -124,12 +125,12 @@ final class JschSessions {
         }
         SessionPlan plan = connect.plan;
         if (thrown != null) {
-            SessionPolicy.connectFailed(plan, connect.watchdogFired, thrown);
+            SessionEvents.connectFailed(plan, connect.watchdogFired, thrown);
             return;
         }
         // through a proxy (setProxy) the session's own field is null: the socket is the proxy object's
-        SessionPolicy.tcpKeepalive(plan, socketOf(session));
-        SessionPolicy.configured(plan);
+        SessionEvents.tcpKeepalive(plan, socketOf(session));
+        SessionEvents.configured(plan);
     }
 
     /**
@@ -169,7 +170,7 @@ final class JschSessions {
         READ_TIMEOUTS.remove(session);
         int aliveInterval = api.aliveInterval(session);
         long interval = aliveInterval > 0 ? aliveInterval : api.timeout(session);
-        SessionPolicy.declaredDead("jsch", api.host(session), api.port(session), interval, countMax,
+        SessionEvents.declaredDead("jsch", api.host(session), api.port(session), interval, countMax,
                 "session ended by JSch, its channels closed");
     }
 

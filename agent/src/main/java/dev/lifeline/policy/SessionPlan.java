@@ -44,6 +44,16 @@ public final class SessionPlan {
         failure = t;
     }
 
+    /** What was set, kept or would be set, for the session's one log line. */
+    public Applied applied() {
+        return applied;
+    }
+
+    /** Why the library refused a value, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
     public long elapsedMillis() {
         return (System.nanoTime() - startNanos) / 1000000L;
     }

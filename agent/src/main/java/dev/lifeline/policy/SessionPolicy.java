@@ -3,18 +3,12 @@ package dev.lifeline.policy;
 import dev.lifeline.config.Durations;
 import dev.lifeline.config.Mode;
 import dev.lifeline.config.Policy;
-import dev.lifeline.enforce.BlockedThreads;
-import dev.lifeline.enforce.SocketTuning;
-import dev.lifeline.report.Counters;
-import dev.lifeline.report.Log;
-
-import java.net.Socket;
-import java.nio.channels.NetworkChannel;
 
 /**
  * The one decision, for every library, between the configuration and a session: which keepalive and connect values
- * to set (fill/enforce) or report (audit), TCP keepalive on the session's socket, and the session's log lines and
- * counters. Libraries translate these decisions into their own knobs and nothing else.
+ * to set (fill/enforce) or report (audit), and whether TCP keepalive is turned on. No side effects: what a decision
+ * does to a session (its socket, log lines and counters) is {@code enforce/SessionEvents}. Libraries translate these
+ * decisions into their own knobs and nothing else.
  */
 public final class SessionPolicy {
     private SessionPolicy() {
@@ -69,38 +63,11 @@ public final class SessionPolicy {
         return plan;
     }
 
-    /** TCP keepalive on a session's socket (JSch), as the mode says. */
-    public static void tcpKeepalive(SessionPlan plan, Socket socket) {
-        if (socket == null || !plan.policy.tcpKeepalive()) {
-            return;
-        }
-        boolean already;
-        try {
-            already = socket.getKeepAlive();
-        } catch (Exception e) {
-            return;
-        }
-        Policy p = plan.policy;
-        if (setsTcpKeepalive(plan, already)) {
-            plan.record("tcp.keepalive", SocketTuning.enableKeepalive(socket, p.tcpKeepaliveIdleMillis(),
-                    p.tcpKeepaliveIntervalMillis(), p.tcpKeepaliveCount()), "set");
-        }
-    }
-
-    /** The same on an NIO channel (MINA's transports). */
-    public static void tcpKeepalive(SessionPlan plan, NetworkChannel channel) {
-        if (channel == null || !plan.policy.tcpKeepalive()) {
-            return;
-        }
-        Policy p = plan.policy;
-        if (setsTcpKeepalive(plan, SocketTuning.keepaliveOn(channel))) {
-            plan.record("tcp.keepalive", SocketTuning.enableKeepalive(channel, p.tcpKeepaliveIdleMillis(),
-                    p.tcpKeepaliveIntervalMillis(), p.tcpKeepaliveCount()), "set");
-        }
-    }
-
-    /** Whether to turn it on now; what is kept or would be set is recorded here. */
-    private static boolean setsTcpKeepalive(SessionPlan plan, boolean already) {
+    /**
+     * Whether to turn TCP keepalive on now, given whether the socket has it already; what is kept or would be set is
+     * recorded in the plan (the library's socket is changed by {@code enforce/SessionEvents}).
+     */
+    public static boolean setsTcpKeepalive(SessionPlan plan, boolean already) {
         Mode mode = plan.policy.mode();
         if (mode == Mode.ENFORCE || (mode == Mode.FILL && !already)) {
             return true;
@@ -111,61 +78,5 @@ public final class SessionPolicy {
             plan.record("tcp.keepalive", "on", "app");
         }
         return false;
-    }
-
-    /** The session is set up: its one {@code session.configured} line and the session counters. */
-    public static void configured(SessionPlan plan) {
-        Policy policy = plan.policy;
-        if (plan.failure != null) {
-            Log.warn("session.setting-failed", "lib", plan.lib, "host", policy.host(), "error", plan.failure);
-        }
-        Counters.increment(Counters.Counter.SESSIONS_SEEN);
-        if (plan.applied.changedAnything()) {
-            Counters.increment(Counters.Counter.SESSIONS_CHANGED);
-        }
-        Log.info("session.configured", "lib", plan.lib, "host", policy.host(), "port", policy.port(),
-                "mode", policy.mode().label(), "rules", policy.rules(), "applied", plan.applied.toString());
-    }
-
-    public static void connectFailed(SessionPlan plan, boolean stoppedByDeadline, Throwable error) {
-        Log.info("session.connect-failed", "lib", plan.lib, "host", plan.policy.host(), "port", plan.policy.port(),
-                "elapsed_ms", plan.elapsedMillis(), "stopped_by_deadline", stoppedByDeadline, "error", error);
-    }
-
-    /**
-     * The connect deadline passed with the connect still under way.
-     *
-     * @param action what the library does when enforced ({@code socket closed}, {@code connect failed})
-     * @return true when the library must act; in audit only the would-fire line is written
-     */
-    public static boolean connectDeadlinePassed(Policy policy, String lib, long elapsedMillis, String stage, String action) {
-        if (policy.mode() == Mode.AUDIT) {
-            Log.info("connect.deadline-would-fire", "lib", lib, "host", policy.host(), "port", policy.port(),
-                    "elapsed_ms", elapsedMillis, "stage", stage, "rule", policy.source("connect.timeout"));
-            return false;
-        }
-        Counters.increment(Counters.Counter.CONNECT_DEADLINES_FIRED);
-        Log.warn("connect.deadline-fired", "lib", lib, "host", policy.host(), "port", policy.port(),
-                "elapsed_ms", elapsedMillis, "stage", stage, "rule", policy.source("connect.timeout"), "action", action);
-        BlockedThreads.sessionEnding();
-        return true;
-    }
-
-    /**
-     * The library's keepalive gave up on the peer and is ending the session.
-     *
-     * @param countMax the count in force, or -1 where the library does not tell
-     */
-    public static void declaredDead(String lib, String host, int port, long intervalMillis, int countMax, String action) {
-        Counters.increment(Counters.Counter.KEEPALIVE_DECLARED_DEAD);
-        String interval = intervalMillis > 0 ? Durations.format(intervalMillis) : "?";
-        if (countMax >= 0) {
-            Log.warn("keepalive.declared-dead", "lib", lib, "host", host, "port", port, "interval", interval,
-                    "countMax", countMax, "silent_ms", intervalMillis * (countMax + 1L), "action", action);
-        } else {
-            Log.warn("keepalive.declared-dead", "lib", lib, "host", host, "port", port, "interval", interval,
-                    "action", action);
-        }
-        BlockedThreads.sessionEnding();
     }
 }

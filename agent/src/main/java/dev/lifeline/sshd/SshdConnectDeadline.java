@@ -1,10 +1,10 @@
 package dev.lifeline.sshd;
 
+import dev.lifeline.enforce.SessionEvents;
 import dev.lifeline.config.Durations;
 import dev.lifeline.config.Policy;
 import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.policy.Policies;
-import dev.lifeline.policy.SessionPolicy;
 import dev.lifeline.report.Faults;
 import dev.lifeline.report.Log;
 
@@ -167,7 +167,7 @@ final class SshdConnectDeadline {
                 return; // connected and authenticated in time, or already failed on its own
             }
             String stage = done ? "key exchange or authentication" : "TCP connect";
-            if (!SessionPolicy.connectDeadlinePassed(policy, "sshd", elapsedMillis, stage,
+            if (!SessionEvents.connectDeadlinePassed(policy, "sshd", elapsedMillis, stage,
                     done ? "session closed" : "connect failed")) {
                 return; // audit
             }
@@ -302,7 +302,7 @@ final class SshdConnectDeadline {
                 return; // connected and authenticated in time, or already failed on its own
             }
             String stage = done ? "key exchange or authentication" : "TCP connect";
-            if (!SessionPolicy.connectDeadlinePassed(policy, "sshd", elapsedMillis, stage,
+            if (!SessionEvents.connectDeadlinePassed(policy, "sshd", elapsedMillis, stage,
                     done ? "session closed" : "connect failed")) {
                 return; // audit
             }

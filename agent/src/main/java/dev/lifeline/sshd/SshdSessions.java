@@ -1,5 +1,6 @@
 package dev.lifeline.sshd;
 
+import dev.lifeline.enforce.SessionEvents;
 import dev.lifeline.config.Policy;
 import dev.lifeline.policy.Policies;
 import dev.lifeline.policy.SessionPlan;
@@ -76,9 +77,9 @@ final class SshdSessions {
                 Log.warnOnce("sshd-transport:" + ioSession.getClass().getName(), "tcp.keepalive-unsupported-transport",
                         "lib", "sshd", "transport", ioSession.getClass().getName(), "action", "SO_KEEPALIVE left as the app set it");
             }
-            SessionPolicy.tcpKeepalive(plan, channel);
+            SessionEvents.tcpKeepalive(plan, channel);
         }
-        SessionPolicy.configured(plan);
+        SessionEvents.configured(plan);
     }
 
     /** Set while MINA's heartbeat runs on this thread: an error it reports then is the keepalive's verdict. */
@@ -108,7 +109,7 @@ final class SshdSessions {
         SocketAddress address = api.remoteAddress(session);
         Duration interval = (Duration) api.get(api.heartbeatInterval, session);
         InetSocketAddress target = address instanceof InetSocketAddress ? (InetSocketAddress) address : null;
-        SessionPolicy.declaredDead("sshd", target == null ? String.valueOf(address) : target.getHostString(),
+        SessionEvents.declaredDead("sshd", target == null ? String.valueOf(address) : target.getHostString(),
                 target == null ? 0 : target.getPort(), interval == null ? 0 : interval.toMillis(), -1,
                 "session closed by MINA, its channels and waits ended");
     }

@@ -1,5 +1,6 @@
 package dev.lifeline.sshj;
 
+import dev.lifeline.enforce.SessionEvents;
 import dev.lifeline.config.Policy;
 import dev.lifeline.enforce.Actions;
 import dev.lifeline.enforce.CloseDeadline;
@@ -234,20 +235,20 @@ final class SshjClients {
                 }
                 String stage = connect.inConnect ? "connect" : "auth";
                 if (!plan.connectDeadlineEnforced) {
-                    SessionPolicy.connectDeadlinePassed(plan.policy, "sshj", plan.elapsedMillis(), stage, "none (audit)");
+                    SessionEvents.connectDeadlinePassed(plan.policy, "sshj", plan.elapsedMillis(), stage, "none (audit)");
                     return;
                 }
                 connect.watchdogFired = true;
                 Object carrier = carrierOf(connect.owner);
                 if (carrier != null) {
-                    if (SessionPolicy.connectDeadlinePassed(plan.policy, "sshj", plan.elapsedMillis(), stage,
+                    if (SessionEvents.connectDeadlinePassed(plan.policy, "sshj", plan.elapsedMillis(), stage,
                             "carrying channel closed")) {
                         shut(client);
                     }
                     return;
                 }
                 Socket socket = socketOf(client);
-                if (SessionPolicy.connectDeadlinePassed(plan.policy, "sshj", plan.elapsedMillis(), stage,
+                if (SessionEvents.connectDeadlinePassed(plan.policy, "sshj", plan.elapsedMillis(), stage,
                         socket == null ? "none (socket not yet created)" : "socket closed")) {
                     closeQuietly(socket);
                 }
@@ -265,10 +266,10 @@ final class SshjClients {
         SessionPlan plan = connect.plan;
         if (thrown != null) {
             connect.end();
-            SessionPolicy.connectFailed(plan, connect.watchdogFired, thrown);
+            SessionEvents.connectFailed(plan, connect.watchdogFired, thrown);
             return;
         }
-        SessionPolicy.tcpKeepalive(plan, socketOf(client));
+        SessionEvents.tcpKeepalive(plan, socketOf(client));
         if (connect.ownKeepalive) {
             try {
                 connect.owner.keepalive = SshjKeepalive.start(plan.keepaliveIntervalMillis, plan.keepaliveCountMax,
@@ -277,7 +278,7 @@ final class SshjClients {
                 plan.failed(e);
             }
         }
-        SessionPolicy.configured(plan);
+        SessionEvents.configured(plan);
     }
 
     /**
@@ -342,7 +343,7 @@ final class SshjClients {
          */
         @Override
         public void dead(long intervalMillis, int countMax) {
-            SessionPolicy.declaredDead("sshj", owner.host, owner.port, intervalMillis, countMax,
+            SessionEvents.declaredDead("sshj", owner.host, owner.port, intervalMillis, countMax,
                     "transport killed by Lifeline, socket shut");
             SshSessions.closed(owner.client.get());
             final Object t = trans.get();
@@ -402,7 +403,7 @@ final class SshjClients {
             connect.end();
         } else if (connect.watchdogFired) {
             connect.end();
-            SessionPolicy.connectFailed(connect.plan, true, thrown);
+            SessionEvents.connectFailed(connect.plan, true, thrown);
         }
         // a failed method with time left: the app may try another, still under the deadline
     }
@@ -416,7 +417,7 @@ final class SshjClients {
         }
         int interval = SshjApi.callInt(runner, "getKeepAliveInterval");
         int count = SshjApi.callInt(runner, "getMaxAliveCount");
-        SessionPolicy.declaredDead("sshj", c.host, c.port, interval * 1000L, count, "transport killed by sshj, socket shut");
+        SessionEvents.declaredDead("sshj", c.host, c.port, interval * 1000L, count, "transport killed by sshj, socket shut");
         SshSessions.closed(c.client.get());
         // sshj's die() first (its error reaches every waiter); then the socket, which frees a writer stuck on the dead
         // peer that would otherwise hold die()'s disconnect packet

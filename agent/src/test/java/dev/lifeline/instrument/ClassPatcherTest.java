@@ -1,5 +1,6 @@
 package dev.lifeline.instrument;
 
+import dev.lifeline.runtime.Libraries;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.Handle;
@@ -54,7 +55,7 @@ class ClassPatcherTest {
         }
         int classes = 0;
         try (URLClassLoader loader = new URLClassLoader(jars.toArray(new URL[0]), null)) {
-            for (InstrumentationModule m : Modules.all()) {
+            for (InstrumentationModule m : Libraries.all()) {
                 if (!m.name().equals(lib)) {
                     continue;
                 }

@@ -1,5 +1,6 @@
 package dev.lifeline.instrument;
 
+import dev.lifeline.runtime.Libraries;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Method;
@@ -14,20 +15,20 @@ class InstalledTypesTest {
     @Test
     void theAttachRetransformListIsDerivedFromTheModules() {
         Set<String> declared = new HashSet<>();
-        for (InstrumentationModule m : Modules.all()) {
+        for (InstrumentationModule m : Libraries.all()) {
             for (InstrumentedType t : m.types()) {
                 declared.add(t.className());
                 assertThat(t.internalName()).startsWith(m.packagePrefix());
             }
         }
-        assertThat(new SshTransformer(Modules.all()).instrumentedClassNames()).isEqualTo(declared)
+        assertThat(new SshTransformer(Libraries.all()).instrumentedClassNames()).isEqualTo(declared)
                 .contains("com.jcraft.jsch.Session", "org.apache.sshd.client.SshClient");
     }
 
     @Test
     void everyHookMethodExistsWithTheDescriptorTheWeaverCalls() throws Exception {
         int hooks = 0;
-        for (InstrumentationModule m : Modules.all()) {
+        for (InstrumentationModule m : Libraries.all()) {
             for (InstrumentedType t : m.types()) {
                 for (Hook h : t.hookList()) {
                     assertThat(h.problem(false)).as(h.toString()).isNull();

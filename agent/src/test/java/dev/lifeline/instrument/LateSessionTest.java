@@ -1,5 +1,6 @@
 package dev.lifeline.instrument;
 
+import dev.lifeline.runtime.Libraries;
 import dev.lifeline.report.Log;
 import dev.lifeline.sshd.SshdModule;
 import org.junit.jupiter.api.AfterEach;
@@ -113,7 +114,7 @@ class LateSessionTest {
 
     /** MINA's classes from the jars, the future woven by the agent's transformer; Lifeline's from the test loader. */
     private static final class Woven extends URLClassLoader {
-        private final ClassFileTransformer transformer = new SshTransformer(Modules.all());
+        private final ClassFileTransformer transformer = new SshTransformer(Libraries.all());
 
         Woven(URL[] jars) {
             super(jars, LateSessionTest.class.getClassLoader());

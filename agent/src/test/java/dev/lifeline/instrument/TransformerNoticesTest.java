@@ -1,5 +1,6 @@
 package dev.lifeline.instrument;
 
+import dev.lifeline.runtime.Libraries;
 import dev.lifeline.report.Log;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class TransformerNoticesTest {
     void anUncoveredLibraryIsNamedOnceWithItsVersion() throws Exception {
         Path log = dir.resolve("log");
         Log.useFile(log.toString());
-        SshTransformer t = new SshTransformer(Modules.all());
+        SshTransformer t = new SshTransformer(Libraries.all());
         for (String c : new String[]{"com/trilead/ssh2/Connection", "com/trilead/ssh2/KnownHosts", "com/trilead/ssh2/Connection$1"}) {
             assertThat(t.transform(null, c, null, from("trilead-ssh2-1.0.0-build222.jar"), new byte[0])).isNull();
         }
@@ -55,7 +56,7 @@ class TransformerNoticesTest {
         assertThat(jar).as("copied by agent/pom.xml").isRegularFile();
         Path log = dir.resolve("log");
         Log.useFile(log.toString());
-        SshTransformer t = new SshTransformer(Modules.all());
+        SshTransformer t = new SshTransformer(Libraries.all());
         try (URLClassLoader isolated = new URLClassLoader(new URL[]{jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
             for (String c : new String[]{"com/jcraft/jsch/Session", "com/jcraft/jsch/Channel", "com/jcraft/jsch/ChannelExec"}) {
                 byte[] bytes;

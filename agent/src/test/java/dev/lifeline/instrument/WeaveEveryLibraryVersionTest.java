@@ -1,5 +1,6 @@
 package dev.lifeline.instrument;
 
+import dev.lifeline.runtime.Libraries;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -73,13 +74,13 @@ class WeaveEveryLibraryVersionTest {
                 jars.add(f.toUri().toURL());
             }
         }
-        SshTransformer transformer = new SshTransformer(Modules.all());
+        SshTransformer transformer = new SshTransformer(Libraries.all());
         String dirName = dir.getFileName().toString();
         // JGit's sets bring MINA as sshd-osgi (7.8.1: MINA 2.19; 5.13.5: MINA 2.7)
         String lib = dirName.startsWith("jsch-") ? "jsch" : dirName.startsWith("sshj-") ? "sshj" : "sshd";
         Map<String, byte[]> woven = new HashMap<>();
         try (URLClassLoader library = new URLClassLoader(jars.toArray(new URL[0]), WeaveEveryLibraryVersionTest.class.getClassLoader())) {
-            for (InstrumentationModule m : Modules.all()) {
+            for (InstrumentationModule m : Libraries.all()) {
                 if (!m.name().equals(lib)) {
                     continue;
                 }

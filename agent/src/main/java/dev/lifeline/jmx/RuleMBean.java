@@ -1,4 +1,4 @@
-package dev.lifeline.report;
+package dev.lifeline.jmx;
 
 import dev.lifeline.config.HostRule;
 import dev.lifeline.config.Key;

@@ -1,4 +1,4 @@
-package dev.lifeline.report;
+package dev.lifeline.jmx;
 
 import dev.lifeline.config.Config;
 import dev.lifeline.sessions.LibraryView;

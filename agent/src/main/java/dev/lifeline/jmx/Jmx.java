@@ -1,5 +1,7 @@
-package dev.lifeline.report;
+package dev.lifeline.jmx;
 
+import dev.lifeline.report.Log;
+import dev.lifeline.report.Counters;
 import dev.lifeline.config.Config;
 import dev.lifeline.config.HostRule;
 

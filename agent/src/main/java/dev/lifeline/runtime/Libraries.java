@@ -1,4 +1,6 @@
-package dev.lifeline.instrument;
+package dev.lifeline.runtime;
+
+import dev.lifeline.instrument.InstrumentationModule;
 
 import dev.lifeline.jsch.JschModule;
 import dev.lifeline.sshj.SshjModule;
@@ -8,9 +10,9 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
-/** The libraries Lifeline covers: one line each. */
-public final class Modules {
-    private Modules() {
+/** The libraries Lifeline covers, handed to instrument/: one line each (adding a library: one package and one line). */
+public final class Libraries {
+    private Libraries() {
     }
 
     public static List<InstrumentationModule> all() {

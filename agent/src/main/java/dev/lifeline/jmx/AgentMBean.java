@@ -1,5 +1,6 @@
-package dev.lifeline.report;
+package dev.lifeline.jmx;
 
+import dev.lifeline.report.Counters;
 import dev.lifeline.config.Config;
 import dev.lifeline.config.HostRule;
 import dev.lifeline.config.Key;

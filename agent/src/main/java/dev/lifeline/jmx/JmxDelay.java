@@ -1,4 +1,4 @@
-package dev.lifeline.report;
+package dev.lifeline.jmx;
 
 import java.util.Properties;
 

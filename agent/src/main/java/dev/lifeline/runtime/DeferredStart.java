@@ -1,4 +1,4 @@
-package dev.lifeline;
+package dev.lifeline.runtime;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -8,14 +8,14 @@ import java.util.Map;
 /**
  * {@code premain} when the operator configured nothing (no agent argument, no {@code lifeline.*} system property, no
  * {@code LIFELINE_*} variable): the defaults are valid and print nothing, so there is nothing to check or report at
- * start-up, and {@link Lifeline#start} (the configuration, the modules, about 25 classes run interpreted: 5-10 ms of a
+ * start-up, and {@link Startup#start} (the configuration, the modules, about 25 classes run interpreted: 5-10 ms of a
  * hello world) waits until it is needed: the first class of an SSH library (covered or not), the end of the JMX
  * registration delay, or a second start of the agent (attach). Until then this is the one transformer: a few prefix
- * tests per class, then it hands every class to the transformer {@link Lifeline} built ({@link #use}).
+ * tests per class, then it hands every class to the transformer {@link Startup} built ({@link #use}).
  *
  * <p>Registered with retransformation, as the transformer it stands for. Never throws into class loading.
  */
-final class DeferredStart implements ClassFileTransformer, Runnable {
+public final class DeferredStart implements ClassFileTransformer, Runnable {
     /** The first classes that start the agent: the modules' package prefixes and the SSH libraries named as uncovered. */
     static final String[] TRIGGERS = {
             "com/jcraft/jsch/", "org/apache/sshd/", "net/schmizz/", "com/trilead/ssh2/", "ch/ethz/ssh2/"};
@@ -23,9 +23,9 @@ final class DeferredStart implements ClassFileTransformer, Runnable {
     /**
      * The deferred start of this JVM, or null (none ran, or premain started at once: an invalid configuration,
      * {@code failOnConfigError=true}, an unreadable file). With a valid configuration premain has read and checked it
-     * ({@link Lifeline#startInPremain}) and only applying it waits here.
+     * ({@link Startup#startInPremain}) and only applying it waits here.
      */
-    static volatile DeferredStart pending;
+    public static volatile DeferredStart pending;
 
     private final String args;
     private final Instrumentation inst;
@@ -39,7 +39,7 @@ final class DeferredStart implements ClassFileTransformer, Runnable {
     }
 
     /** Nothing configures the agent: its defaults apply, which are valid and log nothing at start-up. */
-    static boolean nothingConfigured(String args) {
+    public static boolean nothingConfigured(String args) {
         if (args != null && !args.trim().isEmpty()) {
             return false;
         }
@@ -58,7 +58,7 @@ final class DeferredStart implements ClassFileTransformer, Runnable {
     }
 
     /** premain's work when {@link #nothingConfigured}: one transformer and the JMX registration thread. */
-    static void install(String args, Instrumentation inst) {
+    public static void install(String args, Instrumentation inst) {
         DeferredStart d = new DeferredStart(args, inst);
         pending = d;
         inst.addTransformer(d, true);
@@ -68,14 +68,14 @@ final class DeferredStart implements ClassFileTransformer, Runnable {
     }
 
     /** Starts the agent (once; later calls wait for the first to finish). Never throws. */
-    void startNow() {
+    public void startNow() {
         synchronized (this) {
             if (started) {
                 return;
             }
             started = true;
             try {
-                Lifeline.startDeferred(args, inst, this);
+                Startup.startDeferred(args, inst, this);
             } catch (Throwable t) {
                 System.err.println("[lifeline] level=error event=agent.failed action=\"application continues unprotected\" error=\""
                         + t.getClass().getName() + ": " + t.getMessage() + "\"");
@@ -83,7 +83,7 @@ final class DeferredStart implements ClassFileTransformer, Runnable {
         }
     }
 
-    /** The transformer {@link Lifeline} built: every class goes to it from now on. */
+    /** The transformer {@link Startup} built: every class goes to it from now on. */
     void use(ClassFileTransformer transformer) {
         delegate = transformer;
     }
@@ -126,9 +126,9 @@ final class DeferredStart implements ClassFileTransformer, Runnable {
     /** The {@code lifeline-jmx} thread: after the registration delay, the agent starts (if nothing started it) and registers. */
     @Override
     public void run() {
-        if (dev.lifeline.report.JmxDelay.await()) { // not Jmx or Lifeline: their classes load after the delay
+        if (dev.lifeline.jmx.JmxDelay.await()) { // not Jmx or Lifeline: their classes load after the delay
             startNow();
-            Lifeline.registerJmxDeferred();
+            JmxControl.registerJmxDeferred();
         }
     }
 }

@@ -1,5 +1,6 @@
-package dev.lifeline.report;
+package dev.lifeline.jmx;
 
+import dev.lifeline.report.Counters;
 import dev.lifeline.config.Config;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,6 @@
-package dev.lifeline;
+package dev.lifeline.runtime;
 
 import dev.lifeline.instrument.InstrumentationModule;
-import dev.lifeline.instrument.Modules;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DeferredStartTest {
     @Test
     void everyCoveredLibraryStartsTheAgent() {
-        for (InstrumentationModule m : Modules.all()) {
+        for (InstrumentationModule m : Libraries.all()) {
             assertThat(DeferredStart.TRIGGERS).as(m.name()).contains(m.packagePrefix());
         }
         assertThat(DeferredStart.triggers("com/trilead/ssh2/Connection")).isTrue();
