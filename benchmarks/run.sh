@@ -56,10 +56,14 @@ for home in "${jdk_homes[@]}"; do
   done
 done
 
-# ---- rows 2-7: the suite
+# ---- rows 2-7: the suite; row 2 also measures the no-op agent (the floor any -javaagent pays)
 say "rows 2-7: BenchmarkSuite (sample-apps), ${rows:-all rows}"
+mkdir -p "$work/noop-classes"
+javac -d "$work/noop-classes" benchmarks/noop-agent/NoopAgent.java
+printf 'Premain-Class: NoopAgent\nCan-Retransform-Classes: true\n' > "$work/noop-manifest"
+jar cfm "$work/noop-agent.jar" "$work/noop-manifest" -C "$work/noop-classes" .
 mvn -B -o -pl sample-apps surefire:test -Dtest=BenchmarkSuite -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dlifeline.bench=true -Dlifeline.bench.out="$work" ${quick:+-Dlifeline.bench.quick=true} ${rows:+-Dlifeline.bench.rows=$rows} \
+  -Dlifeline.bench=true -Dlifeline.bench.noop="$work/noop-agent.jar" -Dlifeline.bench.out="$work" ${quick:+-Dlifeline.bench.quick=true} ${rows:+-Dlifeline.bench.rows=$rows} \
   2>&1 | tee "$work/suite.log" | grep --line-buffered -E '^\[benchmark|Tests run:|FAIL|ERROR'
 suite_rc=${PIPESTATUS[0]}
 

@@ -107,6 +107,10 @@ class BenchmarkSuite {
                 {Library.SSHD.execApp(), Library.SSHD.dir}, {Library.SSHD_LEGACY.execApp(), Library.SSHD_LEGACY.dir},
                 {"SshjExec", "sshj-" + Versions.SSHJ}};
         List<Path> jdks = Bench.jdks();
+        // issue 21: Lifeline's share is measured over a no-op -javaagent (run.sh builds it), when given
+        Path noop = System.getProperty("lifeline.bench.noop") == null ? null : Paths.get(System.getProperty("lifeline.bench.noop"));
+        String[] variants = noop != null && Files.isRegularFile(noop)
+                ? new String[]{"without", "no-op", "with"} : new String[]{"without", "with"};
         Map<String, List<Double>> launch = new LinkedHashMap<>();
         Map<String, List<Double>> inMain = new LinkedHashMap<>();
         Map<String, List<Double>> cpu = new LinkedHashMap<>();
@@ -114,11 +118,13 @@ class BenchmarkSuite {
         for (int i = -1; i < runs; i++) { // i = -1: one warm-up round, not counted
             for (Path jdk : jdks) {
                 for (String[] lib : libs) {
-                    for (boolean agent : new boolean[]{false, true}) {
+                    for (String variant : variants) {
                         ForkedJvm.Builder b = Bench.app(lib[0], lib[1], jdk).echo(null).args(server.target("true"))
                                 .sysprop("sample.footprint", "true");
-                        if (agent) {
+                        if (variant.equals("with")) {
                             Bench.withAgent(b, null);
+                        } else if (variant.equals("no-op")) {
+                            b.agent(noop, null); // the floor any -javaagent pays (benchmarks/noop-agent)
                         }
                         try (ForkedJvm app = b.start()) {
                             app.awaitLine(Pattern.compile("^RESULT "), 60_000);
@@ -126,7 +132,7 @@ class BenchmarkSuite {
                             Map<String, String> r = app.result();
                             requireOk(app, r);
                             if (i >= 0) {
-                                String key = lib[1] + ", " + jdk.getFileName() + (agent ? " with" : " without");
+                                String key = lib[1] + ", " + jdk.getFileName() + " " + variant;
                                 launch.computeIfAbsent(key, k -> new ArrayList<>()).add((double) ms);
                                 inMain.computeIfAbsent(key, k -> new ArrayList<>()).add(Double.parseDouble(r.get("elapsed_ms")));
                                 cpu.computeIfAbsent(key, k -> new ArrayList<>()).add(Double.parseDouble(r.getOrDefault("cpu_ms", "-1")));
@@ -166,6 +172,20 @@ class BenchmarkSuite {
                 rows.add(row("2", "first connect + exec, " + app[0] + " (" + lib + "): peak RSS (VmHWM)",
                         String.format("%.1f MiB", rssOff / 1024), String.format("%.1f MiB", rssOn / 1024),
                         String.format("%+.1f MiB", (rssOn - rssOff) / 1024), "≤ 5 MiB over no agent (issue 14)", rssOn - rssOff <= 5 * 1024));
+                if (launch.containsKey(lib + " no-op")) { // Lifeline's own share: over the floor any agent pays
+                    double wallNoop = median(launch.get(lib + " no-op"));
+                    double cpuNoop = median(cpu.get(lib + " no-op"));
+                    double rssNoop = median(rss.get(lib + " no-op"));
+                    rows.add(row("2", "first connect + exec, " + app[0] + " (" + lib + "): over a no-op agent, wall / CPU / peak RSS",
+                            "no-op agent " + ms(wallNoop) + " / " + ms(cpuNoop) + " / " + String.format("%.1f MiB", rssNoop / 1024),
+                            ms(median(on)) + " / " + ms(cpuOn) + " / " + String.format("%.1f MiB", rssOn / 1024),
+                            ratio(median(on) / wallNoop) + " / " + ratio(cpuOn / cpuNoop) + " / "
+                                    + String.format("%+.1f MiB", (rssOn - rssNoop) / 1024),
+                            "≤ 1.03× wall, ≤ 1.05× CPU, ≤ +2 MiB (issue 21)",
+                            median(on) / wallNoop <= 1.03 && cpuOn / cpuNoop <= 1.05 && rssOn - rssNoop <= 2 * 1024));
+                    detail.add("- " + lib + " no-op agent, launch → result: " + list(launch.get(lib + " no-op")) + "; CPU ms: "
+                            + list(cpu.get(lib + " no-op")) + "; peak RSS KiB: " + list(rss.get(lib + " no-op")));
+                }
                 detail.add("- " + lib + " without, launch → result: " + list(off) + "; in main: " + list(inMain.get(lib + " without"))
                         + "; CPU ms: " + list(cpu.get(lib + " without")) + "; peak RSS KiB: " + list(rss.get(lib + " without")));
                 detail.add("- " + lib + " with, launch → result: " + list(on) + "; in main: " + list(inMain.get(lib + " with"))
