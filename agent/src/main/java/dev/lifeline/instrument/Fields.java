@@ -11,8 +11,7 @@ public final class Fields {
     public static Object readQuietly(Object target, String name) {
         for (Class<?> c = target.getClass(); c != null; c = c.getSuperclass()) {
             try {
-                Field f = c.getDeclaredField(name);
-                f.setAccessible(true);
+                Field f = ModuleAccess.accessible(c.getDeclaredField(name));
                 return f.get(target);
             } catch (NoSuchFieldException next) {
                 // keep looking in the superclass

@@ -1,5 +1,7 @@
 package dev.lifeline.jsch;
 
+import dev.lifeline.instrument.ModuleAccess;
+
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -47,14 +49,12 @@ final class JschApi {
         command = accessible(Class.forName("com.jcraft.jsch.ChannelExec", false, loader).getDeclaredField("command"));
     }
 
-    /** Also for public members: Method.invoke then skips its access check (a caller-class stack walk) per call. */
+    /**
+     * Also for public members: Method.invoke then skips its access check (a caller-class stack walk) per call. A JSch in
+     * a named module has its package opened to Lifeline first ({@link ModuleAccess}).
+     */
     private static <T extends java.lang.reflect.AccessibleObject> T accessible(T member) {
-        try {
-            member.setAccessible(true);
-        } catch (RuntimeException notOpen) {
-            // a JSch module that does not open the package: the checked path stays (public members still work)
-        }
-        return member;
+        return ModuleAccess.accessible(member);
     }
 
     /** For any JSch object: Session, a channel. */

@@ -8,6 +8,7 @@ import dev.lifeline.config.ConfigWarning;
 import dev.lifeline.config.FilePermissions;
 import dev.lifeline.config.Mode;
 import dev.lifeline.instrument.Installer;
+import dev.lifeline.instrument.ModuleAccess;
 import dev.lifeline.report.Counters;
 import dev.lifeline.report.Faults;
 import dev.lifeline.report.Log;
@@ -302,6 +303,7 @@ public final class Startup {
     static boolean install(Instrumentation inst, boolean dynamicAttach) {
         Source.register();
         active = true;
+        ModuleAccess.use(inst); // libraries in named modules: their packages are opened to Lifeline as needed
         try {
             if (deferred != null && !installed) {
                 deferred.use(installer().transformer()); // its transformer is registered already
