@@ -61,7 +61,7 @@ public final class BlockedThreads {
             return; // no java.management in this runtime image: the counter stays where it is
         }
         synchronized (WATCHED) {
-            long now = System.nanoTime();
+            long now = DeadlineScheduler.nanoTime();
             if (lastLookNanos != 0 && now - lastLookNanos < COALESCE_NANOS) {
                 return;
             }
@@ -96,7 +96,7 @@ public final class BlockedThreads {
         long next = -1;
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         synchronized (WATCHED) {
-            long now = System.nanoTime();
+            long now = DeadlineScheduler.nanoTime();
             for (Iterator<Map.Entry<Long, Seen>> it = WATCHED.entrySet().iterator(); it.hasNext(); ) {
                 Map.Entry<Long, Seen> e = it.next();
                 long waited = (now - e.getValue().atNanos) / 1000000L;

@@ -23,12 +23,12 @@ public final class CloseDeadline {
         if (policy == null || policy.mode() == Mode.OFF || policy.closeTimeoutMillis() <= 0) {
             return null;
         }
-        final long start = System.nanoTime();
+        final long start = DeadlineScheduler.nanoTime();
         final boolean audit = policy.mode() == Mode.AUDIT;
         return DeadlineScheduler.schedule("close", policy.closeTimeoutMillis(), new Runnable() {
             @Override
             public void run() {
-                long elapsed = (System.nanoTime() - start) / 1000000L;
+                long elapsed = (DeadlineScheduler.nanoTime() - start) / 1000000L;
                 if (audit) {
                     Log.warn("close.deadline-would-fire", "lib", lib, "host", policy.host(), "port", policy.port(),
                             "what", what, "elapsed_ms", elapsed, "limit", Durations.format(policy.closeTimeoutMillis()),

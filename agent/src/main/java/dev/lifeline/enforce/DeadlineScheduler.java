@@ -5,6 +5,7 @@ import dev.lifeline.report.Log;
 
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * One daemon thread for every deadline in the JVM (exec, close, connect). Created on first use only.
@@ -18,6 +19,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Plain monitor, {@code TreeSet} and {@code Thread}, not a {@code ScheduledThreadPoolExecutor} over a
  * {@code ConcurrentSkipListSet}: their first use (inside the first {@code connect()}, interpreted) set up VarHandles
  * and some 40 JDK classes, about 10 ms.
+ *
+ * <p>Deadlines are measured on {@link #nanoTime()}: {@link System#nanoTime()}, or the clock a test set with
+ * {@link #useClock}, so a test advances time instead of sleeping through it. What measures time against a deadline
+ * ({@link ExecDeadline}'s idle clock, the watchdog's "blocked for") reads the same clock.
  */
 public final class DeadlineScheduler {
     /** Guards everything below. */
@@ -35,6 +40,11 @@ public final class DeadlineScheduler {
     private static boolean waiting;
     private static boolean waitingForever;
     private static long wakeAtNanos;
+    /**
+     * Null (always, outside tests): {@link System#nanoTime()}. A test's clock otherwise. Volatile because app threads
+     * read it without LOCK ({@link ExecDeadline#output}); on the production path that is one load and a null test.
+     */
+    private static volatile LongSupplier clock;
 
     private DeadlineScheduler() {
     }
@@ -125,8 +135,43 @@ public final class DeadlineScheduler {
         }
     }
 
+    /** Now, in nanoseconds, on the clock deadlines are measured on: {@link System#nanoTime()} but in tests. */
+    public static long nanoTime() {
+        LongSupplier c = clock;
+        return c == null ? System.nanoTime() : c.getAsLong();
+    }
+
+    /**
+     * For tests: measure deadlines on {@code testClock} (nanoseconds, like {@link System#nanoTime()}), or on
+     * {@code System.nanoTime()} again with null. A clock that moves by itself only when told calls
+     * {@link #clockMoved()} when it does. Deadlines already queued keep their due time, read on the new clock.
+     */
+    public static void useClock(LongSupplier testClock) {
+        synchronized (LOCK) {
+            clock = testClock;
+            if (waiting) { // its wait was computed on the other clock
+                waiting = false;
+                LOCK.notify();
+            }
+        }
+    }
+
+    /**
+     * For tests whose clock moves only when told: it moved. As when a timed wait ends, the deadline thread wakes if
+     * the time it waits for has come on that clock, and not otherwise (so a deadline the thread was not told of still
+     * shows as missed).
+     */
+    public static void clockMoved() {
+        synchronized (LOCK) {
+            if (waiting && !waitingForever && nanoTime() - wakeAtNanos >= 0) {
+                waiting = false;
+                LOCK.notify();
+            }
+        }
+    }
+
     public static Deadline schedule(final String what, long delayMillis, final Runnable action) {
-        long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, delayMillis));
+        long due = nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, delayMillis));
         synchronized (LOCK) {
             Task t = new Task(due, what, action);
             add(t);
@@ -139,7 +184,7 @@ public final class DeadlineScheduler {
         long period = TimeUnit.MILLISECONDS.toNanos(Math.max(1, periodMillis));
         synchronized (LOCK) {
             Periodic p = new Periodic(what, action, period);
-            p.queue(System.nanoTime() + period);
+            p.queue(nanoTime() + period);
             return p;
         }
     }
@@ -192,7 +237,7 @@ public final class DeadlineScheduler {
                         continue;
                     }
                     Task first = PENDING.first();
-                    long left = first.dueNanos - System.nanoTime();
+                    long left = first.dueNanos - nanoTime();
                     if (left <= 0) {
                         PENDING.pollFirst();
                         if (first instanceof PeriodicRun) {
@@ -218,7 +263,7 @@ public final class DeadlineScheduler {
             if (due instanceof PeriodicRun) {
                 Periodic p = ((PeriodicRun) due).owner;
                 synchronized (LOCK) {
-                    p.queue(System.nanoTime() + p.periodNanos); // fixed delay, after the run
+                    p.queue(nanoTime() + p.periodNanos); // fixed delay, after the run
                 }
             }
         }

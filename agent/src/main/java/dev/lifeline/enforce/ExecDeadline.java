@@ -40,7 +40,7 @@ public final class ExecDeadline {
     private final Policy policy;
     private final String lib;
     private final String command;
-    private final long startNanos = System.nanoTime();
+    private final long startNanos = DeadlineScheduler.nanoTime();
     private final long totalMs;
     private final long idleMs;
     private volatile long lastOutputNanos = startNanos;
@@ -84,7 +84,7 @@ public final class ExecDeadline {
         Faults.inject("ExecDeadline.output");
         ExecDeadline d = WATCHED.get(channel);
         if (d != null) {
-            d.lastOutputNanos = System.nanoTime();
+            d.lastOutputNanos = DeadlineScheduler.nanoTime();
         }
     }
 
@@ -123,7 +123,7 @@ public final class ExecDeadline {
         if (s == KILL_SENT) {
             return d.reason + " fired (KILL sent, channel closing)";
         }
-        long now = System.nanoTime();
+        long now = DeadlineScheduler.nanoTime();
         String what = null;
         long due = Long.MAX_VALUE;
         if (d.totalMs > 0) {
@@ -169,7 +169,7 @@ public final class ExecDeadline {
         if (idleMs > 0) {
             due = Math.min(due, lastOutputNanos + TimeUnit.MILLISECONDS.toNanos(idleMs));
         }
-        long delayMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime()) + 1);
+        long delayMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(due - DeadlineScheduler.nanoTime()) + 1);
         schedule("exec.check", delayMs, new Runnable() {
             @Override
             public void run() {
@@ -194,7 +194,7 @@ public final class ExecDeadline {
             ended(channel);
             return;
         }
-        long now = System.nanoTime();
+        long now = DeadlineScheduler.nanoTime();
         String why = null;
         long limit = 0;
         if (totalMs > 0 && now - startNanos >= TimeUnit.MILLISECONDS.toNanos(totalMs)) {
@@ -316,6 +316,6 @@ public final class ExecDeadline {
     }
 
     private long elapsedMillis() {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+        return TimeUnit.NANOSECONDS.toMillis(DeadlineScheduler.nanoTime() - startNanos);
     }
 }

@@ -151,7 +151,7 @@ final class Watchdog {
         } catch (Throwable t) {
             return new ArrayList<Blocked>(); // no java.management in this runtime image
         }
-        long now = System.nanoTime();
+        long now = DeadlineScheduler.nanoTime(); // the clock its ticks are scheduled on
         long self = Thread.currentThread().getId();
         List<Blocked> blocked = new ArrayList<Blocked>();
         List<Blocked> stuck = new ArrayList<Blocked>();

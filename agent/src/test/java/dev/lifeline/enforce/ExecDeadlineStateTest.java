@@ -2,8 +2,12 @@ package dev.lifeline.enforce;
 
 import dev.lifeline.config.Config;
 import dev.lifeline.config.Policy;
+import dev.lifeline.report.Counters;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,7 +15,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The exec deadline's states against a fake channel: TERM, KILL and close, in order, and nothing once ended. */
+/**
+ * The exec deadline's states against a fake channel: TERM, KILL and close, in order, and nothing once ended. On a
+ * {@link ManualClock}: time passes when the test says, so a slow or paused test JVM cannot make the idle clock fire.
+ */
 class ExecDeadlineStateTest {
     static final class FakeChannel implements ChannelControl {
         final List<String> actions = new CopyOnWriteArrayList<>();
@@ -52,12 +59,29 @@ class ExecDeadlineStateTest {
         return Config.load(args, Collections.emptyMap(), Collections.emptyMap()).policyFor("h", null, 22);
     }
 
+    private ManualClock clock;
+
+    @BeforeEach
+    void manualClock() {
+        clock = ManualClock.install();
+    }
+
+    @AfterEach
+    void systemClock() {
+        clock.close();
+    }
+
+    // ExecDeadline arms its check 1 ms after the limit (it rounds its delay up): the advances below pass it by 10 ms.
+
     @Test
-    void aCommandThatIgnoresTermIsKilledAndClosedAfterTheGrace() {
+    void aCommandThatIgnoresTermIsKilledAndClosedAfterTheGrace() throws Exception {
         Object channel = new Object();
         FakeChannel fake = new FakeChannel();
         ExecDeadline.started(channel, fake, policy("mode=fill,exec.timeout=100ms,exec.killGrace=100ms"), "test", null);
-        await().atMost(java.time.Duration.ofSeconds(5)).until(() -> fake.actions.contains("close"));
+        clock.advanceAndSettle(110); // settled: the check that sent TERM has also armed the grace
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.actions.contains("TERM"));
+        clock.advance(110);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.actions.contains("close"));
         assertThat(fake.actions).containsExactly("TERM", "KILL", "close");
         assertThat(ExecDeadline.endedByDeadline(channel)).isTrue();
         ExecDeadline.ended(channel);
@@ -73,7 +97,7 @@ class ExecDeadlineStateTest {
         assertThat(ExecDeadline.watched()).isEqualTo(watched + 1);
         ExecDeadline.ended(channel);
         assertThat(ExecDeadline.watched()).isEqualTo(watched);
-        Thread.sleep(300);
+        clock.advanceAndSettle(300);
         assertThat(fake.actions).isEmpty();
         assertThat(ExecDeadline.endedByDeadline(channel)).isFalse();
     }
@@ -83,12 +107,14 @@ class ExecDeadlineStateTest {
         Object channel = new Object();
         FakeChannel fake = new FakeChannel();
         ExecDeadline.started(channel, fake, policy("mode=fill,exec.idleTimeout=300ms"), "test", null);
-        for (int i = 0; i < 6; i++) {
-            Thread.sleep(100);
+        for (int i = 0; i < 6; i++) { // 600 ms in all, twice the idle timeout, never 300 ms without output
+            clock.advanceAndSettle(100);
             ExecDeadline.output(channel);
         }
         assertThat(fake.actions).isEmpty();
-        await().atMost(java.time.Duration.ofSeconds(5)).until(() -> fake.actions.contains("TERM"));
+        assertThat(ExecDeadline.endedByDeadline(channel)).isFalse();
+        clock.advance(310);
+        await().atMost(Duration.ofSeconds(10)).until(() -> fake.actions.contains("TERM"));
         ExecDeadline.ended(channel);
     }
 
@@ -96,8 +122,10 @@ class ExecDeadlineStateTest {
     void auditOnlyReports() throws Exception {
         Object channel = new Object();
         FakeChannel fake = new FakeChannel();
+        long audited = Counters.Counter.EXEC_DEADLINES_AUDITED.get();
         ExecDeadline.started(channel, fake, policy("mode=audit,exec.timeout=50ms"), "test", null);
-        Thread.sleep(300);
+        clock.advanceAndSettle(300);
+        assertThat(Counters.Counter.EXEC_DEADLINES_AUDITED.get()).as("the deadline came").isEqualTo(audited + 1);
         assertThat(fake.actions).isEmpty();
         assertThat(ExecDeadline.endedByDeadline(channel)).isFalse();
     }

@@ -1,5 +1,6 @@
 package dev.lifeline.sessions;
 
+import dev.lifeline.enforce.ManualClock;
 import dev.lifeline.report.Counters;
 import dev.lifeline.report.Log;
 import org.apache.sshd.fake.BlockingCall;
@@ -128,13 +129,11 @@ class SessionRegistryTest {
         }
     }
 
+    /** On a {@link ManualClock}: the watchdog's ticks come when the test advances it, so "once" is checked exactly. */
     @Test
     void watchdogLogsAStuckThreadOnceWithItsSession() throws Exception {
         Path log = Files.createTempFile("lifeline-watchdog", ".log");
         Log.useFile(log.toString());
-        FakeSession s = new FakeSession();
-        SshSessions.opened(s, "sshd", "db1", 2222, "app", VIEW);
-        Watchdog.threshold(300);
         CountDownLatch release = new CountDownLatch(1);
         Thread app = new Thread(() -> {
             try {
@@ -144,14 +143,23 @@ class SessionRegistryTest {
             }
         }, "app-worker-1");
         long before = Counters.Counter.THREADS_STUCK.get();
-        try {
+        try (ManualClock clock = ManualClock.install()) {
+            FakeSession s = new FakeSession();
+            SshSessions.opened(s, "sshd", "db1", 2222, "app", VIEW);
+            Watchdog.threshold(300);
             app.start();
-            await().atMost(10, TimeUnit.SECONDS).until(() -> Counters.Counter.THREADS_STUCK.get() == before + 1);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> SshSessions.threadsBlocked() == 1); // in the call now
+            for (int tick = 0; tick < 4 && Counters.Counter.THREADS_STUCK.get() == before; tick++) {
+                clock.advanceAndSettle(Watchdog.periodMillis()); // 250 ms: blocked for 300 ms by the second tick
+            }
+            assertThat(Counters.Counter.THREADS_STUCK.get()).isEqualTo(before + 1);
             String table = SshSessions.table();
             assertThat(table).contains("1 thread blocked").contains("thread \"app-worker-1\" WAITING for")
                     .contains("at org.apache.sshd.fake.BlockingCall.waitFor");
             assertThat(SshSessions.threadsBlocked()).isEqualTo(1);
-            Thread.sleep(3 * Watchdog.periodMillis()); // several more ticks: still logged once
+            for (int tick = 0; tick < 3; tick++) { // several more ticks: still logged once
+                clock.advanceAndSettle(Watchdog.periodMillis());
+            }
             assertThat(Counters.Counter.THREADS_STUCK.get()).isEqualTo(before + 1);
             String lines = new String(Files.readAllBytes(log), "UTF-8");
             assertThat(lines).contains("watchdog.thread-stuck").contains("app-worker-1").contains("app@db1:2222")

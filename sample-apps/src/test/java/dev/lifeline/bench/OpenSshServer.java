@@ -34,6 +34,11 @@ import java.util.concurrent.TimeUnit;
 final class OpenSshServer implements AutoCloseable {
     static final Path SSHD = Paths.get("/usr/sbin/sshd");
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+    /**
+     * Ports tried before giving up: {@link #freePort()} closes its socket before sshd binds the port, and another
+     * process (a parallel test session, an ephemeral client socket) may take it in between.
+     */
+    private static final int BIND_ATTEMPTS = 5;
 
     static {
         // sshd -D is not killed with the JVM: a test JVM that dies without close() must not leave a server behind
@@ -49,6 +54,8 @@ final class OpenSshServer implements AutoCloseable {
     final Path dir;
     private final Process process;
     private final StringBuffer log = new StringBuffer();
+    /** Copies sshd's output into {@link #log}; ends when sshd does. */
+    private final Thread logReader;
 
     private OpenSshServer(Path dir, String host, int port, SampleKeys keys, Path ed25519Key, Process process) {
         this.dir = dir;
@@ -57,7 +64,7 @@ final class OpenSshServer implements AutoCloseable {
         this.keys = keys;
         this.ed25519Key = ed25519Key;
         this.process = process;
-        Thread t = new Thread(() -> {
+        logReader = new Thread(() -> {
             try (InputStream in = process.getInputStream()) {
                 byte[] buf = new byte[4096];
                 int n;
@@ -68,8 +75,8 @@ final class OpenSshServer implements AutoCloseable {
                 // sshd ended
             }
         }, "sshd-log");
-        t.setDaemon(true);
-        t.start();
+        logReader.setDaemon(true);
+        logReader.start();
     }
 
     static boolean available() {
@@ -85,6 +92,7 @@ final class OpenSshServer implements AutoCloseable {
         private String namespace;
         private String listenAddress = "127.0.0.1";
         private int port;
+        private final List<Integer> portsFirst = new ArrayList<>();
 
         /** Extra {@code sshd_config} lines, appended after the bench's own (for most keywords sshd takes the first value). */
         Builder config(String... lines) {
@@ -105,18 +113,26 @@ final class OpenSshServer implements AutoCloseable {
             return this;
         }
 
+        /** For the bench's own test: ports to try before free ones, as if {@link #freePort()} had returned them. */
+        Builder portsFirst(int... ports) {
+            for (int p : ports) {
+                portsFirst.add(p);
+            }
+            return this;
+        }
+
         OpenSshServer start() throws Exception {
-            return OpenSshServer.start(namespace, listenAddress, port, config.toArray(new String[0]));
+            return OpenSshServer.start(namespace, listenAddress, port, portsFirst, config.toArray(new String[0]));
         }
     }
 
     /** @param extraConfig sshd_config lines, e.g. {@code ClientAliveInterval 1} */
     static OpenSshServer start(String... extraConfig) throws Exception {
-        return start(null, "127.0.0.1", 0, extraConfig);
+        return start(null, "127.0.0.1", 0, List.of(), extraConfig);
     }
 
-    private static OpenSshServer start(String namespace, String listenAddress, int fixedPort, String... extraConfig)
-            throws Exception {
+    private static OpenSshServer start(String namespace, String listenAddress, int fixedPort, List<Integer> portsFirst,
+            String... extraConfig) throws Exception {
         Requirements.require(available(), "needs /usr/sbin/sshd (Debian: apt-get install openssh-server)");
         Path dir = freshDir();
         SampleKeys keys = SampleKeys.create(dir.resolve("client"));
@@ -128,7 +144,22 @@ final class OpenSshServer implements AutoCloseable {
         Files.write(dir.resolve("authorized_keys"),
                 (keys.authorizedKeysLine + "\n" + ed25519Line + "\n").getBytes(StandardCharsets.US_ASCII));
         createPrivilegeSeparationDir();
-        int port = fixedPort > 0 ? fixedPort : freePort();
+        for (int attempt = 1; ; attempt++) {
+            int port = fixedPort > 0 ? fixedPort : attempt <= portsFirst.size() ? portsFirst.get(attempt - 1) : freePort();
+            try {
+                return launch(dir, namespace, listenAddress, port, keys, ed25519Key, extraConfig);
+            } catch (PortTaken e) {
+                if (fixedPort > 0 || attempt == BIND_ATTEMPTS) {
+                    throw new IllegalStateException("sshd could not bind a port in " + attempt + " attempts", e);
+                }
+                // freePort() let go of the port before sshd bound it, and another process took it: take another
+            }
+        }
+    }
+
+    /** One sshd on {@code port}; {@link PortTaken} when another process holds it. */
+    private static OpenSshServer launch(Path dir, String namespace, String listenAddress, int port, SampleKeys keys,
+            Path ed25519Key, String... extraConfig) throws Exception {
         List<String> config = new ArrayList<>(Arrays.asList(
                 "Port " + port,
                 "ListenAddress " + listenAddress,
@@ -164,7 +195,7 @@ final class OpenSshServer implements AutoCloseable {
         RUNNING.add(p);
         OpenSshServer server = new OpenSshServer(dir, listenAddress, port, keys, ed25519Key, p);
         try {
-            server.awaitBanner();
+            server.awaitListening();
         } catch (Exception | Error e) {
             server.close();
             throw e;
@@ -189,31 +220,52 @@ final class OpenSshServer implements AutoCloseable {
         try {
             Files.createDirectories(Paths.get("/run/sshd"));
         } catch (IOException notRoot) {
-            // sshd's own error, in the log awaitBanner() reports, says it better
+            // sshd's own error, in the log awaitListening() reports, says it better
         }
     }
 
-    private void awaitBanner() throws Exception {
+    /**
+     * Until this sshd says it listens on its port and answers there with its banner. Its own log line first: a banner
+     * alone could come from another server that holds the port, while this one failed to bind it.
+     */
+    private void awaitListening() throws Exception {
+        String listening = "Server listening on " + host + " port " + port + ".";
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("sshd exited: " + log);
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(host, port), 500);
-                s.setSoTimeout(2000);
-                byte[] b = new byte[4];
-                if (s.getInputStream().read(b) == 4 && new String(b, StandardCharsets.US_ASCII).equals("SSH-")) {
-                    return;
+                logReader.join(2000); // its last lines, which say why
+                String out = log.toString();
+                if (out.contains("Address already in use")) {
+                    throw new PortTaken(out);
                 }
-            } catch (IOException notYet) {
-                // the condition is polled below: sshd binds its port a moment after start
+                throw new IllegalStateException("sshd exited: " + out);
+            }
+            if (log.indexOf(listening) >= 0) {
+                try (Socket s = new Socket()) {
+                    s.connect(new InetSocketAddress(host, port), 500);
+                    s.setSoTimeout(2000);
+                    byte[] b = new byte[4];
+                    if (s.getInputStream().read(b) == 4 && new String(b, StandardCharsets.US_ASCII).equals("SSH-")) {
+                        return;
+                    }
+                } catch (IOException notYet) {
+                    // polled again below
+                }
             }
             synchronized (this) {
-                wait(50);
+                wait(50); // sshd binds its port a moment after start
             }
         }
         throw new IllegalStateException("sshd did not answer on " + host + ":" + port + ": " + log);
+    }
+
+    /** sshd exited because another process holds its port. */
+    private static final class PortTaken extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        PortTaken(String log) {
+            super("sshd could not bind its port: " + log);
+        }
     }
 
     /** Arguments every sample app takes first: HOST PORT USER IDENTITY. */
