@@ -153,7 +153,8 @@ class AgentStartupIT {
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("loaded 2");
         assertThat(run.err()).containsOnlyOnce("event=agent.started").containsPattern(
-                "level=info event=agent.started version=\\S+ mode=enforce file=" + file
+                "level=info event=agent.started version=\\S+ commit=" + java.util.regex.Pattern.quote(System.getProperty("lifeline.commit", "unknown"))
+                        + " mode=enforce file=" + file
                         + " rules=0 jdk=\\S+ attach=false library=jsch library_version=" + java.util.regex.Pattern.quote(version));
     }
 
@@ -176,7 +177,7 @@ class AgentStartupIT {
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("loaded 2");
         assertThat(run.err()).containsOnlyOnce("event=agent.started")
-                .containsPattern("level=info event=agent.started version=\\S+ mode=fill file=none rules=0 jdk=\\S+ attach=false library=jsch .*state=active");
+                .containsPattern("level=info event=agent.started version=\\S+ commit=\\S+ mode=fill file=none rules=0 jdk=\\S+ attach=false library=jsch .*state=active");
     }
 
     /** Issue 13: a JVM that loads Trilead (not covered; sshj is, since issue 15) says so once, and still runs. */

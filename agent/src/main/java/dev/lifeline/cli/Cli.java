@@ -53,7 +53,7 @@ public final class Cli {
             return Status.sessions(args[1], out, err);
         }
         if ((args[0].equals("--version") || args[0].equals("version")) && args.length == 1) {
-            out.println("lifeline " + dev.lifeline.runtime.AgentState.version());
+            out.println("lifeline " + dev.lifeline.runtime.BuildInfo.describe());
             return OK;
         }
         if (args[0].equals("explain") && args.length == 3) {

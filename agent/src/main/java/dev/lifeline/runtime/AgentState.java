@@ -118,8 +118,6 @@ public final class AgentState {
     }
 
     public static String version() {
-        Package p = AgentState.class.getPackage();
-        String v = p == null ? null : p.getImplementationVersion();
-        return v == null ? "dev" : v;
+        return BuildInfo.version();
     }
 }

@@ -38,8 +38,8 @@ final class StartAnnouncement implements LibrarySightings {
             Config c = config;
             boolean configured = running;
             String file = configFile;
-            Log.info("agent.started", "version", version(), "mode", configured ? c.mode().label() : "off",
-                    "file", file == null ? "none" : file, "rules", configured ? c.ruleCount() : 0,
+            Log.info("agent.started", "version", version(), "commit", BuildInfo.commit(),
+                    "mode", configured ? c.mode().label() : "off", "file", file == null ? "none" : file, "rules", configured ? c.ruleCount() : 0,
                     "jdk", System.getProperty("java.version"), "attach", dynamicAttachAtStart,
                     "library", library, "library_version", version == null ? "unknown" : version, "state", state());
         } catch (Throwable ignored) {

@@ -98,7 +98,8 @@ class StatusCommandTest {
         for (String flag : new String[]{"--version", "version"}) {
             AgentCli v = AgentCli.run(flag);
             assertThat(v.exit).isZero();
-            assertThat(v.output).matches("lifeline \\d+\\.\\d+\\.\\d+\\S*\\R"); // from the manifest, not "dev"
+            // from the manifest, not "dev"; the commit too (issue 27), "unknown" when built without git
+            assertThat(v.output).matches("lifeline \\d+\\.\\d+\\.\\d+\\S* commit ([0-9a-f]{7,40}(-dirty)?|unknown)\\R");
         }
     }
 }
