@@ -75,11 +75,6 @@ public final class Config {
         }
     }
 
-    /** The file the agent argument names (its first item when that has no '='), or null. */
-    public static String fileOf(String agentArgs) {
-        return ConfigLoader.fileOf(agentArgs);
-    }
-
     public static Config defaults() {
         return new Config(null, defaultSettings(), Collections.<HostRule>emptyList(), Collections.<ConfigError>emptyList());
     }
