@@ -81,7 +81,7 @@ public final class Config {
 
     static Map<Key, Setting> defaultSettings() {
         Map<Key, Setting> m = new LinkedHashMap<Key, Setting>();
-        for (Key k : Key.all().values()) {
+        for (Key k : Key.IN_ORDER) {
             m.put(k, Setting.defaultOf(k));
         }
         return m;

@@ -50,14 +50,16 @@ public final class Key {
     public static final Key CONFIG_RELOAD_INTERVAL = duration("config.reloadInterval", "10s", 10000L, false);
     public static final Key WATCHDOG_THRESHOLD = duration("watchdog.threshold", "0", 0L, false);
 
+    /** Every key in order; never changed. An array for the defaults every start builds: a map's values() view loads two classes not in CDS. */
+    static final Key[] IN_ORDER = {MODE, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT_MAX, TCP_KEEPALIVE, TCP_KEEPALIVE_IDLE,
+            TCP_KEEPALIVE_INTERVAL, TCP_KEEPALIVE_COUNT, CONNECT_TIMEOUT, EXEC_TIMEOUT, EXEC_IDLE_TIMEOUT,
+            EXEC_KILL_GRACE, CLOSE_TIMEOUT, FAIL_ON_CONFIG_ERROR, LOG_COMMANDS, LOG_LEVEL, LOG_FILE, JMX_ENABLED,
+            JMX_WRITABLE, CONFIG_RELOAD_INTERVAL, WATCHDOG_THRESHOLD};
     private static final Map<String, Key> ALL;
 
     static {
         Map<String, Key> m = new LinkedHashMap<String, Key>();
-        for (Key k : new Key[]{MODE, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT_MAX, TCP_KEEPALIVE, TCP_KEEPALIVE_IDLE,
-                TCP_KEEPALIVE_INTERVAL, TCP_KEEPALIVE_COUNT, CONNECT_TIMEOUT, EXEC_TIMEOUT, EXEC_IDLE_TIMEOUT,
-                EXEC_KILL_GRACE, CLOSE_TIMEOUT, FAIL_ON_CONFIG_ERROR, LOG_COMMANDS, LOG_LEVEL, LOG_FILE, JMX_ENABLED,
-                JMX_WRITABLE, CONFIG_RELOAD_INTERVAL, WATCHDOG_THRESHOLD}) {
+        for (Key k : IN_ORDER) {
             m.put(k.name, k);
         }
         ALL = Collections.unmodifiableMap(m);
