@@ -50,7 +50,10 @@ public final class Key {
     public static final Key CONFIG_RELOAD_INTERVAL = duration("config.reloadInterval", "10s", 10000L, false);
     public static final Key WATCHDOG_THRESHOLD = duration("watchdog.threshold", "0", 0L, false);
 
-    /** Every key in order; never changed. An array for the defaults every start builds: a map's values() view loads two classes not in CDS. */
+    /**
+     * Every key in order; never changed. An array for the defaults every start builds: a map's {@code values()} view
+     * loads two JDK classes that are not in the CDS archive.
+     */
     static final Key[] IN_ORDER = {MODE, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT_MAX, TCP_KEEPALIVE, TCP_KEEPALIVE_IDLE,
             TCP_KEEPALIVE_INTERVAL, TCP_KEEPALIVE_COUNT, CONNECT_TIMEOUT, EXEC_TIMEOUT, EXEC_IDLE_TIMEOUT,
             EXEC_KILL_GRACE, CLOSE_TIMEOUT, FAIL_ON_CONFIG_ERROR, LOG_COMMANDS, LOG_LEVEL, LOG_FILE, JMX_ENABLED,
