@@ -25,30 +25,30 @@ public final class Key {
     static final int MAX_TCP_COUNT = 127;
 
     public static final Key MODE = new Key("mode", MODES, "fill", true);
-    public static final Key KEEPALIVE_INTERVAL = duration("keepalive.interval", "15s", 15000L, true)
+    public static final Key KEEPALIVE_INTERVAL = new Key("keepalive.interval", DURATIONS, "15s", true)
             .intMillis("JSch's setServerAliveInterval");
     public static final Key KEEPALIVE_COUNT_MAX = new Key("keepalive.countMax", COUNTS, "3", true);
     public static final Key TCP_KEEPALIVE = new Key("tcp.keepalive", BOOLEANS, "true", true);
-    public static final Key TCP_KEEPALIVE_IDLE = duration("tcp.keepalive.idle", "60s", 60000L, true)
+    public static final Key TCP_KEEPALIVE_IDLE = new Key("tcp.keepalive.idle", DURATIONS, "60s", true)
             .tcpSeconds("TCP_KEEPIDLE");
-    public static final Key TCP_KEEPALIVE_INTERVAL = duration("tcp.keepalive.interval", "10s", 10000L, true)
+    public static final Key TCP_KEEPALIVE_INTERVAL = new Key("tcp.keepalive.interval", DURATIONS, "10s", true)
             .tcpSeconds("TCP_KEEPINTVL");
     public static final Key TCP_KEEPALIVE_COUNT = new Key("tcp.keepalive.count", COUNTS, "3", true)
             .maxCount(MAX_TCP_COUNT, "Linux TCP_KEEPCNT");
-    public static final Key CONNECT_TIMEOUT = duration("connect.timeout", "30s", 30000L, true)
+    public static final Key CONNECT_TIMEOUT = new Key("connect.timeout", DURATIONS, "30s", true)
             .intMillis("JSch's connect(int) and socket timeouts");
-    public static final Key EXEC_TIMEOUT = duration("exec.timeout", "0", 0L, true);
-    public static final Key EXEC_IDLE_TIMEOUT = duration("exec.idleTimeout", "0", 0L, true);
-    public static final Key EXEC_KILL_GRACE = duration("exec.killGrace", "2s", 2000L, true);
-    public static final Key CLOSE_TIMEOUT = duration("close.timeout", "5s", 5000L, true);
+    public static final Key EXEC_TIMEOUT = new Key("exec.timeout", DURATIONS, "0", true);
+    public static final Key EXEC_IDLE_TIMEOUT = new Key("exec.idleTimeout", DURATIONS, "0", true);
+    public static final Key EXEC_KILL_GRACE = new Key("exec.killGrace", DURATIONS, "2s", true);
+    public static final Key CLOSE_TIMEOUT = new Key("close.timeout", DURATIONS, "5s", true);
     public static final Key FAIL_ON_CONFIG_ERROR = new Key("failOnConfigError", BOOLEANS, "false", false);
     public static final Key LOG_COMMANDS = new Key("log.commands", BOOLEANS, "false", false);
     public static final Key LOG_LEVEL = new Key("log.level", LEVELS, "info", false);
     public static final Key LOG_FILE = new Key("log.file", PATHS, "", false);
     public static final Key JMX_ENABLED = new Key("jmx.enabled", BOOLEANS, "true", false);
     public static final Key JMX_WRITABLE = new Key("jmx.writable", BOOLEANS, "false", false);
-    public static final Key CONFIG_RELOAD_INTERVAL = duration("config.reloadInterval", "10s", 10000L, false);
-    public static final Key WATCHDOG_THRESHOLD = duration("watchdog.threshold", "0", 0L, false);
+    public static final Key CONFIG_RELOAD_INTERVAL = new Key("config.reloadInterval", DURATIONS, "10s", false);
+    public static final Key WATCHDOG_THRESHOLD = new Key("watchdog.threshold", DURATIONS, "0", false);
 
     /**
      * Every key in order; never changed. An array for the defaults every start builds: a map's {@code values()} view
@@ -84,24 +84,12 @@ public final class Key {
     private int maxCount = 1000;
     private String countConsumer;
 
-    private Key(String name, int type, String defaultText, Object defaultValue, boolean perHost) {
+    private Key(String name, int type, String defaultText, boolean perHost) {
         this.name = name;
         this.type = type;
         this.defaultText = defaultText;
         this.perHost = perHost;
-        this.defaultValue = defaultValue != null ? defaultValue : parse(defaultText);
-    }
-
-    private Key(String name, int type, String defaultText, boolean perHost) {
-        this(name, type, defaultText, null, perHost);
-    }
-
-    /**
-     * A duration with its default as written and in milliseconds (KeyTest checks that they agree): so the defaults,
-     * which every start builds, parse no duration and do not load {@link Durations} in premain.
-     */
-    private static Key duration(String name, String defaultText, long defaultMillis, boolean perHost) {
-        return new Key(name, DURATIONS, defaultText, defaultMillis, perHost);
+        this.defaultValue = parse(defaultText); // once: every start builds the defaults (twice with a file)
     }
 
     private Key intMillis(String consumer) {
@@ -168,7 +156,7 @@ public final class Key {
             throw new IllegalArgumentException("not a mode");
         }
         if (type == DURATIONS) {
-            long millis = Durations.parseMillis(v);
+            long millis = parseMillis(v);
             if (tcpOption != null) {
                 if (millis == 0) {
                     throw new IllegalArgumentException("0 is not accepted: the kernel takes 1 to " + MAX_TCP_SECONDS
@@ -223,6 +211,51 @@ public final class Key {
             return Boolean.FALSE;
         }
         throw new IllegalArgumentException("not a boolean");
+    }
+
+    /**
+     * A duration as operators write it ({@link Durations}): here, with the other value syntaxes, not in
+     * {@link Durations}, whose class premain would load for every duration a configuration sets.
+     *
+     * @throws IllegalArgumentException with the reason, when {@code text} is not a duration
+     */
+    static long parseMillis(String text) {
+        String s = text.trim().toLowerCase(java.util.Locale.ROOT);
+        int digits = 0;
+        // ASCII digits only: Character.isDigit and Long.parseLong would also take other scripts' digits
+        while (digits < s.length() && s.charAt(digits) >= '0' && s.charAt(digits) <= '9') {
+            digits++;
+        }
+        if (s.startsWith("-")) {
+            throw new IllegalArgumentException("negative duration");
+        }
+        if (digits == 0) {
+            throw new IllegalArgumentException("not a duration");
+        }
+        String unit = s.substring(digits).trim();
+        long factor;
+        if (unit.isEmpty() || unit.equals("s")) {
+            factor = 1000;
+        } else if (unit.equals("ms")) {
+            factor = 1;
+        } else if (unit.equals("m")) {
+            factor = 60000;
+        } else if (unit.equals("h")) {
+            factor = 3600000;
+        } else if (unit.startsWith(".") || unit.startsWith(",")) {
+            throw new IllegalArgumentException("fractions are not accepted (write 1500ms, not 1.5s)");
+        } else {
+            throw new IllegalArgumentException("unknown unit '" + unit + "'");
+        }
+        String number = s.substring(0, digits);
+        if (number.length() > 12) {
+            throw new IllegalArgumentException("too large");
+        }
+        long millis = Long.parseLong(number) * factor;
+        if (millis > Durations.MAX_MILLIS) {
+            throw new IllegalArgumentException("too large");
+        }
+        return millis;
     }
 
     /** ASCII digits only, at most {@code maxDigits}: a regex here would cost start-up time (it runs in premain). */
