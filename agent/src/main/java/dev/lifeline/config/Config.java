@@ -75,18 +75,13 @@ public final class Config {
         }
     }
 
-    /** The file the agent argument names (its first item when that has no '='), or null. */
-    public static String fileOf(String agentArgs) {
-        return ConfigLoader.fileOf(agentArgs);
-    }
-
     public static Config defaults() {
         return new Config(null, defaultSettings(), Collections.<HostRule>emptyList(), Collections.<ConfigError>emptyList());
     }
 
     static Map<Key, Setting> defaultSettings() {
         Map<Key, Setting> m = new LinkedHashMap<Key, Setting>();
-        for (Key k : Key.all().values()) {
+        for (Key k : Key.IN_ORDER) {
             m.put(k, Setting.defaultOf(k));
         }
         return m;

@@ -2,7 +2,9 @@ package dev.lifeline.config;
 
 /**
  * Durations as operators write them: {@code 500ms}, {@code 15s}, {@code 2m}, {@code 1h}; a bare number is seconds,
- * as in OpenSSH. Whole numbers only, at most {@link #MAX_MILLIS}.
+ * as in OpenSSH. Whole numbers only, at most {@link #MAX_MILLIS}. Printed back here ({@link #format}, for log lines
+ * and {@code explain}); read by {@link Key#parseMillis} with the other value syntaxes, so that premain, which reads
+ * them, does not load this class.
  */
 public final class Durations {
     /** 30 days: anything longer is a typo, not a timeout. */
@@ -11,46 +13,6 @@ public final class Durations {
             "a whole number with unit ms, s, m or h (500ms, 15s, 2m, 1h) or a bare number of seconds; 0 = off; at most 30 days";
 
     private Durations() {
-    }
-
-    /** @throws IllegalArgumentException with the reason, when {@code text} is not a duration */
-    public static long parseMillis(String text) {
-        String s = text.trim().toLowerCase(java.util.Locale.ROOT);
-        int digits = 0;
-        // ASCII digits only: Character.isDigit and Long.parseLong would also take other scripts' digits
-        while (digits < s.length() && s.charAt(digits) >= '0' && s.charAt(digits) <= '9') {
-            digits++;
-        }
-        if (s.startsWith("-")) {
-            throw new IllegalArgumentException("negative duration");
-        }
-        if (digits == 0) {
-            throw new IllegalArgumentException("not a duration");
-        }
-        String unit = s.substring(digits).trim();
-        long factor;
-        if (unit.isEmpty() || unit.equals("s")) {
-            factor = 1000;
-        } else if (unit.equals("ms")) {
-            factor = 1;
-        } else if (unit.equals("m")) {
-            factor = 60000;
-        } else if (unit.equals("h")) {
-            factor = 3600000;
-        } else if (unit.startsWith(".") || unit.startsWith(",")) {
-            throw new IllegalArgumentException("fractions are not accepted (write 1500ms, not 1.5s)");
-        } else {
-            throw new IllegalArgumentException("unknown unit '" + unit + "'");
-        }
-        String number = s.substring(0, digits);
-        if (number.length() > 12) {
-            throw new IllegalArgumentException("too large");
-        }
-        long millis = Long.parseLong(number) * factor;
-        if (millis > MAX_MILLIS) {
-            throw new IllegalArgumentException("too large");
-        }
-        return millis;
     }
 
     public static String format(long millis) {

@@ -79,11 +79,6 @@ public final class FileWatch {
         return intervalMillis;
     }
 
-    /** The file the agent argument names (its first item when that has no '='), or null. Mirrors ConfigLoader. */
-    public static String fileOf(String agentArgs) {
-        return ConfigLoader.fileOf(agentArgs);
-    }
-
     /** Half the poll interval, between 50 ms and 500 ms: how long a file must stay unchanged before it is read. */
     static long settleMillis(long intervalMillis) {
         return Math.max(50, Math.min(500, intervalMillis / 2));

@@ -50,14 +50,19 @@ public final class Key {
     public static final Key CONFIG_RELOAD_INTERVAL = new Key("config.reloadInterval", DURATIONS, "10s", false);
     public static final Key WATCHDOG_THRESHOLD = new Key("watchdog.threshold", DURATIONS, "0", false);
 
+    /**
+     * Every key in order; never changed. An array for the defaults every start builds: a map's {@code values()} view
+     * loads two JDK classes that are not in the CDS archive.
+     */
+    static final Key[] IN_ORDER = {MODE, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT_MAX, TCP_KEEPALIVE, TCP_KEEPALIVE_IDLE,
+            TCP_KEEPALIVE_INTERVAL, TCP_KEEPALIVE_COUNT, CONNECT_TIMEOUT, EXEC_TIMEOUT, EXEC_IDLE_TIMEOUT,
+            EXEC_KILL_GRACE, CLOSE_TIMEOUT, FAIL_ON_CONFIG_ERROR, LOG_COMMANDS, LOG_LEVEL, LOG_FILE, JMX_ENABLED,
+            JMX_WRITABLE, CONFIG_RELOAD_INTERVAL, WATCHDOG_THRESHOLD};
     private static final Map<String, Key> ALL;
 
     static {
         Map<String, Key> m = new LinkedHashMap<String, Key>();
-        for (Key k : new Key[]{MODE, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT_MAX, TCP_KEEPALIVE, TCP_KEEPALIVE_IDLE,
-                TCP_KEEPALIVE_INTERVAL, TCP_KEEPALIVE_COUNT, CONNECT_TIMEOUT, EXEC_TIMEOUT, EXEC_IDLE_TIMEOUT,
-                EXEC_KILL_GRACE, CLOSE_TIMEOUT, FAIL_ON_CONFIG_ERROR, LOG_COMMANDS, LOG_LEVEL, LOG_FILE, JMX_ENABLED,
-                JMX_WRITABLE, CONFIG_RELOAD_INTERVAL, WATCHDOG_THRESHOLD}) {
+        for (Key k : IN_ORDER) {
             m.put(k.name, k);
         }
         ALL = Collections.unmodifiableMap(m);
@@ -66,6 +71,8 @@ public final class Key {
     public final String name;
     private final int type;
     public final String defaultText;
+    /** {@link #defaultText} parsed. */
+    final Object defaultValue;
     /** Whether {@code host.<name>.<key>} may set it. */
     public final boolean perHost;
     /** Largest duration a consumer can take; {@link Durations#MAX_MILLIS} unless narrowed. */
@@ -82,6 +89,7 @@ public final class Key {
         this.type = type;
         this.defaultText = defaultText;
         this.perHost = perHost;
+        this.defaultValue = parse(defaultText); // once: every start builds the defaults (twice with a file)
     }
 
     private Key intMillis(String consumer) {
@@ -148,7 +156,7 @@ public final class Key {
             throw new IllegalArgumentException("not a mode");
         }
         if (type == DURATIONS) {
-            long millis = Durations.parseMillis(v);
+            long millis = parseMillis(v);
             if (tcpOption != null) {
                 if (millis == 0) {
                     throw new IllegalArgumentException("0 is not accepted: the kernel takes 1 to " + MAX_TCP_SECONDS
@@ -203,6 +211,51 @@ public final class Key {
             return Boolean.FALSE;
         }
         throw new IllegalArgumentException("not a boolean");
+    }
+
+    /**
+     * A duration as operators write it ({@link Durations}): here, with the other value syntaxes, not in
+     * {@link Durations}, whose class premain would load for every duration a configuration sets.
+     *
+     * @throws IllegalArgumentException with the reason, when {@code text} is not a duration
+     */
+    static long parseMillis(String text) {
+        String s = text.trim().toLowerCase(java.util.Locale.ROOT);
+        int digits = 0;
+        // ASCII digits only: Character.isDigit and Long.parseLong would also take other scripts' digits
+        while (digits < s.length() && s.charAt(digits) >= '0' && s.charAt(digits) <= '9') {
+            digits++;
+        }
+        if (s.startsWith("-")) {
+            throw new IllegalArgumentException("negative duration");
+        }
+        if (digits == 0) {
+            throw new IllegalArgumentException("not a duration");
+        }
+        String unit = s.substring(digits).trim();
+        long factor;
+        if (unit.isEmpty() || unit.equals("s")) {
+            factor = 1000;
+        } else if (unit.equals("ms")) {
+            factor = 1;
+        } else if (unit.equals("m")) {
+            factor = 60000;
+        } else if (unit.equals("h")) {
+            factor = 3600000;
+        } else if (unit.startsWith(".") || unit.startsWith(",")) {
+            throw new IllegalArgumentException("fractions are not accepted (write 1500ms, not 1.5s)");
+        } else {
+            throw new IllegalArgumentException("unknown unit '" + unit + "'");
+        }
+        String number = s.substring(0, digits);
+        if (number.length() > 12) {
+            throw new IllegalArgumentException("too large");
+        }
+        long millis = Long.parseLong(number) * factor;
+        if (millis > Durations.MAX_MILLIS) {
+            throw new IllegalArgumentException("too large");
+        }
+        return millis;
     }
 
     /** ASCII digits only, at most {@code maxDigits}: a regex here would cost start-up time (it runs in premain). */

@@ -13,6 +13,6 @@ final class Setting {
     }
 
     static Setting defaultOf(Key key) {
-        return new Setting(key, key.parse(key.defaultText), Origin.DEFAULT);
+        return new Setting(key, key.defaultValue, Origin.DEFAULT);
     }
 }

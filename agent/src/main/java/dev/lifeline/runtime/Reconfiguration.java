@@ -1,10 +1,11 @@
 package dev.lifeline.runtime;
 
 import dev.lifeline.jmx.Jmx;
+import dev.lifeline.config.AgentArgument;
 import dev.lifeline.config.Config;
 import dev.lifeline.config.FileWatch;
 import dev.lifeline.config.ConfigError;
-import dev.lifeline.config.FilePermissions;
+import dev.lifeline.config.ConfigFile;
 import dev.lifeline.config.Key;
 import dev.lifeline.config.Mode;
 import dev.lifeline.report.Log;
@@ -65,7 +66,7 @@ public final class Reconfiguration {
         }
         try {
             String args = agentArgs == null ? startArgs : agentArgs;
-            String file = FileWatch.fileOf(args);
+            String file = AgentArgument.fileOf(args);
             FileWatch.Stamp baseline = FileWatch.stamp(file); // before loading: see FileWatch
             Config loaded = Startup.loadBounded(args); // the I/O: no lock held, and on a lifeline-config thread
             if (loaded == null) {
@@ -119,7 +120,7 @@ public final class Reconfiguration {
             }
             watch(loaded.file(), baseline, loaded.reloadIntervalMillis()); // the file or its interval may be new
             if (agentArgs != null) {
-                FilePermissions.warnIfOthersCanWrite(loaded.file());
+                ConfigFile.warnIfOthersCanWrite(loaded.file());
             }
             JmxControl.startJmx(loaded);
             return recordResult(result);

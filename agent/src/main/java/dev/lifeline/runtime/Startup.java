@@ -1,11 +1,12 @@
 package dev.lifeline.runtime;
 
 import dev.lifeline.jmx.Jmx;
+import dev.lifeline.config.AgentArgument;
 import dev.lifeline.config.Config;
+import dev.lifeline.config.ConfigFile;
 import dev.lifeline.config.FileWatch;
 import dev.lifeline.config.ConfigError;
 import dev.lifeline.config.ConfigWarning;
-import dev.lifeline.config.FilePermissions;
 import dev.lifeline.config.Mode;
 import dev.lifeline.instrument.Installer;
 import dev.lifeline.instrument.ModuleAccess;
@@ -74,7 +75,7 @@ public final class Startup {
             startArgs = agentArgs;
             instrumentation = inst;
             dynamicAttachAtStart = dynamicAttach;
-            configFile = Config.fileOf(agentArgs);
+            configFile = AgentArgument.fileOf(agentArgs);
         }
         // before loading (see FileWatch), except for a regular file: its baseline comes from the bytes parsed
         // (FileWatch.baselineAfter), after main has begun when the start is deferred; no FileWatch loaded in premain
@@ -122,7 +123,7 @@ public final class Startup {
                     "jdk", System.getProperty("java.version"), "attach", dynamicAttach);
         }
         if (loaded.file() != null) {
-            FilePermissions.warnIfOthersCanWrite(loaded.file()); // before main, as the errors
+            ConfigFile.warnIfOthersCanWrite(loaded.file()); // before main, as the errors
         }
         if (mayDefer && !loaded.failOnConfigError()) { // failOnConfigError: an install failure still exits before main
             synchronized (CHANGE) {
@@ -190,7 +191,7 @@ public final class Startup {
     static Config loadBounded(final String args) {
         final Map<String, String> props = lifelineSystemProperties();
         final Map<String, String> env = System.getenv();
-        String file = Config.fileOf(args);
+        String file = AgentArgument.fileOf(args);
         // File.isFile is a stat, which opens nothing; a regular file is read here (a thread costs premain 0.5-1 ms)
         if (file == null || new File(file).isFile() || Thread.currentThread().getName().equals("lifeline-config")) {
             return Config.load(args, props, env); // no file, a regular one, or already on the thread that may block
@@ -233,7 +234,7 @@ public final class Startup {
     }
 
     static String unreadableMessage(String agentArgs) {
-        return "the configuration file " + FileWatch.fileOf(agentArgs) + " could not be read within "
+        return "the configuration file " + AgentArgument.fileOf(agentArgs) + " could not be read within "
                 + LOAD_WAIT_MILLIS / 1000 + " s (a FIFO, or a hung file system?)";
     }
 
@@ -294,7 +295,7 @@ public final class Startup {
             Log.info("agent.reconfigured", "via", "attach", "file", configFile == null ? "none" : configFile,
                     "previous_file", previousFile, "previous_mode", previousMode, "result", firstLine(result));
         } else {
-            Log.warn("agent.attach-rejected", "file", FileWatch.fileOf(agentArgs) == null ? "none" : FileWatch.fileOf(agentArgs),
+            Log.warn("agent.attach-rejected", "file", AgentArgument.fileOf(agentArgs) == null ? "none" : AgentArgument.fileOf(agentArgs),
                     "reason", firstLine(result), "action", running ? "active configuration kept" : "agent stays disabled");
         }
     }

@@ -51,7 +51,7 @@ class ConfigFileKindTest {
 
         Config c = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> load(fifo));
         assertThat(c.errors()).singleElement().satisfies(e -> assertThat(e.toString()).isEqualTo(fifo + ": file = \""
-                + fifo + "\": is a FIFO (named pipe), not a regular file; accepted: " + ConfigLoader.FILE_ACCEPTED));
+                + fifo + "\": is a FIFO (named pipe), not a regular file; accepted: " + ConfigFile.FILE_ACCEPTED));
 
         Path link = dir.resolve("link.properties");
         Files.createSymbolicLink(link, fifo);
@@ -89,11 +89,11 @@ class ConfigFileKindTest {
     @Test
     void aStreamLongerThanTheLimitIsRejectedNeverCut() throws Exception {
         byte[] exact = new byte[1000];
-        assertThat(ConfigLoader.readBounded(new ByteArrayInputStream(exact), 1000)).hasSize(1000);
-        assertThat(ConfigLoader.readBounded(new ByteArrayInputStream(new byte[1001]), 1000)).isNull();
+        assertThat(ConfigFile.readBounded(new ByteArrayInputStream(exact), 1000)).hasSize(1000);
+        assertThat(ConfigFile.readBounded(new ByteArrayInputStream(new byte[1001]), 1000)).isNull();
         // a file that grows between stat and read: what is read decides, not length()
-        byte[] grown = ("mode = audit\n" + "#".repeat((int) ConfigLoader.MAX_FILE_BYTES) + "\n")
+        byte[] grown = ("mode = audit\n" + "#".repeat((int) ConfigFile.MAX_FILE_BYTES) + "\n")
                 .getBytes(StandardCharsets.UTF_8);
-        assertThat(ConfigLoader.readBounded(new ByteArrayInputStream(grown), ConfigLoader.MAX_FILE_BYTES)).isNull();
+        assertThat(ConfigFile.readBounded(new ByteArrayInputStream(grown), ConfigFile.MAX_FILE_BYTES)).isNull();
     }
 }

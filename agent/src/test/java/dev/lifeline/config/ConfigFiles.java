@@ -93,7 +93,7 @@ public final class ConfigFiles {
 
     /** Inputs that are no file in the corpus directory: a missing file, a directory, a file too large to read... */
     public static List<BadConfig> generatedCases(Path dir) {
-        String file = ConfigLoader.FILE_ACCEPTED;
+        String file = ConfigFile.FILE_ACCEPTED;
         try {
             List<BadConfig> out = new ArrayList<>();
             Path missing = dir.resolve("does-not-exist.properties");
@@ -121,13 +121,13 @@ public final class ConfigFiles {
                     file, true));
 
             Path huge = dir.resolve("huge.properties");
-            writeComments(huge, ConfigLoader.MAX_FILE_BYTES + 1, "");
+            writeComments(huge, ConfigFile.MAX_FILE_BYTES + 1, "");
             out.add(new BadConfig("too-large", huge, 0, "file", huge.toString(), "too large (1048577 bytes)", file, false));
 
             // just under the limit: read whole, and the one bad line at its very end is found
             Path large = dir.resolve("large-allowed.properties");
             String last = "keepalive.interval = 15x\n";
-            int lastLine = writeComments(large, ConfigLoader.MAX_FILE_BYTES - last.length(), last);
+            int lastLine = writeComments(large, ConfigFile.MAX_FILE_BYTES - last.length(), last);
             out.add(new BadConfig("large-allowed-bad-last-line", large, lastLine, "keepalive.interval", "15x",
                     "unknown unit 'x'", Durations.ACCEPTED, false));
 

@@ -14,16 +14,16 @@ class DurationsTest {
             "15S,15000", "30d,-1"})
     void acceptsUnitsAndABareNumberAsSeconds(String text, long millis) {
         if (millis < 0) {
-            assertThatThrownBy(() -> Durations.parseMillis(text)).hasMessageContaining("unknown unit 'd'");
+            assertThatThrownBy(() -> Key.parseMillis(text)).hasMessageContaining("unknown unit 'd'");
             return;
         }
-        assertThat(Durations.parseMillis(text)).isEqualTo(millis);
+        assertThat(Key.parseMillis(text)).isEqualTo(millis);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"-1s", "-5", "1.5s", "abc", "", "s", "15x", "99999999999999999999s", "721h", "15 s s"})
     void rejectsNegativesFractionsUnknownUnitsAndOverflow(String text) {
-        assertThatThrownBy(() -> Durations.parseMillis(text)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Key.parseMillis(text)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -37,9 +37,9 @@ class DurationsTest {
 
     @Test
     void namesTheProblemInItsMessage() {
-        assertThatThrownBy(() -> Durations.parseMillis("1.5s")).hasMessageContaining("fractions");
-        assertThatThrownBy(() -> Durations.parseMillis("-2s")).hasMessageContaining("negative");
-        assertThatThrownBy(() -> Durations.parseMillis("31d")).hasMessageContaining("unit");
-        assertThatThrownBy(() -> Durations.parseMillis("800h")).hasMessageContaining("too large");
+        assertThatThrownBy(() -> Key.parseMillis("1.5s")).hasMessageContaining("fractions");
+        assertThatThrownBy(() -> Key.parseMillis("-2s")).hasMessageContaining("negative");
+        assertThatThrownBy(() -> Key.parseMillis("31d")).hasMessageContaining("unit");
+        assertThatThrownBy(() -> Key.parseMillis("800h")).hasMessageContaining("too large");
     }
 }

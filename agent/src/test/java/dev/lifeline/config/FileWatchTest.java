@@ -85,9 +85,9 @@ class FileWatchTest {
 
     @Test
     void theFileIsTheFirstItemOfTheAgentArgumentWithoutEquals() {
-        assertThat(FileWatch.fileOf("/etc/lifeline.properties,mode=off")).isEqualTo("/etc/lifeline.properties");
-        assertThat(FileWatch.fileOf("mode=off")).isNull();
-        assertThat(FileWatch.fileOf(null)).isNull();
-        assertThat(FileWatch.fileOf("")).isNull();
+        assertThat(AgentArgument.fileOf("/etc/lifeline.properties,mode=off")).isEqualTo("/etc/lifeline.properties");
+        assertThat(AgentArgument.fileOf("mode=off")).isNull();
+        assertThat(AgentArgument.fileOf(null)).isNull();
+        assertThat(AgentArgument.fileOf("")).isNull();
     }
 }
