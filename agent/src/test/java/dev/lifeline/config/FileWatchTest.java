@@ -48,7 +48,9 @@ class FileWatchTest {
         Path f = dir.resolve("lifeline.properties");
         write(f, "a = 1\n");
         List<String> contents = new CopyOnWriteArrayList<>();
-        watch = FileWatch.start(f.toString(), FileWatch.stamp(f.toString()), 50, () -> {
+        // settle 250 ms against a writer that pauses 10 ms: a margin for a loaded machine (at 50 ms a stalled writer
+        // was once seen mid-write, between the truncation and the text)
+        watch = FileWatch.start(f.toString(), FileWatch.stamp(f.toString()), 250, () -> {
             try {
                 contents.add(Files.readString(f));
             } catch (Exception e) {
