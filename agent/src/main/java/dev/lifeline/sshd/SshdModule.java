@@ -3,6 +3,7 @@ package dev.lifeline.sshd;
 import dev.lifeline.instrument.Hook;
 import dev.lifeline.instrument.InstrumentationModule;
 import dev.lifeline.instrument.InstrumentedType;
+import dev.lifeline.instrument.LibraryMember;
 import dev.lifeline.instrument.LibraryRequirement;
 
 import java.util.Arrays;
@@ -121,5 +122,10 @@ public final class SshdModule implements InstrumentationModule {
                         .hooks(Hook.on("close", "(Z)Lorg/apache/sshd/common/future/CloseFuture;", SshdHooks.class).enter("closing")),
                 InstrumentedType.named("org.apache.sshd.client.channel.AbstractClientChannel")
                         .hooks(Hook.on("getExitStatus", "()Ljava/lang/Integer;", SshdHooks.class).exitReplacingValue("exitStatus")));
+    }
+
+    @Override
+    public List<LibraryMember> members() {
+        return java.util.Collections.emptyList();
     }
 }

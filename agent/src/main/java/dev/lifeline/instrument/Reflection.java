@@ -1,0 +1,49 @@
+package dev.lifeline.instrument;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+
+/** Calling members a module resolved ({@link LibraryMember}), with the library's own exception rethrown. */
+public final class Reflection {
+    private Reflection() {
+    }
+
+    /** The library's own exception, not the reflective wrapper. */
+    public static Object call(Method m, Object target, Object... args) throws Exception {
+        try {
+            return m.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception) {
+                throw (Exception) cause;
+            }
+            throw e;
+        }
+    }
+
+    public static Object create(Constructor<?> c, Object... args) throws Exception {
+        try {
+            return c.newInstance(args);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception) {
+                throw (Exception) cause;
+            }
+            throw e;
+        }
+    }
+
+    /** A field's value, or null when the field is missing (null) or unreadable. */
+    public static Object readQuietly(Field f, Object target) {
+        if (f == null || target == null) {
+            return null;
+        }
+        try {
+            return f.get(target);
+        } catch (Throwable t) {
+            return null;
+        }
+    }
+}
