@@ -38,4 +38,9 @@ public abstract class PerLoader<T> {
     public final T of(Object libraryObject) {
         return byClass.get(libraryObject.getClass());
     }
+
+    /** For a class of the library. */
+    public final T ofType(Class<?> libraryClass) {
+        return byClass.get(libraryClass);
+    }
 }

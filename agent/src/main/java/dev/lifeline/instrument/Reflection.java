@@ -35,6 +35,19 @@ public final class Reflection {
         }
     }
 
+    /**
+     * The constructor of a proxy class for a library's listener interface in the library's loader, so a listener can
+     * be made per call without {@code newProxyInstance} looking the class up again each time.
+     */
+    @SuppressWarnings("deprecation")
+    public static Constructor<?> proxyConstructor(ClassLoader loader, Class<?> listenerType) {
+        try {
+            return java.lang.reflect.Proxy.getProxyClass(loader, listenerType).getConstructor(java.lang.reflect.InvocationHandler.class);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A field's value, or null when the field is missing (null) or unreadable. */
     public static Object readQuietly(Field f, Object target) {
         if (f == null || target == null) {

@@ -61,6 +61,79 @@ public final class SshdModule implements InstrumentationModule {
      */
     public static final String LEGACY_IO_FUTURE = "org.apache.sshd.common.io.nio2.Nio2Connector$DefaultIoConnectFuture";
 
+    // ---- the members SshdApi resolves: every one MINA is reached through (public interfaces where MINA has one) ----
+    private static final String CLOSEABLE = "org.apache.sshd.common.Closeable";
+    private static final String CORE_ONLY = "sshd-core (sshd-common alone has no client sessions)";
+    private static final String BEFORE_2_6 = "MINA 2.6+: CoreModuleProperties (before, SshdModule.UNSUPPORTED)";
+    static final LibraryMember GET_IO_SESSION = LibraryMember.method("org.apache.sshd.common.session.Session", "getIoSession",
+            "()Lorg/apache/sshd/common/io/IoSession;");
+    static final LibraryMember GET_REMOTE_ADDRESS = LibraryMember.method("org.apache.sshd.common.io.IoSession", "getRemoteAddress",
+            "()Ljava/net/SocketAddress;");
+    static final LibraryMember GET_SESSION = LibraryMember.method("org.apache.sshd.common.session.SessionHolder", "getSession",
+            "()Lorg/apache/sshd/common/session/Session;");
+    static final LibraryMember IS_CLOSING = LibraryMember.method(CLOSEABLE, "isClosing", "()Z");
+    static final LibraryMember IS_CLOSED = LibraryMember.method(CLOSEABLE, "isClosed", "()Z");
+    static final LibraryMember IS_OPEN = LibraryMember.method(CLOSEABLE, "isOpen", "()Z");
+    static final LibraryMember CLOSE = LibraryMember.method(CLOSEABLE, "close", "(Z)Lorg/apache/sshd/common/future/CloseFuture;");
+    static final LibraryMember LISTENER = LibraryMember.type(SshdChannels.LISTENER);
+    static final LibraryMember ADD_CLOSE_LISTENER = LibraryMember.method(CLOSEABLE, "addCloseFutureListener",
+            "(Lorg/apache/sshd/common/future/SshFutureListener;)V");
+    static final LibraryMember GET_OR_CUSTOM_DEFAULT = LibraryMember.method("org.apache.sshd.common.Property", "getOrCustomDefault",
+            "(Lorg/apache/sshd/common/PropertyResolver;Ljava/lang/Object;)Ljava/lang/Object;");
+    static final LibraryMember SET = LibraryMember.method("org.apache.sshd.common.Property", "set",
+            "(Lorg/apache/sshd/common/PropertyResolver;Ljava/lang/Object;)V");
+    static final LibraryMember CLIENT_SESSION = LibraryMember.type("org.apache.sshd.client.session.ClientSession").optional(CORE_ONLY);
+    static final LibraryMember CLIENT_CHANNEL = LibraryMember.type("org.apache.sshd.client.channel.AbstractClientChannel")
+            .optional(CORE_ONLY);
+    static final LibraryMember EXEC_COMMAND = LibraryMember.field("org.apache.sshd.client.channel.ChannelExec", "command")
+            .optional(CORE_ONLY);
+    static final LibraryMember HEARTBEAT_INTERVAL = LibraryMember.constant(PROPERTIES, "HEARTBEAT_INTERVAL").optional(BEFORE_2_6);
+    static final LibraryMember HEARTBEAT_REQUEST = LibraryMember.constant(PROPERTIES, "HEARTBEAT_REQUEST").optional(BEFORE_2_6);
+    static final LibraryMember HEARTBEAT_NO_REPLY_MAX = LibraryMember.constant(PROPERTIES, "HEARTBEAT_NO_REPLY_MAX")
+            .optional("MINA 2.13+");
+    static final LibraryMember HEARTBEAT_REPLY_WAIT = LibraryMember.constant(PROPERTIES, "HEARTBEAT_REPLY_WAIT")
+            .optional("MINA 2.9 to 2.12 rely on it; a later line may drop it");
+    static final LibraryMember GET_CONNECT_ADDRESS = LibraryMember.method("org.apache.sshd.client.session.ClientSession",
+            "getConnectAddress", "()Ljava/net/SocketAddress;").optional("newer lines; else the remote address");
+    static final LibraryMember GET_USERNAME = LibraryMember.method("org.apache.sshd.common.auth.UsernameHolder", "getUsername",
+            "()Ljava/lang/String;");
+    static final LibraryMember GET_IDLE_TIMEOUT_START = LibraryMember.method("org.apache.sshd.common.session.Session",
+            "getIdleTimeoutStart", "()Ljava/time/Instant;");
+    static final LibraryMember GET_SERVICE = LibraryMember.method("org.apache.sshd.common.session.Session", "getService",
+            "(Ljava/lang/Class;)Lorg/apache/sshd/common/Service;");
+    static final LibraryMember SERVICE_TYPE = LibraryMember.type("org.apache.sshd.common.session.ConnectionService");
+    static final LibraryMember GET_CHANNELS = LibraryMember.method("org.apache.sshd.common.session.helpers.AbstractConnectionService",
+            "getChannels", "()Ljava/util/Collection;");
+    static final LibraryMember SERVICE_HEARTBEAT_INTERVAL = LibraryMember.field(CONNECTION_SERVICE, "heartbeatInterval");
+    static final LibraryMember SERVICE_NO_REPLY_MAX = LibraryMember.field(CONNECTION_SERVICE, "heartbeatMaxNoReply")
+            .optional("MINA 2.13+");
+    static final LibraryMember SERVICE_OUTSTANDING = LibraryMember.field(CONNECTION_SERVICE, "outstandingHeartbeats")
+            .optional("MINA 2.13+");
+    static final LibraryMember SUBSYSTEM = LibraryMember.type("org.apache.sshd.client.channel.ChannelSubsystem").optional(CORE_ONLY);
+    static final LibraryMember GET_SUBSYSTEM = LibraryMember.method("org.apache.sshd.client.channel.ChannelSubsystem",
+            "getSubsystem", "()Ljava/lang/String;").optional(CORE_ONLY);
+    static final LibraryMember CREATE_BUFFER = LibraryMember.method("org.apache.sshd.common.session.Session", "createBuffer",
+            "(BI)Lorg/apache/sshd/common/util/buffer/Buffer;");
+    static final LibraryMember GET_RECIPIENT = LibraryMember.method("org.apache.sshd.common.channel.Channel", "getRecipient", "()I")
+            .optional("int before 2.9, long after: one of the two");
+    static final LibraryMember GET_RECIPIENT_LONG = LibraryMember.method("org.apache.sshd.common.channel.ChannelIdentifier",
+            "getRecipient", "()J").optional("long from 2.9: one of the two");
+    static final LibraryMember PUT_UINT = LibraryMember.method("org.apache.sshd.common.util.buffer.Buffer", "putUInt", "(J)V")
+            .optional("newer lines; older ones putInt(long)");
+    static final LibraryMember PUT_INT = LibraryMember.method("org.apache.sshd.common.util.buffer.Buffer", "putInt", "(J)V");
+    static final LibraryMember PUT_STRING = LibraryMember.method("org.apache.sshd.common.util.buffer.Buffer", "putString",
+            "(Ljava/lang/String;)V");
+    static final LibraryMember PUT_BOOLEAN = LibraryMember.method("org.apache.sshd.common.util.buffer.Buffer", "putBoolean", "(Z)V");
+    static final LibraryMember WRITE_PACKET = LibraryMember.method("org.apache.sshd.common.channel.Channel", "writePacket",
+            "(Lorg/apache/sshd/common/util/buffer/Buffer;)Lorg/apache/sshd/common/io/IoWriteFuture;");
+
+    private static final List<LibraryMember> MEMBERS = Arrays.asList(GET_IO_SESSION, GET_REMOTE_ADDRESS, GET_SESSION,
+            IS_CLOSING, IS_CLOSED, IS_OPEN, CLOSE, LISTENER, ADD_CLOSE_LISTENER, GET_OR_CUSTOM_DEFAULT, SET, CLIENT_SESSION,
+            CLIENT_CHANNEL, EXEC_COMMAND, HEARTBEAT_INTERVAL, HEARTBEAT_REQUEST, HEARTBEAT_NO_REPLY_MAX, HEARTBEAT_REPLY_WAIT,
+            GET_CONNECT_ADDRESS, GET_USERNAME, GET_IDLE_TIMEOUT_START, GET_SERVICE, SERVICE_TYPE, GET_CHANNELS,
+            SERVICE_HEARTBEAT_INTERVAL, SERVICE_NO_REPLY_MAX, SERVICE_OUTSTANDING, SUBSYSTEM, GET_SUBSYSTEM, CREATE_BUFFER,
+            GET_RECIPIENT, GET_RECIPIENT_LONG, PUT_UINT, PUT_INT, PUT_STRING, PUT_BOOLEAN, WRITE_PACKET);
+
     /** An {@code IoConnector}'s {@code connect(target, context, local)}: where every client's TCP connection starts. */
     private static InstrumentedType ioConnector(String className) {
         return InstrumentedType.named(className)
@@ -126,6 +199,6 @@ public final class SshdModule implements InstrumentationModule {
 
     @Override
     public List<LibraryMember> members() {
-        return java.util.Collections.emptyList();
+        return MEMBERS;
     }
 }
