@@ -7,6 +7,8 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.SocketAddress;
 
+import dev.lifeline.instrument.LibraryMember;
+
 import static dev.lifeline.sshd.SshdModule.*;
 
 /**
@@ -59,6 +61,16 @@ final class SshdApi {
     final Method putString;
     final Method putBoolean;
     final Method writePacket;
+    final Method isAuthenticated;
+    final Method addListener;
+    final Method isDone;
+    final Method connectSetException;
+    final Method ioSetException;
+    final Method connectCancel;
+    final Method ioCancel;
+    final Method ioGetSession;
+    final Method sessionOfIo;
+    final Method nio2GetSocket;
 
     private SshdApi(ClassLoader loader) throws Exception {
         getIoSession = GET_IO_SESSION.method(loader);
@@ -100,6 +112,90 @@ final class SshdApi {
         putString = PUT_STRING.method(loader);
         putBoolean = PUT_BOOLEAN.method(loader);
         writePacket = WRITE_PACKET.method(loader);
+        isAuthenticated = IS_AUTHENTICATED.method(loader);
+        addListener = ADD_LISTENER.method(loader);
+        isDone = IS_DONE.method(loader);
+        connectSetException = CONNECT_SET_EXCEPTION.method(loader);
+        ioSetException = IO_SET_EXCEPTION.method(loader);
+        Method cancel = CONNECT_CANCEL.methodOrNull(loader);
+        connectCancel = cancel != null ? cancel : CANCELLABLE_CANCEL.method(loader);
+        cancel = IO_CANCEL.methodOrNull(loader);
+        ioCancel = cancel != null ? cancel : CANCELLABLE_CANCEL.method(loader);
+        ioGetSession = IO_GET_SESSION.method(loader);
+        sessionOfIo = SESSION_OF_IO.method(loader);
+        nio2GetSocket = NIO2_GET_SOCKET.method(loader);
+    }
+
+    // ---- futures (the connect deadline) ----
+
+    boolean isAuthenticated(Object session) throws Exception {
+        return Boolean.TRUE.equals(Reflection.call(isAuthenticated, session));
+    }
+
+    void addListener(Object future, Object listener) throws Exception {
+        Reflection.call(addListener, future, listener);
+    }
+
+    boolean isDone(Object future) throws Exception {
+        return Boolean.TRUE.equals(Reflection.call(isDone, future));
+    }
+
+    /** A {@code ConnectFuture}'s session, or null. */
+    Object sessionOfFuture(Object connectFuture) throws Exception {
+        return Reflection.call(channelGetSession, connectFuture);
+    }
+
+    /** Fails the app's {@code ConnectFuture} and stops the TCP connect still under way. */
+    void failConnect(Object connectFuture, Throwable error) throws Exception {
+        Reflection.call(connectSetException, connectFuture, error);
+        Reflection.call(connectCancel, connectFuture);
+    }
+
+    /** An {@code IoConnectFuture}'s I/O session, or null. */
+    Object ioSessionOfFuture(Object ioFuture) throws Exception {
+        return Reflection.call(ioGetSession, ioFuture);
+    }
+
+    void failIoConnect(Object ioFuture, Throwable error) throws Exception {
+        Reflection.call(ioSetException, ioFuture, error);
+        Reflection.call(ioCancel, ioFuture);
+    }
+
+    /** The SSH session attached to an I/O session, or null. */
+    Object sshSession(Object ioSession) throws Exception {
+        return ioSession == null ? null : Reflection.call(sessionOfIo, null, ioSession, true);
+    }
+
+    /** The I/O session's remote address. */
+    Object remoteAddressOfIo(Object ioSession) throws Exception {
+        return Reflection.call(getRemoteAddress, ioSession);
+    }
+
+    // ---- transports: in their own jars (and maybe loaders), so resolved from the object's own class ----
+
+    /** {@code Nio2Session.getSocket()} for a NIO2 session, else null. */
+    Object nio2Socket(Object ioSession) throws Exception {
+        return nio2GetSocket.getDeclaringClass().isInstance(ioSession) ? Reflection.call(nio2GetSocket, ioSession) : null;
+    }
+
+    /** A declared member's field on an object of a transport, up its class's superclasses; null when there is none. */
+    static Object transportField(LibraryMember field, Object target) throws Exception {
+        Field f = field.fieldOf(target.getClass());
+        return f == null ? null : f.get(target);
+    }
+
+    /** A declared public method, resolved in the loader of the object it is called on. */
+    static Object transportCall(LibraryMember method, Object target, Object... args) throws Exception {
+        return Reflection.call(method.method(target.getClass().getClassLoader()), target, args);
+    }
+
+    /** A declared public method in {@code loader}. */
+    static Method transportMethod(LibraryMember method, ClassLoader loader) throws Exception {
+        return method.method(loader);
+    }
+
+    static Object transportConstant(LibraryMember constant, ClassLoader loader) throws Exception {
+        return constant.constant(loader);
     }
 
     static SshdApi of(Object minaObject) {

@@ -127,7 +127,65 @@ public final class SshdModule implements InstrumentationModule {
     static final LibraryMember WRITE_PACKET = LibraryMember.method("org.apache.sshd.common.channel.Channel", "writePacket",
             "(Lorg/apache/sshd/common/util/buffer/Buffer;)Lorg/apache/sshd/common/io/IoWriteFuture;");
 
-    private static final List<LibraryMember> MEMBERS = Arrays.asList(GET_IO_SESSION, GET_REMOTE_ADDRESS, GET_SESSION,
+    // the connect deadline's futures (SshdConnectDeadline)
+    private static final String CONNECT_FUTURE = "org.apache.sshd.client.future.ConnectFuture";
+    private static final String IO_FUTURE = "org.apache.sshd.common.io.IoConnectFuture";
+    static final LibraryMember IS_AUTHENTICATED = LibraryMember.method("org.apache.sshd.common.session.SessionContext",
+            "isAuthenticated", "()Z");
+    static final LibraryMember ADD_LISTENER = LibraryMember.method("org.apache.sshd.common.future.SshFuture", "addListener",
+            "(Lorg/apache/sshd/common/future/SshFutureListener;)Lorg/apache/sshd/common/future/SshFuture;");
+    static final LibraryMember IS_DONE = LibraryMember.method("org.apache.sshd.common.future.WaitableFuture", "isDone", "()Z");
+    /** Declared by the future in 2.7 to 2.11, inherited from {@code WithException} from 2.12. */
+    static final LibraryMember CONNECT_SET_EXCEPTION = LibraryMember.method(CONNECT_FUTURE, "setException", "(Ljava/lang/Throwable;)V");
+    static final LibraryMember IO_SET_EXCEPTION = LibraryMember.method(IO_FUTURE, "setException", "(Ljava/lang/Throwable;)V");
+    static final LibraryMember CONNECT_CANCEL = LibraryMember.method(CONNECT_FUTURE, "cancel", "()V")
+            .optional("2.7 to 2.11; from 2.12 Cancellable.cancel()");
+    static final LibraryMember IO_CANCEL = LibraryMember.method(IO_FUTURE, "cancel", "()V")
+            .optional("2.7 to 2.11; from 2.12 Cancellable.cancel()");
+    static final LibraryMember CANCELLABLE_CANCEL = LibraryMember.method("org.apache.sshd.common.future.Cancellable", "cancel",
+            "()Lorg/apache/sshd/common/future/CancelFuture;").optional("2.12+");
+    static final LibraryMember IO_GET_SESSION = LibraryMember.method(IO_FUTURE, "getSession", "()Lorg/apache/sshd/common/io/IoSession;");
+    static final LibraryMember SESSION_OF_IO = LibraryMember.method("org.apache.sshd.common.session.helpers.AbstractSession",
+            "getSession", "(Lorg/apache/sshd/common/io/IoSession;Z)Lorg/apache/sshd/common/session/helpers/AbstractSession;");
+    /** NIO2's; sshd-mina's {@code MinaService} and sshd-netty's {@code NettyIoService} keep theirs under the same name. */
+    static final LibraryMember CONNECTOR_HANDLER = LibraryMember.field("org.apache.sshd.common.io.nio2.Nio2Service", "handler");
+
+    // the transports' sockets (SshdSockets): sshd-mina, mina-core, sshd-netty and Netty are jars an app may not have
+    private static final String NETTY = "sshd-netty's transport (Netty)";
+    static final LibraryMember NIO2_GET_SOCKET = LibraryMember.method("org.apache.sshd.common.io.nio2.Nio2Session", "getSocket",
+            "()Ljava/nio/channels/AsynchronousSocketChannel;");
+    static final LibraryMember MINA_GET_SESSION = LibraryMember.method("org.apache.sshd.mina.MinaSession", "getSession",
+            "()Lorg/apache/mina/core/session/IoSession;").optional("sshd-mina's transport");
+    static final LibraryMember MINA_CHANNEL = LibraryMember.field("org.apache.mina.transport.socket.nio.NioSession", "channel")
+            .optional("sshd-mina's transport (mina-core)");
+    static final LibraryMember NETTY_CONTEXT = LibraryMember.field("org.apache.sshd.netty.NettyIoSession", "context").optional(NETTY);
+    static final LibraryMember NETTY_CHANNEL = LibraryMember.method("io.netty.channel.ChannelHandlerContext", "channel",
+            "()Lio/netty/channel/Channel;").optional(NETTY);
+    static final LibraryMember NETTY_JAVA_CHANNEL = LibraryMember.method("io.netty.channel.nio.AbstractNioChannel", "javaChannel",
+            "()Ljava/nio/channels/SelectableChannel;").declaredOnly().optional(NETTY);
+    static final LibraryMember NETTY_CONFIG = LibraryMember.method("io.netty.channel.Channel", "config",
+            "()Lio/netty/channel/ChannelConfig;").optional(NETTY);
+    static final LibraryMember NETTY_SET_OPTION = LibraryMember.method("io.netty.channel.ChannelConfig", "setOption",
+            "(Lio/netty/channel/ChannelOption;Ljava/lang/Object;)Z").optional(NETTY);
+    static final LibraryMember NETTY_GET_OPTION = LibraryMember.method("io.netty.channel.ChannelConfig", "getOption",
+            "(Lio/netty/channel/ChannelOption;)Ljava/lang/Object;").optional(NETTY);
+    static final LibraryMember NETTY_SO_KEEPALIVE = LibraryMember.constant("io.netty.channel.ChannelOption", "SO_KEEPALIVE")
+            .optional(NETTY);
+    static final LibraryMember EPOLL_KEEPIDLE = LibraryMember.constant("io.netty.channel.epoll.EpollChannelOption", "TCP_KEEPIDLE")
+            .optional("Netty's epoll transport");
+    static final LibraryMember EPOLL_KEEPINTVL = LibraryMember.constant("io.netty.channel.epoll.EpollChannelOption", "TCP_KEEPINTVL")
+            .optional("Netty's epoll transport");
+    static final LibraryMember EPOLL_KEEPCNT = LibraryMember.constant("io.netty.channel.epoll.EpollChannelOption", "TCP_KEEPCNT")
+            .optional("Netty's epoll transport");
+    static final LibraryMember NIO_OPTION_OF = LibraryMember.method("io.netty.channel.socket.nio.NioChannelOption", "of",
+            "(Ljava/net/SocketOption;)Lio/netty/channel/ChannelOption;").optional(NETTY);
+
+    private static final List<LibraryMember> MEMBERS = Arrays.asList(IS_AUTHENTICATED, ADD_LISTENER, IS_DONE,
+            CONNECT_SET_EXCEPTION, IO_SET_EXCEPTION, CONNECT_CANCEL, IO_CANCEL, CANCELLABLE_CANCEL, IO_GET_SESSION,
+            SESSION_OF_IO, CONNECTOR_HANDLER, NIO2_GET_SOCKET, MINA_GET_SESSION, MINA_CHANNEL, NETTY_CONTEXT, NETTY_CHANNEL,
+            NETTY_JAVA_CHANNEL, NETTY_CONFIG, NETTY_SET_OPTION, NETTY_GET_OPTION, NETTY_SO_KEEPALIVE, EPOLL_KEEPIDLE,
+            EPOLL_KEEPINTVL, EPOLL_KEEPCNT, NIO_OPTION_OF,
+            GET_IO_SESSION, GET_REMOTE_ADDRESS, GET_SESSION,
             IS_CLOSING, IS_CLOSED, IS_OPEN, CLOSE, LISTENER, ADD_CLOSE_LISTENER, GET_OR_CUSTOM_DEFAULT, SET, CLIENT_SESSION,
             CLIENT_CHANNEL, EXEC_COMMAND, HEARTBEAT_INTERVAL, HEARTBEAT_REQUEST, HEARTBEAT_NO_REPLY_MAX, HEARTBEAT_REPLY_WAIT,
             GET_CONNECT_ADDRESS, GET_USERNAME, GET_IDLE_TIMEOUT_START, GET_SERVICE, SERVICE_TYPE, GET_CHANNELS,

@@ -42,11 +42,6 @@ class ModuleMembersTest {
             "java/lang/Class.getConstructor", "java/lang/Class.getConstructors", "java/lang/Class.getDeclaredConstructor",
             "java/lang/Class.getDeclaredConstructors", "java/lang/ClassLoader.loadClass");
     static final String MEMBER = "dev/lifeline/instrument/LibraryMember";
-    /**
-     * Still doing their own look-ups (MINA's connect future and listener, the transports' sockets): to be routed
-     * through SshdApi and declared in SshdModule. Nothing may be added here.
-     */
-    static final List<String> NOT_YET_ROUTED = Arrays.asList("dev/lifeline/sshd/SshdConnectDeadline", "dev/lifeline/sshd/SshdSockets");
 
     @Test
     void everyLookUpInALibraryPackageIsDeclaredInItsModule() throws Exception {
@@ -58,7 +53,7 @@ class ModuleMembersTest {
                 for (String[] use : uses(className)) {
                     String kind = use[0];
                     String target = use[1];
-                    if (kind.equals("call") && LOOKUPS.contains(target) && !NOT_YET_ROUTED.contains(className.replaceAll("\\$.*", ""))) {
+                    if (kind.equals("call") && LOOKUPS.contains(target)) {
                         problems.add(className + " looks up a member itself (" + target + ")");
                     } else if (kind.equals("static") && target.startsWith(MEMBER + ".") && isFactory(target)
                             && !className.equals(m.getClass().getName().replace('.', '/'))) {
