@@ -274,18 +274,8 @@ final class SshTransformer implements ClassFileTransformer {
         return woven;
     }
 
-    /** What a type needs and the class file lacks, or null. Hooked methods must have code to weave into. */
+    /** What a type's hooks need and the class file lacks, or null. Hooked methods must have code to weave into. */
     static String missingMembers(InstrumentedType t, ClassShape shape) {
-        for (String f : t.fields) {
-            if (!shape.fields.contains(f)) {
-                return "field " + f;
-            }
-        }
-        for (String m : t.methods) {
-            if (!shape.methods.containsKey(m)) {
-                return "method " + m;
-            }
-        }
         for (Hook h : t.hooks) {
             Integer access = shape.methods.get(h.key());
             if (access == null) {

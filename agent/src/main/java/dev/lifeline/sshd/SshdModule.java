@@ -63,7 +63,6 @@ public final class SshdModule implements InstrumentationModule {
 
     // ---- the members SshdApi resolves: every one MINA is reached through (public interfaces where MINA has one) ----
     private static final String CLOSEABLE = "org.apache.sshd.common.Closeable";
-    private static final String CORE_ONLY = "sshd-core (sshd-common alone has no client sessions)";
     private static final String BEFORE_2_6 = "MINA 2.6+: CoreModuleProperties (before, SshdModule.UNSUPPORTED)";
     static final LibraryMember GET_IO_SESSION = LibraryMember.method("org.apache.sshd.common.session.Session", "getIoSession",
             "()Lorg/apache/sshd/common/io/IoSession;");
@@ -82,11 +81,9 @@ public final class SshdModule implements InstrumentationModule {
             "(Lorg/apache/sshd/common/PropertyResolver;Ljava/lang/Object;)Ljava/lang/Object;");
     static final LibraryMember SET = LibraryMember.method("org.apache.sshd.common.Property", "set",
             "(Lorg/apache/sshd/common/PropertyResolver;Ljava/lang/Object;)V");
-    static final LibraryMember CLIENT_SESSION = LibraryMember.type("org.apache.sshd.client.session.ClientSession").optional(CORE_ONLY);
-    static final LibraryMember CLIENT_CHANNEL = LibraryMember.type("org.apache.sshd.client.channel.AbstractClientChannel")
-            .optional(CORE_ONLY);
-    static final LibraryMember EXEC_COMMAND = LibraryMember.field("org.apache.sshd.client.channel.ChannelExec", "command")
-            .optional(CORE_ONLY);
+    static final LibraryMember CLIENT_SESSION = LibraryMember.type("org.apache.sshd.client.session.ClientSession");
+    static final LibraryMember CLIENT_CHANNEL = LibraryMember.type("org.apache.sshd.client.channel.AbstractClientChannel");
+    static final LibraryMember EXEC_COMMAND = LibraryMember.field("org.apache.sshd.client.channel.ChannelExec", "command");
     static final LibraryMember HEARTBEAT_INTERVAL = LibraryMember.constant(PROPERTIES, "HEARTBEAT_INTERVAL").optional(BEFORE_2_6);
     static final LibraryMember HEARTBEAT_REQUEST = LibraryMember.constant(PROPERTIES, "HEARTBEAT_REQUEST").optional(BEFORE_2_6);
     static final LibraryMember HEARTBEAT_NO_REPLY_MAX = LibraryMember.constant(PROPERTIES, "HEARTBEAT_NO_REPLY_MAX")
@@ -109,9 +106,9 @@ public final class SshdModule implements InstrumentationModule {
             .optional("MINA 2.13+");
     static final LibraryMember SERVICE_OUTSTANDING = LibraryMember.field(CONNECTION_SERVICE, "outstandingHeartbeats")
             .optional("MINA 2.13+");
-    static final LibraryMember SUBSYSTEM = LibraryMember.type("org.apache.sshd.client.channel.ChannelSubsystem").optional(CORE_ONLY);
+    static final LibraryMember SUBSYSTEM = LibraryMember.type("org.apache.sshd.client.channel.ChannelSubsystem");
     static final LibraryMember GET_SUBSYSTEM = LibraryMember.method("org.apache.sshd.client.channel.ChannelSubsystem",
-            "getSubsystem", "()Ljava/lang/String;").optional(CORE_ONLY);
+            "getSubsystem", "()Ljava/lang/String;");
     static final LibraryMember CREATE_BUFFER = LibraryMember.method("org.apache.sshd.common.session.Session", "createBuffer",
             "(BI)Lorg/apache/sshd/common/util/buffer/Buffer;");
     static final LibraryMember GET_RECIPIENT = LibraryMember.method("org.apache.sshd.common.channel.Channel", "getRecipient", "()I")
@@ -244,7 +241,7 @@ public final class SshdModule implements InstrumentationModule {
                 InstrumentedType.named(LEGACY_IO_FUTURE)
                         .hooks(Hook.on("setSession", "(Lorg/apache/sshd/common/io/IoSession;)V", SshdHooks.class)
                                 .enter("ioSessionArriving")),
-                InstrumentedType.named("org.apache.sshd.client.channel.ChannelExec").fields("command")
+                InstrumentedType.named("org.apache.sshd.client.channel.ChannelExec")
                         .hooks(Hook.on("doOpen", "()V", SshdHooks.class).exit("execOpened")),
                 InstrumentedType.named("org.apache.sshd.common.channel.AbstractChannel")
                         .hooks(Hook.on("handleData", BUFFER, SshdHooks.class).thisOnly().enter("output"),
