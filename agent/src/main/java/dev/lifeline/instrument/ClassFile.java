@@ -69,6 +69,12 @@ final class ClassFile {
         return u2(6);
     }
 
+    /** The name of the Class constant whose index is stored at {@code at} (internal form), or null for index 0. */
+    String classNameAt(int at) {
+        int index = u2(at);
+        return index == 0 ? null : utf8(u2(entries[index] + 1));
+    }
+
     /** The UTF-8 constant whose index is stored at {@code at}. */
     String utf8At(int at) {
         return utf8(u2(at));

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * One SSH library as the weaver sees it: its package, the types hooks go into, and the class its hooks are reached
- * through. Adding a library is adding a module to {@link Modules}; nothing else in this package names a library.
+ * through. Adding a library is adding a module to {@code runtime/Libraries}; nothing in this package names a library.
  */
 public interface InstrumentationModule {
     /** Short name, as log lines' {@code lib=} field: {@code jsch}. */
@@ -23,4 +23,11 @@ public interface InstrumentationModule {
     Class<?> hookClass();
 
     List<InstrumentedType> types();
+
+    /**
+     * Every library member the module's code reaches by reflection (its {@code *Api} resolves these and nothing else).
+     * The required ones are checked on the library's class files before its first class is woven ({@link ModuleShape}):
+     * a library copy that lacks one is left unchanged, with one {@code instrumentation.unsupported} line.
+     */
+    List<LibraryMember> members();
 }

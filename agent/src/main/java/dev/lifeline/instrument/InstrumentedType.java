@@ -6,14 +6,13 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * One library class and the hooks woven into it, with the members the hooks rely on. The members are checked on the
- * class bytes before weaving: a version without them is left exactly as it is (one log line), never half-instrumented.
- * Several entries may name one class (one per library line, told apart by a {@link LibraryRequirement}).
+ * One library class and the hooks woven into it. The hooked methods are checked on the class bytes before weaving (the
+ * members the module's code reaches are its {@link LibraryMember}s, checked for the whole library first): a version
+ * without them is left exactly as it is (one log line), never half-instrumented. Several entries may name one class
+ * (one per library line, told apart by a {@link LibraryRequirement}).
  */
 public final class InstrumentedType {
     final String internalName;
-    final List<String> fields = new ArrayList<String>();
-    final List<String> methods = new ArrayList<String>();
     final List<Hook> hooks = new ArrayList<Hook>();
     LibraryRequirement requirement;
 
@@ -23,18 +22,6 @@ public final class InstrumentedType {
 
     public static InstrumentedType named(String className) {
         return new InstrumentedType(className);
-    }
-
-    /** Fields the hooks read (by reflection), declared by this class. */
-    public InstrumentedType fields(String... names) {
-        fields.addAll(Arrays.asList(names));
-        return this;
-    }
-
-    /** A method the hooks call, declared by this class: name and descriptor. */
-    public InstrumentedType method(String name, String descriptor) {
-        methods.add(name + descriptor);
-        return this;
     }
 
     public InstrumentedType hooks(Hook... added) {

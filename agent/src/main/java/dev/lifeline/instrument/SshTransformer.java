@@ -40,6 +40,9 @@ final class SshTransformer implements ClassFileTransformer {
     private static final class Declarations {
         final Map<String, List<InstrumentedType>> typesByName = new HashMap<String, List<InstrumentedType>>();
         final Map<String, InstrumentationModule> moduleByName = new HashMap<String, InstrumentationModule>();
+        /** Per library copy (class loader): what it lacks of the module's members, "" when nothing. */
+        private final Map<ClassLoader, String> missingByLoader = new java.util.WeakHashMap<ClassLoader, String>();
+        private final List<LibraryMember> members = new ArrayList<LibraryMember>();
 
         Declarations(List<InstrumentationModule> modules) {
             for (InstrumentationModule m : modules) {
@@ -47,7 +50,21 @@ final class SshTransformer implements ClassFileTransformer {
             }
         }
 
+        /** The module's shape check, once per library copy: the first of its classes pays for it. */
+        String missingMembers(ClassLoader loader) {
+            synchronized (missingByLoader) {
+                String missing = missingByLoader.get(loader);
+                if (missing == null) {
+                    missing = ModuleShape.missing(members, loader);
+                    missing = missing == null ? "" : missing;
+                    missingByLoader.put(loader, missing);
+                }
+                return missing.isEmpty() ? null : missing;
+            }
+        }
+
         private void add(InstrumentationModule m) {
+            members.addAll(m.members());
             {
                 for (InstrumentedType t : m.types()) {
                     List<InstrumentedType> same = typesByName.get(t.internalName);
@@ -133,7 +150,7 @@ final class SshTransformer implements ClassFileTransformer {
                 return null;
             }
             long start = System.nanoTime();
-            byte[] woven = instrument(loader, className, d.moduleByName.get(className), types, classfileBuffer);
+            byte[] woven = instrument(loader, className, d, d.moduleByName.get(className), types, classfileBuffer);
             Log.debug("instrumentation.transform", "class", className.replace('/', '.'),
                     "ms", (System.nanoTime() - start) / 1000000L, "changed", woven != null);
             return woven;
@@ -198,10 +215,15 @@ final class SshTransformer implements ClassFileTransformer {
                 "reason", "Lifeline does not cover this SSH library", "action", "its sessions get no keepalive or deadlines");
     }
 
-    private byte[] instrument(ClassLoader loader, String className, InstrumentationModule module,
+    private byte[] instrument(ClassLoader loader, String className, Declarations d, InstrumentationModule module,
                               List<InstrumentedType> types, byte[] bytes) {
         if (!seesAgent(loader, module.hookClass())) {
             unsupported(module, className, loader, "its class loader cannot see the agent (isolated loader)");
+            return null;
+        }
+        String absent = d.missingMembers(loader);
+        if (absent != null) {
+            unsupported(module, className, loader, "members Lifeline needs are missing (" + absent + ")");
             return null;
         }
         Set<String> hooked = new HashSet<String>();
@@ -252,18 +274,8 @@ final class SshTransformer implements ClassFileTransformer {
         return woven;
     }
 
-    /** What a type needs and the class file lacks, or null. Hooked methods must have code to weave into. */
+    /** What a type's hooks need and the class file lacks, or null. Hooked methods must have code to weave into. */
     static String missingMembers(InstrumentedType t, ClassShape shape) {
-        for (String f : t.fields) {
-            if (!shape.fields.contains(f)) {
-                return "field " + f;
-            }
-        }
-        for (String m : t.methods) {
-            if (!shape.methods.containsKey(m)) {
-                return "method " + m;
-            }
-        }
         for (Hook h : t.hooks) {
             Integer access = shape.methods.get(h.key());
             if (access == null) {

@@ -1,114 +1,162 @@
 package dev.lifeline.jsch;
 
-import dev.lifeline.instrument.ModuleAccess;
+import dev.lifeline.enforce.Sockets;
+import dev.lifeline.instrument.PerLoader;
+import dev.lifeline.instrument.Reflection;
 
 import java.lang.reflect.Field;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.Socket;
+import java.util.List;
+
+import static dev.lifeline.jsch.JschModule.*;
 
 /**
- * JSch's members the hooks use, looked up once per JSch copy (class loader) and cached per class: the agent cannot
- * link against JSch, which may live in a loader the agent's own loader cannot see. {@link JschModule} checks the same
- * members on the class bytes before weaving, so a JSch that lacks them is never woven.
+ * JSch's members, resolved from {@link JschModule}'s declarations once per JSch copy (class loader) and cached
+ * ({@link PerLoader}): the agent cannot link against JSch, which may live in a loader the agent's own loader cannot
+ * see. The module's shape check found the same members on the class bytes before weaving.
  */
 final class JschApi {
-    private static final ClassValue<JschApi> BY_CLASS = new ClassValue<JschApi>() {
+    private static final PerLoader<JschApi> APIS = new PerLoader<JschApi>() {
         @Override
-        protected JschApi computeValue(Class<?> type) {
-            try {
-                return new JschApi(type.getClassLoader());
-            } catch (Exception e) {
-                throw new IllegalStateException("JSch members not found from " + type.getName(), e);
-            }
+        protected JschApi create(ClassLoader loader) throws Exception {
+            return new JschApi(loader);
         }
     };
 
     final Method getHost;
     final Method getPort;
+    final Method getUserName;
     final Method getTimeout;
+    final Method isConnected;
     final Method getServerAliveInterval;
     final Method setServerAliveInterval;
     final Method getServerAliveCountMax;
     final Method setServerAliveCountMax;
     final Method channelGetSession;
+    final Method sendSignal;
+    final Method isClosed;
+    final Method channelDisconnect;
     final Field socket;
+    final Field proxy;
     final Field command;
+    final Field channelSession;
+    /** One of the two, by line: mwiede 2.x keeps a session's channels, older lines all channels in one static list. */
+    final Field sessionChannels;
+    final Field channelPool;
 
     private JschApi(ClassLoader loader) throws Exception {
-        Class<?> session = Class.forName("com.jcraft.jsch.Session", false, loader);
-        getHost = accessible(session.getMethod("getHost"));
-        getPort = accessible(session.getMethod("getPort"));
-        getTimeout = accessible(session.getMethod("getTimeout"));
-        getServerAliveInterval = accessible(session.getMethod("getServerAliveInterval"));
-        setServerAliveInterval = accessible(session.getMethod("setServerAliveInterval", int.class));
-        getServerAliveCountMax = accessible(session.getMethod("getServerAliveCountMax"));
-        setServerAliveCountMax = accessible(session.getMethod("setServerAliveCountMax", int.class));
-        channelGetSession = accessible(Class.forName("com.jcraft.jsch.Channel", false, loader).getMethod("getSession"));
-        socket = accessible(session.getDeclaredField("socket"));
-        command = accessible(Class.forName("com.jcraft.jsch.ChannelExec", false, loader).getDeclaredField("command"));
-    }
-
-    /**
-     * Also for public members: Method.invoke then skips its access check (a caller-class stack walk) per call. A JSch in
-     * a named module has its package opened to Lifeline first ({@link ModuleAccess}).
-     */
-    private static <T extends java.lang.reflect.AccessibleObject> T accessible(T member) {
-        return ModuleAccess.accessible(member);
+        getHost = GET_HOST.method(loader);
+        getPort = GET_PORT.method(loader);
+        getUserName = GET_USER_NAME.method(loader);
+        getTimeout = GET_TIMEOUT.method(loader);
+        isConnected = IS_CONNECTED.method(loader);
+        getServerAliveInterval = GET_ALIVE_INTERVAL.method(loader);
+        setServerAliveInterval = SET_ALIVE_INTERVAL.method(loader);
+        getServerAliveCountMax = GET_ALIVE_COUNT_MAX.method(loader);
+        setServerAliveCountMax = SET_ALIVE_COUNT_MAX.method(loader);
+        channelGetSession = CHANNEL_GET_SESSION.method(loader);
+        sendSignal = SEND_SIGNAL.method(loader);
+        isClosed = IS_CLOSED.method(loader);
+        channelDisconnect = CHANNEL_DISCONNECT.method(loader);
+        socket = SESSION_SOCKET.field(loader);
+        proxy = SESSION_PROXY.field(loader);
+        command = EXEC_COMMAND.field(loader);
+        channelSession = CHANNEL_SESSION.field(loader);
+        sessionChannels = SESSION_CHANNELS.fieldOf(SESSION_CHANNELS.ownerIn(loader));
+        channelPool = CHANNEL_POOL.fieldOf(CHANNEL_POOL.ownerIn(loader));
     }
 
     /** For any JSch object: Session, a channel. */
     static JschApi of(Object jschObject) {
-        return BY_CLASS.get(jschObject.getClass());
+        return APIS.of(jschObject);
     }
 
     String host(Object session) throws Exception {
-        return (String) call(getHost, session);
+        return (String) Reflection.call(getHost, session);
     }
 
     int port(Object session) throws Exception {
-        return (Integer) call(getPort, session);
+        return (Integer) Reflection.call(getPort, session);
+    }
+
+    /** The user as the app gave it, or null. */
+    String user(Object session) throws Exception {
+        Object u = Reflection.call(getUserName, session);
+        return u == null ? null : u.toString();
     }
 
     int timeout(Object session) throws Exception {
-        return (Integer) call(getTimeout, session);
+        return (Integer) Reflection.call(getTimeout, session);
+    }
+
+    boolean isConnected(Object session) throws Exception {
+        return Boolean.TRUE.equals(Reflection.call(isConnected, session));
     }
 
     int aliveInterval(Object session) throws Exception {
-        return (Integer) call(getServerAliveInterval, session);
+        return (Integer) Reflection.call(getServerAliveInterval, session);
     }
 
     int aliveCountMax(Object session) throws Exception {
-        return (Integer) call(getServerAliveCountMax, session);
+        return (Integer) Reflection.call(getServerAliveCountMax, session);
+    }
+
+    void setAliveInterval(Object session, int millis) throws Exception {
+        Reflection.call(setServerAliveInterval, session, millis);
+    }
+
+    void setAliveCountMax(Object session, int count) throws Exception {
+        Reflection.call(setServerAliveCountMax, session, count);
     }
 
     Object sessionOf(Object channel) throws Exception {
-        return call(channelGetSession, channel);
+        return Reflection.call(channelGetSession, channel);
     }
 
+    void signal(Object channel, String name) throws Exception {
+        Reflection.call(sendSignal, channel, name);
+    }
+
+    boolean isClosed(Object channel) throws Exception {
+        return Boolean.TRUE.equals(Reflection.call(isClosed, channel));
+    }
+
+    void disconnect(Object channel) throws Exception {
+        Reflection.call(channelDisconnect, channel);
+    }
+
+    /** The session's own socket; null through a proxy. */
     Socket socket(Object session) {
-        try {
-            Object s = socket.get(session);
-            return s instanceof Socket ? (Socket) s : null;
-        } catch (Exception e) {
-            return null;
-        }
+        return Sockets.asSocket(Reflection.readQuietly(socket, session));
+    }
+
+    Object proxy(Object session) {
+        return Reflection.readQuietly(proxy, session);
+    }
+
+    /** JSch's ProxyHTTP/ProxySOCKS4/ProxySOCKS5 keep their socket in a private {@code socket} field. */
+    Socket proxySocket(Object proxyObject) {
+        return Sockets.asSocket(Reflection.readQuietly(PROXY_SOCKET.fieldOf(proxyObject.getClass()), proxyObject));
     }
 
     byte[] command(Object channelExec) throws Exception {
         return (byte[]) command.get(channelExec);
     }
 
-    /** The library's own exception, not the reflective wrapper. */
-    static Object call(Method m, Object target, Object... args) throws Exception {
-        try {
-            return m.invoke(target, args);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof Exception) {
-                throw (Exception) cause;
-            }
-            throw e;
-        }
+    /** The session's channel list (mwiede 2.x), or null. */
+    List<?> ownChannels(Object session) throws Exception {
+        Object own = sessionChannels == null ? null : sessionChannels.get(session);
+        return own instanceof List ? (List<?>) own : null;
+    }
+
+    /** Every session's channels (older lines' static {@code Channel.pool}), or null. */
+    List<?> channelPool() throws Exception {
+        Object pool = channelPool == null ? null : channelPool.get(null);
+        return pool instanceof List ? (List<?>) pool : null;
+    }
+
+    Object sessionField(Object channel) throws Exception {
+        return channelSession.get(channel);
     }
 }

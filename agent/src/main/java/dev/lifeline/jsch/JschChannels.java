@@ -8,6 +8,7 @@ import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.ExecDeadline;
 import dev.lifeline.policy.Policies;
 import dev.lifeline.report.Faults;
+import dev.lifeline.sessions.ChannelHooks;
 import dev.lifeline.sessions.SshSessions;
 
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,14 @@ import java.nio.charset.StandardCharsets;
  * buffer), disconnect waits for that lock forever. Shutting the socket frees both.
  */
 final class JschChannels {
+    /** What {@link ChannelHooks#execStarted} runs for JSch. */
+    static final ChannelHooks.ExecStart EXEC = new ChannelHooks.ExecStart() {
+        @Override
+        public void execStarted(Object channel, Object command) throws Exception {
+            JschChannels.execStarted(channel);
+        }
+    };
+
     private JschChannels() {
     }
 
@@ -71,28 +80,31 @@ final class JschChannels {
         } catch (Exception notConnected) {
             return null; // JSch throws when the channel has no session: nothing to bound
         }
-        return armClose("channel.disconnect", session);
+        return closeDeadline("channel.disconnect", session);
     }
 
     static DeadlineScheduler.Deadline sessionDisconnecting(Object session) throws Exception {
         JschSessions.forget(session);
         Faults.inject("JschChannels.sessionDisconnecting");
-        return armClose("session.disconnect", session);
+        return closeDeadline("session.disconnect", session);
     }
 
-    private static DeadlineScheduler.Deadline armClose(String what, final Object session) throws Exception {
+    /** {@code close.timeout} over a disconnect: past it the session's socket is shut, which frees JSch's write lock. */
+    private static DeadlineScheduler.Deadline closeDeadline(String what, final Object session) throws Exception {
         if (session == null) {
             return null;
         }
         return CloseDeadline.arm(what, policy(session), "jsch", new Runnable() {
             @Override
             public void run() {
-                JschSessions.closeQuietly(JschSessions.socketOf(session));
+                JschSockets.shut(session);
             }
         });
     }
 
-    static void disconnected(Object closeDeadline) {
+    /** A session's or channel's {@code disconnect()} returned or threw. */
+    static void disconnected(Object closeDeadline, Object sessionOrChannel) {
+        JschSessions.closed(sessionOrChannel);
         Faults.inject("JschChannels.disconnected");
         if (closeDeadline instanceof DeadlineScheduler.Deadline) {
             CloseDeadline.disarm((DeadlineScheduler.Deadline) closeDeadline);
@@ -119,7 +131,7 @@ final class JschChannels {
                 if (isClosed()) {
                     return;
                 }
-                channel.getClass().getMethod("sendSignal", String.class).invoke(channel, name);
+                JschApi.of(channel).signal(channel, name);
             }
         }
 
@@ -131,13 +143,13 @@ final class JschChannels {
 
         @Override
         public void close() throws Exception {
-            channel.getClass().getMethod("disconnect").invoke(channel);
+            JschApi.of(channel).disconnect(channel);
         }
 
         @Override
         public boolean isClosed() {
             try {
-                return Boolean.TRUE.equals(channel.getClass().getMethod("isClosed").invoke(channel));
+                return JschApi.of(channel).isClosed(channel);
             } catch (Throwable t) {
                 return false;
             }
@@ -145,7 +157,7 @@ final class JschChannels {
 
         @Override
         public void forceCloseSession() {
-            JschSessions.closeQuietly(JschSessions.socketOf(session));
+            JschSockets.shut(session);
         }
     }
 }

@@ -1,12 +1,13 @@
 package dev.lifeline.jsch;
 
-import dev.lifeline.enforce.ExecDeadline;
 import dev.lifeline.report.Faults;
-import dev.lifeline.sessions.SshSessions;
+import dev.lifeline.sessions.ChannelHooks;
 
 /**
- * The static methods woven into JSch ({@link JschModule}). JDK types only, so they link wherever JSch lives; each one
- * catches what it throws and counts it ({@link Faults#suppressed}): the application never sees Lifeline fail.
+ * The static methods woven into JSch ({@link JschModule}): each hands over to {@link JschSessions},
+ * {@link JschChannels} or the hooks every library shares ({@link ChannelHooks}). JDK types only, so they link wherever
+ * JSch lives; each one catches what it throws and counts it ({@link Faults#suppressed}): the application never sees
+ * Lifeline fail.
  */
 public final class JschHooks {
     private JschHooks() {
@@ -65,9 +66,7 @@ public final class JschHooks {
     /** Session or channel {@code disconnect()} returned or threw. */
     public static void disconnected(Throwable thrown, Object closeDeadline, Object sessionOrChannel) {
         try {
-            SshSessions.closed(sessionOrChannel); // a session's entry ends here; a channel was never one
-            SshSessions.channelClosed(sessionOrChannel); // and a channel's age (nothing for a session)
-            JschChannels.disconnected(closeDeadline);
+            JschChannels.disconnected(closeDeadline, sessionOrChannel);
         } catch (Throwable t) {
             Faults.suppressed(t);
         }
@@ -75,28 +74,15 @@ public final class JschHooks {
 
     /** Every data packet of every channel: one map lookup. */
     public static void output(Object channel) {
-        try {
-            ExecDeadline.output(channel);
-        } catch (Throwable t) {
-            Faults.suppressed(t);
-        }
+        ChannelHooks.output(channel);
     }
 
     public static void execStarted(Object channel) {
-        try {
-            JschChannels.execStarted(channel);
-        } catch (Throwable t) {
-            Faults.suppressed(t);
-        }
+        ChannelHooks.execStarted(JschChannels.EXEC, channel, null);
     }
 
     /** A command a deadline sent TERM reports JSch's "no exit status" (-1), even if it trapped TERM and exited 0. */
     public static int exitStatus(int status, Object channel) {
-        try {
-            return ExecDeadline.endedByDeadline(channel) ? -1 : status;
-        } catch (Throwable t) {
-            Faults.suppressed(t);
-            return status;
-        }
+        return ChannelHooks.exitStatus(status, channel);
     }
 }

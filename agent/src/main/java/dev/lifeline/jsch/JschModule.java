@@ -3,6 +3,7 @@ package dev.lifeline.jsch;
 import dev.lifeline.instrument.Hook;
 import dev.lifeline.instrument.InstrumentationModule;
 import dev.lifeline.instrument.InstrumentedType;
+import dev.lifeline.instrument.LibraryMember;
 
 import java.util.Arrays;
 import java.util.List;
@@ -22,6 +23,41 @@ import java.util.List;
  */
 public final class JschModule implements InstrumentationModule {
     private static final String BUFFER = "Lcom/jcraft/jsch/Buffer;";
+    private static final String SESSION = "com.jcraft.jsch.Session";
+    private static final String CHANNEL = "com.jcraft.jsch.Channel";
+
+    // ---- the members JschApi resolves: every one JSch is reached through ----
+    static final LibraryMember GET_HOST = LibraryMember.method(SESSION, "getHost", "()Ljava/lang/String;");
+    static final LibraryMember GET_PORT = LibraryMember.method(SESSION, "getPort", "()I");
+    static final LibraryMember GET_USER_NAME = LibraryMember.method(SESSION, "getUserName", "()Ljava/lang/String;");
+    static final LibraryMember GET_TIMEOUT = LibraryMember.method(SESSION, "getTimeout", "()I");
+    static final LibraryMember IS_CONNECTED = LibraryMember.method(SESSION, "isConnected", "()Z");
+    static final LibraryMember GET_ALIVE_INTERVAL = LibraryMember.method(SESSION, "getServerAliveInterval", "()I");
+    static final LibraryMember SET_ALIVE_INTERVAL = LibraryMember.method(SESSION, "setServerAliveInterval", "(I)V");
+    static final LibraryMember GET_ALIVE_COUNT_MAX = LibraryMember.method(SESSION, "getServerAliveCountMax", "()I");
+    static final LibraryMember SET_ALIVE_COUNT_MAX = LibraryMember.method(SESSION, "setServerAliveCountMax", "(I)V");
+    static final LibraryMember SESSION_SOCKET = LibraryMember.field(SESSION, "socket");
+    /** Not read: declared as it always was, so the lines Lifeline weaves stay the same. */
+    static final LibraryMember SESSION_TIMEOUT = LibraryMember.field(SESSION, "timeout");
+    static final LibraryMember SESSION_PROXY = LibraryMember.field(SESSION, "proxy");
+    /** JSch's ProxyHTTP, ProxySOCKS4 and ProxySOCKS5 each keep their socket in a field so named; an app's proxy may not. */
+    static final LibraryMember PROXY_SOCKET = LibraryMember.field("com.jcraft.jsch.ProxyHTTP", "socket")
+            .optional("an app's own Proxy keeps its socket where it likes");
+    static final LibraryMember SESSION_CHANNELS = LibraryMember.field(SESSION, "channels")
+            .optional("mwiede 2.x: a session's own channel list");
+    static final LibraryMember CHANNEL_POOL = LibraryMember.field(CHANNEL, "pool")
+            .optional("jcraft and mwiede before 2.x: all sessions' channels in one static list");
+    static final LibraryMember CHANNEL_SESSION = LibraryMember.field(CHANNEL, "session");
+    static final LibraryMember CHANNEL_GET_SESSION = LibraryMember.method(CHANNEL, "getSession", "()Lcom/jcraft/jsch/Session;");
+    static final LibraryMember SEND_SIGNAL = LibraryMember.method(CHANNEL, "sendSignal", "(Ljava/lang/String;)V");
+    static final LibraryMember IS_CLOSED = LibraryMember.method(CHANNEL, "isClosed", "()Z");
+    static final LibraryMember CHANNEL_DISCONNECT = LibraryMember.method(CHANNEL, "disconnect", "()V");
+    static final LibraryMember EXEC_COMMAND = LibraryMember.field("com.jcraft.jsch.ChannelExec", "command");
+
+    private static final List<LibraryMember> MEMBERS = Arrays.asList(GET_HOST, GET_PORT, GET_USER_NAME, GET_TIMEOUT,
+            IS_CONNECTED, GET_ALIVE_INTERVAL, SET_ALIVE_INTERVAL, GET_ALIVE_COUNT_MAX, SET_ALIVE_COUNT_MAX, SESSION_SOCKET,
+            SESSION_TIMEOUT, SESSION_PROXY, PROXY_SOCKET, SESSION_CHANNELS, CHANNEL_POOL, CHANNEL_SESSION,
+            CHANNEL_GET_SESSION, SEND_SIGNAL, IS_CLOSED, CHANNEL_DISCONNECT, EXEC_COMMAND);
 
     @Override
     public String name() {
@@ -46,24 +82,24 @@ public final class JschModule implements InstrumentationModule {
     @Override
     public List<InstrumentedType> types() {
         return Arrays.asList(
-                InstrumentedType.named("com.jcraft.jsch.Session").fields("socket", "timeout", "proxy")
-                        .method("getHost", "()Ljava/lang/String;").method("getPort", "()I").method("getTimeout", "()I")
-                        .method("setServerAliveInterval", "(I)V").method("getServerAliveInterval", "()I")
-                        .method("setServerAliveCountMax", "(I)V").method("getServerAliveCountMax", "()I")
+                InstrumentedType.named(SESSION)
                         .hooks(Hook.on("connect", "(I)V", JschHooks.class)
                                         .enterReplacingArg("connectStarting", 0).exitOrThrow("connectEnded"),
                                 Hook.on("disconnect", "()V", JschHooks.class)
                                         .enterKeepingState("sessionDisconnecting").exitOrThrow("disconnected"),
                                 Hook.on("read", "(" + BUFFER + ")" + BUFFER, JschHooks.class).thisOnly().exitOrThrow("readEnded")),
-                InstrumentedType.named("com.jcraft.jsch.Channel")
-                        .method("sendSignal", "(Ljava/lang/String;)V").method("isClosed", "()Z")
-                        .method("getSession", "()Lcom/jcraft/jsch/Session;")
+                InstrumentedType.named(CHANNEL)
                         .hooks(Hook.on("write", "([BII)V", JschHooks.class).thisOnly().enter("output"),
                                 Hook.on("write_ext", "([BII)V", JschHooks.class).thisOnly().enter("output"),
                                 Hook.on("disconnect", "()V", JschHooks.class)
                                         .enterKeepingState("channelDisconnecting").exitOrThrow("disconnected"),
                                 Hook.on("getExitStatus", "()I", JschHooks.class).exitReplacingValue("exitStatus")),
-                InstrumentedType.named("com.jcraft.jsch.ChannelExec").fields("command")
+                InstrumentedType.named("com.jcraft.jsch.ChannelExec")
                         .hooks(Hook.on("start", "()V", JschHooks.class).exit("execStarted")));
+    }
+
+    @Override
+    public List<LibraryMember> members() {
+        return MEMBERS;
     }
 }

@@ -1,9 +1,9 @@
 package dev.lifeline.jsch;
 
 import dev.lifeline.enforce.SessionEvents;
-import dev.lifeline.instrument.Fields;
 import dev.lifeline.config.Policy;
 import dev.lifeline.enforce.DeadlineScheduler;
+import dev.lifeline.enforce.Sockets;
 import dev.lifeline.policy.Policies;
 import dev.lifeline.policy.SessionPlan;
 import dev.lifeline.policy.SessionPolicy;
@@ -44,11 +44,28 @@ final class JschSessions {
         }
     }
 
+    /** Listed in {@code sessions}: host, port and user as the app gave them. */
+    private static void register(Object session, JschApi api) throws Exception {
+        String user;
+        try {
+            user = api.user(session);
+        } catch (Throwable t) {
+            user = null;
+        }
+        SshSessions.opened(session, "jsch", api.host(session), api.port(session), user, JschView.INSTANCE);
+    }
+
+    /** A session's or a channel's {@code disconnect()} returned or threw: a session's entry ends here. */
+    static void closed(Object sessionOrChannel) {
+        SshSessions.closed(sessionOrChannel); // a channel was never one
+        SshSessions.channelClosed(sessionOrChannel); // and a channel's age (nothing for a session)
+    }
+
     /** @return the connect timeout JSch is to use */
     static int connecting(Object session, int timeout) throws Exception {
         Faults.inject("JschSessions.plan");
         JschApi api = JschApi.of(session);
-        SshSessions.opened(session, "jsch", api.host(session), api.port(session), JschView.userOf(session), JschView.INSTANCE);
+        register(session, api);
         Policy policy = Policies.forHost(api.host(session), null, api.port(session));
         if (policy == null) {
             return timeout;
@@ -62,12 +79,12 @@ final class JschSessions {
         }
         if (plan.setsKeepalive()) {
             try {
-                JschApi.call(api.setServerAliveInterval, session, clampInt(plan.keepaliveIntervalMillis));
+                api.setAliveInterval(session, clampInt(plan.keepaliveIntervalMillis));
             } catch (Exception e) {
                 plan.failed(e);
             }
             if (plan.keepaliveCountMax != appCountMax) {
-                JschApi.call(api.setServerAliveCountMax, session, plan.keepaliveCountMax);
+                api.setAliveCountMax(session, plan.keepaliveCountMax);
             }
         }
         Connect connect = new Connect(plan);
@@ -88,7 +105,7 @@ final class JschSessions {
         connect.watchdog = DeadlineScheduler.schedule("jsch.connect", plan.connectDeadlineMillis, new Runnable() {
             @Override
             public void run() {
-                Socket socket = socketOf(session);
+                Socket socket = JschSockets.socketOf(session);
                 if (!plan.connectDeadlineEnforced) {
                     SessionEvents.connectDeadlinePassed(plan.policy, "jsch", plan.elapsedMillis(), "connect", "none (audit)");
                     return;
@@ -96,7 +113,7 @@ final class JschSessions {
                 connect.watchdogFired = true;
                 if (SessionEvents.connectDeadlinePassed(plan.policy, "jsch", plan.elapsedMillis(), "connect",
                         socket == null ? "none (socket not yet created)" : "socket closed")) {
-                    closeQuietly(socket);
+                    Sockets.closeQuietly(socket);
                 }
             }
         });
@@ -112,8 +129,7 @@ final class JschSessions {
         if (thrown != null) {
             SshSessions.closed(session);
         } else { // again, in case a tick dropped it while its TCP connect ran (isConnected still false then)
-            JschApi api = JschApi.of(session);
-            SshSessions.opened(session, "jsch", api.host(session), api.port(session), JschView.userOf(session), JschView.INSTANCE);
+            register(session, JschApi.of(session));
         }
         Faults.inject("JschSessions.connected");
         if (connect == null) {
@@ -129,7 +145,7 @@ final class JschSessions {
             return;
         }
         // through a proxy (setProxy) the session's own field is null: the socket is the proxy object's
-        SessionEvents.tcpKeepalive(plan, socketOf(session));
+        SessionEvents.tcpKeepalive(plan, JschSockets.socketOf(session));
         SessionEvents.configured(plan);
     }
 
@@ -187,28 +203,6 @@ final class JschSessions {
     static int probesOutstanding(Object session) {
         AtomicInteger streak = READ_TIMEOUTS.get(session);
         return streak == null ? 0 : streak.get();
-    }
-
-    static Socket socketOf(Object session) {
-        Socket direct = JschApi.of(session).socket(session);
-        return direct != null ? direct : proxySocketOf(session);
-    }
-
-    /** JSch's ProxyHTTP/ProxySOCKS4/ProxySOCKS5 keep their socket in a private {@code socket} field. */
-    static Socket proxySocketOf(Object session) {
-        Object proxy = Fields.readQuietly(session, "proxy");
-        Object socket = proxy == null ? null : Fields.readQuietly(proxy, "socket");
-        return socket instanceof Socket ? (Socket) socket : null;
-    }
-
-    static void closeQuietly(Socket socket) {
-        if (socket != null) {
-            try {
-                socket.close();
-            } catch (Exception ignored) {
-                // already closed: the goal is reached
-            }
-        }
     }
 
     private static int clampInt(long v) {

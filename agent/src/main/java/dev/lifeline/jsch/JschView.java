@@ -2,7 +2,6 @@ package dev.lifeline.jsch;
 
 import dev.lifeline.sessions.LibraryView;
 
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -22,8 +21,7 @@ final class JschView extends LibraryView {
     /** Connected, or its connect still under way (registered at connect entry). */
     @Override
     public boolean isOpen(Object session) throws Exception {
-        return Boolean.TRUE.equals(session.getClass().getMethod("isConnected").invoke(session))
-                || JschSessions.isConnecting(session);
+        return JschApi.of(session).isConnected(session) || JschSessions.isConnecting(session);
     }
 
     /**
@@ -45,23 +43,23 @@ final class JschView extends LibraryView {
     /** mwiede 2.x keeps a session's channels in {@code Session.channels}; older lines in the static {@code Channel.pool}. */
     @Override
     public List<Object> channels(Object session) throws Exception {
-        Object own = field(session.getClass(), "channels", session);
-        if (own instanceof List) {
-            return copy((List<?>) own, null);
+        JschApi api = JschApi.of(session);
+        List<?> own = api.ownChannels(session);
+        if (own != null) {
+            return copy(api, own, null);
         }
-        Class<?> channel = Class.forName("com.jcraft.jsch.Channel", false, session.getClass().getClassLoader());
-        Object pool = field(channel, "pool", null);
-        return pool instanceof List ? copy((List<?>) pool, session) : Collections.emptyList();
+        List<?> pool = api.channelPool();
+        return pool != null ? copy(api, pool, session) : Collections.<Object>emptyList();
     }
 
-    private static List<Object> copy(List<?> list, Object session) throws Exception {
+    private static List<Object> copy(JschApi api, List<?> list, Object session) throws Exception {
         Object[] all;
         synchronized (list) { // Channel.pool is a Vector; Session.channels is read under JSch's own lock: retry below
             all = list.toArray();
         }
         List<Object> out = new ArrayList<Object>();
         for (Object c : all) {
-            if (c != null && (session == null || field(c.getClass(), "session", c) == session)) {
+            if (c != null && (session == null || api.sessionField(c) == session)) {
                 out.add(c);
             }
         }
@@ -87,28 +85,5 @@ final class JschView extends LibraryView {
             return "forwarding (" + n + ")";
         }
         return n;
-    }
-
-    /** The user as the app gave it ({@code getUserName()}), or null. */
-    static String userOf(Object session) {
-        try {
-            Object u = session.getClass().getMethod("getUserName").invoke(session);
-            return u == null ? null : u.toString();
-        } catch (Throwable t) {
-            return null;
-        }
-    }
-
-    private static Object field(Class<?> type, String name, Object target) throws Exception {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            try {
-                Field f = c.getDeclaredField(name);
-                f.setAccessible(true);
-                return f.get(target);
-            } catch (NoSuchFieldException next) {
-                // superclass
-            }
-        }
-        return null;
     }
 }

@@ -7,21 +7,30 @@ import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.ExecDeadline;
 import dev.lifeline.policy.Policies;
 import dev.lifeline.report.Faults;
+import dev.lifeline.instrument.Reflection;
 import dev.lifeline.report.Log;
+import dev.lifeline.sessions.ChannelHooks;
 import dev.lifeline.sessions.SshSessions;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.net.SocketAddress;
 
 /**
  * MINA channels and sessions: exec deadlines and close deadlines; MINA reached by reflection (it may live in a loader
  * the agent cannot see). The end of a channel or session is learned from MINA itself: a close-future listener, made
- * as a {@link Proxy} of MINA's {@code SshFutureListener} in MINA's own class loader.
+ * as a {@code Proxy} of MINA's {@code SshFutureListener} in MINA's own class loader.
  */
 final class SshdChannels {
+    /** What {@link ChannelHooks#execStarted} runs for MINA. */
+    static final ChannelHooks.ExecStart EXEC = new ChannelHooks.ExecStart() {
+        @Override
+        public void execStarted(Object channel, Object command) throws Exception {
+            SshdChannels.execStarted(channel);
+        }
+    };
+
     static final String LISTENER = "org.apache.sshd.common.future.SshFutureListener";
     /** RFC 4254 {@code SSH_MSG_CHANNEL_REQUEST}. */
     static final byte SSH_MSG_CHANNEL_REQUEST = 98;
@@ -33,7 +42,7 @@ final class SshdChannels {
     static void execStarted(final Object channel) throws Exception {
         Faults.inject("SshdChannels.execStarted");
         SshSessions.channelOpened(channel);
-        MinaApi api = MinaApi.of(channel);
+        SshdApi api = SshdApi.of(channel);
         Object session = api.sessionOf(channel);
         Policy p = Policies.forAddress(api.remoteAddress(session));
         if (p == null || (p.execTimeoutMillis() <= 0 && p.execIdleTimeoutMillis() <= 0)) {
@@ -59,7 +68,7 @@ final class SshdChannels {
             return;
         }
         SshSessions.channelClosed(closeable); // a session or channel: the map holds channels only
-        MinaApi api = MinaApi.of(closeable);
+        SshdApi api = SshdApi.of(closeable);
         if (api.isClosing(closeable)) {
             return;
         }
@@ -78,13 +87,8 @@ final class SshdChannels {
      */
     static void closingGracefully(final Object closeable, Object session, SocketAddress remote) {
         Faults.inject("SshdChannels.closingGracefully");
-        final DeadlineScheduler.Deadline d = CloseDeadline.arm(closeable == session ? "session.close" : "channel.close",
-                Policies.forAddress(remote), "sshd", new Runnable() {
-                    @Override
-                    public void run() {
-                        closeImmediately(closeable);
-                    }
-                });
+        final DeadlineScheduler.Deadline d = closeDeadline(closeable == session ? "session.close" : "channel.close",
+                closeable, remote);
         if (d != null && !whenClosed(closeable, new Runnable() {
             @Override
             public void run() {
@@ -95,48 +99,36 @@ final class SshdChannels {
         }
     }
 
+    /** {@code close.timeout} over a graceful close: past it the close becomes {@code close(true)}. */
+    private static DeadlineScheduler.Deadline closeDeadline(String what, final Object closeable, SocketAddress remote) {
+        return CloseDeadline.arm(what, Policies.forAddress(remote), "sshd", new Runnable() {
+            @Override
+            public void run() {
+                closeImmediately(closeable);
+            }
+        });
+    }
+
     static void closeImmediately(Object closeable) {
         try {
-            closeable.getClass().getMethod("close", boolean.class).invoke(closeable, true);
+            SshdApi.of(closeable).closeImmediately(closeable);
         } catch (Throwable t) {
             Log.warn("close.force-failed", "lib", "sshd", "error", t);
         }
     }
 
-    /**
-     * {@code addCloseFutureListener} and the constructor of a listener proxy in that class's loader, looked up once per
-     * MINA class: every graceful close of every channel passes here.
-     */
-    private static final ClassValue<CloseListening> CLOSE_LISTENING = new ClassValue<CloseListening>() {
+    /** The constructor of a close-listener proxy in each MINA class's loader: every graceful close passes here. */
+    private static final ClassValue<Constructor<?>> CLOSE_LISTENER = new ClassValue<Constructor<?>>() {
         @Override
-        protected CloseListening computeValue(Class<?> type) {
-            try {
-                Class<?> listenerType = Class.forName(LISTENER, false, type.getClassLoader());
-                @SuppressWarnings("deprecation") // newProxyInstance would redo this lookup on every close
-                Class<?> proxyType = Proxy.getProxyClass(type.getClassLoader(), listenerType);
-                return new CloseListening(type.getMethod("addCloseFutureListener", listenerType),
-                        proxyType.getConstructor(InvocationHandler.class));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+        protected Constructor<?> computeValue(Class<?> type) {
+            return Reflection.proxyConstructor(type.getClassLoader(), SshdApi.ofType(type).listener);
         }
     };
-
-    private static final class CloseListening {
-        final Method add;
-        final Constructor<?> listener;
-
-        CloseListening(Method add, Constructor<?> listener) {
-            this.add = add;
-            this.listener = listener;
-        }
-    }
 
     /** Runs {@code action} when MINA completes the closeable's close future. False if it could not be registered. */
     static boolean whenClosed(Object closeable, final Runnable action) {
         try {
-            CloseListening how = CLOSE_LISTENING.get(closeable.getClass());
-            Object listener = how.listener.newInstance(new InvocationHandler() {
+            Object listener = CLOSE_LISTENER.get(closeable.getClass()).newInstance(new InvocationHandler() {
                 @Override
                 public Object invoke(Object proxy, Method method, Object[] args) {
                     String name = method.getName();
@@ -153,7 +145,7 @@ final class SshdChannels {
                     return "lifeline-close-listener";
                 }
             });
-            how.add.invoke(closeable, listener);
+            Reflection.call(SshdApi.of(closeable).addCloseFutureListener, closeable, listener);
             return true;
         } catch (Throwable t) {
             Log.warnOnce("sshd-close-listener", "instrumentation.degraded", "lib", "sshd",
@@ -175,34 +167,18 @@ final class SshdChannels {
         /** MINA's client has no signal API: the request is built as ChannelExec builds its exec request. */
         @Override
         public void signal(String name) throws Exception {
-            Object buffer = session.getClass().getMethod("createBuffer", byte.class, int.class)
-                    .invoke(session, SSH_MSG_CHANNEL_REQUEST, 64);
-            long recipient = ((Number) channel.getClass().getMethod("getRecipient").invoke(channel)).longValue();
-            Method putUInt;
-            try {
-                putUInt = buffer.getClass().getMethod("putUInt", long.class);
-            } catch (NoSuchMethodException older) {
-                putUInt = buffer.getClass().getMethod("putInt", long.class);
-            }
-            putUInt.invoke(buffer, recipient);
-            Method putString = buffer.getClass().getMethod("putString", String.class);
-            putString.invoke(buffer, "signal");
-            buffer.getClass().getMethod("putBoolean", boolean.class).invoke(buffer, false);
-            putString.invoke(buffer, name);
-            Class<?> bufferType = Class.forName("org.apache.sshd.common.util.buffer.Buffer", false,
-                    channel.getClass().getClassLoader());
-            channel.getClass().getMethod("writePacket", bufferType).invoke(channel, buffer);
+            SshdApi.of(channel).signal(channel, session, SSH_MSG_CHANNEL_REQUEST, name);
         }
 
         @Override
         public void close() throws Exception {
-            channel.getClass().getMethod("close", boolean.class).invoke(channel, true);
+            SshdApi.of(channel).closeImmediately(channel);
         }
 
         @Override
         public boolean isClosed() {
             try {
-                return Boolean.TRUE.equals(channel.getClass().getMethod("isClosed").invoke(channel));
+                return SshdApi.of(channel).isClosed(channel);
             } catch (Throwable t) {
                 return false;
             }
@@ -212,7 +188,7 @@ final class SshdChannels {
         @Override
         public boolean isClosing() {
             try {
-                return Boolean.TRUE.equals(channel.getClass().getMethod("isClosing").invoke(channel));
+                return SshdApi.of(channel).isClosing(channel);
             } catch (Throwable t) {
                 return isClosed();
             }

@@ -85,27 +85,27 @@ final class SshdConnectDeadline {
     static void cancelWhenAuthenticated(final Object connectFuture, final DeadlineScheduler.Deadline d) {
         try {
             final ClassLoader loader = connectFuture.getClass().getClassLoader();
-            final Class<?> futureListener = Class.forName(SshdChannels.LISTENER, false, loader);
-            Object onConnect = proxy(loader, futureListener, new InvocationHandler() {
+            final SshdApi api = SshdApi.of(connectFuture);
+            Object onConnect = proxy(loader, api.listener, new InvocationHandler() {
                 @Override
                 public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
                     if (!method.getName().equals("operationComplete")) {
                         return identity(proxy, method, args);
                     }
-                    final Object session = call(connectFuture, "getSession");
-                    if (session == null || Boolean.TRUE.equals(call(session, "isAuthenticated"))) {
+                    final Object session = api.sessionOfFuture(connectFuture);
+                    if (session == null || api.isAuthenticated(session)) {
                         d.cancel();
                         return null;
                     }
                     AWAITING_AUTH.put(session, d);
                     SshdChannels.whenClosed(session, new ForgetOnClose(session));
-                    if (Boolean.TRUE.equals(call(session, "isAuthenticated"))) {
+                    if (api.isAuthenticated(session)) {
                         authenticated(session); // authenticated before it was put
                     }
                     return null;
                 }
             });
-            connectFuture.getClass().getMethod("addListener", futureListener).invoke(connectFuture, onConnect);
+            api.addListener(connectFuture, onConnect);
         } catch (Throwable t) {
             Log.warnOnce("sshd-connect-listener", "instrumentation.degraded", "lib", "sshd",
                     "reason", "cannot listen for the connect; connect deadlines stay queued until they expire", "error", t);
@@ -161,9 +161,10 @@ final class SshdConnectDeadline {
 
     static void fire(Policy policy, Object connectFuture, long deadline, long elapsedMillis) {
         try {
-            boolean done = (Boolean) call(connectFuture, "isDone");
-            Object session = done ? call(connectFuture, "getSession") : null;
-            if (done && (session == null || Boolean.TRUE.equals(call(session, "isAuthenticated")))) {
+            SshdApi api = SshdApi.of(connectFuture);
+            boolean done = api.isDone(connectFuture);
+            Object session = done ? api.sessionOfFuture(connectFuture) : null;
+            if (done && (session == null || api.isAuthenticated(session))) {
                 return; // connected and authenticated in time, or already failed on its own
             }
             String stage = done ? "key exchange or authentication" : "TCP connect";
@@ -174,11 +175,9 @@ final class SshdConnectDeadline {
             if (!done) {
                 SocketTimeoutException timeout = new SocketTimeoutException("connect to " + policy.host() + ":" + policy.port()
                         + " did not complete within connect.timeout=" + Durations.format(deadline) + " (Lifeline)");
-                Method setException = connectFuture.getClass().getMethod("setException", Throwable.class);
-                setException.invoke(connectFuture, timeout);
-                call(connectFuture, "cancel"); // stops the TCP connect still under way
+                api.failConnect(connectFuture, timeout); // and cancels it: stops the TCP connect still under way
             } else {
-                session.getClass().getMethod("close", boolean.class).invoke(session, true);
+                api.closeImmediately(session);
             }
         } catch (Throwable t) {
             Log.warnOnce("sshd-connect-deadline", "connect.deadline-failed", "lib", "sshd", "error", t);
@@ -192,12 +191,13 @@ final class SshdConnectDeadline {
      * MINA's auth timeout (2 minutes). It is closed here, as MINA 2.12+ does itself.
      */
     static void lateSession(Object ioFuture, Object ioSession) throws Exception {
-        if (ioSession == null || !Boolean.TRUE.equals(call(ioFuture, "isDone"))) {
+        SshdApi api = SshdApi.of(ioFuture);
+        if (ioSession == null || !api.isDone(ioFuture)) {
             return;
         }
-        Log.info("connect.late-session-closed", "lib", "sshd", "remote", call(ioSession, "getRemoteAddress"),
+        Log.info("connect.late-session-closed", "lib", "sshd", "remote", api.remoteAddressOfIo(ioSession),
                 "reason", "its connect had already failed or been cancelled");
-        ioSession.getClass().getMethod("close", boolean.class).invoke(ioSession, true);
+        api.closeImmediately(ioSession);
     }
 
     /**
@@ -230,30 +230,30 @@ final class SshdConnectDeadline {
         LAST_IO.set(new java.lang.ref.WeakReference<IoDeadline>(io));
         try {
             final ClassLoader loader = ioFuture.getClass().getClassLoader();
-            final Class<?> futureListener = Class.forName(SshdChannels.LISTENER, false, loader);
-            Object onConnect = proxy(loader, futureListener, new InvocationHandler() {
+            final SshdApi api = SshdApi.of(ioFuture);
+            Object onConnect = proxy(loader, api.listener, new InvocationHandler() {
                 @Override
                 public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
                     if (!method.getName().equals("operationComplete")) {
                         return identity(proxy, method, args);
                     }
                     DeadlineScheduler.Deadline d = io.deadline;
-                    Object session = io.handedOver ? null : sshSession(io(ioFuture, "getSession"));
-                    if (session == null || Boolean.TRUE.equals(call(session, "isAuthenticated"))) {
-                        if (!io.handedOver && io(ioFuture, "getSession") == null) {
+                    Object session = io.handedOver ? null : api.sshSession(api.ioSessionOfFuture(ioFuture));
+                    if (session == null || api.isAuthenticated(session)) {
+                        if (!io.handedOver && api.ioSessionOfFuture(ioFuture) == null) {
                             d.cancel(); // the connect failed on its own
                         }
                         return null;
                     }
                     AWAITING_AUTH.put(session, d);
                     SshdChannels.whenClosed(session, new ForgetOnClose(session));
-                    if (Boolean.TRUE.equals(call(session, "isAuthenticated"))) {
+                    if (api.isAuthenticated(session)) {
                         authenticated(session);
                     }
                     return null;
                 }
             });
-            ioType(ioFuture).getMethod("addListener", futureListener).invoke(ioFuture, onConnect);
+            api.addListener(ioFuture, onConnect);
         } catch (Throwable t) {
             Log.warnOnce("sshd-io-connect-listener", "instrumentation.degraded", "lib", "sshd",
                     "reason", "cannot listen for the I/O connect; connect deadlines stay queued until they expire", "error", t);
@@ -262,17 +262,11 @@ final class SshdConnectDeadline {
 
     /** Whether the connector's handler makes client sessions ({@code org.apache.sshd.client.session.SessionFactory}). */
     private static boolean clientConnector(Object connector) {
-        Object handler = null;
-        for (Class<?> c = connector.getClass(); c != null && handler == null; c = c.getSuperclass()) {
-            try {
-                java.lang.reflect.Field f = c.getDeclaredField("handler");
-                f.setAccessible(true);
-                handler = f.get(connector);
-            } catch (NoSuchFieldException next) {
-                // keep looking in the superclass
-            } catch (Throwable t) {
-                return false;
-            }
+        Object handler;
+        try {
+            handler = SshdApi.transportField(SshdModule.CONNECTOR_HANDLER, connector);
+        } catch (Throwable t) {
+            return false;
         }
         for (Class<?> c = handler == null ? null : handler.getClass(); c != null; c = c.getSuperclass()) {
             if (c.getName().equals("org.apache.sshd.client.session.SessionFactory")) {
@@ -282,23 +276,13 @@ final class SshdConnectDeadline {
         return false;
     }
 
-    /** The SSH session attached to an I/O session, or null. */
-    static Object sshSession(Object ioSession) throws Exception {
-        if (ioSession == null) {
-            return null;
-        }
-        ClassLoader loader = ioSession.getClass().getClassLoader();
-        Class<?> abstractSession = Class.forName("org.apache.sshd.common.session.helpers.AbstractSession", false, loader);
-        Class<?> ioSessionType = Class.forName("org.apache.sshd.common.io.IoSession", false, loader);
-        return abstractSession.getMethod("getSession", ioSessionType, boolean.class).invoke(null, ioSession, true);
-    }
-
     static void fireIo(Policy policy, Object ioFuture, long deadline, long elapsedMillis) {
         try {
-            boolean done = (Boolean) io(ioFuture, "isDone");
-            Object ioSession = done ? io(ioFuture, "getSession") : null;
-            Object session = sshSession(ioSession);
-            if (done && (ioSession == null || (session != null && Boolean.TRUE.equals(call(session, "isAuthenticated"))))) {
+            SshdApi api = SshdApi.of(ioFuture);
+            boolean done = api.isDone(ioFuture);
+            Object ioSession = done ? api.ioSessionOfFuture(ioFuture) : null;
+            Object session = api.sshSession(ioSession);
+            if (done && (ioSession == null || (session != null && api.isAuthenticated(session)))) {
                 return; // connected and authenticated in time, or already failed on its own
             }
             String stage = done ? "key exchange or authentication" : "TCP connect";
@@ -309,28 +293,12 @@ final class SshdConnectDeadline {
             if (!done) {
                 SocketTimeoutException timeout = new SocketTimeoutException("connect to " + policy.host() + ":" + policy.port()
                         + " did not complete within connect.timeout=" + Durations.format(deadline) + " (Lifeline)");
-                ioType(ioFuture).getMethod("setException", Throwable.class).invoke(ioFuture, timeout);
-                io(ioFuture, "cancel");
+                api.failIoConnect(ioFuture, timeout);
             } else {
-                Object closing = session != null ? session : ioSession;
-                Class.forName("org.apache.sshd.common.Closeable", false, closing.getClass().getClassLoader())
-                        .getMethod("close", boolean.class).invoke(closing, true);
+                api.closeImmediately(session != null ? session : ioSession);
             }
         } catch (Throwable t) {
             Log.warnOnce("sshd-io-connect-deadline", "connect.deadline-failed", "lib", "sshd", "error", t);
         }
-    }
-
-    /** Through MINA's public interface: the future's class may be a non-public nested one (MINA 2.7). */
-    private static Class<?> ioType(Object ioFuture) throws ClassNotFoundException {
-        return Class.forName("org.apache.sshd.common.io.IoConnectFuture", false, ioFuture.getClass().getClassLoader());
-    }
-
-    private static Object io(Object ioFuture, String method) throws Exception {
-        return ioType(ioFuture).getMethod(method).invoke(ioFuture);
-    }
-
-    private static Object call(Object target, String method) throws Exception {
-        return target.getClass().getMethod(method).invoke(target);
     }
 }

@@ -1,7 +1,7 @@
 package dev.lifeline.sshd;
 
-import dev.lifeline.enforce.ExecDeadline;
 import dev.lifeline.report.Faults;
+import dev.lifeline.sessions.ChannelHooks;
 
 /**
  * The static methods woven into MINA ({@link SshdModule}). JDK types only, so they link wherever MINA lives; each one
@@ -91,20 +91,12 @@ public final class SshdHooks {
     }
 
     public static void execOpened(Object channel) {
-        try {
-            SshdChannels.execStarted(channel);
-        } catch (Throwable t) {
-            Faults.suppressed(t);
-        }
+        ChannelHooks.execStarted(SshdChannels.EXEC, channel, null);
     }
 
     /** Every data packet of every channel: one map lookup. */
     public static void output(Object channel) {
-        try {
-            ExecDeadline.output(channel);
-        } catch (Throwable t) {
-            Faults.suppressed(t);
-        }
+        ChannelHooks.output(channel);
     }
 
     /** Every MINA close: costs a flag and a class name test unless it is a graceful close of a client object. */
@@ -121,11 +113,6 @@ public final class SshdHooks {
 
     /** A command a deadline sent TERM reports no exit status (as one killed by a signal), even if it exited 0. */
     public static Object exitStatus(Object status, Object channel) {
-        try {
-            return status != null && ExecDeadline.endedByDeadline(channel) ? null : status;
-        } catch (Throwable t) {
-            Faults.suppressed(t);
-            return status;
-        }
+        return ChannelHooks.exitStatus(status, channel);
     }
 }

@@ -3,6 +3,7 @@ package dev.lifeline.sshd;
 import dev.lifeline.instrument.Hook;
 import dev.lifeline.instrument.InstrumentationModule;
 import dev.lifeline.instrument.InstrumentedType;
+import dev.lifeline.instrument.LibraryMember;
 import dev.lifeline.instrument.LibraryRequirement;
 
 import java.util.Arrays;
@@ -60,6 +61,134 @@ public final class SshdModule implements InstrumentationModule {
      */
     public static final String LEGACY_IO_FUTURE = "org.apache.sshd.common.io.nio2.Nio2Connector$DefaultIoConnectFuture";
 
+    // ---- the members SshdApi resolves: every one MINA is reached through (public interfaces where MINA has one) ----
+    private static final String CLOSEABLE = "org.apache.sshd.common.Closeable";
+    private static final String BEFORE_2_6 = "MINA 2.6+: CoreModuleProperties (before, SshdModule.UNSUPPORTED)";
+    static final LibraryMember GET_IO_SESSION = LibraryMember.method("org.apache.sshd.common.session.Session", "getIoSession",
+            "()Lorg/apache/sshd/common/io/IoSession;");
+    static final LibraryMember GET_REMOTE_ADDRESS = LibraryMember.method("org.apache.sshd.common.io.IoSession", "getRemoteAddress",
+            "()Ljava/net/SocketAddress;");
+    static final LibraryMember GET_SESSION = LibraryMember.method("org.apache.sshd.common.session.SessionHolder", "getSession",
+            "()Lorg/apache/sshd/common/session/Session;");
+    static final LibraryMember IS_CLOSING = LibraryMember.method(CLOSEABLE, "isClosing", "()Z");
+    static final LibraryMember IS_CLOSED = LibraryMember.method(CLOSEABLE, "isClosed", "()Z");
+    static final LibraryMember IS_OPEN = LibraryMember.method(CLOSEABLE, "isOpen", "()Z");
+    static final LibraryMember CLOSE = LibraryMember.method(CLOSEABLE, "close", "(Z)Lorg/apache/sshd/common/future/CloseFuture;");
+    static final LibraryMember LISTENER = LibraryMember.type(SshdChannels.LISTENER);
+    static final LibraryMember ADD_CLOSE_LISTENER = LibraryMember.method(CLOSEABLE, "addCloseFutureListener",
+            "(Lorg/apache/sshd/common/future/SshFutureListener;)V");
+    static final LibraryMember GET_OR_CUSTOM_DEFAULT = LibraryMember.method("org.apache.sshd.common.Property", "getOrCustomDefault",
+            "(Lorg/apache/sshd/common/PropertyResolver;Ljava/lang/Object;)Ljava/lang/Object;");
+    static final LibraryMember SET = LibraryMember.method("org.apache.sshd.common.Property", "set",
+            "(Lorg/apache/sshd/common/PropertyResolver;Ljava/lang/Object;)V");
+    static final LibraryMember CLIENT_SESSION = LibraryMember.type("org.apache.sshd.client.session.ClientSession");
+    static final LibraryMember CLIENT_CHANNEL = LibraryMember.type("org.apache.sshd.client.channel.AbstractClientChannel");
+    static final LibraryMember EXEC_COMMAND = LibraryMember.field("org.apache.sshd.client.channel.ChannelExec", "command");
+    static final LibraryMember HEARTBEAT_INTERVAL = LibraryMember.constant(PROPERTIES, "HEARTBEAT_INTERVAL").optional(BEFORE_2_6);
+    static final LibraryMember HEARTBEAT_REQUEST = LibraryMember.constant(PROPERTIES, "HEARTBEAT_REQUEST").optional(BEFORE_2_6);
+    static final LibraryMember HEARTBEAT_NO_REPLY_MAX = LibraryMember.constant(PROPERTIES, "HEARTBEAT_NO_REPLY_MAX")
+            .optional("MINA 2.13+");
+    static final LibraryMember HEARTBEAT_REPLY_WAIT = LibraryMember.constant(PROPERTIES, "HEARTBEAT_REPLY_WAIT")
+            .optional("MINA 2.9 to 2.12 rely on it; a later line may drop it");
+    static final LibraryMember GET_CONNECT_ADDRESS = LibraryMember.method("org.apache.sshd.client.session.ClientSession",
+            "getConnectAddress", "()Ljava/net/SocketAddress;").optional("newer lines; else the remote address");
+    static final LibraryMember GET_USERNAME = LibraryMember.method("org.apache.sshd.common.auth.UsernameHolder", "getUsername",
+            "()Ljava/lang/String;");
+    static final LibraryMember GET_IDLE_TIMEOUT_START = LibraryMember.method("org.apache.sshd.common.session.Session",
+            "getIdleTimeoutStart", "()Ljava/time/Instant;");
+    static final LibraryMember GET_SERVICE = LibraryMember.method("org.apache.sshd.common.session.Session", "getService",
+            "(Ljava/lang/Class;)Lorg/apache/sshd/common/Service;");
+    static final LibraryMember SERVICE_TYPE = LibraryMember.type("org.apache.sshd.common.session.ConnectionService");
+    static final LibraryMember GET_CHANNELS = LibraryMember.method("org.apache.sshd.common.session.helpers.AbstractConnectionService",
+            "getChannels", "()Ljava/util/Collection;");
+    static final LibraryMember SERVICE_HEARTBEAT_INTERVAL = LibraryMember.field(CONNECTION_SERVICE, "heartbeatInterval");
+    static final LibraryMember SERVICE_NO_REPLY_MAX = LibraryMember.field(CONNECTION_SERVICE, "heartbeatMaxNoReply")
+            .optional("MINA 2.13+");
+    static final LibraryMember SERVICE_OUTSTANDING = LibraryMember.field(CONNECTION_SERVICE, "outstandingHeartbeats")
+            .optional("MINA 2.13+");
+    static final LibraryMember SUBSYSTEM = LibraryMember.type("org.apache.sshd.client.channel.ChannelSubsystem");
+    static final LibraryMember GET_SUBSYSTEM = LibraryMember.method("org.apache.sshd.client.channel.ChannelSubsystem",
+            "getSubsystem", "()Ljava/lang/String;");
+    static final LibraryMember CREATE_BUFFER = LibraryMember.method("org.apache.sshd.common.session.Session", "createBuffer",
+            "(BI)Lorg/apache/sshd/common/util/buffer/Buffer;");
+    static final LibraryMember GET_RECIPIENT = LibraryMember.method("org.apache.sshd.common.channel.Channel", "getRecipient", "()I")
+            .optional("int before 2.9, long after: one of the two");
+    static final LibraryMember GET_RECIPIENT_LONG = LibraryMember.method("org.apache.sshd.common.channel.ChannelIdentifier",
+            "getRecipient", "()J").optional("long from 2.9: one of the two");
+    static final LibraryMember PUT_UINT = LibraryMember.method("org.apache.sshd.common.util.buffer.Buffer", "putUInt", "(J)V")
+            .optional("newer lines; older ones putInt(long)");
+    static final LibraryMember PUT_INT = LibraryMember.method("org.apache.sshd.common.util.buffer.Buffer", "putInt", "(J)V");
+    static final LibraryMember PUT_STRING = LibraryMember.method("org.apache.sshd.common.util.buffer.Buffer", "putString",
+            "(Ljava/lang/String;)V");
+    static final LibraryMember PUT_BOOLEAN = LibraryMember.method("org.apache.sshd.common.util.buffer.Buffer", "putBoolean", "(Z)V");
+    static final LibraryMember WRITE_PACKET = LibraryMember.method("org.apache.sshd.common.channel.Channel", "writePacket",
+            "(Lorg/apache/sshd/common/util/buffer/Buffer;)Lorg/apache/sshd/common/io/IoWriteFuture;");
+
+    // the connect deadline's futures (SshdConnectDeadline)
+    private static final String CONNECT_FUTURE = "org.apache.sshd.client.future.ConnectFuture";
+    private static final String IO_FUTURE = "org.apache.sshd.common.io.IoConnectFuture";
+    static final LibraryMember IS_AUTHENTICATED = LibraryMember.method("org.apache.sshd.common.session.SessionContext",
+            "isAuthenticated", "()Z");
+    static final LibraryMember ADD_LISTENER = LibraryMember.method("org.apache.sshd.common.future.SshFuture", "addListener",
+            "(Lorg/apache/sshd/common/future/SshFutureListener;)Lorg/apache/sshd/common/future/SshFuture;");
+    static final LibraryMember IS_DONE = LibraryMember.method("org.apache.sshd.common.future.WaitableFuture", "isDone", "()Z");
+    /** Declared by the future in 2.7 to 2.11, inherited from {@code WithException} from 2.12. */
+    static final LibraryMember CONNECT_SET_EXCEPTION = LibraryMember.method(CONNECT_FUTURE, "setException", "(Ljava/lang/Throwable;)V");
+    static final LibraryMember IO_SET_EXCEPTION = LibraryMember.method(IO_FUTURE, "setException", "(Ljava/lang/Throwable;)V");
+    static final LibraryMember CONNECT_CANCEL = LibraryMember.method(CONNECT_FUTURE, "cancel", "()V")
+            .optional("2.7 to 2.11; from 2.12 Cancellable.cancel()");
+    static final LibraryMember IO_CANCEL = LibraryMember.method(IO_FUTURE, "cancel", "()V")
+            .optional("2.7 to 2.11; from 2.12 Cancellable.cancel()");
+    static final LibraryMember CANCELLABLE_CANCEL = LibraryMember.method("org.apache.sshd.common.future.Cancellable", "cancel",
+            "()Lorg/apache/sshd/common/future/CancelFuture;").optional("2.12+");
+    static final LibraryMember IO_GET_SESSION = LibraryMember.method(IO_FUTURE, "getSession", "()Lorg/apache/sshd/common/io/IoSession;");
+    static final LibraryMember SESSION_OF_IO = LibraryMember.method("org.apache.sshd.common.session.helpers.AbstractSession",
+            "getSession", "(Lorg/apache/sshd/common/io/IoSession;Z)Lorg/apache/sshd/common/session/helpers/AbstractSession;");
+    /** NIO2's; sshd-mina's {@code MinaService} and sshd-netty's {@code NettyIoService} keep theirs under the same name. */
+    static final LibraryMember CONNECTOR_HANDLER = LibraryMember.field("org.apache.sshd.common.io.nio2.Nio2Service", "handler");
+
+    // the transports' sockets (SshdSockets): sshd-mina, mina-core, sshd-netty and Netty are jars an app may not have
+    private static final String NETTY = "sshd-netty's transport (Netty)";
+    static final LibraryMember NIO2_GET_SOCKET = LibraryMember.method("org.apache.sshd.common.io.nio2.Nio2Session", "getSocket",
+            "()Ljava/nio/channels/AsynchronousSocketChannel;");
+    static final LibraryMember MINA_GET_SESSION = LibraryMember.method("org.apache.sshd.mina.MinaSession", "getSession",
+            "()Lorg/apache/mina/core/session/IoSession;").optional("sshd-mina's transport");
+    static final LibraryMember MINA_CHANNEL = LibraryMember.field("org.apache.mina.transport.socket.nio.NioSession", "channel")
+            .optional("sshd-mina's transport (mina-core)");
+    static final LibraryMember NETTY_CONTEXT = LibraryMember.field("org.apache.sshd.netty.NettyIoSession", "context").optional(NETTY);
+    static final LibraryMember NETTY_CHANNEL = LibraryMember.method("io.netty.channel.ChannelHandlerContext", "channel",
+            "()Lio/netty/channel/Channel;").optional(NETTY);
+    static final LibraryMember NETTY_JAVA_CHANNEL = LibraryMember.method("io.netty.channel.nio.AbstractNioChannel", "javaChannel",
+            "()Ljava/nio/channels/SelectableChannel;").declaredOnly().optional(NETTY);
+    static final LibraryMember NETTY_CONFIG = LibraryMember.method("io.netty.channel.Channel", "config",
+            "()Lio/netty/channel/ChannelConfig;").optional(NETTY);
+    static final LibraryMember NETTY_SET_OPTION = LibraryMember.method("io.netty.channel.ChannelConfig", "setOption",
+            "(Lio/netty/channel/ChannelOption;Ljava/lang/Object;)Z").optional(NETTY);
+    static final LibraryMember NETTY_GET_OPTION = LibraryMember.method("io.netty.channel.ChannelConfig", "getOption",
+            "(Lio/netty/channel/ChannelOption;)Ljava/lang/Object;").optional(NETTY);
+    static final LibraryMember NETTY_SO_KEEPALIVE = LibraryMember.constant("io.netty.channel.ChannelOption", "SO_KEEPALIVE")
+            .optional(NETTY);
+    static final LibraryMember EPOLL_KEEPIDLE = LibraryMember.constant("io.netty.channel.epoll.EpollChannelOption", "TCP_KEEPIDLE")
+            .optional("Netty's epoll transport");
+    static final LibraryMember EPOLL_KEEPINTVL = LibraryMember.constant("io.netty.channel.epoll.EpollChannelOption", "TCP_KEEPINTVL")
+            .optional("Netty's epoll transport");
+    static final LibraryMember EPOLL_KEEPCNT = LibraryMember.constant("io.netty.channel.epoll.EpollChannelOption", "TCP_KEEPCNT")
+            .optional("Netty's epoll transport");
+    static final LibraryMember NIO_OPTION_OF = LibraryMember.method("io.netty.channel.socket.nio.NioChannelOption", "of",
+            "(Ljava/net/SocketOption;)Lio/netty/channel/ChannelOption;").optional(NETTY);
+
+    private static final List<LibraryMember> MEMBERS = Arrays.asList(IS_AUTHENTICATED, ADD_LISTENER, IS_DONE,
+            CONNECT_SET_EXCEPTION, IO_SET_EXCEPTION, CONNECT_CANCEL, IO_CANCEL, CANCELLABLE_CANCEL, IO_GET_SESSION,
+            SESSION_OF_IO, CONNECTOR_HANDLER, NIO2_GET_SOCKET, MINA_GET_SESSION, MINA_CHANNEL, NETTY_CONTEXT, NETTY_CHANNEL,
+            NETTY_JAVA_CHANNEL, NETTY_CONFIG, NETTY_SET_OPTION, NETTY_GET_OPTION, NETTY_SO_KEEPALIVE, EPOLL_KEEPIDLE,
+            EPOLL_KEEPINTVL, EPOLL_KEEPCNT, NIO_OPTION_OF,
+            GET_IO_SESSION, GET_REMOTE_ADDRESS, GET_SESSION,
+            IS_CLOSING, IS_CLOSED, IS_OPEN, CLOSE, LISTENER, ADD_CLOSE_LISTENER, GET_OR_CUSTOM_DEFAULT, SET, CLIENT_SESSION,
+            CLIENT_CHANNEL, EXEC_COMMAND, HEARTBEAT_INTERVAL, HEARTBEAT_REQUEST, HEARTBEAT_NO_REPLY_MAX, HEARTBEAT_REPLY_WAIT,
+            GET_CONNECT_ADDRESS, GET_USERNAME, GET_IDLE_TIMEOUT_START, GET_SERVICE, SERVICE_TYPE, GET_CHANNELS,
+            SERVICE_HEARTBEAT_INTERVAL, SERVICE_NO_REPLY_MAX, SERVICE_OUTSTANDING, SUBSYSTEM, GET_SUBSYSTEM, CREATE_BUFFER,
+            GET_RECIPIENT, GET_RECIPIENT_LONG, PUT_UINT, PUT_INT, PUT_STRING, PUT_BOOLEAN, WRITE_PACKET);
+
     /** An {@code IoConnector}'s {@code connect(target, context, local)}: where every client's TCP connection starts. */
     private static InstrumentedType ioConnector(String className) {
         return InstrumentedType.named(className)
@@ -112,7 +241,7 @@ public final class SshdModule implements InstrumentationModule {
                 InstrumentedType.named(LEGACY_IO_FUTURE)
                         .hooks(Hook.on("setSession", "(Lorg/apache/sshd/common/io/IoSession;)V", SshdHooks.class)
                                 .enter("ioSessionArriving")),
-                InstrumentedType.named("org.apache.sshd.client.channel.ChannelExec").fields("command")
+                InstrumentedType.named("org.apache.sshd.client.channel.ChannelExec")
                         .hooks(Hook.on("doOpen", "()V", SshdHooks.class).exit("execOpened")),
                 InstrumentedType.named("org.apache.sshd.common.channel.AbstractChannel")
                         .hooks(Hook.on("handleData", BUFFER, SshdHooks.class).thisOnly().enter("output"),
@@ -121,5 +250,10 @@ public final class SshdModule implements InstrumentationModule {
                         .hooks(Hook.on("close", "(Z)Lorg/apache/sshd/common/future/CloseFuture;", SshdHooks.class).enter("closing")),
                 InstrumentedType.named("org.apache.sshd.client.channel.AbstractClientChannel")
                         .hooks(Hook.on("getExitStatus", "()Ljava/lang/Integer;", SshdHooks.class).exitReplacingValue("exitStatus")));
+    }
+
+    @Override
+    public List<LibraryMember> members() {
+        return MEMBERS;
     }
 }

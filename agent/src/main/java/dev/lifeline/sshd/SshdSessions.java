@@ -7,6 +7,7 @@ import dev.lifeline.policy.SessionPlan;
 import dev.lifeline.policy.SessionPolicy;
 import dev.lifeline.report.Faults;
 import dev.lifeline.report.Log;
+import dev.lifeline.sessions.SshSessions;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -31,11 +32,33 @@ final class SshdSessions {
     private SshdSessions() {
     }
 
+    /** The address and user as the app gave them: {@code ClientSession.getConnectAddress()}, else the remote address. */
+    static void register(final Object session, SshdApi api) {
+        try {
+            SocketAddress target = api.connectAddress(session);
+            if (target == null) {
+                target = api.remoteAddress(session);
+            }
+            String host = target instanceof InetSocketAddress ? ((InetSocketAddress) target).getHostString() : String.valueOf(target);
+            int port = target instanceof InetSocketAddress ? ((InetSocketAddress) target).getPort() : 0;
+            // MINA sets the user after the session (and this hook) exists: read when listed
+            SshSessions.opened(session, "sshd", host, port, null, SshdView.INSTANCE);
+            SshdChannels.whenClosed(session, new Runnable() {
+                @Override
+                public void run() {
+                    SshSessions.closed(session);
+                }
+            });
+        } catch (Throwable t) {
+            Faults.suppressed(t); // the session's policy still applies
+        }
+    }
+
     /** Before {@code ClientConnectionService}'s constructor reads the heartbeat properties of this new session. */
     static void serviceCreating(Object session, boolean legacy) throws Exception {
         Faults.inject("SshdSessions.plan");
-        MinaApi api = MinaApi.of(session);
-        MinaView.register(session, api);
+        SshdApi api = SshdApi.of(session);
+        register(session, api);
         Policy policy = Policies.forAddress(api.remoteAddress(session));
         if (policy == null) {
             return;
@@ -101,7 +124,7 @@ final class SshdSessions {
         if (IN_HEARTBEAT.get() == null) {
             return;
         }
-        MinaApi api = MinaApi.of(session);
+        SshdApi api = SshdApi.of(session);
         if (api.isClosing(session)) {
             return;
         }

@@ -1,7 +1,9 @@
 package dev.lifeline.sshd;
 
+import dev.lifeline.instrument.LibraryMember;
+import dev.lifeline.instrument.Reflection;
+
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.net.SocketAddress;
 import java.net.SocketOption;
@@ -54,8 +56,7 @@ final class SshdSockets {
     /** {@code Nio2Session.getSocket()} (public). */
     private static NetworkChannel nio2(Object ioSession) {
         try {
-            Method m = ioSession.getClass().getMethod("getSocket");
-            Object socket = m.invoke(ioSession);
+            Object socket = SshdApi.of(ioSession).nio2Socket(ioSession);
             return socket instanceof NetworkChannel ? (NetworkChannel) socket : null;
         } catch (Throwable t) {
             return null;
@@ -64,30 +65,27 @@ final class SshdSockets {
 
     /** sshd-mina: {@code getSession()} (public) → mina-core {@code NioSession.channel} (protected final). */
     private static NetworkChannel mina(Object minaSession) throws Exception {
-        Object session = minaSession.getClass().getMethod("getSession").invoke(minaSession);
+        Object session = SshdApi.transportCall(SshdModule.MINA_GET_SESSION, minaSession);
         if (session == null) {
             return null;
         }
-        Object channel = field(session, "channel");
+        Object channel = SshdApi.transportField(SshdModule.MINA_CHANNEL, session);
         return channel instanceof NetworkChannel ? (NetworkChannel) channel : null;
     }
 
     /** sshd-netty: {@code context} (protected volatile) → {@code channel()} → {@code javaChannel()} or its config. */
     private static NetworkChannel netty(Object nettySession) throws Exception {
-        Object context = field(nettySession, "context");
+        Object context = SshdApi.transportField(SshdModule.NETTY_CONTEXT, nettySession);
         if (context == null) {
             return null;
         }
-        ClassLoader loader = context.getClass().getClassLoader();
-        Class<?> contextType = Class.forName("io.netty.channel.ChannelHandlerContext", false, loader);
-        Object channel = contextType.getMethod("channel").invoke(context);
+        Object channel = SshdApi.transportCall(SshdModule.NETTY_CHANNEL, context);
         if (channel == null) {
             return null;
         }
-        Method javaChannel = declaredMethod(channel.getClass(), "javaChannel");
+        Method javaChannel = SshdModule.NETTY_JAVA_CHANNEL.declaredMethodOf(channel.getClass());
         if (javaChannel != null) {
             try {
-                javaChannel.setAccessible(true);
                 Object ch = javaChannel.invoke(channel);
                 if (ch instanceof NetworkChannel) {
                     return (NetworkChannel) ch;
@@ -106,31 +104,6 @@ final class SshdSockets {
             }
         }
         return false;
-    }
-
-    private static Object field(Object target, String name) throws Exception {
-        for (Class<?> k = target.getClass(); k != null; k = k.getSuperclass()) {
-            Field f;
-            try {
-                f = k.getDeclaredField(name);
-            } catch (NoSuchFieldException e) {
-                continue;
-            }
-            f.setAccessible(true);
-            return f.get(target);
-        }
-        return null;
-    }
-
-    private static Method declaredMethod(Class<?> c, String name) {
-        for (Class<?> k = c; k != null; k = k.getSuperclass()) {
-            try {
-                return k.getDeclaredMethod(name);
-            } catch (NoSuchMethodException e) {
-                // up
-            }
-        }
-        return null;
     }
 
     /**
@@ -159,15 +132,12 @@ final class SshdSockets {
         static NettyConfigChannel of(Object channel) {
             try {
                 ClassLoader loader = channel.getClass().getClassLoader();
-                Class<?> channelType = Class.forName("io.netty.channel.Channel", false, loader);
-                Class<?> configType = Class.forName("io.netty.channel.ChannelConfig", false, loader);
-                Class<?> optionType = Class.forName("io.netty.channel.ChannelOption", false, loader);
-                Object config = channelType.getMethod("config").invoke(channel);
+                Object config = SshdApi.transportCall(SshdModule.NETTY_CONFIG, channel);
                 if (config == null) {
                     return null;
                 }
-                return new NettyConfigChannel(channel, config, configType.getMethod("setOption", optionType, Object.class),
-                        configType.getMethod("getOption", optionType), loader);
+                return new NettyConfigChannel(channel, config, SshdApi.transportMethod(SshdModule.NETTY_SET_OPTION, loader),
+                        SshdApi.transportMethod(SshdModule.NETTY_GET_OPTION, loader), loader);
             } catch (Throwable t) {
                 return null;
             }
@@ -177,23 +147,18 @@ final class SshdSockets {
             String name = option.name();
             try {
                 if ("SO_KEEPALIVE".equals(name)) {
-                    return staticField("io.netty.channel.ChannelOption", "SO_KEEPALIVE");
+                    return SshdApi.transportConstant(SshdModule.NETTY_SO_KEEPALIVE, loader);
                 }
                 if (epoll) {
-                    String epollName = "TCP_KEEPIDLE".equals(name) ? "TCP_KEEPIDLE"
-                            : "TCP_KEEPINTERVAL".equals(name) ? "TCP_KEEPINTVL"
-                            : "TCP_KEEPCOUNT".equals(name) ? "TCP_KEEPCNT" : null;
-                    return epollName == null ? null : staticField("io.netty.channel.epoll.EpollChannelOption", epollName);
+                    LibraryMember epollOption = "TCP_KEEPIDLE".equals(name) ? SshdModule.EPOLL_KEEPIDLE
+                            : "TCP_KEEPINTERVAL".equals(name) ? SshdModule.EPOLL_KEEPINTVL
+                            : "TCP_KEEPCOUNT".equals(name) ? SshdModule.EPOLL_KEEPCNT : null;
+                    return epollOption == null ? null : SshdApi.transportConstant(epollOption, loader);
                 }
-                Class<?> nio = Class.forName("io.netty.channel.socket.nio.NioChannelOption", false, loader);
-                return nio.getMethod("of", SocketOption.class).invoke(null, option);
+                return Reflection.call(SshdApi.transportMethod(SshdModule.NIO_OPTION_OF, loader), null, option);
             } catch (Throwable t) {
                 return null;
             }
-        }
-
-        private Object staticField(String className, String field) throws Exception {
-            return Class.forName(className, false, loader).getField(field).get(null);
         }
 
         @Override

@@ -2,12 +2,28 @@ package dev.lifeline.sshj;
 
 import dev.lifeline.config.Policy;
 import dev.lifeline.enforce.ChannelControl;
+import dev.lifeline.enforce.CloseDeadline;
+import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.ExecDeadline;
 import dev.lifeline.report.Faults;
+import dev.lifeline.sessions.ChannelHooks;
 import dev.lifeline.sessions.SshSessions;
 
-/** sshj exec channels ({@code SessionChannel} as {@code Session.Command}): exec deadlines. */
+import java.lang.ref.WeakReference;
+
+/**
+ * sshj channels ({@code SessionChannel} as {@code Session.Command}): exec deadlines; and the close deadline over a
+ * client's {@code disconnect()}.
+ */
 final class SshjChannels {
+    /** What {@link ChannelHooks#execStarted} runs for sshj. */
+    static final ChannelHooks.ExecStart EXEC = new ChannelHooks.ExecStart() {
+        @Override
+        public void execStarted(Object channel, Object command) throws Exception {
+            SshjChannels.execStarted(channel, command);
+        }
+    };
+
     private SshjChannels() {
     }
 
@@ -15,7 +31,8 @@ final class SshjChannels {
         Faults.inject("SshjChannels.execStarted");
         SshSessions.channelOpened(channel);
         SshjView.execStarted(channel);
-        SshjClients.Client c = SshjClients.clientOfConnection(SshjApi.get(channel, "conn"));
+        SshjApi api = SshjApi.of(channel);
+        SshjSessions.Client c = SshjSessions.clientOfConnection(api.connectionOfChannel(channel));
         Policy p = c == null ? null : c.policy();
         if (p != null) {
             ExecDeadline.started(channel, new Control(channel, c), p, "sshj", command == null ? null : command.toString());
@@ -26,7 +43,7 @@ final class SshjChannels {
         // exec.timeout=1h, nearly every exec's channel: ~67 KB of heap per exec). Every way into finishOff makes
         // isOpen() false first (gotClose sets closeRequested, notifyError fails openEvent), and isOpen() reads under the
         // channel's lock, so checking after the entries are made sees any end they missed.
-        if (!Boolean.TRUE.equals(SshjApi.call(channel, "isOpen"))) {
+        if (!api.isOpen(channel)) {
             ended(channel);
         }
     }
@@ -38,12 +55,33 @@ final class SshjChannels {
         SshjView.channelEnded(channel);
     }
 
+    /** {@code close.timeout} over {@code SSHClient.disconnect()}: past it the client's socket is shut. */
+    static DeadlineScheduler.Deadline closeDeadline(Object client, Policy policy) {
+        final WeakReference<Object> ref = new WeakReference<Object>(client);
+        return CloseDeadline.arm("client.disconnect", policy, "sshj", new Runnable() {
+            @Override
+            public void run() {
+                Object live = ref.get();
+                if (live != null) {
+                    SshjSockets.shut(live);
+                }
+            }
+        });
+    }
+
+    static void closeEnded(Object closeDeadline) {
+        Faults.inject("SshjChannels.closeEnded");
+        if (closeDeadline instanceof DeadlineScheduler.Deadline) {
+            CloseDeadline.disarm((DeadlineScheduler.Deadline) closeDeadline);
+        }
+    }
+
     /** sshj's public channel API, by reflection. */
     static final class Control implements ChannelControl {
         private final Object channel;
-        private final SshjClients.Client client;
+        private final SshjSessions.Client client;
 
-        Control(Object channel, SshjClients.Client client) {
+        Control(Object channel, SshjSessions.Client client) {
             this.channel = channel;
             this.client = client;
         }
@@ -53,17 +91,14 @@ final class SshjChannels {
             if (isClosing()) {
                 return;
             }
-            Class<?> signal = Class.forName("net.schmizz.sshj.connection.channel.direct.Signal", false,
-                    channel.getClass().getClassLoader());
-            Object value = signal.getMethod("valueOf", String.class).invoke(null, name);
-            SshjApi.call(channel, "signal", value);
+            SshjApi.of(channel).signal(channel, name);
         }
 
         /** {@code closeRequested}: set once sshj has sent (or is sending) CHANNEL_CLOSE. */
         @Override
         public boolean isClosing() {
             try {
-                return Boolean.TRUE.equals(SshjApi.get(channel, "closeRequested")) || isClosed();
+                return SshjApi.of(channel).closeRequested(channel) || isClosed();
             } catch (Throwable t) {
                 return isClosed();
             }
@@ -71,13 +106,13 @@ final class SshjChannels {
 
         @Override
         public void close() throws Exception {
-            SshjApi.call(channel, "close");
+            SshjApi.of(channel).close(channel);
         }
 
         @Override
         public boolean isClosed() {
             try {
-                return !Boolean.TRUE.equals(SshjApi.call(channel, "isOpen"));
+                return !SshjApi.of(channel).isOpen(channel);
             } catch (Throwable t) {
                 return false;
             }
@@ -87,7 +122,7 @@ final class SshjChannels {
         public void forceCloseSession() {
             Object live = client.client.get();
             if (live != null) {
-                SshjClients.shut(live);
+                SshjSockets.shut(live);
             }
         }
     }

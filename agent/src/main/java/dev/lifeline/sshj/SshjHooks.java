@@ -1,11 +1,11 @@
 package dev.lifeline.sshj;
 
-import dev.lifeline.enforce.ExecDeadline;
 import dev.lifeline.report.Faults;
-import dev.lifeline.sessions.SshSessions;
+import dev.lifeline.sessions.ChannelHooks;
 
 /**
- * The static methods woven into sshj ({@link SshjModule}). JDK types only, so they link wherever sshj lives; each one
+ * The static methods woven into sshj ({@link SshjModule}): each hands over to {@link SshjSessions},
+ * {@link SshjChannels} or the hooks every library shares ({@link ChannelHooks}). JDK types only, so they link wherever sshj lives; each one
  * catches what it throws and counts it ({@link Faults#suppressed}): the application never sees Lifeline fail.
  */
 public final class SshjHooks {
@@ -15,7 +15,7 @@ public final class SshjHooks {
     /** {@code SocketClient.connect(host, port, ...)} entry: keepalive chosen, connect deadline armed. */
     public static Object connectStarting(Object client, Object host, int port) {
         try {
-            return SshjClients.connecting(client, host, port);
+            return SshjSessions.connecting(client, host, port);
         } catch (Throwable t) {
             Faults.suppressed(t);
             return null;
@@ -32,10 +32,7 @@ public final class SshjHooks {
 
     public static void connectEnded(Throwable thrown, Object connect, Object client, Object host, int port) {
         try {
-            if (thrown == null) { // TCP, banner and key exchange done: listed (the user is read from sshj once it authenticates)
-                SshSessions.opened(client, "sshj", SshjClients.hostAsGiven(host), port, null, SshjView.INSTANCE);
-            }
-            SshjClients.connected(connect, client, thrown);
+            SshjSessions.connected(connect, client, host, port, thrown);
         } catch (Throwable t) {
             Faults.suppressed(t);
         }
@@ -52,7 +49,7 @@ public final class SshjHooks {
     /** {@code SocketClient.connectVia(Channel, host, port)} (0.40): a connection tunnelled in another's channel. */
     public static Object connectViaStarting(Object client, Object channel, Object host, int port) {
         try {
-            return SshjClients.connecting(client, host, port, channel);
+            return SshjSessions.connecting(client, host, port, channel);
         } catch (Throwable t) {
             Faults.suppressed(t);
             return null;
@@ -66,7 +63,7 @@ public final class SshjHooks {
     public static Object authStarting(Object client, Object user, Object methods) {
         try {
             SshjView.authenticating(client, user);
-            return SshjClients.authStarting(client);
+            return SshjSessions.authStarting(client);
         } catch (Throwable t) {
             Faults.suppressed(t);
             return null;
@@ -75,7 +72,7 @@ public final class SshjHooks {
 
     public static void authEnded(Throwable thrown, Object connect, Object client, Object user, Object methods) {
         try {
-            SshjClients.authEnded(connect, thrown);
+            SshjSessions.authEnded(connect, thrown);
         } catch (Throwable t) {
             Faults.suppressed(t);
         }
@@ -84,7 +81,7 @@ public final class SshjHooks {
     /** @return the close deadline {@link #disconnected} cancels */
     public static Object disconnecting(Object client) {
         try {
-            return SshjClients.disconnecting(client);
+            return SshjSessions.disconnecting(client);
         } catch (Throwable t) {
             Faults.suppressed(t);
             return null;
@@ -93,8 +90,7 @@ public final class SshjHooks {
 
     public static void disconnected(Throwable thrown, Object closeDeadline, Object client) {
         try {
-            SshSessions.closed(client);
-            SshjClients.disconnected(closeDeadline);
+            SshjSessions.disconnected(closeDeadline, client);
         } catch (Throwable t) {
             Faults.suppressed(t);
         }
@@ -106,7 +102,7 @@ public final class SshjHooks {
             return;
         }
         try {
-            SshjClients.declaredDead(runner);
+            SshjSessions.declaredDead(runner);
         } catch (Throwable t) {
             Faults.suppressed(t);
         }
@@ -114,11 +110,7 @@ public final class SshjHooks {
 
     /** Every data packet of every channel: one map lookup. */
     public static void output(Object channel) {
-        try {
-            ExecDeadline.output(channel);
-        } catch (Throwable t) {
-            Faults.suppressed(t);
-        }
+        ChannelHooks.output(channel);
     }
 
     public static void channelEnded(Object channel) {
@@ -130,20 +122,11 @@ public final class SshjHooks {
     }
 
     public static void execStarted(Object command, Object channel, Object commandLine) {
-        try {
-            SshjChannels.execStarted(channel, commandLine);
-        } catch (Throwable t) {
-            Faults.suppressed(t);
-        }
+        ChannelHooks.execStarted(SshjChannels.EXEC, channel, commandLine);
     }
 
     /** A command a deadline sent TERM reports no exit status (null), even if it trapped TERM and exited 0. */
     public static Object exitStatus(Object status, Object channel) {
-        try {
-            return ExecDeadline.endedByDeadline(channel) ? null : status;
-        } catch (Throwable t) {
-            Faults.suppressed(t);
-            return status;
-        }
+        return ChannelHooks.exitStatus(status, channel);
     }
 }

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * waiting for a pool thread (the pool busy with other connections) is no sign against this peer, so the tick waits.
  */
 final class SshjKeepalive implements Runnable {
-    /** What a tick needs from one connection: {@link SshjClients} implements it over sshj, tests with fakes. */
+    /** What a tick needs from one connection: {@link SshjKeepaliveLink} implements it over sshj, tests with fakes. */
     interface Link {
         /** The connection ended (transport not running, client gone): the keepalive stops. */
         boolean closed() throws Exception;

@@ -3,6 +3,7 @@ package dev.lifeline.sshj;
 import dev.lifeline.instrument.Hook;
 import dev.lifeline.instrument.InstrumentationModule;
 import dev.lifeline.instrument.InstrumentedType;
+import dev.lifeline.instrument.LibraryMember;
 
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +33,78 @@ import java.util.List;
 public final class SshjModule implements InstrumentationModule {
     private static final String STREAM = "Lnet/schmizz/sshj/connection/channel/ChannelInputStream;";
     private static final String PACKET = "Lnet/schmizz/sshj/common/SSHPacket;";
+    private static final String SOCKET_CLIENT = "net.schmizz.sshj.SocketClient";
+    private static final String SSH_CLIENT = "net.schmizz.sshj.SSHClient";
+    private static final String CONNECTION = "net.schmizz.sshj.connection.ConnectionImpl";
+    private static final String TRANSPORT = "net.schmizz.sshj.transport.TransportImpl";
+    private static final String KEEP_ALIVE = "net.schmizz.keepalive.KeepAlive";
+    private static final String RUNNER = "net.schmizz.keepalive.KeepAliveRunner";
+    private static final String CHANNEL = "net.schmizz.sshj.connection.channel.AbstractChannel";
+    private static final String SSH_EXCEPTION = "(Lnet/schmizz/sshj/common/SSHException;)V";
+
+    // ---- the members SshjApi resolves: every one sshj is reached through ----
+    static final LibraryMember CLIENT_SOCKET = LibraryMember.field(SOCKET_CLIENT, "socket");
+    static final LibraryMember CLIENT_CONNECT_TIMEOUT = LibraryMember.field(SOCKET_CLIENT, "connectTimeout");
+    static final LibraryMember GET_SOCKET = LibraryMember.method(SOCKET_CLIENT, "getSocket", "()Ljava/net/Socket;");
+    static final LibraryMember GET_CONNECT_TIMEOUT = LibraryMember.method(SOCKET_CLIENT, "getConnectTimeout", "()I");
+    static final LibraryMember SET_CONNECT_TIMEOUT = LibraryMember.method(SOCKET_CLIENT, "setConnectTimeout", "(I)V");
+    static final LibraryMember TUNNELED = LibraryMember.field(SOCKET_CLIENT, "tunneled")
+            .optional("0.40: connectVia, a client without a socket of its own");
+    static final LibraryMember CLIENT_CONN = LibraryMember.field(SSH_CLIENT, "conn");
+    static final LibraryMember CLIENT_TRANS = LibraryMember.field(SSH_CLIENT, "trans");
+    static final LibraryMember CONN_KEEP_ALIVE = LibraryMember.field(CONNECTION, "keepAlive");
+    static final LibraryMember CONN_CHANNELS = LibraryMember.field(CONNECTION, "channels");
+    static final LibraryMember GET_KEEP_ALIVE = LibraryMember.method(CONNECTION, "getKeepAlive", "()Lnet/schmizz/keepalive/KeepAlive;");
+    static final LibraryMember GET_TRANSPORT = LibraryMember.method(CONNECTION, "getTransport", "()Lnet/schmizz/sshj/transport/Transport;");
+    static final LibraryMember SEND_GLOBAL_REQUEST = LibraryMember.method(CONNECTION, "sendGlobalRequest",
+            "(Ljava/lang/String;Z[B)Lnet/schmizz/concurrent/Promise;");
+    static final LibraryMember KEEP_ALIVE_CONN = LibraryMember.field(KEEP_ALIVE, "conn");
+    static final LibraryMember GET_KEEP_ALIVE_INTERVAL = LibraryMember.method(KEEP_ALIVE, "getKeepAliveInterval", "()I");
+    static final LibraryMember SET_KEEP_ALIVE_INTERVAL = LibraryMember.method(KEEP_ALIVE, "setKeepAliveInterval", "(I)V");
+    static final LibraryMember KEEP_ALIVE_RUNNER = LibraryMember.type(RUNNER);
+    static final LibraryMember GET_MAX_ALIVE_COUNT = LibraryMember.method(RUNNER, "getMaxAliveCount", "()I");
+    static final LibraryMember SET_MAX_ALIVE_COUNT = LibraryMember.method(RUNNER, "setMaxAliveCount", "(I)V");
+    static final LibraryMember RUNNER_QUEUE = LibraryMember.field(RUNNER, "queue");
+    static final LibraryMember RUNNER_MAX_ALIVE_COUNT = LibraryMember.field(RUNNER, "maxAliveCount");
+    static final LibraryMember KEEP_ALIVE_PROVIDER = LibraryMember.constant("net.schmizz.keepalive.KeepAliveProvider", "KEEP_ALIVE");
+    static final LibraryMember PROVIDE = LibraryMember.method("net.schmizz.keepalive.KeepAliveProvider", "provide",
+            "(Lnet/schmizz/sshj/connection/ConnectionImpl;)Lnet/schmizz/keepalive/KeepAlive;");
+    static final LibraryMember TRANS_READER = LibraryMember.field(TRANSPORT, "reader");
+    static final LibraryMember TRANS_SERVICE = LibraryMember.field(TRANSPORT, "service");
+    static final LibraryMember TRANS_KEXER = LibraryMember.field(TRANSPORT, "kexer");
+    static final LibraryMember DIE = LibraryMember.method(TRANSPORT, "die", "(Ljava/lang/Exception;)V");
+    static final LibraryMember KEXER_NOTIFY_ERROR = LibraryMember.method("net.schmizz.sshj.transport.KeyExchanger",
+            "notifyError", SSH_EXCEPTION);
+    static final LibraryMember TRANSPORT_EXCEPTION = LibraryMember.constructor("net.schmizz.sshj.transport.TransportException",
+            "(Ljava/lang/String;)V");
+    static final LibraryMember CONNECTION_LOST = LibraryMember.constant("net.schmizz.sshj.common.DisconnectReason", "CONNECTION_LOST");
+    static final LibraryMember CONNECTION_EXCEPTION = LibraryMember.constructor("net.schmizz.sshj.connection.ConnectionException",
+            "(Lnet/schmizz/sshj/common/DisconnectReason;Ljava/lang/String;)V");
+    static final LibraryMember PROMISE_LOCK = LibraryMember.field("net.schmizz.concurrent.Promise", "lock");
+    static final LibraryMember IS_FULFILLED = LibraryMember.method("net.schmizz.concurrent.Promise", "isFulfilled", "()Z");
+    static final LibraryMember CHANNEL_CONN = LibraryMember.field(CHANNEL, "conn");
+    static final LibraryMember CLOSE_REQUESTED = LibraryMember.field(CHANNEL, "closeRequested");
+    static final LibraryMember REMOTE_WINDOW = LibraryMember.field(CHANNEL, "rwin");
+    static final LibraryMember IS_OPEN = LibraryMember.method(CHANNEL, "isOpen", "()Z");
+    static final LibraryMember CLOSE = LibraryMember.method(CHANNEL, "close", "()V");
+    static final LibraryMember GET_INPUT_STREAM = LibraryMember.method(CHANNEL, "getInputStream", "()Ljava/io/InputStream;");
+    static final LibraryMember CHANNEL_NOTIFY_ERROR = LibraryMember.method(CHANNEL, "notifyError", SSH_EXCEPTION);
+    static final LibraryMember INPUT_NOTIFY_ERROR = LibraryMember.method("net.schmizz.sshj.connection.channel.ChannelInputStream",
+            "notifyError", SSH_EXCEPTION);
+    static final LibraryMember EXPAND = LibraryMember.method("net.schmizz.sshj.connection.channel.Window", "expand", "(J)V");
+    static final LibraryMember SIGNAL = LibraryMember.method("net.schmizz.sshj.connection.channel.direct.SessionChannel", "signal",
+            "(Lnet/schmizz/sshj/connection/channel/direct/Signal;)V");
+    static final LibraryMember SIGNAL_VALUE_OF = LibraryMember.method("net.schmizz.sshj.connection.channel.direct.Signal", "valueOf",
+            "(Ljava/lang/String;)Lnet/schmizz/sshj/connection/channel/direct/Signal;");
+
+    private static final List<LibraryMember> MEMBERS = Arrays.asList(CLIENT_SOCKET, CLIENT_CONNECT_TIMEOUT, GET_SOCKET,
+            GET_CONNECT_TIMEOUT, SET_CONNECT_TIMEOUT, TUNNELED, CLIENT_CONN, CLIENT_TRANS, CONN_KEEP_ALIVE, CONN_CHANNELS,
+            GET_KEEP_ALIVE, GET_TRANSPORT, SEND_GLOBAL_REQUEST, KEEP_ALIVE_CONN, GET_KEEP_ALIVE_INTERVAL,
+            SET_KEEP_ALIVE_INTERVAL, KEEP_ALIVE_RUNNER, GET_MAX_ALIVE_COUNT, SET_MAX_ALIVE_COUNT, RUNNER_QUEUE,
+            RUNNER_MAX_ALIVE_COUNT, KEEP_ALIVE_PROVIDER, PROVIDE, TRANS_READER, TRANS_SERVICE, TRANS_KEXER, DIE,
+            KEXER_NOTIFY_ERROR, TRANSPORT_EXCEPTION, CONNECTION_LOST, CONNECTION_EXCEPTION, PROMISE_LOCK, IS_FULFILLED,
+            CHANNEL_CONN, CLOSE_REQUESTED, REMOTE_WINDOW, IS_OPEN, CLOSE, GET_INPUT_STREAM, CHANNEL_NOTIFY_ERROR,
+            INPUT_NOTIFY_ERROR, EXPAND, SIGNAL, SIGNAL_VALUE_OF);
 
     @Override
     public String name() {
@@ -57,8 +130,7 @@ public final class SshjModule implements InstrumentationModule {
     public List<InstrumentedType> types() {
         Class<?> h = SshjHooks.class;
         return Arrays.asList(
-                InstrumentedType.named("net.schmizz.sshj.SocketClient").fields("socket", "connectTimeout")
-                        .method("getSocket", "()Ljava/net/Socket;").method("getConnectTimeout", "()I")
+                InstrumentedType.named(SOCKET_CLIENT)
                         .hooks(Hook.on("connect", "(Ljava/lang/String;I)V", h)
                                         .enterKeepingState("connectStarting").exitOrThrow("connectEnded"),
                                 Hook.on("connect", "(Ljava/lang/String;ILjava/net/InetAddress;I)V", h)
@@ -73,20 +145,24 @@ public final class SshjModule implements InstrumentationModule {
                                         .enterKeepingState("connectStarting").exitOrThrow("connectEnded"),
                                 Hook.on("connectVia", "(Lnet/schmizz/sshj/connection/channel/Channel;Ljava/lang/String;I)V", h).optional()
                                         .enterKeepingState("connectViaStarting").exitOrThrow("connectViaEnded")),
-                InstrumentedType.named("net.schmizz.sshj.SSHClient").fields("conn", "trans")
+                InstrumentedType.named(SSH_CLIENT)
                         .hooks(Hook.on("auth", "(Ljava/lang/String;Ljava/lang/Iterable;)V", h)
                                         .enterKeepingState("authStarting").exitOrThrow("authEnded"),
                                 Hook.on("disconnect", "()V", h)
                                         .enterKeepingState("disconnecting").exitOrThrow("disconnected")),
-                InstrumentedType.named("net.schmizz.keepalive.KeepAliveRunner")
-                        .method("getMaxAliveCount", "()I").method("setMaxAliveCount", "(I)V")
+                InstrumentedType.named(RUNNER)
                         .hooks(Hook.on("checkMaxReached", "(Ljava/util/Queue;)V", h).thisOnly().exitOrThrow("keepaliveChecked")),
-                InstrumentedType.named("net.schmizz.sshj.connection.channel.AbstractChannel").fields("conn", "closeRequested")
+                InstrumentedType.named(CHANNEL)
                         .hooks(Hook.on("receiveInto", "(" + STREAM + PACKET + ")V", h).thisOnly().enter("output"),
                                 Hook.on("finishOff", "()V", h).thisOnly().enter("channelEnded")),
                 InstrumentedType.named("net.schmizz.sshj.connection.channel.direct.SessionChannel")
                         .hooks(Hook.on("exec", "(Ljava/lang/String;)Lnet/schmizz/sshj/connection/channel/direct/Session$Command;", h)
                                         .exitWithValue("execStarted"),
                                 Hook.on("getExitStatus", "()Ljava/lang/Integer;", h).exitReplacingValue("exitStatus")));
+    }
+
+    @Override
+    public List<LibraryMember> members() {
+        return MEMBERS;
     }
 }

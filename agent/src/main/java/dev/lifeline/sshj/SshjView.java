@@ -58,15 +58,16 @@ final class SshjView extends LibraryView {
      */
     @Override
     public boolean isOpen(Object client) throws Exception {
-        Object trans = SshjApi.get(client, "trans");
-        Object reader = trans == null ? null : SshjApi.get(trans, "reader");
+        SshjApi api = SshjApi.of(client);
+        Object trans = api.transport(client);
+        Object reader = trans == null ? null : api.reader(trans);
         if (reader instanceof Thread && !((Thread) reader).isAlive()) {
             return false;
         }
-        if (SshjApi.field(client.getClass(), "tunneled") != null && Boolean.TRUE.equals(SshjApi.get(client, "tunneled"))) {
+        if (api.isTunneled(client)) {
             return true; // connectVia (0.40): no socket of its own
         }
-        java.net.Socket socket = SshjClients.socketOf(client);
+        java.net.Socket socket = SshjSockets.socketOf(client);
         return socket != null && socket.isConnected();
     }
 
@@ -83,23 +84,25 @@ final class SshjView extends LibraryView {
      */
     @Override
     public String keepalive(Object client) throws Exception {
-        Object conn = SshjClients.connectionOf(client);
-        SshjClients.Client owner = SshjClients.clientOfConnection(conn);
+        SshjApi api = SshjApi.of(client);
+        Object conn = api.connection(client);
+        SshjSessions.Client owner = SshjSessions.clientOfConnection(conn);
         SshjKeepalive own = owner == null ? null : owner.keepalive;
         if (own != null && !own.stopped()) {
             return "every " + own.intervalMillis + "ms x" + own.countMax + ", probes outstanding " + own.outstanding()
                     + ", round trip n/a (sshj does not expose it)";
         }
-        Object keepAlive = conn == null ? null : SshjApi.call(conn, "getKeepAlive");
+        Object keepAlive = conn == null ? null : api.keepAlive(conn);
         if (keepAlive == null) {
             return "n/a";
         }
-        int seconds = SshjApi.callInt(keepAlive, "getKeepAliveInterval");
+        int seconds = api.keepAliveSeconds(keepAlive);
         if (seconds <= 0) {
             return "off (no keepalive interval)";
         }
-        Object queue = SshjApi.get(keepAlive, "queue");
-        Object count = SshjApi.field(keepAlive.getClass(), "maxAliveCount") == null ? null : SshjApi.get(keepAlive, "maxAliveCount");
+        boolean runner = api.isRunner(keepAlive);
+        Object queue = runner ? api.runnerQueue.get(keepAlive) : null;
+        Object count = runner ? api.runnerMaxAliveCount.get(keepAlive) : null;
         if (queue instanceof java.util.Collection && count != null) {
             return "every " + seconds * 1000L + "ms x" + count + ", probes outstanding " + ((java.util.Collection<?>) queue).size()
                     + ", round trip n/a (sshj does not expose it)";
@@ -110,8 +113,9 @@ final class SshjView extends LibraryView {
     /** The connection's channel map ({@code ConnectionImpl.channels}, id to channel). */
     @Override
     public List<Object> channels(Object client) throws Exception {
-        Object conn = SshjClients.connectionOf(client);
-        Object channels = conn == null ? null : SshjApi.get(conn, "channels");
+        SshjApi api = SshjApi.of(client);
+        Object conn = api.connection(client);
+        Object channels = conn == null ? null : api.channels(conn);
         if (!(channels instanceof Map)) {
             return Collections.emptyList();
         }

@@ -1,0 +1,125 @@
+package dev.lifeline.instrument;
+
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The weave-time shape check of a whole module, muzzle-style: every required {@link LibraryMember} the module declares
+ * is looked for in the library's class files, read through the library's own loader ({@code getResourceAsStream}:
+ * nothing is loaded or initialised). A method is looked for in its owner and then up the owner's superclasses and
+ * interfaces, as {@code getMethod} finds it; a field in the owner and its superclasses. Run once per library copy
+ * (class loader), before its first class is woven: where a member is missing nothing of the library is woven.
+ */
+final class ModuleShape {
+    private final ClassLoader loader;
+    /** Class files read so far (internal name to shape; null when the loader has no such class). */
+    private final Map<String, Node> read = new HashMap<String, Node>();
+
+    private static final class Node {
+        final ClassShape shape;
+        final String superName;
+        final String[] interfaces;
+
+        Node(ClassShape shape, String superName, String[] interfaces) {
+            this.shape = shape;
+            this.superName = superName;
+            this.interfaces = interfaces;
+        }
+    }
+
+    private ModuleShape(ClassLoader loader) {
+        this.loader = loader;
+    }
+
+    /** What the library in {@code loader} lacks of {@code members} (the first one), or null when it has them all. */
+    static String missing(List<LibraryMember> members, ClassLoader loader) {
+        ModuleShape check = new ModuleShape(loader);
+        for (LibraryMember m : members) {
+            if (!m.isOptional() && !check.has(m)) {
+                return m.toString();
+            }
+        }
+        return null;
+    }
+
+    private boolean has(LibraryMember m) {
+        String owner = m.owner.replace('.', '/');
+        switch (m.kind) {
+            case LibraryMember.TYPE:
+                return node(owner) != null;
+            case LibraryMember.FIELD:
+            case LibraryMember.CONSTANT:
+                return hasField(owner, m.name, 0);
+            case LibraryMember.CONSTRUCTOR: {
+                Node n = node(owner);
+                return n != null && n.shape.methods.containsKey("<init>" + m.descriptor);
+            }
+            default:
+                return hasMethod(owner, m.name + m.descriptor, 0);
+        }
+    }
+
+    private boolean hasField(String type, String name, int depth) {
+        Node n = type == null || depth > 32 ? null : node(type);
+        if (n == null) {
+            return false;
+        }
+        return n.shape.fields.contains(name) || hasField(n.superName, name, depth + 1);
+    }
+
+    private boolean hasMethod(String type, String key, int depth) {
+        Node n = type == null || depth > 32 ? null : node(type);
+        if (n == null) {
+            return false;
+        }
+        if (n.shape.methods.containsKey(key) || hasMethod(n.superName, key, depth + 1)) {
+            return true;
+        }
+        for (String i : n.interfaces) {
+            if (hasMethod(i, key, depth + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Node node(String internalName) {
+        if (read.containsKey(internalName)) {
+            return read.get(internalName);
+        }
+        Node n = load(internalName);
+        read.put(internalName, n);
+        return n;
+    }
+
+    private Node load(String internalName) {
+        String resource = internalName + ".class";
+        InputStream in = null;
+        try {
+            in = loader == null ? ClassLoader.getSystemResourceAsStream(resource) : loader.getResourceAsStream(resource);
+            if (in == null) {
+                return null;
+            }
+            ClassFile file = new ClassFile(ClassShape.readAll(in));
+            int at = file.header + 4; // access_flags, this_class
+            String superName = file.classNameAt(at);
+            String[] interfaces = new String[file.u2(at + 2)];
+            for (int i = 0; i < interfaces.length; i++) {
+                interfaces[i] = file.classNameAt(at + 4 + 2 * i);
+            }
+            return new Node(ClassShape.of(file, null), superName, interfaces);
+        } catch (Throwable t) {
+            return null;
+        } finally {
+            if (in != null) {
+                try {
+                    in.close();
+                } catch (Exception ignored) {
+                    // read already
+                }
+            }
+        }
+    }
+}

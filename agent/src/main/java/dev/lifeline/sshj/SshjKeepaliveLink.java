@@ -1,0 +1,104 @@
+package dev.lifeline.sshj;
+
+import dev.lifeline.enforce.Actions;
+import dev.lifeline.enforce.DeadlineScheduler;
+import dev.lifeline.enforce.SessionEvents;
+import dev.lifeline.report.Faults;
+
+import java.lang.ref.WeakReference;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * Lifeline's keepalive over one sshj connection, by reflection; weak, so a forgotten client is not kept. The tick
+ * side ({@link #closed}, {@link #ready}, {@link #answered}) takes no lock sshj may hold while it writes: not
+ * {@code isRunning()} (the close event's lock, held by {@code disconnect()} and {@code die()} while they send the
+ * disconnect packet, which waits on a dead peer), not {@code getService()} (the transport's monitor); the reader
+ * thread's life, the volatile {@code service} field and the promise's lock taken with {@code tryLock} instead.
+ */
+final class SshjKeepaliveLink implements SshjKeepalive.Link {
+    private final SshjApi api;
+    private final SshjSessions.Client owner;
+    private final WeakReference<Object> conn;
+    private final WeakReference<Object> trans;
+
+    SshjKeepaliveLink(SshjSessions.Client owner, Object client) throws Exception {
+        this.api = SshjApi.of(client);
+        this.owner = owner;
+        this.conn = new WeakReference<Object>(api.connection(client));
+        this.trans = new WeakReference<Object>(api.transport(client));
+    }
+
+    @Override
+    public boolean closed() throws Exception {
+        Object t = trans.get();
+        if (t == null || owner.client.get() == null) {
+            return true;
+        }
+        Object reader = api.reader(t);
+        return !(reader instanceof Thread) || !((Thread) reader).isAlive();
+    }
+
+    /** What {@code KeepAliveRunner} checks: the connection is the transport's service (authenticated). */
+    @Override
+    public boolean ready() throws Exception {
+        Object t = trans.get();
+        Object c = conn.get();
+        return t != null && c != null && api.service(t) == c;
+    }
+
+    @Override
+    public Object send() throws Exception {
+        Object c = conn.get();
+        return c == null ? null : api.sendKeepalive(c);
+    }
+
+    @Override
+    public boolean answered(Object promise) throws Exception {
+        Object lock = api.promiseLock(promise);
+        if (!(lock instanceof Lock) || !((Lock) lock).tryLock()) {
+            return false; // being delivered right now: read at the next tick
+        }
+        try {
+            return api.isFulfilled(promise);
+        } finally {
+            ((Lock) lock).unlock();
+        }
+    }
+
+    /**
+     * As {@code KeepAliveRunner}: the transport dies with a {@code ConnectionException} (every waiter gets it), on a
+     * pool thread since {@code die()} writes a disconnect packet; then the socket is shut from the deadline thread,
+     * which frees a writer stuck on the dead peer that would otherwise hold that packet.
+     */
+    @Override
+    public void dead(long intervalMillis, int countMax) {
+        SessionEvents.declaredDead("sshj", owner.host, owner.port, intervalMillis, countMax,
+                "transport killed by Lifeline, socket shut");
+        SshjSessions.unregister(owner.client.get());
+        final Object t = trans.get();
+        final String message = "Did not receive any keep-alive response for "
+                + (intervalMillis * countMax + 999) / 1000 + " seconds (Lifeline keepalive)";
+        if (t != null) {
+            Actions.run("sshj.keepalive.die", new Runnable() {
+                @Override
+                public void run() {
+                    try {
+                        api.die(t, api.connectionLost(message));
+                    } catch (Throwable e) {
+                        Faults.suppressed(e);
+                    }
+                }
+            });
+        }
+        final WeakReference<Object> client = owner.client;
+        DeadlineScheduler.schedule("sshj.dead", 200, new Runnable() {
+            @Override
+            public void run() {
+                Object live = client.get();
+                if (live != null) {
+                    SshjSockets.shut(live);
+                }
+            }
+        });
+    }
+}
