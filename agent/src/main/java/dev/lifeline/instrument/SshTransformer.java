@@ -200,9 +200,13 @@ final class SshTransformer implements ClassFileTransformer {
 
     private byte[] instrument(ClassLoader loader, String className, InstrumentationModule module,
                               List<InstrumentedType> types, byte[] bytes) {
+        Map<String, String> bridge = null; // hook class -> the bootstrap forwarder woven code calls instead
         if (!seesAgent(loader, module.hookClass())) {
-            unsupported(module, className, loader, "its class loader cannot see the agent (isolated loader)");
-            return null;
+            bridge = BootBridge.reach(loader, module);
+            if (bridge == null) {
+                unsupported(module, className, loader, "its class loader cannot see the agent or its bootstrap bridge (isolated loader)");
+                return null;
+            }
         }
         Set<String> hooked = new HashSet<String>();
         for (InstrumentedType t : types) {
@@ -230,7 +234,7 @@ final class SshTransformer implements ClassFileTransformer {
             }
             for (Hook h : t.hooks) {
                 if (shape.methods.containsKey(h.key())) {
-                    chosen.put(h.key(), h);
+                    chosen.put(h.key(), bridge == null ? h : h.calling(bridge.get(h.hookClass)));
                 }
             }
         }
