@@ -13,6 +13,7 @@ import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -94,7 +95,8 @@ final class BootBridge {
             throw new IllegalStateException("no instrumentation");
         }
         Map<String, Map<String, String>> methods = hookMethods(module);
-        File jar = File.createTempFile("lifeline-bridge-" + module.name() + "-", ".jar"); // owner-only, random name
+        // a random name, readable and writable by this user only (POSIX), in java.io.tmpdir; deleted at exit
+        File jar = Files.createTempFile("lifeline-bridge-" + module.name() + "-", ".jar").toFile();
         jar.deleteOnExit();
         OutputStream file = new FileOutputStream(jar);
         try {
