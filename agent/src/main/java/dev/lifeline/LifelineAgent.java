@@ -12,8 +12,9 @@ import java.lang.instrument.Instrumentation;
  * <p>The agent stays on the system class path (where {@code -javaagent} and attach put it) instead of the bootstrap
  * path: appending to the bootstrap path turns off class data sharing for application classes (a start-up cost and a
  * VM warning on every start). Hook calls woven into JSch or MINA classes therefore reach Lifeline through any class
- * loader that delegates to the system loader (class path apps, Spring Boot, app servers); a loader that does not is
- * left alone (see {@code SshTransformer}).
+ * loader that delegates to the system loader (class path apps, Spring Boot, app servers); for a loader that does not,
+ * a bridge of generated forwarders is appended to the bootstrap path when it first loads such a library (see
+ * {@code BootBridge}), and a loader that refuses even that is left alone (see {@code SshTransformer}).
  */
 public final class LifelineAgent {
     private LifelineAgent() {

@@ -31,9 +31,28 @@ public final class Hook {
     boolean exitReplacesValue;
 
     private Hook(String method, String descriptor, Class<?> hooks) {
+        this(method, descriptor, hooks.getName().replace('.', '/'));
+    }
+
+    private Hook(String method, String descriptor, String hookClass) {
         this.method = method;
         this.descriptor = descriptor;
-        this.hookClass = hooks.getName().replace('.', '/');
+        this.hookClass = hookClass;
+    }
+
+    /** This hook, calling the same methods of another class (a {@link BootBridge} forwarder with the same descriptors). */
+    Hook calling(String otherHookClass) {
+        Hook h = new Hook(method, descriptor, otherHookClass);
+        h.optional = optional;
+        h.thisOnly = thisOnly;
+        h.enter = enter;
+        h.enterState = enterState;
+        h.replacedArg = replacedArg;
+        h.exit = exit;
+        h.exitOnThrow = exitOnThrow;
+        h.exitValue = exitValue;
+        h.exitReplacesValue = exitReplacesValue;
+        return h;
     }
 
     /** @param descriptor the library method's JVM descriptor; matched exactly */

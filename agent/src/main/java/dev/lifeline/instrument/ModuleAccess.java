@@ -24,9 +24,17 @@ public final class ModuleAccess {
     private ModuleAccess() {
     }
 
-    /** The runtime hands the instrumentation over when it installs the transformer. */
+    /**
+     * The runtime hands the instrumentation over when it installs the transformer (also for {@link BootBridge}, which
+     * is loaded only when an isolated class loader needs it).
+     */
     public static void use(Instrumentation instrumentation) {
         inst = instrumentation;
+    }
+
+    /** What {@link #use} was given, or null: {@link BootBridge} appends to the bootstrap search with it. */
+    static Instrumentation instrumentation() {
+        return inst;
     }
 
     /**

@@ -217,9 +217,13 @@ final class SshTransformer implements ClassFileTransformer {
 
     private byte[] instrument(ClassLoader loader, String className, Declarations d, InstrumentationModule module,
                               List<InstrumentedType> types, byte[] bytes) {
+        Map<String, String> bridge = null; // hook class -> the bootstrap forwarder woven code calls instead
         if (!seesAgent(loader, module.hookClass())) {
-            unsupported(module, className, loader, "its class loader cannot see the agent (isolated loader)");
-            return null;
+            bridge = BootBridge.reach(loader, module);
+            if (bridge == null) {
+                unsupported(module, className, loader, "its class loader cannot see the agent or its bootstrap bridge (isolated loader)");
+                return null;
+            }
         }
         String absent = d.missingMembers(loader);
         if (absent != null) {
@@ -252,7 +256,7 @@ final class SshTransformer implements ClassFileTransformer {
             }
             for (Hook h : t.hooks) {
                 if (shape.methods.containsKey(h.key())) {
-                    chosen.put(h.key(), h);
+                    chosen.put(h.key(), bridge == null ? h : h.calling(bridge.get(h.hookClass)));
                 }
             }
         }

@@ -304,7 +304,7 @@ public final class Startup {
     static boolean install(Instrumentation inst, boolean dynamicAttach) {
         Source.register();
         active = true;
-        ModuleAccess.use(inst); // libraries in named modules: their packages are opened to Lifeline as needed
+        ModuleAccess.use(inst); // named modules: packages opened as needed; isolated loaders: BootBridge appends with it
         try {
             if (deferred != null && !installed) {
                 deferred.use(installer().transformer()); // its transformer is registered already

@@ -24,7 +24,10 @@ import java.util.Map;
  *   child      JSch from a URLClassLoader over -Dsample.jschJars, parent = system loader
  *   siblings   two URLClassLoaders over the same jars, parent = system loader, both run at once (fields a_*, b_*)
  *   isolated   a URLClassLoader over the jars with the platform loader as parent: Lifeline is not visible from it
+ *   strict     the same, refusing every dev.lifeline.* class (as a framework that delegates nothing of it would)
  *   bytebuddy  like own, and the app uses its own ByteBuddy (on its class path) before and after
+ *   osgi       the OSGi framework on the class path (Equinox, Felix) started with its defaults, -Dsample.jschJars
+ *              installed as a bundle, JSch driven through the bundle's class loader
  * </pre>
  *
  * Status {@code ok} means the app ran to its end without an exception; {@code exit} is the command's exit status
@@ -35,7 +38,7 @@ public final class ClassLoaderApps {
     }
 
     public static void main(String[] args) {
-        Target t = Target.parse(args, 2, "COMMAND own|child|siblings|isolated|bytebuddy");
+        Target t = Target.parse(args, 2, "COMMAND own|child|siblings|isolated|strict|bytebuddy|osgi");
         String command = t.rest[0];
         String scenario = t.rest[1];
         Result result = new Result("ClassLoaderApps");
@@ -50,6 +53,12 @@ public final class ClassLoaderApps {
                 URLClassLoader isolated = new URLClassLoader(jschJars(), platformLoader());
                 result.with("lifeline_visible", canSee(isolated, "dev.lifeline.jsch.JschHooks"));
                 report(result, "", run(isolated, t, command));
+            } else if ("strict".equals(scenario)) {
+                ClassLoader strict = new StrictLoader(jschJars(), platformLoader());
+                result.with("lifeline_visible", canSee(strict, "dev.lifeline.jsch.JschHooks"));
+                report(result, "", run(strict, t, command));
+            } else if ("osgi".equals(scenario)) {
+                osgi(result, t, command);
             } else if ("siblings".equals(scenario)) {
                 siblings(result, t, command);
             } else if ("bytebuddy".equals(scenario)) {
@@ -105,6 +114,53 @@ public final class ClassLoaderApps {
         report(result, "b_", runs.get(1));
         result.with("distinct_classes", Class.forName("com.jcraft.jsch.Session", false, loaders[0])
                 != Class.forName("com.jcraft.jsch.Session", false, loaders[1]));
+    }
+
+    /**
+     * The framework found through {@code FrameworkFactory} (META-INF/services), started with nothing configured but
+     * its storage, the JSch jar installed and started as a bundle; reached by reflection, as this module compiles
+     * without the OSGi API.
+     */
+    private static void osgi(Result result, Target t, String command) throws Exception {
+        Class<?> factoryType = Class.forName("org.osgi.framework.launch.FrameworkFactory");
+        Object factory = java.util.ServiceLoader.load(factoryType).iterator().next();
+        Map<String, String> config = new java.util.HashMap<String, String>();
+        File storage = java.nio.file.Files.createTempDirectory("lifeline-osgi").toFile();
+        config.put("org.osgi.framework.storage", storage.getPath());
+        config.put("org.osgi.framework.storage.clean", "onFirstInit");
+        Object framework = factoryType.getMethod("newFramework", Map.class).invoke(factory, config);
+        Class<?> bundleType = Class.forName("org.osgi.framework.Bundle");
+        bundleType.getMethod("start").invoke(framework);
+        try {
+            Object context = bundleType.getMethod("getBundleContext").invoke(framework);
+            Object bundle = Class.forName("org.osgi.framework.BundleContext").getMethod("installBundle", String.class)
+                    .invoke(context, jschJars()[0].toString());
+            bundleType.getMethod("start").invoke(bundle);
+            ClassLoader loader = ((Class<?>) bundleType.getMethod("loadClass", String.class)
+                    .invoke(bundle, "com.jcraft.jsch.JSch")).getClassLoader();
+            result.with("framework", framework.getClass().getName());
+            result.with("lifeline_visible", canSee(loader, "dev.lifeline.jsch.JschHooks"));
+            report(result, "", run(loader, t, command));
+            result.with("bridge_visible", canSee(loader, "dev.lifeline.bridge.JschHooks"));
+        } finally {
+            bundleType.getMethod("stop").invoke(framework);
+            Class.forName("org.osgi.framework.launch.Framework").getMethod("waitForStop", long.class).invoke(framework, 10000L);
+        }
+    }
+
+    /** Refuses every Lifeline class, its bootstrap bridge too: woven calls could not link from here. */
+    static final class StrictLoader extends URLClassLoader {
+        StrictLoader(URL[] urls, ClassLoader parent) {
+            super(urls, parent);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (name.startsWith("dev.lifeline.")) {
+                throw new ClassNotFoundException(name);
+            }
+            return super.loadClass(name, resolve);
+        }
     }
 
     private static void report(Result result, String prefix, Map<String, String> run) {

@@ -39,8 +39,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the OpenTelemetry agent in either order. Proof per cell: the session's {@code getServerAliveInterval()} is 7000
  * right after {@code connect()}, {@code sleep 30} ends after about 2 s by {@code exec.deadline-fired}, the
  * {@code session.configured} line names {@code keepalive.interval=7s(set)}, and Lifeline counted no internal error.
- * JSch in a loader that cannot see Lifeline (parent: the platform loader) is left unchanged with one
- * {@code instrumentation.unsupported} line for the JSch copy, and the app runs as without the agent.
+ * JSch in a loader that reaches neither Lifeline nor its bootstrap bridge (one that refuses {@code dev.lifeline.*}) is
+ * left unchanged with one {@code instrumentation.unsupported} line for the JSch copy, and the app runs as without the
+ * agent. (A loader under the platform loader reaches the bridge: {@code IsolatedLoaderTest}.)
  */
 class ClassLoaderTest {
     static final String AGENT_ARGS = "exec.timeout=2s,exec.killGrace=500ms,keepalive.interval=7s";
@@ -153,22 +154,22 @@ class ClassLoaderTest {
     }
 
     /**
-     * Parent = platform loader: {@code dev.lifeline.*} cannot be resolved from JSch's loader, so inlined advice could
-     * only fail. The classes stay as they were (no keepalive, no deadline: {@code sleep 3} under
+     * A loader that refuses {@code dev.lifeline.*} (parent: the platform loader): neither the hooks nor the bootstrap
+     * bridge can be resolved from JSch's loader, so woven calls could only fail. The classes stay as they were (no keepalive, no deadline: {@code sleep 3} under
      * {@code exec.timeout=1s} runs to exit 0), with one line per JSch class Lifeline would have instrumented.
      */
     @Test
-    void isolatedLoaderIsLeftUnchangedWithOneLineAndTheAppWorks() throws Exception {
+    void aLoaderThatRefusesLifelineIsLeftUnchangedWithOneLineAndTheAppWorks() throws Exception {
         ForkedJvm.Builder b = ForkedJvm.builder("dev.lifeline.samples.ClassLoaderApps")
                 .javaHome(Bench.defaultJdk())
                 .classpath(Bench.sampleClasses().toAbsolutePath().toString())
                 .sysprop("sample.counters", "true")
                 .sysprop("sample.jschJars", jschJar().toString())
-                .args(server.target("sleep 3", "isolated"))
-                .echo("    [ClassLoaderApps/isolated] ");
+                .args(server.target("sleep 3", "strict"))
+                .echo("    [ClassLoaderApps/strict] ");
         try (ForkedJvm app = Bench.withAgent(b, "exec.timeout=1s,keepalive.interval=7s").start()) {
             Map<String, String> r = runToEnd(app);
-            assertThat(r).containsEntry("lifeline_visible", "false").containsEntry("loader", "java.net.URLClassLoader")
+            assertThat(r).containsEntry("lifeline_visible", "false").containsEntry("loader", "dev.lifeline.samples.ClassLoaderApps$StrictLoader")
                     .containsEntry("interval", "0").containsEntry("exit", "0")
                     .containsEntry("lifeline_sessionsSeen", "0").containsEntry("lifeline_internalErrors", "0");
             assertThat(Long.parseLong(r.get("exec_ms"))).isGreaterThanOrEqualTo(2900L);
@@ -177,7 +178,7 @@ class ClassLoaderTest {
             // one line for the library copy, not one per class Lifeline knows
             assertThat(unsupported).hasSize(1);
             assertThat(unsupported.get(0)).contains("library=com.jcraft.jsch")
-                    .contains("reason=\"its class loader cannot see the agent (isolated loader)\"")
+                    .contains("reason=\"its class loader cannot see the agent or its bootstrap bridge (isolated loader)\"")
                     .contains("action=\"left unchanged\"");
             assertThat(app.stderr()).noneMatch(l -> l.contains("event=session.configured") || l.contains("deadline-fired")
                     || l.contains("level=error") || l.contains("Exception"));
