@@ -2,6 +2,7 @@ package dev.lifeline.cli;
 
 import dev.lifeline.config.Config;
 import dev.lifeline.config.ConfigError;
+import dev.lifeline.report.Log;
 
 import java.io.File;
 import java.io.IOException;
@@ -28,23 +29,23 @@ final class Attach {
 
     static int run(String pid, String file, PrintStream out, PrintStream err) {
         if (!TargetJvm.isPid(pid)) {
-            err.println("lifeline: PID must be a process id (digits), got: " + pid);
+            err.println("lifeline: PID must be a process id (digits), got: " + Log.value(pid));
             return Cli.USAGE;
         }
         String expectedFile = "";
         if (file != null) {
             File f = new File(file);
             if (!f.isFile()) {
-                err.println("lifeline: configuration file not found: " + file + "; nothing was attached");
+                err.println("lifeline: configuration file not found: " + Log.value(file) + "; nothing was attached");
                 return Cli.INVALID;
             }
             Map<String, String> none = Collections.emptyMap();
             Config c = Config.loadFile(f.getAbsolutePath(), none, none);
             if (!c.errors().isEmpty()) {
                 for (ConfigError e : c.errors()) {
-                    err.println("error: " + e);
+                    err.println("error: " + Log.escapeLine(e.toString()));
                 }
-                err.println(c.errors().size() + (c.errors().size() == 1 ? " error" : " errors") + " in " + file
+                err.println(c.errors().size() + (c.errors().size() == 1 ? " error" : " errors") + " in " + Log.value(file)
                         + "; nothing was attached to " + pid);
                 return Cli.INVALID;
             }
@@ -137,7 +138,7 @@ final class Attach {
 
     private static int report(String pid, String file, String expectedFile, Status.Snapshot before,
                               Status.Snapshot after, PrintStream out, PrintStream err) {
-        String with = file == null ? "its defaults (no file)" : expectedFile;
+        String with = file == null ? "its defaults (no file)" : Log.value(expectedFile);
         if (!after.present) {
             err.println("lifeline: the agent was loaded into " + pid + " but does not report after " + WAIT_MILLIS / 1000
                     + " s (no MBean " + Status.AGENT + "): it most likely rejected its configuration (see that JVM's"
@@ -149,8 +150,8 @@ final class Attach {
             String previous = previousFileOfAttach(after);
             if (before.present || previous != null) {
                 String beforeFile = before.present ? before.configFile() : previous.equals("none") ? "" : previous;
-                out.println("Lifeline was already running in " + pid + " (state " + (before.present ? before.state()
-                        : "not yet reported") + ", file " + (beforeFile.isEmpty() ? "none" : beforeFile) + ")"
+                out.println("Lifeline was already running in " + pid + " (state " + (before.present ? Log.escapeLine(before.state())
+                        : "not yet reported") + ", file " + (beforeFile.isEmpty() ? "none" : Log.value(beforeFile)) + ")"
                         + (sameFile(beforeFile, expectedFile) && (!before.present || before.active())
                         ? "; it keeps " + with : "; switched to " + with));
             } else {
@@ -164,14 +165,14 @@ final class Attach {
         after.print(pid, out);
         StringBuilder why = new StringBuilder("NOT protected with ").append(with).append(": ");
         if (!after.active()) {
-            why.append("the agent in ").append(pid).append(" reports state ").append(after.state());
+            why.append("the agent in ").append(pid).append(" reports state ").append(Log.escapeLine(after.state()));
             String reason = after.text("StateReason");
             if (reason != null && !reason.isEmpty()) {
-                why.append(" (").append(reason).append(')');
+                why.append(" (").append(Log.escapeLine(reason)).append(')');
             }
         } else {
             why.append("the agent in ").append(pid).append(" is active with file ")
-                    .append(after.configFile().isEmpty() ? "none" : after.configFile());
+                    .append(after.configFile().isEmpty() ? "none" : Log.value(after.configFile()));
             if (before.present && after.text("State") == null) {
                 why.append("; this agent version ignores a second attach (it keeps the file it started with):"
                         + " restart the JVM with -javaagent to change it");
@@ -179,7 +180,7 @@ final class Attach {
         }
         String reload = after.text("LastReload");
         if (reload != null && reload.contains("rejected")) {
-            why.append("; last reload ").append(reload.replace('\n', ' '));
+            why.append("; last reload ").append(Log.escapeLine(reload));
         }
         err.println("lifeline: " + why + "; see that JVM's stderr (or log.file)");
         return Cli.INVALID;

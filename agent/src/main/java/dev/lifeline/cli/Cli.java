@@ -6,6 +6,7 @@ import dev.lifeline.config.ConfigWarning;
 import dev.lifeline.config.HostRule;
 import dev.lifeline.config.Key;
 import dev.lifeline.config.Policy;
+import dev.lifeline.report.Log;
 
 import java.io.File;
 import java.io.PrintStream;
@@ -36,6 +37,8 @@ public final class Cli {
     /** With the system properties and environment {@code check} applies, as the agent would in a JVM that has them. */
     static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> systemProperties,
                    Map<String, String> environment) {
+        out = TerminalText.wrap(out); // whatever is printed reaches the terminal escaped, as the log escapes it
+        err = TerminalText.wrap(err);
         if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
             usage(args.length == 0 ? err : out);
             return args.length == 0 ? USAGE : OK;
@@ -59,7 +62,7 @@ public final class Cli {
         if (args[0].equals("explain") && args.length == 3) {
             return explain(args[1], args[2], out, err);
         }
-        err.println("lifeline: unknown command or wrong arguments: " + join(args, " "));
+        err.println("lifeline: unknown command or wrong arguments: " + Log.escapeLine(join(args, " ")));
         usage(err);
         return USAGE;
     }
@@ -113,22 +116,22 @@ public final class Cli {
             warnings.add(logDirWarning);
         }
         if (c.errors().isEmpty()) {
-            out.println("OK: " + file + " (" + c.ruleCount() + (c.ruleCount() == 1 ? " rule)" : " rules)")
+            out.println("OK: " + Log.value(file) + " (" + c.ruleCount() + (c.ruleCount() == 1 ? " rule)" : " rules)")
                     + (warnings.isEmpty() ? "" : ", " + warnings.size() + (warnings.size() == 1 ? " warning" : " warnings")));
             for (String w : warnings) {
-                err.println("warning: " + w);
+                err.println("warning: " + Log.escapeLine(w));
             }
-            out.println(outsideLayers(c));
+            out.println(Log.escapeLine(outsideLayers(c)));
             return OK;
         }
         for (ConfigError e : c.errors()) {
-            err.println("error: " + e);
+            err.println("error: " + Log.escapeLine(e.toString()));
         }
         for (String w : warnings) {
-            err.println("warning: " + w);
+            err.println("warning: " + Log.escapeLine(w));
         }
         printErrorCount(c, err);
-        err.println(outsideLayers(c));
+        err.println(Log.escapeLine(outsideLayers(c)));
         return INVALID;
     }
 
@@ -168,7 +171,7 @@ public final class Cli {
 
     private static void printErrors(Config c, PrintStream err) {
         for (ConfigError e : c.errors()) {
-            err.println("error: " + e);
+            err.println("error: " + Log.escapeLine(e.toString()));
         }
         printErrorCount(c, err);
     }
@@ -187,7 +190,7 @@ public final class Cli {
             String p = target.substring(colon + 1);
             port = p.matches("[0-9]{1,5}") ? Integer.parseInt(p) : -1;
             if (port < 1 || port > 65535) {
-                err.println("lifeline: bad port '" + p + "' in " + target + "; accepted: HOST or HOST:PORT with PORT"
+                err.println("lifeline: bad port '" + Log.escapeLine(p) + "' in " + Log.escapeLine(target) + "; accepted: HOST or HOST:PORT with PORT"
                         + " from 1 to 65535 ([IPv6]:PORT)");
                 return USAGE;
             }
@@ -203,15 +206,17 @@ public final class Cli {
         }
         Policy p = c.policyFor(host, null, port);
         List<String> matching = c.matchingRules(host, null, port);
-        out.println("# lifeline explain " + host + " port " + port + " (file " + file + ")");
+        out.println("# lifeline explain " + Log.value(host) + " port " + port + " (file " + Log.value(file) + ")");
         out.println("# rules matching, in file order: " + (matching.isEmpty() ? "none" : join(matching.toArray(new String[0]), " ")));
         for (HostRule r : c.rules()) {
-            out.println("#   " + r.name() + ": match " + r.match() + (matching.contains(r.name()) ? "  <- matches" : ""));
+            out.println("#   " + r.name() + ": match " + Log.escapeLine(r.match())
+                    + (matching.contains(r.name()) ? "  <- matches" : ""));
         }
         for (Key k : Key.all().values()) {
             String value = k.perHost ? p.value(k.name) : c.globalValue(k.name);
             String source = k.perHost ? p.source(k.name) : c.globalSource(k.name);
-            out.println(pad(k.name + " " + value, 34) + " # " + source);
+            out.println(pad(k.name + " " + Log.escapeLine(String.valueOf(value)), 34) + " # "
+                    + Log.escapeLine(String.valueOf(source)));
         }
         return OK;
     }

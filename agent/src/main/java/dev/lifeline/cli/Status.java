@@ -1,5 +1,7 @@
 package dev.lifeline.cli;
 
+import dev.lifeline.report.Log;
+
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanInfo;
 import javax.management.MBeanServerConnection;
@@ -32,7 +34,7 @@ final class Status {
 
     static int run(String pid, PrintStream out, PrintStream err) {
         if (!TargetJvm.isPid(pid)) {
-            err.println("lifeline: PID must be a process id (digits), got: " + pid);
+            err.println("lifeline: PID must be a process id (digits), got: " + Log.value(pid));
             return Cli.USAGE;
         }
         Snapshot s;
@@ -56,7 +58,7 @@ final class Status {
     /** {@code sessions PID}: the agent's {@code Sessions} table, as it is. Exit 0 when it was read. */
     static int sessions(String pid, PrintStream out, PrintStream err) {
         if (!TargetJvm.isPid(pid)) {
-            err.println("lifeline: PID must be a process id (digits), got: " + pid);
+            err.println("lifeline: PID must be a process id (digits), got: " + Log.value(pid));
             return Cli.USAGE;
         }
         Object table;
@@ -198,12 +200,13 @@ final class Status {
         }
 
         void print(String pid, PrintStream out) {
-            out.println("Lifeline " + orUnknown(text("Version")) + " in JVM " + pid);
+            // one-line values are escaped here (a line break in them would add a line); TerminalText escapes the rest
+            out.println("Lifeline " + one(orUnknown(text("Version"))) + " in JVM " + pid);
             String reason = text("StateReason");
-            out.println("state:       " + state() + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")")
+            out.println("state:       " + one(state()) + (reason == null || reason.isEmpty() ? "" : " (" + one(reason) + ")")
                     + (text("State") == null ? "   [this agent reports no State: derived from Active and Mode]" : ""));
-            out.println("mode:        " + orUnknown(text("Mode")));
-            out.println("file:        " + (configFile().isEmpty() ? "none" : configFile()));
+            out.println("mode:        " + one(orUnknown(text("Mode"))));
+            out.println("file:        " + (configFile().isEmpty() ? "none" : Log.value(configFile())));
             String reload = text("LastReload");
             if (reload != null) {
                 out.println("last reload: " + (reload.isEmpty() ? "none" : indent(reload, "             ")));
@@ -215,12 +218,12 @@ final class Status {
             }
             out.println("counters:");
             for (Map.Entry<String, Object> c : counters.entrySet()) {
-                out.println("  " + pad(c.getKey(), 26) + " " + orUnknown(c.getValue()));
+                out.println("  " + pad(one(c.getKey()), 26) + " " + one(orUnknown(c.getValue())));
             }
             for (String n : new String[]{"PendingDeadlines", "WatchedExecChannels", "RuleCount", "SessionsOpenJsch",
                     "SessionsOpenSshd", "SessionsOpenSshj", "OldestIdleSeconds", "ThreadsBlockedInSsh"}) {
                 if (attributes.containsKey(n)) {
-                    out.println("  " + pad(n, 26) + " " + orUnknown(attributes.get(n)));
+                    out.println("  " + pad(n, 26) + " " + one(orUnknown(attributes.get(n))));
                 }
             }
             String effective = text("EffectiveConfiguration");
@@ -231,10 +234,14 @@ final class Status {
             if (!rules.isEmpty()) {
                 out.println("rules (" + RULES + "):");
                 for (Map.Entry<String, String> r : rules.entrySet()) {
-                    out.println("  " + r.getKey() + ":");
+                    out.println("  " + one(r.getKey()) + ":");
                     out.print(lines(r.getValue().trim(), "    "));
                 }
             }
+        }
+
+        private static String one(String s) {
+            return Log.escapeLine(s);
         }
 
         private static String orUnknown(Object v) {

@@ -88,7 +88,8 @@ final class TargetJvm implements AutoCloseable {
         try {
             byte[] cmdline = Files.readAllBytes(new File(procDir, "cmdline").toPath());
             String s = new String(cmdline, StandardCharsets.UTF_8).replace('\0', ' ').trim();
-            return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+            // another user's command line: escaped as the log escapes it before it is printed
+            return dev.lifeline.report.Log.escapeLine(s.length() > 80 ? s.substring(0, 77) + "..." : s);
         } catch (IOException | RuntimeException e) {
             return "command unknown";
         }

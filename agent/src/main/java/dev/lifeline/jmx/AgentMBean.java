@@ -205,18 +205,24 @@ public final class AgentMBean implements DynamicMBean {
     public static String effectiveConfiguration(Config c) {
         StringBuilder b = new StringBuilder();
         for (Key k : Key.all().values()) {
-            b.append(k.name).append('=').append(c.globalValue(k.name)).append(" (").append(c.globalSource(k.name))
-                    .append(")\n");
+            // escaped: a value or file path with a line break in it cannot add a line to the view
+            b.append(k.name).append('=').append(escapeLine(c.globalValue(k.name))).append(" (")
+                    .append(escapeLine(c.globalSource(k.name))).append(")\n");
         }
         for (HostRule r : c.rules()) {
             String prefix = "host." + r.name() + ".";
-            b.append(prefix).append("match=").append(r.match()).append(" (").append(r.matchSource()).append(")\n");
+            b.append(prefix).append("match=").append(escapeLine(r.match())).append(" (")
+                    .append(escapeLine(r.matchSource())).append(")\n");
             for (Map.Entry<String, String> e : r.values().entrySet()) {
-                b.append(prefix).append(e.getKey()).append('=').append(e.getValue()).append(" (")
-                        .append(r.source(e.getKey())).append(")\n");
+                b.append(prefix).append(e.getKey()).append('=').append(escapeLine(e.getValue())).append(" (")
+                        .append(escapeLine(r.source(e.getKey()))).append(")\n");
             }
         }
         return b.toString();
+    }
+
+    private static String escapeLine(String s) {
+        return s == null ? "null" : dev.lifeline.report.Log.escapeLine(s);
     }
 
     @Override

@@ -90,7 +90,7 @@ public final class AgentState {
             if (b.length() > 0) {
                 b.append('\n');
             }
-            b.append(e);
+            b.append(dev.lifeline.report.Log.escapeLine(e.toString())); // one line each, whatever a path holds
         }
         return b.toString();
     }

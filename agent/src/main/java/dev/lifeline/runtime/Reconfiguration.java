@@ -84,7 +84,7 @@ public final class Reconfiguration {
                         .append(running ? "; the active configuration is kept" : "; the agent stays disabled");
                 for (ConfigError e : loaded.errors()) {
                     Log.error("config.invalid", "detail", e.toString());
-                    result.append('\n').append(e);
+                    result.append('\n').append(Log.escapeLine(e.toString()));
                 }
                 if (!running && agentArgs == null) {
                     disabledReason = "invalid configuration: " + count(loaded.errors());
@@ -167,7 +167,7 @@ public final class Reconfiguration {
         if (wasRunning && !via.equals("setMode")) {
             logReverted(previous, next);
         }
-        return "ok: mode=" + next.mode().label() + " file=" + (next.file() == null ? "none" : next.file()) + " rules="
+        return "ok: mode=" + next.mode().label() + " file=" + (next.file() == null ? "none" : Log.value(next.file())) + " rules="
                 + next.ruleCount() + note;
     }
 

@@ -232,7 +232,7 @@ public final class Startup {
     }
 
     static String unreadableMessage(String agentArgs) {
-        return "the configuration file " + FileWatch.fileOf(agentArgs) + " could not be read within "
+        return "the configuration file " + Log.value(FileWatch.fileOf(agentArgs)) + " could not be read within "
                 + LOAD_WAIT_MILLIS / 1000 + " s (a FIFO, or a hung file system?)";
     }
 
@@ -287,7 +287,7 @@ public final class Startup {
         String previousFile = configFile == null ? "none" : configFile;
         String result = Reconfiguration.loadAndApply(agentArgs, "attach");
         // attach reads this to tell "switched" from a first start, whatever it saw before loading the agent
-        lastReload = lastReload + " via=attach previous_file=" + previousFile;
+        lastReload = lastReload + " via=attach previous_file=" + Log.value(previousFile);
         Jmx.registerNow();
         if (result.startsWith("ok")) {
             Log.info("agent.reconfigured", "via", "attach", "file", configFile == null ? "none" : configFile,
