@@ -27,11 +27,20 @@ final class Attach {
     private Attach() {
     }
 
-    static int run(String pid, String file, PrintStream out, PrintStream err) {
+    /** The bound of the whole command: {@link Bounded#millis()} for talking to the target, plus the wait for its report. */
+    static long boundMillis() {
+        return Bounded.millis() + WAIT_MILLIS;
+    }
+
+    static int run(final String pid, final String file, final PrintStream out, final PrintStream err) {
         if (!TargetJvm.isPid(pid)) {
             err.println("lifeline: PID must be a process id (digits), got: " + Log.value(pid));
             return Cli.USAGE;
         }
+        return Bounded.run("attach", pid, boundMillis(), () -> attach(pid, file, out, err), err);
+    }
+
+    private static int attach(String pid, String file, PrintStream out, PrintStream err) {
         String expectedFile = "";
         if (file != null) {
             File f = new File(file);
@@ -54,8 +63,7 @@ final class Attach {
         try {
             TargetJvm.checkIsJvm(pid);
         } catch (TargetJvm.Failure f) {
-            err.println("lifeline: " + f.getMessage());
-            return Cli.INVALID;
+            return Bounded.failed(pid, f, err);
         }
         String jar = TargetJvm.agentJar();
         if (jar == null) {
@@ -70,14 +78,14 @@ final class Attach {
             Status.Snapshot after = awaitSettled(reader, before, expectedFile);
             return report(pid, file, expectedFile, before, after, out, err);
         } catch (TargetJvm.Failure f) {
-            err.println("lifeline: " + f.getMessage());
-            return Cli.INVALID;
+            return Bounded.failed(pid, f, err);
         }
     }
 
     /** Polls until the target reports FILE active, or a definite failure, or {@link #WAIT_MILLIS} pass. */
     private static Status.Snapshot awaitSettled(Status.Reader reader, Status.Snapshot before, String expectedFile)
             throws TargetJvm.Failure {
+        Bounded.step("waiting for the target to report the agent (at most " + Bounded.seconds(WAIT_MILLIS) + ")");
         long deadline = System.nanoTime() + WAIT_MILLIS * 1_000_000L;
         Status.Snapshot s;
         while (true) {

@@ -22,6 +22,10 @@ public final class Cli {
     static final int OK = 0;
     static final int INVALID = 1;
     static final int USAGE = 2;
+    /** The target JVM did not answer within the command's bound (stopped with kill -STOP, frozen). */
+    static final int NO_ANSWER = 4;
+    /** The target JVM ended, or is exiting, while the command talked to it. */
+    static final int GONE = 5;
 
     private Cli() {
     }

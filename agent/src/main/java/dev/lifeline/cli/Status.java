@@ -32,18 +32,21 @@ final class Status {
     private Status() {
     }
 
-    static int run(String pid, PrintStream out, PrintStream err) {
+    static int run(final String pid, final PrintStream out, final PrintStream err) {
         if (!TargetJvm.isPid(pid)) {
             err.println("lifeline: PID must be a process id (digits), got: " + Log.value(pid));
             return Cli.USAGE;
         }
+        return Bounded.run("status", pid, Bounded.millis(), () -> status(pid, out, err), err);
+    }
+
+    private static int status(String pid, PrintStream out, PrintStream err) {
         Snapshot s;
         try (TargetJvm vm = TargetJvm.attach(pid);
              Reader reader = Reader.connect(vm.localJmxAddress())) {
             s = reader.read();
         } catch (TargetJvm.Failure f) {
-            err.println("lifeline: " + f.getMessage());
-            return Cli.INVALID;
+            return Bounded.failed(pid, f, err);
         }
         if (!s.present) {
             out.println("no Lifeline in JVM " + pid + ": it has no MBean " + AGENT + " (the agent was never loaded, or"
@@ -56,18 +59,21 @@ final class Status {
     }
 
     /** {@code sessions PID}: the agent's {@code Sessions} table, as it is. Exit 0 when it was read. */
-    static int sessions(String pid, PrintStream out, PrintStream err) {
+    static int sessions(final String pid, final PrintStream out, final PrintStream err) {
         if (!TargetJvm.isPid(pid)) {
             err.println("lifeline: PID must be a process id (digits), got: " + Log.value(pid));
             return Cli.USAGE;
         }
+        return Bounded.run("sessions", pid, Bounded.millis(), () -> sessionsTable(pid, out, err), err);
+    }
+
+    private static int sessionsTable(String pid, PrintStream out, PrintStream err) {
         Object table;
         try (TargetJvm vm = TargetJvm.attach(pid);
              Reader reader = Reader.connect(vm.localJmxAddress())) {
             table = reader.sessions();
         } catch (TargetJvm.Failure f) {
-            err.println("lifeline: " + f.getMessage());
-            return Cli.INVALID;
+            return Bounded.failed(pid, f, err);
         }
         if (table == null) {
             out.println("no session table in JVM " + pid + ": it has no MBean " + AGENT + " with a Sessions attribute (the"
@@ -90,16 +96,18 @@ final class Status {
         }
 
         static Reader connect(String address) throws TargetJvm.Failure {
+            Bounded.step("connecting to the target's local JMX connector");
             try {
                 JMXConnector c = JMXConnectorFactory.connect(new JMXServiceURL(address));
                 return new Reader(c, c.getMBeanServerConnection());
             } catch (IOException | RuntimeException e) {
                 throw new TargetJvm.Failure("cannot connect to the local JMX connector " + address + ": "
-                        + TargetJvm.describe(e));
+                        + TargetJvm.describe(e), true);
             }
         }
 
         Snapshot read() throws TargetJvm.Failure {
+            Bounded.step("reading " + AGENT);
             try {
                 ObjectName agent = new ObjectName(AGENT);
                 if (!server.isRegistered(agent)) {
@@ -124,20 +132,19 @@ final class Status {
                     s.rules.put(r.getKeyProperty("name"), "match " + match + "\n" + (settings == null ? "" : settings));
                 }
                 return s;
-            } catch (IOException e) {
-                throw new TargetJvm.Failure("reading " + AGENT + " failed: " + TargetJvm.describe(e));
             } catch (Exception e) {
-                throw new TargetJvm.Failure("reading " + AGENT + " failed: " + TargetJvm.describe(e));
+                throw new TargetJvm.Failure("reading " + AGENT + " failed: " + TargetJvm.describe(e), true);
             }
         }
 
         /** The Sessions attribute, or null when the agent or the attribute is missing. */
         Object sessions() throws TargetJvm.Failure {
+            Bounded.step("reading the Sessions attribute of " + AGENT);
             try {
                 ObjectName agent = new ObjectName(AGENT);
                 return server.isRegistered(agent) ? readQuietly(agent, "Sessions") : null;
             } catch (Exception e) {
-                throw new TargetJvm.Failure("reading " + AGENT + " failed: " + TargetJvm.describe(e));
+                throw new TargetJvm.Failure("reading " + AGENT + " failed: " + TargetJvm.describe(e), true);
             }
         }
 

@@ -20,9 +20,16 @@ final class TargetJvm implements AutoCloseable {
     /** Thrown with a message for the operator; the command prints it and exits non-zero. */
     static final class Failure extends Exception {
         private static final long serialVersionUID = 1L;
+        /** The target answered once: a failure now may be its end (see {@link Bounded#failed}). */
+        final boolean reachedTarget;
 
         Failure(String message) {
+            this(message, false);
+        }
+
+        Failure(String message, boolean reachedTarget) {
             super(message);
+            this.reachedTarget = reachedTarget;
         }
     }
 
@@ -48,11 +55,16 @@ final class TargetJvm implements AutoCloseable {
      * JVMs the attach API lists.
      */
     static void checkIsJvm(String pid) throws Failure {
+        Bounded.step("checking that " + pid + " is a JVM");
         File proc = new File("/proc");
         if (new File(proc, "self").isDirectory()) {
             File dir = new File(proc, pid);
             if (!dir.isDirectory()) {
                 throw new Failure("no process " + pid + " is running");
+            }
+            char state = Bounded.processState(pid);
+            if (state == 'Z' || state == 'X') {
+                throw new Failure("process " + pid + " is exiting; nothing was sent to it");
             }
             Boolean jvm = mapsMentionLibjvm(new File(dir, "maps"));
             if (jvm != null) {
@@ -124,6 +136,7 @@ final class TargetJvm implements AutoCloseable {
     static TargetJvm attach(String pid) throws Failure {
         checkIsJvm(pid);
         Class<?> vmClass = vmClass();
+        Bounded.step("attaching to " + pid + " (attach API)");
         try {
             return new TargetJvm(vmClass, vmClass.getMethod("attach", String.class).invoke(null, pid), pid);
         } catch (InvocationTargetException e) {
@@ -135,6 +148,7 @@ final class TargetJvm implements AutoCloseable {
     }
 
     void loadAgent(String jar, String args) throws Failure {
+        Bounded.step("loading the agent into " + pid);
         try {
             vmClass.getMethod("loadAgent", String.class, String.class).invoke(vm, jar, args);
         } catch (InvocationTargetException e) {
@@ -142,9 +156,9 @@ final class TargetJvm implements AutoCloseable {
             String name = cause == null ? "" : cause.getClass().getName();
             // the agent's own agentmain never throws; an AgentInitializationException with a status is the JVM's word
             throw new Failure("loading the agent into " + pid + " failed: " + describe(cause)
-                    + (name.endsWith("AgentLoadException") ? " (is the jar readable by the target's user?)" : ""));
+                    + (name.endsWith("AgentLoadException") ? " (is the jar readable by the target's user?)" : ""), true);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new Failure("loading the agent into " + pid + " failed: " + describe(e));
+            throw new Failure("loading the agent into " + pid + " failed: " + describe(e), true);
         }
     }
 
@@ -153,6 +167,7 @@ final class TargetJvm implements AutoCloseable {
      * connector reachable only from this machine, no port opened to the network) and returns its address.
      */
     String localJmxAddress() throws Failure {
+        Bounded.step("starting the local JMX connector in " + pid);
         try {
             try {
                 Method start = vmClass.getMethod("startLocalManagementAgent"); // JDK 9+
@@ -172,10 +187,10 @@ final class TargetJvm implements AutoCloseable {
             }
         } catch (InvocationTargetException e) {
             throw new Failure("starting the local management agent (JMX, local only) in " + pid + " failed: "
-                    + describe(e.getCause()));
+                    + describe(e.getCause()), true);
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new Failure("starting the local management agent (JMX, local only) in " + pid + " failed: "
-                    + describe(e));
+                    + describe(e), true);
         }
     }
 
