@@ -42,6 +42,7 @@ final class Attach {
 
     private static int attach(String pid, String file, PrintStream out, PrintStream err) {
         String expectedFile = "";
+        Config fileConfig = null;
         if (file != null) {
             File f = new File(file);
             if (!f.isFile()) {
@@ -59,6 +60,7 @@ final class Attach {
                 return Cli.INVALID;
             }
             expectedFile = c.file() == null ? f.getAbsolutePath() : c.file();
+            fileConfig = c;
         }
         try {
             TargetJvm.checkIsJvm(pid);
@@ -73,13 +75,39 @@ final class Attach {
         try (TargetJvm vm = TargetJvm.attach(pid);
              Status.Reader reader = Status.Reader.connect(vm.localJmxAddress())) {
             Status.Snapshot before = reader.read();
+            java.util.Properties props = vm.systemProperties();
+            boolean running = before.present || props.getProperty(dev.lifeline.runtime.AgentState.LOADED_PROPERTY) != null;
+            if (file == null && running) {
+                // never a silent switch to the defaults: without FILE, a running Lifeline keeps its settings
+                out.println("Lifeline already runs in " + pid + "; attach without FILE changes nothing there (to change"
+                        + " its settings: attach " + pid + " FILE). Its status:");
+                return Status.report(pid, vm, reader, before, out);
+            }
+            String jmxOff = jmxOff(vm, props, fileConfig);
             // file= (last) takes the rest of the argument as the path: a path with , or = stays one path
             vm.loadAgent(jar, file == null ? "" : "file=" + new File(file).getAbsolutePath());
+            if (jmxOff != null) {
+                // nothing to read back: say so now instead of waiting for an MBean that will not come
+                err.println("lifeline: the agent was loaded into " + pid + " with " + (file == null ? "its defaults"
+                        : Log.value(expectedFile)) + ", but it runs with jmx.enabled=false (" + jmxOff + "), so it cannot"
+                        + " report: NOT confirmed protected; see that JVM's log (agent.started, agent.reconfigured,"
+                        + " config.invalid)");
+                return Cli.INVALID;
+            }
             Status.Snapshot after = awaitSettled(reader, before, expectedFile);
             return report(pid, file, expectedFile, before, after, out, err);
         } catch (TargetJvm.Failure f) {
             return Bounded.failed(pid, f, err);
         }
+    }
+
+    /** Where JMX is off for the agent this attach loads: the target's property or variable, else FILE; null: on. */
+    private static String jmxOff(TargetJvm vm, java.util.Properties props, Config fileConfig) {
+        String outside = vm.jmxDisabledBy(props);
+        if (outside != null || props.getProperty("lifeline.jmx.enabled") != null) {
+            return outside;
+        }
+        return fileConfig != null && !fileConfig.jmxEnabled() ? "jmx.enabled = false in the file" : null;
     }
 
     /** Polls until the target reports FILE active, or a definite failure, or {@link #WAIT_MILLIS} pass. */

@@ -22,6 +22,8 @@ public final class Cli {
     static final int OK = 0;
     static final int INVALID = 1;
     static final int USAGE = 2;
+    /** status: Lifeline is loaded in the target and not started yet (its registration delay): healthy, wait. */
+    static final int STARTING = 3;
     /** The target JVM did not answer within the command's bound (stopped with kill -STOP, frozen). */
     static final int NO_ANSWER = 4;
     /** The target JVM ended, or is exiting, while the command talked to it. */
@@ -78,13 +80,21 @@ public final class Cli {
         s.println("         the effective value of every setting for HOST (port 22 by default) and where it came from");
         s.println("       java -jar lifeline-agent.jar attach PID [FILE]");
         s.println("         check FILE, load Lifeline into the running JVM PID (same user), then read its state there;");
-        s.println("         exit 0 only when PID reports Lifeline active with FILE (a running Lifeline switches to FILE)");
+        s.println("         exit 0 only when PID reports Lifeline active with FILE and no SSH library copy it loaded is left");
+        s.println("         unprotected (a running Lifeline switches to FILE; without FILE it keeps its settings and");
+        s.println("         attach prints its status); ends within " + Bounded.seconds(Attach.boundMillis()));
         s.println("       java -jar lifeline-agent.jar status PID");
-        s.println("         version, state, mode, file, last reload, counters, settings and rules of Lifeline in PID;");
-        s.println("         exit 0 only when active (reads the local JMX connector it starts in PID; no port is opened)");
+        s.println("         version, state, mode, file, libraries, counters, settings and rules of Lifeline in PID");
+        s.println("         (reads the local JMX connector it starts in PID; no port is opened); ends within "
+                + Bounded.seconds(Bounded.millis()));
         s.println("       java -jar lifeline-agent.jar sessions PID");
         s.println("         the open SSH sessions in PID: peer, age, idle, keepalive, channels and their deadlines, and the");
-        s.println("         threads blocked in a call on each (stack); exit 0 when read (same connector as status)");
+        s.println("         threads blocked in a call on each (stack); exit 0 when read (same connector as status); ends");
+        s.println("         within " + Bounded.seconds(Bounded.millis()));
+        s.println("exit status of status, sessions and attach: 0 active (status, attach) or read (sessions); 1 not active,");
+        s.println("  not confirmed or no Lifeline; 2 usage; 3 starting (status: loaded, not started yet: healthy, wait);");
+        s.println("  4 PID did not answer within the bound (stopped with kill -STOP, frozen); 5 PID ended meanwhile;");
+        s.println("  6 active, but an SSH library copy PID loaded is not protected (status, attach: listed)");
         s.println("       java -jar lifeline-agent.jar --version");
         s.println("check also applies the LIFELINE_* variables and -Dlifeline.* properties of its own JVM, as the agent");
         s.println("would in a JVM that has them, and says which; explain reads FILE only");

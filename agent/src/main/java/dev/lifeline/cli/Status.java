@@ -41,21 +41,57 @@ final class Status {
     }
 
     private static int status(String pid, PrintStream out, PrintStream err) {
-        Snapshot s;
         try (TargetJvm vm = TargetJvm.attach(pid);
              Reader reader = Reader.connect(vm.localJmxAddress())) {
-            s = reader.read();
+            return report(pid, vm, reader, reader.read(), out);
         } catch (TargetJvm.Failure f) {
             return Bounded.failed(pid, f, err);
         }
-        if (!s.present) {
-            out.println("no Lifeline in JVM " + pid + ": it has no MBean " + AGENT + " (the agent was never loaded, or"
-                    + " loaded with jmx.enabled=false, or started less than 5 s ago: the MBean is registered 5 s after"
-                    + " start, 60 s in an application server)");
+    }
+
+    /** How long after its registration delay an agent still counts as starting (a loaded machine, a slow start). */
+    static final long STARTING_GRACE_MILLIS = 10_000;
+
+    /**
+     * What status prints and exits with for the snapshot {@code s} of {@code pid}. Without the MBean: a JVM where
+     * Lifeline is loaded (its marker property) and still within its registration delay is {@code starting} (exit
+     * {@link Cli#STARTING}); past it, or with JMX turned off, the reason it cannot report; else no Lifeline.
+     */
+    static int report(String pid, TargetJvm vm, Reader reader, Snapshot s, PrintStream out) throws TargetJvm.Failure {
+        if (s.present) {
+            s.print(pid, out);
+            return s.active() ? Cli.OK : Cli.INVALID;
+        }
+        java.util.Properties props = vm.systemProperties();
+        String loaded = props.getProperty(dev.lifeline.runtime.AgentState.LOADED_PROPERTY);
+        if (loaded == null) {
+            out.println("no Lifeline in JVM " + pid + ": it has no MBean " + AGENT + " and the agent was never loaded"
+                    + " there (no -javaagent, no attach)");
             return Cli.INVALID;
         }
-        s.print(pid, out);
-        return s.active() ? Cli.OK : Cli.INVALID;
+        if ("disabled".equals(loaded)) {
+            out.println("Lifeline is loaded in JVM " + pid + " and disabled (its configuration is invalid or could not be"
+                    + " read; the details once it reports, or in its log: config.invalid, agent.disabled)");
+            return Cli.INVALID;
+        }
+        String jmxOff = vm.jmxDisabledBy(props);
+        if (jmxOff != null) {
+            out.println("Lifeline is loaded in JVM " + pid + " but runs with jmx.enabled=false (" + jmxOff + "): it"
+                    + " reports nothing to status or attach; see its log (stderr or log.file)");
+            return Cli.INVALID;
+        }
+        long delay = "agentmain".equals(loaded) ? 0 : dev.lifeline.jmx.JmxDelay.of(props);
+        long uptime = reader.uptimeMillis();
+        if (uptime >= 0 && uptime < delay + STARTING_GRACE_MILLIS) {
+            out.println("Lifeline (loaded) in JVM " + pid);
+            out.println("state:       starting (loaded; it starts at the first SSH class or " + delay / 1000 + " s after"
+                    + " the JVM started, and reports from then on; the JVM is up " + uptime / 1000 + " s)");
+            return Cli.STARTING;
+        }
+        out.println("Lifeline is loaded in JVM " + pid + " but reports no MBean " + AGENT + " " + (uptime / 1000)
+                + " s after start: it runs with jmx.enabled=false (in its file or LIFELINE_JMX_ENABLED), or registering"
+                + " failed (its log: jmx.register-failed)");
+        return Cli.INVALID;
     }
 
     /** {@code sessions PID}: the agent's {@code Sessions} table, as it is. Exit 0 when it was read. */
@@ -134,6 +170,16 @@ final class Status {
                 return s;
             } catch (Exception e) {
                 throw new TargetJvm.Failure("reading " + AGENT + " failed: " + TargetJvm.describe(e), true);
+            }
+        }
+
+        /** How long the target JVM runs, from its {@code java.lang:type=Runtime} MBean; -1 when it cannot be read. */
+        long uptimeMillis() {
+            try {
+                Object v = server.getAttribute(new ObjectName("java.lang:type=Runtime"), "Uptime");
+                return v instanceof Long ? (Long) v : -1;
+            } catch (Exception e) {
+                return -1;
             }
         }
 

@@ -175,7 +175,7 @@ final class TargetJvm implements AutoCloseable {
             } catch (NoSuchMethodException java8) {
                 String address = agentProperties().getProperty(LOCAL_CONNECTOR);
                 if (address == null) {
-                    String home = systemProperties().getProperty("java.home");
+                    String home = systemProperties0().getProperty("java.home");
                     File agent = new File(home, "lib" + File.separator + "management-agent.jar");
                     vmClass.getMethod("loadAgent", String.class).invoke(vm, agent.getAbsolutePath());
                     address = agentProperties().getProperty(LOCAL_CONNECTOR);
@@ -198,8 +198,42 @@ final class TargetJvm implements AutoCloseable {
         return (Properties) vmClass.getMethod("getAgentProperties").invoke(vm);
     }
 
-    private Properties systemProperties() throws ReflectiveOperationException {
+    private Properties systemProperties0() throws ReflectiveOperationException {
         return (Properties) vmClass.getMethod("getSystemProperties").invoke(vm);
+    }
+
+    /** The target's system properties (attach API: no JMX needed). */
+    Properties systemProperties() throws Failure {
+        Bounded.step("reading the system properties of " + pid);
+        try {
+            return systemProperties0();
+        } catch (InvocationTargetException e) {
+            throw new Failure("reading the system properties of " + pid + " failed: " + describe(e.getCause()), true);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new Failure("reading the system properties of " + pid + " failed: " + describe(e), true);
+        }
+    }
+
+    /**
+     * Where the target turns JMX off, as far as this command can see it: its {@code -Dlifeline.jmx.enabled}, else its
+     * {@code LIFELINE_JMX_ENABLED} at start ({@code /proc/PID/environ}); null when neither says false.
+     */
+    String jmxDisabledBy(Properties props) {
+        String p = props.getProperty("lifeline.jmx.enabled");
+        if (p != null) {
+            return p.trim().equalsIgnoreCase("false") ? "system property lifeline.jmx.enabled" : null;
+        }
+        try {
+            byte[] env = Files.readAllBytes(new File("/proc/" + pid + "/environ").toPath());
+            for (String v : new String(env, StandardCharsets.UTF_8).split("\0")) {
+                if (v.startsWith("LIFELINE_JMX_ENABLED=")) {
+                    return v.substring(21).trim().equalsIgnoreCase("false") ? "environment LIFELINE_JMX_ENABLED" : null;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or another user's process: not known
+        }
+        return null;
     }
 
     @Override

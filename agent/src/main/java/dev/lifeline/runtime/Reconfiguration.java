@@ -8,6 +8,7 @@ import dev.lifeline.config.FilePermissions;
 import dev.lifeline.config.Key;
 import dev.lifeline.config.Mode;
 import dev.lifeline.report.Log;
+import dev.lifeline.enforce.ExecDeadline;
 import dev.lifeline.sessions.SshSessions;
 
 import java.util.HashSet;
@@ -159,6 +160,7 @@ public final class Reconfiguration {
             note = Startup.install(instrumentation, true) ? "; instrumentation installed now" : "; instrumentation failed (see log)";
         }
         Jmx.configReplaced(next);
+        ExecDeadline.standDownWhereOff(); // armed under the old configuration, for a host whose mode is off now
         // one line per change: an attach says it as agent.reconfigured, a disabled agent turning on as agent.enabled
         if (wasRunning && !via.equals("attach")) {
             Log.info("config.replaced", "via", via, "mode", next.mode().label(), "previous_mode", previous.mode().label(),
