@@ -194,8 +194,24 @@ final class Attach {
                 out.println("attached Lifeline to " + pid + " with " + with);
             }
             after.print(pid, out);
-            out.println("PROTECTED: " + pid + " runs Lifeline, active, with " + with + ". New SSH sessions get these"
-                    + " settings; sessions already open keep theirs. Its log lines go to that JVM's stderr (or log.file).");
+            // "protected" only of what was checked: every library copy the target loaded, as it reports them
+            if (after.unprotected() > 0) {
+                err.println("lifeline: NOT protected: " + pid + " runs Lifeline, active, with " + with + ", but "
+                        + after.unprotected() + " SSH library copies there are left unchanged (libraries above: a"
+                        + " loader that cannot see the agent, members missing, a relocated copy); their sessions get no"
+                        + " keepalive or deadlines. See that JVM's stderr (or log.file): instrumentation.unsupported,"
+                        + " library.unprotected");
+                return Cli.UNPROTECTED;
+            }
+            if (after.noLibraryYet()) {
+                out.println("ACTIVE: " + pid + " runs Lifeline, active, with " + with + ". It has loaded no SSH library"
+                        + " yet, so nothing is protected yet: a library it loads from now on is woven as it loads."
+                        + " Its log lines go to that JVM's stderr (or log.file).");
+                return Cli.OK;
+            }
+            out.println("PROTECTED: " + pid + " runs Lifeline, active, with " + with + "; every SSH library copy it"
+                    + " loaded is woven (libraries above). New SSH sessions get these settings; sessions already open"
+                    + " keep theirs. Its log lines go to that JVM's stderr (or log.file).");
             return Cli.OK;
         }
         after.print(pid, out);

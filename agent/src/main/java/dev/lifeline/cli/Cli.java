@@ -28,6 +28,8 @@ public final class Cli {
     static final int NO_ANSWER = 4;
     /** The target JVM ended, or is exiting, while the command talked to it. */
     static final int GONE = 5;
+    /** Lifeline is active, but an SSH library copy the target loaded is not protected (status, attach: listed). */
+    static final int UNPROTECTED = 6;
 
     private Cli() {
     }

@@ -60,7 +60,11 @@ final class Status {
     static int report(String pid, TargetJvm vm, Reader reader, Snapshot s, PrintStream out) throws TargetJvm.Failure {
         if (s.present) {
             s.print(pid, out);
-            return s.active() ? Cli.OK : Cli.INVALID;
+            if (s.active() && s.unprotected() > 0) {
+                out.println("NOT protected: " + s.unprotected() + " SSH library copies in " + pid + " (libraries above);"
+                        + " Lifeline is active for the others");
+            }
+            return s.exitCode();
         }
         java.util.Properties props = vm.systemProperties();
         String loaded = props.getProperty(dev.lifeline.runtime.AgentState.LOADED_PROPERTY);
@@ -242,6 +246,23 @@ final class Status {
             return "off".equals(text("Mode")) ? "off" : "inactive";
         }
 
+        /** SSH library copies the target loaded and left unprotected; 0 when it does not say. */
+        int unprotected() {
+            Object v = attributes.get("LibrariesUnprotected");
+            return v instanceof Integer ? (Integer) v : 0;
+        }
+
+        /** The target loaded no SSH library Lifeline knows yet (an agent that reports its libraries). */
+        boolean noLibraryYet() {
+            String l = text("Libraries");
+            return l != null && l.trim().isEmpty();
+        }
+
+        /** The exit status of status for this snapshot. */
+        int exitCode() {
+            return !active() ? Cli.INVALID : unprotected() > 0 ? Cli.UNPROTECTED : Cli.OK;
+        }
+
         boolean active() {
             return present && "active".equals(state())
                     && !Boolean.FALSE.equals(attributes.get("Active"));
@@ -272,6 +293,15 @@ final class Status {
             out.println("counters:");
             for (Map.Entry<String, Object> c : counters.entrySet()) {
                 out.println("  " + pad(one(c.getKey()), 26) + " " + one(orUnknown(c.getValue())));
+            }
+            String libraries = text("Libraries");
+            if (libraries != null) {
+                out.println("libraries:   " + (libraries.trim().isEmpty()
+                        ? "none loaded yet: no SSH library to protect yet (one loaded later is woven as it loads)"
+                        : unprotected() > 0 ? unprotected() + " of them NOT protected" : "every copy loaded is checked"));
+                if (!libraries.trim().isEmpty()) {
+                    out.print(lines(libraries.trim(), "  "));
+                }
             }
             for (String n : new String[]{"PendingDeadlines", "WatchedExecChannels", "RuleCount", "SessionsOpenJsch",
                     "SessionsOpenSshd", "SessionsOpenSshj", "OldestIdleSeconds", "ThreadsBlockedInSsh"}) {

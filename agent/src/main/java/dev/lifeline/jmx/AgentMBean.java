@@ -5,6 +5,7 @@ import dev.lifeline.config.Config;
 import dev.lifeline.config.HostRule;
 import dev.lifeline.config.Key;
 import dev.lifeline.report.Counters.Counter;
+import dev.lifeline.instrument.WovenLibraries;
 import dev.lifeline.sessions.SshSessions;
 
 import javax.management.Attribute;
@@ -123,6 +124,10 @@ public final class AgentMBean implements DynamicMBean {
                 "gauge: the longest time since the peer's last packet over the open sessions, in seconds (0: none)"));
         attrs.add(attr("ThreadsBlockedInSsh", "int",
                 "gauge: application threads blocked in an SSH library call now (a thread dump per read)"));
+        attrs.add(attr("Libraries", String.class.getName(), "each SSH library copy the JVM loaded (name, version,"
+                + " package, class loader) and whether it is woven, one per line; empty when none"));
+        attrs.add(attr("LibrariesUnprotected", "int", "SSH library copies loaded and not protected (left unchanged,"
+                + " relocated)"));
         attrs.add(attr("Sessions", String.class.getName(),
                 "open sessions, their channels and deadlines, and the threads blocked on them: the sessions command's table"));
         MBeanOperationInfo[] ops = writable ? new MBeanOperationInfo[]{
@@ -194,6 +199,16 @@ public final class AgentMBean implements DynamicMBean {
         }
         if (name.equals("ThreadsBlockedInSsh")) {
             return SshSessions.threadsBlocked();
+        }
+        if (name.equals("Libraries")) {
+            StringBuilder b = new StringBuilder();
+            for (String line : WovenLibraries.lines()) {
+                b.append(dev.lifeline.report.Log.escapeLine(line)).append('\n');
+            }
+            return b.toString();
+        }
+        if (name.equals("LibrariesUnprotected")) {
+            return WovenLibraries.unprotected();
         }
         if (name.equals("Sessions")) {
             return SshSessions.table();

@@ -339,6 +339,16 @@ public final class Startup {
         }
     }
 
+    /** {@link dev.lifeline.instrument.Installer#noticeLoaded}, once, on the lifeline-jmx thread of a deferred start. */
+    static void noticeLoadedClasses(Instrumentation inst) {
+        try {
+            installer().noticeLoaded(inst);
+        } catch (Throwable t) {
+            Counters.increment(Counters.Counter.INTERNAL_ERRORS);
+            Log.warn("agent.announce-failed", "error", t);
+        }
+    }
+
     /** Caller holds CHANGE. */
     static boolean install(Instrumentation inst, boolean dynamicAttach) {
         Source.register();
