@@ -72,6 +72,18 @@ class CliTruthIT {
                 .doesNotContain("until the file is valid");
     }
 
+    /** Item 10: a key given twice in the agent argument silently took the last value; now an error, as in a file. */
+    @Test
+    void aKeyTwiceInTheAgentArgumentIsAnError() throws Exception {
+        ForkedJvm.Run run = AgentStartupIT.runHelloAs(List.of(), AgentJarIT.agentJar().toAbsolutePath(),
+                Paths.get("target", "test-classes").toAbsolutePath(), System.getProperty("java.home"),
+                "exec.timeout=1h,exec.timeout=2s");
+        assertThat(run.exit()).isZero();
+        assertThat(run.err()).contains("event=config.invalid detail=\"agent argument: exec.timeout = \\\"2s\\\":"
+                        + " duplicate key in the agent argument; accepted: each key once\"")
+                .contains("event=agent.disabled").contains("restarted with a valid agent argument");
+    }
+
     /**
      * Item 10: an attach into a JVM started with jmx.enabled=false was applied, yet the CLI waited 20 s and said it was
      * most likely rejected. It now says at once that the agent cannot report there.

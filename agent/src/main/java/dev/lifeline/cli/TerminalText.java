@@ -8,7 +8,7 @@ import java.io.UnsupportedEncodingException;
 /**
  * What the commands print, made safe for a terminal: every line goes through {@link Log#escapeLine}, the log's own
  * escaping, so an ESC or OSC sequence, a U+2028 or any other control character read from a target JVM or a file
- * reaches the terminal as {@code \u001b}, never as itself. Line breaks the command writes stay line breaks; a value
+ * reaches the terminal as {@code \}{@code u001b}, never as itself. Line breaks the command writes stay line breaks; a value
  * that may hold one (a path, a host name) is escaped where it is printed ({@link Log#value}), so it cannot add a line.
  */
 final class TerminalText extends PrintStream {

@@ -191,6 +191,7 @@ final class ConfigLoader {
             start = comma + 1;
         }
         String[] parts = items.split(",");
+        java.util.Set<String> keys = new java.util.HashSet<String>();
         for (int i = 0; i < parts.length; i++) {
             String item = parts[i].trim();
             if (item.isEmpty()) {
@@ -209,6 +210,11 @@ final class ConfigLoader {
             if (key.indexOf('/') >= 0 || key.indexOf('\\') >= 0) {
                 errors.add(new ConfigError(Origin.agentArgument(), key, item.substring(eq + 1).trim(),
                         "looks like a file path cut at '='" + ARGUMENT_ACCEPTED));
+                continue;
+            }
+            if (!keys.add(key)) { // as in a file: which of two values was meant is not Lifeline's guess to make
+                errors.add(new ConfigError(Origin.agentArgument(), key, item.substring(eq + 1).trim(),
+                        "duplicate key in the agent argument; accepted: each key once"));
                 continue;
             }
             out.add(new Raw(key, item.substring(eq + 1).trim(), Origin.agentArgument()));

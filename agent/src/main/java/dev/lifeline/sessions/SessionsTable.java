@@ -29,6 +29,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class SessionsTable {
     static final int FRAMES = 8;
+    /**
+     * The table lists at most this many sessions in full (about 650 bytes each with a channel and no thread: 2000
+     * sessions made 1.29 MB), and stops adding sessions or threads past {@link #MAX_CHARS}; the first line counts all.
+     */
+    static final int MAX_SESSIONS_LISTED = 200;
+    static final int MAX_CHARS = 256 * 1024;
     private static final int MAX_REACHED = 300;
 
     private SessionsTable() {
@@ -62,6 +68,12 @@ final class SessionsTable {
                 .append(threshold > 0 ? dev.lifeline.config.Durations.format(threshold) : "0 (off)").append('\n');
         int n = 0;
         for (SshSessions.Entry e : entries) {
+            if (n >= MAX_SESSIONS_LISTED || out.length() > MAX_CHARS) {
+                out.append("\n... ").append(entries.size() - n).append(" more sessions not listed (the table lists at most ")
+                        .append(MAX_SESSIONS_LISTED).append(" sessions, ").append(MAX_CHARS / 1024)
+                        .append(" KB; the gauges SessionsOpen* count them all)\n");
+                break;
+            }
             n++;
             out.append('\n').append('#').append(n).append(' ').append(e.lib).append(' ').append(Log.value(e.peer()))
                     .append("  age ").append(ago(now - e.openedNanos))
@@ -92,8 +104,14 @@ final class SessionsTable {
         }
         if (!unattributed.isEmpty()) {
             out.append("\nthreads blocked in SSH calls, session not known (").append(unattributed.size()).append("):\n");
+            int shown = 0;
             for (Watchdog.Blocked b : unattributed) {
+                if (out.length() > MAX_CHARS) {
+                    out.append("   ... ").append(unattributed.size() - shown).append(" more threads not listed\n");
+                    break;
+                }
                 thread(out, b, "   ");
+                shown++;
             }
         }
         return out.toString();
