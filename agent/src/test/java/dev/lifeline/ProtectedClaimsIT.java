@@ -77,6 +77,26 @@ class ProtectedClaimsIT {
         }
     }
 
+    /**
+     * A hook that fails at run time (JSch on the module path: the exec hook's reflection got IllegalAccessException)
+     * left status at exit 0. Simulated with the test-only fault injection: every hook throws, as one would there.
+     */
+    @Test
+    void hooksThatFailedAreNamedAndStatusIsNotOk() throws Exception {
+        Path jsch = Paths.get(com.jcraft.jsch.JSch.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        try (ForkedJvm app = ForkedJvm.builder("dev.lifeline.hello.LoadsSshCopies").agentArgs("exec.timeout=2s")
+                .jvmArgs("-Dlifeline.test.faultInjection=true").args("connect")
+                .classpath(ForkedJvm.testClasses() + java.io.File.pathSeparator + jsch).outputIn(dir).keepStdin().start()) {
+            String pid = String.valueOf(app.pid());
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(dir.resolve("stdout.txt")).contains("ready"));
+            AgentCommand status = statusUntil(pid, "libraries:");
+            assertThat(status.exit()).as(status.output()).isEqualTo(6);
+            assertThat(status.output()).contains("hook failures (a protection that could not be applied")
+                    .containsPattern("(?m)^  \\w+\\.\\w+: dev\\.lifeline\\.report\\.")
+                    .contains("NOT fully protected");
+        }
+    }
+
     @Test
     void aJvmThatLoadedNoSshLibrarySaysSo() throws Exception {
         try (ForkedJvm app = start("none")) {

@@ -203,6 +203,12 @@ final class Attach {
                         + " library.unprotected");
                 return Cli.UNPROTECTED;
             }
+            if (after.hookFailures() > 0) {
+                err.println("lifeline: NOT fully protected: " + pid + " runs Lifeline, active, with " + with + ", but "
+                        + after.hookFailures() + " hooks failed there (hook failures above: a protection that could not"
+                        + " be applied, e.g. a library on the module path); see that JVM's internal.error lines");
+                return Cli.UNPROTECTED;
+            }
             if (after.noLibraryYet()) {
                 out.println("ACTIVE: " + pid + " runs Lifeline, active, with " + with + ". It has loaded no SSH library"
                         + " yet, so nothing is protected yet: a library it loads from now on is woven as it loads."

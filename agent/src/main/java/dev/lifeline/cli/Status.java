@@ -64,6 +64,10 @@ final class Status {
                 out.println("NOT protected: " + s.unprotected() + " SSH library copies in " + pid + " (libraries above);"
                         + " Lifeline is active for the others");
             }
+            if (s.active() && s.hookFailures() > 0) {
+                out.println("NOT fully protected: " + s.hookFailures() + " hooks failed in " + pid + " (hook failures"
+                        + " above): what they apply is missing where they failed");
+            }
             return s.exitCode();
         }
         java.util.Properties props = vm.systemProperties();
@@ -252,6 +256,12 @@ final class Status {
             return v instanceof Integer ? (Integer) v : 0;
         }
 
+        /** Hooks that failed at run time in the target: a protection not applied. */
+        int hookFailures() {
+            String f = text("HookFailures");
+            return f == null || f.trim().isEmpty() ? 0 : f.trim().split("\n").length;
+        }
+
         /** The target loaded no SSH library Lifeline knows yet (an agent that reports its libraries). */
         boolean noLibraryYet() {
             String l = text("Libraries");
@@ -260,7 +270,7 @@ final class Status {
 
         /** The exit status of status for this snapshot. */
         int exitCode() {
-            return !active() ? Cli.INVALID : unprotected() > 0 ? Cli.UNPROTECTED : Cli.OK;
+            return !active() ? Cli.INVALID : unprotected() > 0 || hookFailures() > 0 ? Cli.UNPROTECTED : Cli.OK;
         }
 
         boolean active() {
@@ -302,6 +312,11 @@ final class Status {
                 if (!libraries.trim().isEmpty()) {
                     out.print(lines(libraries.trim(), "  "));
                 }
+            }
+            String failures = text("HookFailures");
+            if (failures != null && !failures.trim().isEmpty()) {
+                out.println("hook failures (a protection that could not be applied; the log has one internal.error each):");
+                out.print(lines(failures.trim(), "  "));
             }
             for (String n : new String[]{"PendingDeadlines", "WatchedExecChannels", "RuleCount", "SessionsOpenJsch",
                     "SessionsOpenSshd", "SessionsOpenSshj", "OldestIdleSeconds", "ThreadsBlockedInSsh"}) {

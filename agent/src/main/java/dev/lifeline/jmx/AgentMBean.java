@@ -128,6 +128,8 @@ public final class AgentMBean implements DynamicMBean {
                 + " package, class loader) and whether it is woven, one per line; empty when none"));
         attrs.add(attr("LibrariesUnprotected", "int", "SSH library copies loaded and not protected (left unchanged,"
                 + " relocated)"));
+        attrs.add(attr("HookFailures", String.class.getName(), "hooks that failed at run time, each with its first"
+                + " error (a protection that could not be applied), one per line; empty when none"));
         attrs.add(attr("Sessions", String.class.getName(),
                 "open sessions, their channels and deadlines, and the threads blocked on them: the sessions command's table"));
         MBeanOperationInfo[] ops = writable ? new MBeanOperationInfo[]{
@@ -203,6 +205,13 @@ public final class AgentMBean implements DynamicMBean {
         if (name.equals("Libraries")) {
             StringBuilder b = new StringBuilder();
             for (String line : WovenLibraries.lines()) {
+                b.append(dev.lifeline.report.Log.escapeLine(line)).append('\n');
+            }
+            return b.toString();
+        }
+        if (name.equals("HookFailures")) {
+            StringBuilder b = new StringBuilder();
+            for (String line : dev.lifeline.report.Faults.failedHooks()) {
                 b.append(dev.lifeline.report.Log.escapeLine(line)).append('\n');
             }
             return b.toString();
