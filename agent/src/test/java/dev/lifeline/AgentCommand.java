@@ -26,11 +26,11 @@ record AgentCommand(int exit, String output, long millis) {
         if (!ended) {
             p.destroyForcibly().waitFor();
         }
+        assertThat(ended).as("%s ended within %s s (killed: it hung)", String.join(" ", args), limitSeconds).isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         long ms = (System.nanoTime() - t0) / 1_000_000;
         System.out.println("    [cli " + String.join(" ", args) + "] exit " + (ended ? p.exitValue() : "none") + " after "
                 + ms + " ms\n" + out.replaceAll("(?m)^", "    [cli] "));
-        assertThat(ended).as("%s ended within %s s; printed: %s", String.join(" ", args), limitSeconds, out).isTrue();
         return new AgentCommand(p.exitValue(), out, ms);
     }
 
