@@ -36,6 +36,8 @@ public final class LifelineAgent {
     private static void launch(String args, Instrumentation inst, boolean dynamicAttach) {
         int exitCode = 0;
         try {
+            // a constant (inlined: AgentState is not loaded); status and attach read it before the MBean is there
+            System.setProperty(dev.lifeline.runtime.AgentState.LOADED_PROPERTY, dynamicAttach ? "agentmain" : "premain");
             DeferredStart pending = DeferredStart.pending;
             if (pending != null) {
                 pending.startNow(); // an attach, or the agent given twice: the first start comes first

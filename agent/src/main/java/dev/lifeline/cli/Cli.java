@@ -6,6 +6,7 @@ import dev.lifeline.config.ConfigWarning;
 import dev.lifeline.config.HostRule;
 import dev.lifeline.config.Key;
 import dev.lifeline.config.Policy;
+import dev.lifeline.report.Log;
 
 import java.io.File;
 import java.io.PrintStream;
@@ -21,6 +22,14 @@ public final class Cli {
     static final int OK = 0;
     static final int INVALID = 1;
     static final int USAGE = 2;
+    /** status: Lifeline is loaded in the target and not started yet (its registration delay): healthy, wait. */
+    static final int STARTING = 3;
+    /** The target JVM did not answer within the command's bound (stopped with kill -STOP, frozen). */
+    static final int NO_ANSWER = 4;
+    /** The target JVM ended, or is exiting, while the command talked to it. */
+    static final int GONE = 5;
+    /** Lifeline is active, but an SSH library copy the target loaded is not protected (status, attach: listed). */
+    static final int UNPROTECTED = 6;
 
     private Cli() {
     }
@@ -36,6 +45,8 @@ public final class Cli {
     /** With the system properties and environment {@code check} applies, as the agent would in a JVM that has them. */
     static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> systemProperties,
                    Map<String, String> environment) {
+        out = TerminalText.wrap(out); // whatever is printed reaches the terminal escaped, as the log escapes it
+        err = TerminalText.wrap(err);
         if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
             usage(args.length == 0 ? err : out);
             return args.length == 0 ? USAGE : OK;
@@ -59,7 +70,7 @@ public final class Cli {
         if (args[0].equals("explain") && args.length == 3) {
             return explain(args[1], args[2], out, err);
         }
-        err.println("lifeline: unknown command or wrong arguments: " + join(args, " "));
+        err.println("lifeline: unknown command or wrong arguments: " + Log.escapeLine(join(args, " ")));
         usage(err);
         return USAGE;
     }
@@ -71,13 +82,21 @@ public final class Cli {
         s.println("         the effective value of every setting for HOST (port 22 by default) and where it came from");
         s.println("       java -jar lifeline-agent.jar attach PID [FILE]");
         s.println("         check FILE, load Lifeline into the running JVM PID (same user), then read its state there;");
-        s.println("         exit 0 only when PID reports Lifeline active with FILE (a running Lifeline switches to FILE)");
+        s.println("         exit 0 only when PID reports Lifeline active with FILE and no SSH library copy it loaded is left");
+        s.println("         unprotected (a running Lifeline switches to FILE; without FILE it keeps its settings and");
+        s.println("         attach prints its status); ends within " + Bounded.seconds(Attach.boundMillis()));
         s.println("       java -jar lifeline-agent.jar status PID");
-        s.println("         version, state, mode, file, last reload, counters, settings and rules of Lifeline in PID;");
-        s.println("         exit 0 only when active (reads the local JMX connector it starts in PID; no port is opened)");
+        s.println("         version, state, mode, file, libraries, counters, settings and rules of Lifeline in PID");
+        s.println("         (reads the local JMX connector it starts in PID; no port is opened); ends within "
+                + Bounded.seconds(Bounded.millis()));
         s.println("       java -jar lifeline-agent.jar sessions PID");
         s.println("         the open SSH sessions in PID: peer, age, idle, keepalive, channels and their deadlines, and the");
-        s.println("         threads blocked in a call on each (stack); exit 0 when read (same connector as status)");
+        s.println("         threads blocked in a call on each (stack); exit 0 when read (same connector as status); ends");
+        s.println("         within " + Bounded.seconds(Bounded.millis()));
+        s.println("exit status of status, sessions and attach: 0 active (status, attach) or read (sessions); 1 not active,");
+        s.println("  not confirmed or no Lifeline; 2 usage; 3 starting (status: loaded, not started yet: healthy, wait);");
+        s.println("  4 PID did not answer within the bound (stopped with kill -STOP, frozen); 5 PID ended meanwhile;");
+        s.println("  6 active, but an SSH library copy PID loaded is not protected (status, attach: listed)");
         s.println("       java -jar lifeline-agent.jar --version");
         s.println("check also applies the LIFELINE_* variables and -Dlifeline.* properties of its own JVM, as the agent");
         s.println("would in a JVM that has them, and says which; explain reads FILE only");
@@ -113,22 +132,22 @@ public final class Cli {
             warnings.add(logDirWarning);
         }
         if (c.errors().isEmpty()) {
-            out.println("OK: " + file + " (" + c.ruleCount() + (c.ruleCount() == 1 ? " rule)" : " rules)")
+            out.println("OK: " + Log.value(file) + " (" + c.ruleCount() + (c.ruleCount() == 1 ? " rule)" : " rules)")
                     + (warnings.isEmpty() ? "" : ", " + warnings.size() + (warnings.size() == 1 ? " warning" : " warnings")));
             for (String w : warnings) {
-                err.println("warning: " + w);
+                err.println("warning: " + Log.escapeLine(w));
             }
-            out.println(outsideLayers(c));
+            out.println(Log.escapeLine(outsideLayers(c)));
             return OK;
         }
         for (ConfigError e : c.errors()) {
-            err.println("error: " + e);
+            err.println("error: " + Log.escapeLine(e.toString()));
         }
         for (String w : warnings) {
-            err.println("warning: " + w);
+            err.println("warning: " + Log.escapeLine(w));
         }
         printErrorCount(c, err);
-        err.println(outsideLayers(c));
+        err.println(Log.escapeLine(outsideLayers(c)));
         return INVALID;
     }
 
@@ -168,7 +187,7 @@ public final class Cli {
 
     private static void printErrors(Config c, PrintStream err) {
         for (ConfigError e : c.errors()) {
-            err.println("error: " + e);
+            err.println("error: " + Log.escapeLine(e.toString()));
         }
         printErrorCount(c, err);
     }
@@ -187,7 +206,7 @@ public final class Cli {
             String p = target.substring(colon + 1);
             port = p.matches("[0-9]{1,5}") ? Integer.parseInt(p) : -1;
             if (port < 1 || port > 65535) {
-                err.println("lifeline: bad port '" + p + "' in " + target + "; accepted: HOST or HOST:PORT with PORT"
+                err.println("lifeline: bad port '" + Log.escapeLine(p) + "' in " + Log.escapeLine(target) + "; accepted: HOST or HOST:PORT with PORT"
                         + " from 1 to 65535 ([IPv6]:PORT)");
                 return USAGE;
             }
@@ -203,15 +222,17 @@ public final class Cli {
         }
         Policy p = c.policyFor(host, null, port);
         List<String> matching = c.matchingRules(host, null, port);
-        out.println("# lifeline explain " + host + " port " + port + " (file " + file + ")");
+        out.println("# lifeline explain " + Log.value(host) + " port " + port + " (file " + Log.value(file) + ")");
         out.println("# rules matching, in file order: " + (matching.isEmpty() ? "none" : join(matching.toArray(new String[0]), " ")));
         for (HostRule r : c.rules()) {
-            out.println("#   " + r.name() + ": match " + r.match() + (matching.contains(r.name()) ? "  <- matches" : ""));
+            out.println("#   " + r.name() + ": match " + Log.escapeLine(r.match())
+                    + (matching.contains(r.name()) ? "  <- matches" : ""));
         }
         for (Key k : Key.all().values()) {
             String value = k.perHost ? p.value(k.name) : c.globalValue(k.name);
             String source = k.perHost ? p.source(k.name) : c.globalSource(k.name);
-            out.println(pad(k.name + " " + value, 34) + " # " + source);
+            out.println(pad(k.name + " " + Log.escapeLine(String.valueOf(value)), 34) + " # "
+                    + Log.escapeLine(String.valueOf(source)));
         }
         return OK;
     }

@@ -1,5 +1,7 @@
 package dev.lifeline.cli;
 
+import dev.lifeline.report.Log;
+
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanInfo;
 import javax.management.MBeanServerConnection;
@@ -30,42 +32,92 @@ final class Status {
     private Status() {
     }
 
-    static int run(String pid, PrintStream out, PrintStream err) {
+    static int run(final String pid, final PrintStream out, final PrintStream err) {
         if (!TargetJvm.isPid(pid)) {
-            err.println("lifeline: PID must be a process id (digits), got: " + pid);
+            err.println("lifeline: PID must be a process id (digits), got: " + Log.value(pid));
             return Cli.USAGE;
         }
-        Snapshot s;
+        return Bounded.run("status", pid, Bounded.millis(), () -> status(pid, out, err), err);
+    }
+
+    private static int status(String pid, PrintStream out, PrintStream err) {
         try (TargetJvm vm = TargetJvm.attach(pid);
              Reader reader = Reader.connect(vm.localJmxAddress())) {
-            s = reader.read();
+            return report(pid, vm, reader, reader.read(), out);
         } catch (TargetJvm.Failure f) {
-            err.println("lifeline: " + f.getMessage());
+            return Bounded.failed(pid, f, err);
+        }
+    }
+
+    /** How long after its registration delay an agent still counts as starting (a loaded machine, a slow start). */
+    static final long STARTING_GRACE_MILLIS = 10_000;
+
+    /**
+     * What status prints and exits with for the snapshot {@code s} of {@code pid}. Without the MBean: a JVM where
+     * Lifeline is loaded (its marker property) and still within its registration delay is {@code starting} (exit
+     * {@link Cli#STARTING}); past it, or with JMX turned off, the reason it cannot report; else no Lifeline.
+     */
+    static int report(String pid, TargetJvm vm, Reader reader, Snapshot s, PrintStream out) throws TargetJvm.Failure {
+        if (s.present) {
+            s.print(pid, out);
+            if (s.active() && s.unprotected() > 0) {
+                out.println("NOT protected: " + s.unprotected() + " SSH library copies in " + pid + " (libraries above);"
+                        + " Lifeline is active for the others");
+            }
+            if (s.active() && s.hookFailures() > 0) {
+                out.println("NOT fully protected: " + s.hookFailures() + " hooks failed in " + pid + " (hook failures"
+                        + " above): what they apply is missing where they failed");
+            }
+            return s.exitCode();
+        }
+        java.util.Properties props = vm.systemProperties();
+        String loaded = props.getProperty(dev.lifeline.runtime.AgentState.LOADED_PROPERTY);
+        if (loaded == null) {
+            out.println("no Lifeline in JVM " + pid + ": it has no MBean " + AGENT + " and the agent was never loaded"
+                    + " there (no -javaagent, no attach)");
             return Cli.INVALID;
         }
-        if (!s.present) {
-            out.println("no Lifeline in JVM " + pid + ": it has no MBean " + AGENT + " (the agent was never loaded, or"
-                    + " loaded with jmx.enabled=false, or started less than 5 s ago: the MBean is registered 5 s after"
-                    + " start, 60 s in an application server)");
+        if ("disabled".equals(loaded)) {
+            out.println("Lifeline is loaded in JVM " + pid + " and disabled (its configuration is invalid or could not be"
+                    + " read; the details once it reports, or in its log: config.invalid, agent.disabled)");
             return Cli.INVALID;
         }
-        s.print(pid, out);
-        return s.active() ? Cli.OK : Cli.INVALID;
+        String jmxOff = vm.jmxDisabledBy(props);
+        if (jmxOff != null) {
+            out.println("Lifeline is loaded in JVM " + pid + " but runs with jmx.enabled=false (" + jmxOff + "): it"
+                    + " reports nothing to status or attach; see its log (stderr or log.file)");
+            return Cli.INVALID;
+        }
+        long delay = "agentmain".equals(loaded) ? 0 : dev.lifeline.jmx.JmxDelay.of(props);
+        long uptime = reader.uptimeMillis();
+        if (uptime >= 0 && uptime < delay + STARTING_GRACE_MILLIS) {
+            out.println("Lifeline (loaded) in JVM " + pid);
+            out.println("state:       starting (loaded; it starts at the first SSH class or " + delay / 1000 + " s after"
+                    + " the JVM started, and reports from then on; the JVM is up " + uptime / 1000 + " s)");
+            return Cli.STARTING;
+        }
+        out.println("Lifeline is loaded in JVM " + pid + " but reports no MBean " + AGENT + " " + (uptime / 1000)
+                + " s after start: it runs with jmx.enabled=false (in its file or LIFELINE_JMX_ENABLED), or registering"
+                + " failed (its log: jmx.register-failed)");
+        return Cli.INVALID;
     }
 
     /** {@code sessions PID}: the agent's {@code Sessions} table, as it is. Exit 0 when it was read. */
-    static int sessions(String pid, PrintStream out, PrintStream err) {
+    static int sessions(final String pid, final PrintStream out, final PrintStream err) {
         if (!TargetJvm.isPid(pid)) {
-            err.println("lifeline: PID must be a process id (digits), got: " + pid);
+            err.println("lifeline: PID must be a process id (digits), got: " + Log.value(pid));
             return Cli.USAGE;
         }
+        return Bounded.run("sessions", pid, Bounded.millis(), () -> sessionsTable(pid, out, err), err);
+    }
+
+    private static int sessionsTable(String pid, PrintStream out, PrintStream err) {
         Object table;
         try (TargetJvm vm = TargetJvm.attach(pid);
              Reader reader = Reader.connect(vm.localJmxAddress())) {
             table = reader.sessions();
         } catch (TargetJvm.Failure f) {
-            err.println("lifeline: " + f.getMessage());
-            return Cli.INVALID;
+            return Bounded.failed(pid, f, err);
         }
         if (table == null) {
             out.println("no session table in JVM " + pid + ": it has no MBean " + AGENT + " with a Sessions attribute (the"
@@ -88,16 +140,18 @@ final class Status {
         }
 
         static Reader connect(String address) throws TargetJvm.Failure {
+            Bounded.step("connecting to the target's local JMX connector");
             try {
                 JMXConnector c = JMXConnectorFactory.connect(new JMXServiceURL(address));
                 return new Reader(c, c.getMBeanServerConnection());
             } catch (IOException | RuntimeException e) {
                 throw new TargetJvm.Failure("cannot connect to the local JMX connector " + address + ": "
-                        + TargetJvm.describe(e));
+                        + TargetJvm.describe(e), true);
             }
         }
 
         Snapshot read() throws TargetJvm.Failure {
+            Bounded.step("reading " + AGENT);
             try {
                 ObjectName agent = new ObjectName(AGENT);
                 if (!server.isRegistered(agent)) {
@@ -122,20 +176,29 @@ final class Status {
                     s.rules.put(r.getKeyProperty("name"), "match " + match + "\n" + (settings == null ? "" : settings));
                 }
                 return s;
-            } catch (IOException e) {
-                throw new TargetJvm.Failure("reading " + AGENT + " failed: " + TargetJvm.describe(e));
             } catch (Exception e) {
-                throw new TargetJvm.Failure("reading " + AGENT + " failed: " + TargetJvm.describe(e));
+                throw new TargetJvm.Failure("reading " + AGENT + " failed: " + TargetJvm.describe(e), true);
+            }
+        }
+
+        /** How long the target JVM runs, from its {@code java.lang:type=Runtime} MBean; -1 when it cannot be read. */
+        long uptimeMillis() {
+            try {
+                Object v = server.getAttribute(new ObjectName("java.lang:type=Runtime"), "Uptime");
+                return v instanceof Long ? (Long) v : -1;
+            } catch (Exception e) {
+                return -1;
             }
         }
 
         /** The Sessions attribute, or null when the agent or the attribute is missing. */
         Object sessions() throws TargetJvm.Failure {
+            Bounded.step("reading the Sessions attribute of " + AGENT);
             try {
                 ObjectName agent = new ObjectName(AGENT);
                 return server.isRegistered(agent) ? readQuietly(agent, "Sessions") : null;
             } catch (Exception e) {
-                throw new TargetJvm.Failure("reading " + AGENT + " failed: " + TargetJvm.describe(e));
+                throw new TargetJvm.Failure("reading " + AGENT + " failed: " + TargetJvm.describe(e), true);
             }
         }
 
@@ -187,6 +250,29 @@ final class Status {
             return "off".equals(text("Mode")) ? "off" : "inactive";
         }
 
+        /** SSH library copies the target loaded and left unprotected; 0 when it does not say. */
+        int unprotected() {
+            Object v = attributes.get("LibrariesUnprotected");
+            return v instanceof Integer ? (Integer) v : 0;
+        }
+
+        /** Hooks that failed at run time in the target: a protection not applied. */
+        int hookFailures() {
+            String f = text("HookFailures");
+            return f == null || f.trim().isEmpty() ? 0 : f.trim().split("\n").length;
+        }
+
+        /** The target loaded no SSH library Lifeline knows yet (an agent that reports its libraries). */
+        boolean noLibraryYet() {
+            String l = text("Libraries");
+            return l != null && l.trim().isEmpty();
+        }
+
+        /** The exit status of status for this snapshot. */
+        int exitCode() {
+            return !active() ? Cli.INVALID : unprotected() > 0 || hookFailures() > 0 ? Cli.UNPROTECTED : Cli.OK;
+        }
+
         boolean active() {
             return present && "active".equals(state())
                     && !Boolean.FALSE.equals(attributes.get("Active"));
@@ -198,12 +284,13 @@ final class Status {
         }
 
         void print(String pid, PrintStream out) {
-            out.println("Lifeline " + orUnknown(text("Version")) + " in JVM " + pid);
+            // one-line values are escaped here (a line break in them would add a line); TerminalText escapes the rest
+            out.println("Lifeline " + one(orUnknown(text("Version"))) + " in JVM " + pid);
             String reason = text("StateReason");
-            out.println("state:       " + state() + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")")
+            out.println("state:       " + one(state()) + (reason == null || reason.isEmpty() ? "" : " (" + one(reason) + ")")
                     + (text("State") == null ? "   [this agent reports no State: derived from Active and Mode]" : ""));
-            out.println("mode:        " + orUnknown(text("Mode")));
-            out.println("file:        " + (configFile().isEmpty() ? "none" : configFile()));
+            out.println("mode:        " + one(orUnknown(text("Mode"))));
+            out.println("file:        " + (configFile().isEmpty() ? "none" : Log.value(configFile())));
             String reload = text("LastReload");
             if (reload != null) {
                 out.println("last reload: " + (reload.isEmpty() ? "none" : indent(reload, "             ")));
@@ -215,12 +302,26 @@ final class Status {
             }
             out.println("counters:");
             for (Map.Entry<String, Object> c : counters.entrySet()) {
-                out.println("  " + pad(c.getKey(), 26) + " " + orUnknown(c.getValue()));
+                out.println("  " + pad(one(c.getKey()), 26) + " " + one(orUnknown(c.getValue())));
+            }
+            String libraries = text("Libraries");
+            if (libraries != null) {
+                out.println("libraries:   " + (libraries.trim().isEmpty()
+                        ? "none loaded yet: no SSH library to protect yet (one loaded later is woven as it loads)"
+                        : unprotected() > 0 ? unprotected() + " of them NOT protected" : "every copy loaded is checked"));
+                if (!libraries.trim().isEmpty()) {
+                    out.print(lines(libraries.trim(), "  "));
+                }
+            }
+            String failures = text("HookFailures");
+            if (failures != null && !failures.trim().isEmpty()) {
+                out.println("hook failures (a protection that could not be applied; the log has one internal.error each):");
+                out.print(lines(failures.trim(), "  "));
             }
             for (String n : new String[]{"PendingDeadlines", "WatchedExecChannels", "RuleCount", "SessionsOpenJsch",
                     "SessionsOpenSshd", "SessionsOpenSshj", "OldestIdleSeconds", "ThreadsBlockedInSsh"}) {
                 if (attributes.containsKey(n)) {
-                    out.println("  " + pad(n, 26) + " " + orUnknown(attributes.get(n)));
+                    out.println("  " + pad(n, 26) + " " + one(orUnknown(attributes.get(n))));
                 }
             }
             String effective = text("EffectiveConfiguration");
@@ -231,10 +332,14 @@ final class Status {
             if (!rules.isEmpty()) {
                 out.println("rules (" + RULES + "):");
                 for (Map.Entry<String, String> r : rules.entrySet()) {
-                    out.println("  " + r.getKey() + ":");
+                    out.println("  " + one(r.getKey()) + ":");
                     out.print(lines(r.getValue().trim(), "    "));
                 }
             }
+        }
+
+        private static String one(String s) {
+            return Log.escapeLine(s);
         }
 
         private static String orUnknown(Object v) {

@@ -20,9 +20,16 @@ final class TargetJvm implements AutoCloseable {
     /** Thrown with a message for the operator; the command prints it and exits non-zero. */
     static final class Failure extends Exception {
         private static final long serialVersionUID = 1L;
+        /** The target answered once: a failure now may be its end (see {@link Bounded#failed}). */
+        final boolean reachedTarget;
 
         Failure(String message) {
+            this(message, false);
+        }
+
+        Failure(String message, boolean reachedTarget) {
             super(message);
+            this.reachedTarget = reachedTarget;
         }
     }
 
@@ -48,11 +55,16 @@ final class TargetJvm implements AutoCloseable {
      * JVMs the attach API lists.
      */
     static void checkIsJvm(String pid) throws Failure {
+        Bounded.step("checking that " + pid + " is a JVM");
         File proc = new File("/proc");
         if (new File(proc, "self").isDirectory()) {
             File dir = new File(proc, pid);
             if (!dir.isDirectory()) {
                 throw new Failure("no process " + pid + " is running");
+            }
+            char state = Bounded.processState(pid);
+            if (state == 'Z' || state == 'X') {
+                throw new Failure("process " + pid + " is exiting; nothing was sent to it");
             }
             Boolean jvm = mapsMentionLibjvm(new File(dir, "maps"));
             if (jvm != null) {
@@ -88,7 +100,8 @@ final class TargetJvm implements AutoCloseable {
         try {
             byte[] cmdline = Files.readAllBytes(new File(procDir, "cmdline").toPath());
             String s = new String(cmdline, StandardCharsets.UTF_8).replace('\0', ' ').trim();
-            return s.length() > 80 ? s.substring(0, 77) + "..." : s;
+            // another user's command line: escaped as the log escapes it before it is printed
+            return dev.lifeline.report.Log.escapeLine(s.length() > 80 ? s.substring(0, 77) + "..." : s);
         } catch (IOException | RuntimeException e) {
             return "command unknown";
         }
@@ -123,6 +136,7 @@ final class TargetJvm implements AutoCloseable {
     static TargetJvm attach(String pid) throws Failure {
         checkIsJvm(pid);
         Class<?> vmClass = vmClass();
+        Bounded.step("attaching to " + pid + " (attach API)");
         try {
             return new TargetJvm(vmClass, vmClass.getMethod("attach", String.class).invoke(null, pid), pid);
         } catch (InvocationTargetException e) {
@@ -134,6 +148,7 @@ final class TargetJvm implements AutoCloseable {
     }
 
     void loadAgent(String jar, String args) throws Failure {
+        Bounded.step("loading the agent into " + pid);
         try {
             vmClass.getMethod("loadAgent", String.class, String.class).invoke(vm, jar, args);
         } catch (InvocationTargetException e) {
@@ -141,9 +156,9 @@ final class TargetJvm implements AutoCloseable {
             String name = cause == null ? "" : cause.getClass().getName();
             // the agent's own agentmain never throws; an AgentInitializationException with a status is the JVM's word
             throw new Failure("loading the agent into " + pid + " failed: " + describe(cause)
-                    + (name.endsWith("AgentLoadException") ? " (is the jar readable by the target's user?)" : ""));
+                    + (name.endsWith("AgentLoadException") ? " (is the jar readable by the target's user?)" : ""), true);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new Failure("loading the agent into " + pid + " failed: " + describe(e));
+            throw new Failure("loading the agent into " + pid + " failed: " + describe(e), true);
         }
     }
 
@@ -152,6 +167,7 @@ final class TargetJvm implements AutoCloseable {
      * connector reachable only from this machine, no port opened to the network) and returns its address.
      */
     String localJmxAddress() throws Failure {
+        Bounded.step("starting the local JMX connector in " + pid);
         try {
             try {
                 Method start = vmClass.getMethod("startLocalManagementAgent"); // JDK 9+
@@ -159,7 +175,7 @@ final class TargetJvm implements AutoCloseable {
             } catch (NoSuchMethodException java8) {
                 String address = agentProperties().getProperty(LOCAL_CONNECTOR);
                 if (address == null) {
-                    String home = systemProperties().getProperty("java.home");
+                    String home = systemProperties0().getProperty("java.home");
                     File agent = new File(home, "lib" + File.separator + "management-agent.jar");
                     vmClass.getMethod("loadAgent", String.class).invoke(vm, agent.getAbsolutePath());
                     address = agentProperties().getProperty(LOCAL_CONNECTOR);
@@ -171,10 +187,10 @@ final class TargetJvm implements AutoCloseable {
             }
         } catch (InvocationTargetException e) {
             throw new Failure("starting the local management agent (JMX, local only) in " + pid + " failed: "
-                    + describe(e.getCause()));
+                    + describe(e.getCause()), true);
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw new Failure("starting the local management agent (JMX, local only) in " + pid + " failed: "
-                    + describe(e));
+                    + describe(e), true);
         }
     }
 
@@ -182,8 +198,42 @@ final class TargetJvm implements AutoCloseable {
         return (Properties) vmClass.getMethod("getAgentProperties").invoke(vm);
     }
 
-    private Properties systemProperties() throws ReflectiveOperationException {
+    private Properties systemProperties0() throws ReflectiveOperationException {
         return (Properties) vmClass.getMethod("getSystemProperties").invoke(vm);
+    }
+
+    /** The target's system properties (attach API: no JMX needed). */
+    Properties systemProperties() throws Failure {
+        Bounded.step("reading the system properties of " + pid);
+        try {
+            return systemProperties0();
+        } catch (InvocationTargetException e) {
+            throw new Failure("reading the system properties of " + pid + " failed: " + describe(e.getCause()), true);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new Failure("reading the system properties of " + pid + " failed: " + describe(e), true);
+        }
+    }
+
+    /**
+     * Where the target turns JMX off, as far as this command can see it: its {@code -Dlifeline.jmx.enabled}, else its
+     * {@code LIFELINE_JMX_ENABLED} at start ({@code /proc/PID/environ}); null when neither says false.
+     */
+    String jmxDisabledBy(Properties props) {
+        String p = props.getProperty("lifeline.jmx.enabled");
+        if (p != null) {
+            return p.trim().equalsIgnoreCase("false") ? "system property lifeline.jmx.enabled" : null;
+        }
+        try {
+            byte[] env = Files.readAllBytes(new File("/proc/" + pid + "/environ").toPath());
+            for (String v : new String(env, StandardCharsets.UTF_8).split("\0")) {
+                if (v.startsWith("LIFELINE_JMX_ENABLED=")) {
+                    return v.substring(21).trim().equalsIgnoreCase("false") ? "environment LIFELINE_JMX_ENABLED" : null;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or another user's process: not known
+        }
+        return null;
     }
 
     @Override

@@ -93,6 +93,11 @@ public final class AgentArgument {
                         "looks like a file path cut at '='" + ACCEPTED));
                 continue;
             }
+            if (out.containsKey(key)) { // as in a file: which of two values was meant is not Lifeline's guess to make
+                errors.add(new ConfigError(Origin.agentArgument(), key, item.substring(eq + 1).trim(),
+                        "duplicate key in the agent argument; accepted: each key once"));
+                continue;
+            }
             out.put(key, item.substring(eq + 1).trim());
         }
         if (fileItem != null) {

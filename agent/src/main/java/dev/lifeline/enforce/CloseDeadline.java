@@ -3,6 +3,7 @@ package dev.lifeline.enforce;
 import dev.lifeline.config.Durations;
 import dev.lifeline.config.Mode;
 import dev.lifeline.config.Policy;
+import dev.lifeline.policy.Policies;
 import dev.lifeline.report.Counters;
 import dev.lifeline.report.Counters.Counter;
 import dev.lifeline.report.Log;
@@ -29,6 +30,12 @@ public final class CloseDeadline {
             @Override
             public void run() {
                 long elapsed = (DeadlineScheduler.nanoTime() - start) / 1000000L;
+                String down = Policies.standDownReason(policy);
+                if (down != null) { // armed before a reload or setMode turned its host's mode off
+                    Log.info("close.deadline-stood-down", "lib", lib, "host", policy.host(), "port", policy.port(),
+                            "what", what, "elapsed_ms", elapsed, "reason", down, "action", "none");
+                    return;
+                }
                 if (audit) {
                     Log.warn("close.deadline-would-fire", "lib", lib, "host", policy.host(), "port", policy.port(),
                             "what", what, "elapsed_ms", elapsed, "limit", Durations.format(policy.closeTimeoutMillis()),

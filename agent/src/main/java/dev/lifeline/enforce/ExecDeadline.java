@@ -3,6 +3,7 @@ package dev.lifeline.enforce;
 import dev.lifeline.config.Durations;
 import dev.lifeline.config.Mode;
 import dev.lifeline.config.Policy;
+import dev.lifeline.policy.Policies;
 import dev.lifeline.report.Counters;
 import dev.lifeline.report.Counters.Counter;
 import dev.lifeline.report.Faults;
@@ -208,7 +209,50 @@ public final class ExecDeadline {
             scheduleNext();
             return;
         }
+        String down = Policies.standDownReason(policy);
+        if (down != null) {
+            standDown(down);
+            return;
+        }
         fire(why, limit);
+    }
+
+    /**
+     * After a change of configuration: every deadline whose host is now under {@code mode=off} (or Lifeline inactive)
+     * stands down at once, one {@code exec.deadline-stood-down} line each; deadlines that fired already go on.
+     *
+     * @return how many stood down
+     */
+    public static int standDownWhereOff() {
+        int n = 0;
+        for (ExecDeadline d : WATCHED.values()) {
+            String down = Policies.standDownReason(d.policy);
+            if (down != null && d.standDown(down)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Once per deadline (the state moves to DONE only once): no TERM, no KILL, one line. */
+    private boolean standDown(String why) {
+        if (!state.compareAndSet(RUNNING, DONE)) {
+            return false;
+        }
+        WATCHED.remove(channel, this);
+        DeadlineScheduler.Deadline p = pending;
+        if (p != null) {
+            p.cancel();
+        }
+        Log.info("exec.deadline-stood-down", "lib", lib, "host", policy.host(), "port", policy.port(),
+                "elapsed_ms", elapsedMillis(), "armed", armedAs(), "reason", why, "action", "none (deadline removed)");
+        return true;
+    }
+
+    private String armedAs() {
+        return (totalMs > 0 ? "exec.timeout=" + Durations.format(totalMs) + " (" + policy.source("exec.timeout") + ")" : "")
+                + (totalMs > 0 && idleMs > 0 ? " " : "")
+                + (idleMs > 0 ? "exec.idleTimeout=" + Durations.format(idleMs) + " (" + policy.source("exec.idleTimeout") + ")" : "");
     }
 
     private void fire(String why, long limit) {

@@ -3,6 +3,7 @@ package dev.lifeline.enforce;
 import dev.lifeline.config.Durations;
 import dev.lifeline.config.Mode;
 import dev.lifeline.config.Policy;
+import dev.lifeline.policy.Policies;
 import dev.lifeline.policy.SessionPlan;
 import dev.lifeline.policy.SessionPolicy;
 import dev.lifeline.report.Counters;
@@ -76,6 +77,12 @@ public final class SessionEvents {
      * @return true when the library must act; in audit only the would-fire line is written
      */
     public static boolean connectDeadlinePassed(Policy policy, String lib, long elapsedMillis, String stage, String action) {
+        String down = Policies.standDownReason(policy);
+        if (down != null) { // armed before a reload or setMode turned its host's mode off
+            Log.info("connect.deadline-stood-down", "lib", lib, "host", policy.host(), "port", policy.port(),
+                    "elapsed_ms", elapsedMillis, "stage", stage, "reason", down, "action", "none");
+            return false;
+        }
         if (policy.mode() == Mode.AUDIT) {
             Log.info("connect.deadline-would-fire", "lib", lib, "host", policy.host(), "port", policy.port(),
                     "elapsed_ms", elapsedMillis, "stage", stage, "rule", policy.source("connect.timeout"));

@@ -54,6 +54,26 @@ public final class Installer {
         return new SshTransformer(modules, sightings);
     }
 
+    /**
+     * Looks once at the classes loaded before the transformer saw any (a deferred start begins at the first SSH
+     * class or the end of the JMX delay): a relocated copy of a covered library loaded meanwhile is named
+     * ({@code library.unprotected}) and recorded in {@link WovenLibraries}. Off the class-loading path.
+     */
+    public void noticeLoaded(Instrumentation inst) {
+        SshTransformer notices = new SshTransformer(modules, sightings);
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            String name = c.getName();
+            if (name.indexOf('.') > 0 && !name.startsWith("java.") && !name.startsWith("jdk.") && !name.startsWith("sun.")
+                    && !c.isArray()) {
+                try {
+                    notices.notice(name.replace('.', '/'), c.getProtectionDomain());
+                } catch (Throwable t) {
+                    // a class whose domain cannot be read: nothing to say about it
+                }
+            }
+        }
+    }
+
     public void install(Instrumentation inst, boolean dynamicAttach) {
         SshTransformer transformer = new SshTransformer(modules, sightings);
         inst.addTransformer(transformer, true);

@@ -35,6 +35,9 @@ final class SshTransformer implements ClassFileTransformer {
      * and a JSch application never loads MINA's or sshj's (their types, hooks and hook classes).
      */
     private final Declarations[] declarations;
+    /** Per module, the loader of the last class seen: {@link WovenLibraries} is asked only when it changes. */
+    private final Object[] lastLoader;
+    private static final Object NO_LOADER_YET = new Object();
 
     /** The modules' types by internal name, and the module each belongs to. */
     private static final class Declarations {
@@ -92,6 +95,8 @@ final class SshTransformer implements ClassFileTransformer {
         }
         covered = new boolean[modules.size()];
         declarations = new Declarations[modules.size()];
+        lastLoader = new Object[modules.size()];
+        java.util.Arrays.fill(lastLoader, NO_LOADER_YET);
         uncovered = UncoveredLibraries.without(coveredPrefixes);
         uncoveredReported = new boolean[uncovered.length];
         for (String p : coveredPrefixes) {
@@ -140,7 +145,7 @@ final class SshTransformer implements ClassFileTransformer {
             return null;
         }
         try {
-            int module = noticeModule(className, protectionDomain);
+            int module = noticeModule(className, loader, protectionDomain);
             if (module < 0) {
                 return null;
             }
@@ -150,7 +155,8 @@ final class SshTransformer implements ClassFileTransformer {
                 return null;
             }
             long start = System.nanoTime();
-            byte[] woven = instrument(loader, className, d, d.moduleByName.get(className), types, classfileBuffer);
+            byte[] woven = instrument(loader, protectionDomain, className, d, d.moduleByName.get(className), types,
+                    classfileBuffer);
             Log.debug("instrumentation.transform", "class", className.replace('/', '.'),
                     "ms", (System.nanoTime() - start) / 1000000L, "changed", woven != null);
             return woven;
@@ -167,19 +173,24 @@ final class SshTransformer implements ClassFileTransformer {
      * @return whether the class belongs to a covered library
      */
     boolean notice(String className, ProtectionDomain domain) {
-        return noticeModule(className, domain) >= 0;
+        return noticeModule(className, domain == null ? null : domain.getClassLoader(), domain) >= 0;
     }
 
     /** {@link #notice}, answering the index of the module whose library the class belongs to, or -1. */
-    private int noticeModule(String className, ProtectionDomain domain) {
+    private int noticeModule(String className, ClassLoader loader, ProtectionDomain domain) {
         char first = className.isEmpty() ? 0 : className.charAt(0);
         if (first < firstChars.length && !firstChars[first]) {
+            relocated(className, loader, domain);
             return -1;
         }
         for (int i = 0; i < coveredPrefixes.length; i++) {
             if (className.startsWith(coveredPrefixes[i])) {
                 if (!covered[i]) {
                     librarySeen(i, domain);
+                }
+                if (lastLoader[i] != loader) { // a new copy, or one seen before: recorded once per copy
+                    lastLoader[i] = loader;
+                    WovenLibraries.seen(modules.get(i).name(), modules.get(i).library(), loader, domain);
                 }
                 return i;
             }
@@ -189,7 +200,30 @@ final class SshTransformer implements ClassFileTransformer {
                 uncoveredSeen(i, className, domain);
             }
         }
+        relocated(className, loader, domain);
         return -1;
+    }
+
+    /**
+     * A covered library's package inside another one ({@code vendor/shaded/com/jcraft/jsch/Session}: maven-shade's
+     * relocation keeps the class names): Lifeline weaves only the library's own package, so the copy is named once,
+     * as {@code library.unprotected}. An index search per class (intrinsic), only for classes of no covered library.
+     */
+    private void relocated(String className, ClassLoader loader, ProtectionDomain domain) {
+        for (int i = 0; i < coveredPrefixes.length; i++) {
+            int at = className.indexOf(coveredPrefixes[i], 1);
+            if (at > 0 && className.charAt(at - 1) == '/') {
+                InstrumentationModule m = modules.get(i);
+                String pkg = className.substring(0, at + coveredPrefixes[i].length() - 1).replace('/', '.');
+                if (WovenLibraries.relocated(m.name(), m.library(), pkg, loader, domain)) {
+                    Log.warn("library.unprotected", "library", m.library(), "package", pkg,
+                            "version", LibraryVersion.of(domain), "class", className.replace('/', '.'),
+                            "reason", "a relocated copy of " + m.library() + " (shaded into another package)",
+                            "action", "its sessions get no keepalive or deadlines");
+                }
+                return;
+            }
+        }
     }
 
     private synchronized void librarySeen(int i, ProtectionDomain domain) {
@@ -215,19 +249,21 @@ final class SshTransformer implements ClassFileTransformer {
                 "reason", "Lifeline does not cover this SSH library", "action", "its sessions get no keepalive or deadlines");
     }
 
-    private byte[] instrument(ClassLoader loader, String className, Declarations d, InstrumentationModule module,
+    private byte[] instrument(ClassLoader loader, ProtectionDomain domain, String className, Declarations d,
+                              InstrumentationModule module,
                               List<InstrumentedType> types, byte[] bytes) {
         Map<String, String> bridge = null; // hook class -> the bootstrap forwarder woven code calls instead
         if (!seesAgent(loader, module.hookClass())) {
             bridge = BootBridge.reach(loader, module);
             if (bridge == null) {
-                unsupported(module, className, loader, "its class loader cannot see the agent or its bootstrap bridge (isolated loader)");
+                unsupported(module, className, loader, domain,
+                        "its class loader cannot see the agent or its bootstrap bridge (isolated loader)");
                 return null;
             }
         }
         String absent = d.missingMembers(loader);
         if (absent != null) {
-            unsupported(module, className, loader, "members Lifeline needs are missing (" + absent + ")");
+            unsupported(module, className, loader, domain, "members Lifeline needs are missing (" + absent + ")");
             return null;
         }
         Set<String> hooked = new HashSet<String>();
@@ -244,7 +280,7 @@ final class SshTransformer implements ClassFileTransformer {
         for (InstrumentedType t : types) {
             String missing = missingMembers(t, shape);
             if (missing != null) {
-                unsupported(module, className, loader, "members Lifeline needs are missing (" + missing + ")");
+                unsupported(module, className, loader, domain, "members Lifeline needs are missing (" + missing + ")");
                 return null;
             }
             if (t.requirement != null) {
@@ -261,7 +297,7 @@ final class SshTransformer implements ClassFileTransformer {
             }
         }
         if (lineMissing != null && !lineFound) {
-            unsupported(module, className, loader, lineMissing);
+            unsupported(module, className, loader, domain, lineMissing);
         }
         if (chosen.isEmpty()) {
             return null;
@@ -274,6 +310,7 @@ final class SshTransformer implements ClassFileTransformer {
             woven = HookWeaver.weave(bytes, className, shape, chosen);
             weaver = "asm (" + e.getMessage() + ")";
         }
+        WovenLibraries.woven(module.name(), module.library(), loader, domain);
         Log.debug("instrumentation.applied", "class", className.replace('/', '.'), "hooks", chosen.size(), "weaver", weaver);
         return woven;
     }
@@ -308,7 +345,9 @@ final class SshTransformer implements ClassFileTransformer {
     }
 
     /** Once per library copy: an operator needs to know the library is unprotected, not each class's name. */
-    private static void unsupported(InstrumentationModule module, String className, ClassLoader loader, String reason) {
+    private static void unsupported(InstrumentationModule module, String className, ClassLoader loader,
+                                    ProtectionDomain domain, String reason) {
+        WovenLibraries.refused(module.name(), module.library(), loader, domain, reason);
         Log.warnOnce("unsupported:" + module.library() + ":" + reason + "@" + System.identityHashCode(loader),
                 "instrumentation.unsupported", "library", module.library(), "class", className.replace('/', '.'),
                 "reason", reason, "action", "left unchanged");

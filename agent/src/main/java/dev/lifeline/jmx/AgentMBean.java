@@ -5,6 +5,7 @@ import dev.lifeline.config.Config;
 import dev.lifeline.config.HostRule;
 import dev.lifeline.config.Key;
 import dev.lifeline.report.Counters.Counter;
+import dev.lifeline.instrument.WovenLibraries;
 import dev.lifeline.sessions.SshSessions;
 
 import javax.management.Attribute;
@@ -123,6 +124,12 @@ public final class AgentMBean implements DynamicMBean {
                 "gauge: the longest time since the peer's last packet over the open sessions, in seconds (0: none)"));
         attrs.add(attr("ThreadsBlockedInSsh", "int",
                 "gauge: application threads blocked in an SSH library call now (a thread dump per read)"));
+        attrs.add(attr("Libraries", String.class.getName(), "each SSH library copy the JVM loaded (name, version,"
+                + " package, class loader) and whether it is woven, one per line; empty when none"));
+        attrs.add(attr("LibrariesUnprotected", "int", "SSH library copies loaded and not protected (left unchanged,"
+                + " relocated)"));
+        attrs.add(attr("HookFailures", String.class.getName(), "hooks that failed at run time, each with its first"
+                + " error (a protection that could not be applied), one per line; empty when none"));
         attrs.add(attr("Sessions", String.class.getName(),
                 "open sessions, their channels and deadlines, and the threads blocked on them: the sessions command's table"));
         MBeanOperationInfo[] ops = writable ? new MBeanOperationInfo[]{
@@ -195,6 +202,23 @@ public final class AgentMBean implements DynamicMBean {
         if (name.equals("ThreadsBlockedInSsh")) {
             return SshSessions.threadsBlocked();
         }
+        if (name.equals("Libraries")) {
+            StringBuilder b = new StringBuilder();
+            for (String line : WovenLibraries.lines()) {
+                b.append(dev.lifeline.report.Log.escapeLine(line)).append('\n');
+            }
+            return b.toString();
+        }
+        if (name.equals("HookFailures")) {
+            StringBuilder b = new StringBuilder();
+            for (String line : dev.lifeline.report.Faults.failedHooks()) {
+                b.append(dev.lifeline.report.Log.escapeLine(line)).append('\n');
+            }
+            return b.toString();
+        }
+        if (name.equals("LibrariesUnprotected")) {
+            return WovenLibraries.unprotected();
+        }
         if (name.equals("Sessions")) {
             return SshSessions.table();
         }
@@ -205,18 +229,24 @@ public final class AgentMBean implements DynamicMBean {
     public static String effectiveConfiguration(Config c) {
         StringBuilder b = new StringBuilder();
         for (Key k : Key.all().values()) {
-            b.append(k.name).append('=').append(c.globalValue(k.name)).append(" (").append(c.globalSource(k.name))
-                    .append(")\n");
+            // escaped: a value or file path with a line break in it cannot add a line to the view
+            b.append(k.name).append('=').append(escapeLine(c.globalValue(k.name))).append(" (")
+                    .append(escapeLine(c.globalSource(k.name))).append(")\n");
         }
         for (HostRule r : c.rules()) {
             String prefix = "host." + r.name() + ".";
-            b.append(prefix).append("match=").append(r.match()).append(" (").append(r.matchSource()).append(")\n");
+            b.append(prefix).append("match=").append(escapeLine(r.match())).append(" (")
+                    .append(escapeLine(r.matchSource())).append(")\n");
             for (Map.Entry<String, String> e : r.values().entrySet()) {
-                b.append(prefix).append(e.getKey()).append('=').append(e.getValue()).append(" (")
-                        .append(r.source(e.getKey())).append(")\n");
+                b.append(prefix).append(e.getKey()).append('=').append(escapeLine(e.getValue())).append(" (")
+                        .append(escapeLine(r.source(e.getKey()))).append(")\n");
             }
         }
         return b.toString();
+    }
+
+    private static String escapeLine(String s) {
+        return s == null ? "null" : dev.lifeline.report.Log.escapeLine(s);
     }
 
     @Override

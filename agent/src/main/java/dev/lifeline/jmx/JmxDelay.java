@@ -57,7 +57,8 @@ public final class JmxDelay {
         }
     }
 
-    static long of(Properties props) {
+    /** The delay a JVM with these system properties waits before it registers (the CLI reads a target's). */
+    public static long of(Properties props) {
         for (Object name : props.keySet()) { // not stringPropertyNames(): its entry-set classes are not in CDS
             if (name instanceof String && ((String) name).startsWith("com.sun.management.jmxremote")) {
                 return 0;

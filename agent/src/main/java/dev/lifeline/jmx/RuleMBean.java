@@ -1,5 +1,6 @@
 package dev.lifeline.jmx;
 
+import dev.lifeline.report.Log;
 import dev.lifeline.config.HostRule;
 import dev.lifeline.config.Key;
 
@@ -30,8 +31,9 @@ public final class RuleMBean implements DynamicMBean {
         values.put("Match", rule.match());
         StringBuilder settings = new StringBuilder();
         for (Map.Entry<String, String> e : rule.values().entrySet()) {
-            settings.append(e.getKey()).append('=').append(e.getValue()).append(" (").append(rule.source(e.getKey()))
-                    .append(")\n");
+            // one line per setting: a value or file path with a line break in it cannot add a line
+            settings.append(e.getKey()).append('=').append(Log.escapeLine(e.getValue())).append(" (")
+                    .append(Log.escapeLine(rule.source(e.getKey()))).append(")\n");
         }
         values.put("Settings", settings.toString());
         for (Key k : Key.all().values()) {

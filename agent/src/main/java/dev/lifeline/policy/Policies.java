@@ -48,6 +48,23 @@ public final class Policies {
         return s == null || !s.active() ? null : s.config();
     }
 
+    /**
+     * Why a deadline armed under {@code armed} must stand down when it comes due, or null when it still applies: since
+     * it was armed, Lifeline became inactive or the mode for its host turned off (a reload, {@code setMode}). With no
+     * source (tests, tools) it applies.
+     */
+    public static String standDownReason(Policy armed) {
+        Source s = source;
+        if (s == null || armed == null) {
+            return null;
+        }
+        if (!s.active()) {
+            return "Lifeline is inactive now";
+        }
+        Policy now = s.config().policyFor(armed.host(), null, armed.port());
+        return now.mode() == Mode.OFF ? "mode=off now (" + now.source("mode") + ")" : null;
+    }
+
     /** The same for a socket address as MINA reports it (the host name the app connected to, where it used one). */
     public static Policy forAddress(SocketAddress address) {
         if (!(address instanceof InetSocketAddress)) {

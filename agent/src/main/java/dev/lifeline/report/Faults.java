@@ -1,5 +1,9 @@
 package dev.lifeline.report;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,6 +23,9 @@ public final class Faults {
 
     private static volatile boolean enabled;
     private static final Set<String> LOGGED = ConcurrentHashMap.newKeySet();
+    /** Per hook that failed, its first error: what status names as a protection that could not be applied. */
+    private static final Map<String, String> FAILED = new ConcurrentHashMap<String, String>();
+    private static final int MAX_FAILED = 50;
 
     private Faults() {
     }
@@ -60,12 +67,28 @@ public final class Faults {
             Counters.increment(Counters.Counter.INTERNAL_ERRORS);
             String where = t instanceof InjectedFault ? ((InjectedFault) t).where : where(t);
             if (LOGGED.add(where)) {
+                if (FAILED.size() < MAX_FAILED) {
+                    FAILED.put(where, t.getClass().getName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
+                }
                 Log.warn("internal.error", "hook", where, "error", t,
                         "action", "suppressed, the application goes on (logged once per hook; see internalErrors)");
             }
         } catch (Throwable ignored) {
             // nothing may escape into the application's thread
         }
+    }
+
+    /**
+     * The hooks that failed in this JVM, {@code hook: first error} each, sorted: a protection a hook was to apply and
+     * could not (an {@code IllegalAccessException} for a library on the module path, a library member that changed).
+     */
+    public static List<String> failedHooks() {
+        List<String> out = new ArrayList<String>();
+        for (Map.Entry<String, String> e : FAILED.entrySet()) {
+            out.add(e.getKey() + ": " + e.getValue());
+        }
+        Collections.sort(out);
+        return out;
     }
 
     /** The first Lifeline frame of a real failure, as the hook's name. */

@@ -324,6 +324,32 @@ public final class Log {
 
     static final int MAX_VALUE_CHARS = 2000;
 
+    /**
+     * A value as a log line shows it: escaped, and quoted when it needs to be. For everything else that prints what
+     * Lifeline read from an application or a file (the CLI, the JMX text views): one escaping for all of them.
+     */
+    public static String value(Object value) {
+        StringBuilder b = new StringBuilder();
+        appendValue(b, value);
+        return b.toString();
+    }
+
+    /** {@link #value}, always between double quotes (a thread name in a table). */
+    public static String quoted(Object value) {
+        String v = value(value);
+        return v.startsWith("\"") ? v : "\"" + v + "\"";
+    }
+
+    /**
+     * One line of text for a terminal or a multi-line view: every character {@link #value} escapes outside printable
+     * ASCII ({@code \n}, controls, ESC, U+2028, ...) escaped the same way; spaces, quotes and backslashes kept.
+     */
+    public static String escapeLine(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 8);
+        appendEscaped(b, s, false);
+        return b.toString();
+    }
+
     private static void appendValue(StringBuilder b, Object value) {
         String s = value instanceof Throwable ? describe((Throwable) value) : String.valueOf(value);
         if (s.length() > MAX_VALUE_CHARS) {
@@ -340,9 +366,14 @@ public final class Log {
             return;
         }
         b.append('"');
+        appendEscaped(b, s, true);
+        b.append('"');
+    }
+
+    private static void appendEscaped(StringBuilder b, String s, boolean quotes) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
+            if (quotes && (c == '"' || c == '\\')) {
                 b.append('\\').append(c);
             } else if (c == '\n') {
                 b.append("\\n");
@@ -358,7 +389,6 @@ public final class Log {
                 b.append(c);
             }
         }
-        b.append('"');
     }
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();

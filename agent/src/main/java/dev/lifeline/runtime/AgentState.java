@@ -22,6 +22,12 @@ import java.util.Set;
  * {@link Reconfiguration} and {@link JmxControl}; read by everyone through the accessors.
  */
 public final class AgentState {
+    /**
+     * A system property the agent sets in premain and agentmain: the CLI tells a JVM where Lifeline is loaded but has
+     * not registered its MBean yet (the registration delay) from one where it is not loaded. Not {@code lifeline.*}:
+     * those are settings.
+     */
+    public static final String LOADED_PROPERTY = "dev.lifeline.agent";
     /** Guarded by CHANGE (not an AtomicBoolean: its VarHandle set-up costs milliseconds of premain, interpreted). */
     static boolean started;
     static volatile Config config = Config.defaults();
@@ -90,7 +96,7 @@ public final class AgentState {
             if (b.length() > 0) {
                 b.append('\n');
             }
-            b.append(e);
+            b.append(dev.lifeline.report.Log.escapeLine(e.toString())); // one line each, whatever a path holds
         }
         return b.toString();
     }

@@ -128,6 +128,7 @@ public final class DeferredStart implements ClassFileTransformer, Runnable {
     public void run() {
         if (dev.lifeline.jmx.JmxDelay.await()) { // not Jmx or Lifeline: their classes load after the delay
             startNow();
+            Startup.noticeLoadedClasses(inst); // what loaded before the transformer looked at classes
             JmxControl.registerJmxDeferred();
         }
     }

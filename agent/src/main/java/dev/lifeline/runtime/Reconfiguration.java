@@ -9,6 +9,7 @@ import dev.lifeline.config.ConfigFile;
 import dev.lifeline.config.Key;
 import dev.lifeline.config.Mode;
 import dev.lifeline.report.Log;
+import dev.lifeline.enforce.ExecDeadline;
 import dev.lifeline.sessions.SshSessions;
 
 import java.util.HashSet;
@@ -85,7 +86,7 @@ public final class Reconfiguration {
                         .append(running ? "; the active configuration is kept" : "; the agent stays disabled");
                 for (ConfigError e : loaded.errors()) {
                     Log.error("config.invalid", "detail", e.toString());
-                    result.append('\n').append(e);
+                    result.append('\n').append(Log.escapeLine(e.toString()));
                 }
                 if (!running && agentArgs == null) {
                     disabledReason = "invalid configuration: " + count(loaded.errors());
@@ -160,6 +161,7 @@ public final class Reconfiguration {
             note = Startup.install(instrumentation, true) ? "; instrumentation installed now" : "; instrumentation failed (see log)";
         }
         Jmx.configReplaced(next);
+        ExecDeadline.standDownWhereOff(); // armed under the old configuration, for a host whose mode is off now
         // one line per change: an attach says it as agent.reconfigured, a disabled agent turning on as agent.enabled
         if (wasRunning && !via.equals("attach")) {
             Log.info("config.replaced", "via", via, "mode", next.mode().label(), "previous_mode", previous.mode().label(),
@@ -168,7 +170,7 @@ public final class Reconfiguration {
         if (wasRunning && !via.equals("setMode")) {
             logReverted(previous, next);
         }
-        return "ok: mode=" + next.mode().label() + " file=" + (next.file() == null ? "none" : next.file()) + " rules="
+        return "ok: mode=" + next.mode().label() + " file=" + (next.file() == null ? "none" : Log.value(next.file())) + " rules="
                 + next.ruleCount() + note;
     }
 

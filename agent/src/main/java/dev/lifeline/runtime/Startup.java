@@ -107,9 +107,9 @@ public final class Startup {
             }
             disabledReason = "invalid configuration: " + count(loaded.errors());
             configErrors = joinErrors(loaded.errors());
+            System.setProperty(LOADED_PROPERTY, "disabled"); // status, before the MBean registers: not "starting"
             Log.warn("agent.disabled", "reason", "invalid configuration", "errors", loaded.errors().size(),
-                    "action", "application runs unprotected until the file is valid (it is watched); "
-                            + "check it with: java -jar lifeline-agent.jar check FILE");
+                    "action", disabledAction(loaded));
             Reconfiguration.watch(configFile, baseline != null ? baseline : FileWatch.baselineAfter(loaded),
                     loaded.reloadIntervalMillis());
             JmxControl.startJmx(loaded); // the errors leave jmx.* at their defaults unless their own lines were valid
@@ -234,7 +234,7 @@ public final class Startup {
     }
 
     static String unreadableMessage(String agentArgs) {
-        return "the configuration file " + AgentArgument.fileOf(agentArgs) + " could not be read within "
+        return "the configuration file " + Log.value(AgentArgument.fileOf(agentArgs)) + " could not be read within "
                 + LOAD_WAIT_MILLIS / 1000 + " s (a FIFO, or a hung file system?)";
     }
 
@@ -242,6 +242,7 @@ public final class Startup {
     static int unreadableAtStart(String agentArgs, FileWatch.Stamp baseline) {
         String why = unreadableMessage(agentArgs);
         disabledReason = why;
+        System.setProperty(LOADED_PROPERTY, "disabled");
         configErrors = why;
         Faults.init();
         Log.error("config.unreadable", "file", configFile, "reason", why);
@@ -252,6 +253,39 @@ public final class Startup {
         JmxControl.startJmx(defaults);
         announceOnly(instrumentation);
         return 0;
+    }
+
+    /**
+     * What an operator must do about the errors: a file is watched and applied once valid; an environment variable, a
+     * system property or the agent argument is read at start only, so that one needs a restart.
+     */
+    static String disabledAction(Config loaded) {
+        boolean inFile = false;
+        Set<String> outside = new java.util.LinkedHashSet<String>();
+        for (ConfigError e : loaded.errors()) {
+            if (e.file() != null) {
+                inFile = true;
+            } else {
+                String s = e.toString();
+                int colon = s.indexOf(": ");
+                outside.add(colon > 0 ? s.substring(0, colon) : "the agent argument");
+            }
+        }
+        if (outside.isEmpty()) {
+            return "application runs unprotected until the file is valid (it is watched); "
+                    + "check it with: java -jar lifeline-agent.jar check FILE";
+        }
+        StringBuilder b = new StringBuilder("application runs unprotected until the JVM is restarted with a valid ");
+        String sep = "";
+        for (String o : outside) {
+            b.append(sep).append(o);
+            sep = ", ";
+        }
+        b.append(" (read at start only)");
+        if (inFile) {
+            b.append(" and the file is valid (it is watched)");
+        }
+        return b.toString();
     }
 
     /** Not instrumenting (off, disabled): the start line and uncovered libraries are still reported. */
@@ -285,11 +319,18 @@ public final class Startup {
             Log.info("agent.already-running", "action", "ignored second -javaagent on the command line");
             return;
         }
+        if (agentArgs == null || agentArgs.trim().isEmpty()) {
+            // an attach without a file (an older CLI, jcmd JVMTI.agent_load): the running settings stay as they are
+            Jmx.registerNow();
+            Log.info("agent.already-running", "via", "attach", "action",
+                    "kept its configuration (an attach without a file changes nothing; attach PID FILE does)");
+            return;
+        }
         String previousMode = running ? config.mode().label() : "disabled";
         String previousFile = configFile == null ? "none" : configFile;
         String result = Reconfiguration.loadAndApply(agentArgs, "attach");
         // attach reads this to tell "switched" from a first start, whatever it saw before loading the agent
-        lastReload = lastReload + " via=attach previous_file=" + previousFile;
+        lastReload = lastReload + " via=attach previous_file=" + Log.value(previousFile);
         Jmx.registerNow();
         if (result.startsWith("ok")) {
             Log.info("agent.reconfigured", "via", "attach", "file", configFile == null ? "none" : configFile,
@@ -297,6 +338,16 @@ public final class Startup {
         } else {
             Log.warn("agent.attach-rejected", "file", AgentArgument.fileOf(agentArgs) == null ? "none" : AgentArgument.fileOf(agentArgs),
                     "reason", firstLine(result), "action", running ? "active configuration kept" : "agent stays disabled");
+        }
+    }
+
+    /** {@link dev.lifeline.instrument.Installer#noticeLoaded}, once, on the lifeline-jmx thread of a deferred start. */
+    static void noticeLoadedClasses(Instrumentation inst) {
+        try {
+            installer().noticeLoaded(inst);
+        } catch (Throwable t) {
+            Counters.increment(Counters.Counter.INTERNAL_ERRORS);
+            Log.warn("agent.announce-failed", "error", t);
         }
     }
 

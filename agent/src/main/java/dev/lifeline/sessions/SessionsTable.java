@@ -1,6 +1,7 @@
 package dev.lifeline.sessions;
 
 import dev.lifeline.enforce.ExecDeadline;
+import dev.lifeline.report.Log;
 
 import java.lang.management.LockInfo;
 import java.lang.management.ThreadInfo;
@@ -18,12 +19,22 @@ import java.util.concurrent.TimeUnit;
  * The {@code sessions} view: every open session with its channels and the application threads blocked in a call on it.
  * Built only when asked (CLI, JMX, a stuck thread to log): reflection and a thread dump cost milliseconds.
  *
+ * <p>Every value from the application (host, user, thread name, monitor, frames) is escaped as the log escapes it
+ * ({@link Log#value}): a thread named {@code "x\n#9 jsch admin@prod:22"} cannot forge an entry, nor an ESC or OSC
+ * sequence reach the terminal of whoever reads the table.
+ *
  * <p>Which session a blocked thread waits on: the libraries do not say, so the monitor it waits on is matched (by
  * identity hash) against the session, its channels and the library objects they reach in a few steps (JSch's channel
  * pipes, MINA's futures); failing that, the one open session of that thread's library; else it is listed apart.
  */
 final class SessionsTable {
     static final int FRAMES = 8;
+    /**
+     * The table lists at most this many sessions in full (about 650 bytes each with a channel and no thread: 2000
+     * sessions made 1.29 MB), and stops adding sessions or threads past {@link #MAX_CHARS}; the first line counts all.
+     */
+    static final int MAX_SESSIONS_LISTED = 200;
+    static final int MAX_CHARS = 256 * 1024;
     private static final int MAX_REACHED = 300;
 
     private SessionsTable() {
@@ -57,17 +68,23 @@ final class SessionsTable {
                 .append(threshold > 0 ? dev.lifeline.config.Durations.format(threshold) : "0 (off)").append('\n');
         int n = 0;
         for (SshSessions.Entry e : entries) {
+            if (n >= MAX_SESSIONS_LISTED || out.length() > MAX_CHARS) {
+                out.append("\n... ").append(entries.size() - n).append(" more sessions not listed (the table lists at most ")
+                        .append(MAX_SESSIONS_LISTED).append(" sessions, ").append(MAX_CHARS / 1024)
+                        .append(" KB; the gauges SessionsOpen* count them all)\n");
+                break;
+            }
             n++;
-            out.append('\n').append('#').append(n).append(' ').append(e.lib).append(' ').append(e.peer())
+            out.append('\n').append('#').append(n).append(' ').append(e.lib).append(' ').append(Log.value(e.peer()))
                     .append("  age ").append(ago(now - e.openedNanos))
                     .append("  last packet from peer ").append(ago(now - e.lastPacket())).append(" ago\n");
-            out.append("   keepalive: ").append(keepalive(e)).append('\n');
+            out.append("   keepalive: ").append(Log.escapeLine(keepalive(e))).append('\n');
             List<Object> channels = channels(e);
             if (channels.isEmpty()) {
                 out.append("   channels: none\n");
             }
             for (Object ch : channels) {
-                out.append("   channel ").append(kind(e, ch));
+                out.append("   channel ").append(Log.escapeLine(kind(e, ch)));
                 long[] since = SshSessions.channelSince(ch, now);
                 out.append(since[1] == 1 ? "  age " : "  seen for ").append(ago(now - since[0]));
                 String deadline = null;
@@ -87,8 +104,14 @@ final class SessionsTable {
         }
         if (!unattributed.isEmpty()) {
             out.append("\nthreads blocked in SSH calls, session not known (").append(unattributed.size()).append("):\n");
+            int shown = 0;
             for (Watchdog.Blocked b : unattributed) {
+                if (out.length() > MAX_CHARS) {
+                    out.append("   ... ").append(unattributed.size() - shown).append(" more threads not listed\n");
+                    break;
+                }
                 thread(out, b, "   ");
+                shown++;
             }
         }
         return out.toString();
@@ -96,11 +119,11 @@ final class SessionsTable {
 
     private static void thread(StringBuilder out, Watchdog.Blocked b, String indent) {
         ThreadInfo t = b.info;
-        out.append(indent).append("thread \"").append(t.getThreadName()).append("\" ").append(t.getThreadState())
+        out.append(indent).append("thread ").append(Log.quoted(t.getThreadName())).append(' ').append(t.getThreadState())
                 .append(" for ").append(b.blockedMillis >= 1 ? ago(TimeUnit.MILLISECONDS.toNanos(b.blockedMillis))
                         : "<1 look (first seen now)");
         if (t.getLockName() != null) {
-            out.append(" on ").append(t.getLockName());
+            out.append(" on ").append(Log.escapeLine(t.getLockName()));
         }
         out.append('\n');
         StackTraceElement[] stack = t.getStackTrace();
@@ -109,7 +132,7 @@ final class SessionsTable {
             out.append(indent).append("    (").append(from).append(" JDK frames above)\n");
         }
         for (int i = from; i < stack.length && i < from + FRAMES; i++) {
-            out.append(indent).append("    at ").append(frame(stack[i])).append('\n');
+            out.append(indent).append("    at ").append(Log.escapeLine(frame(stack[i]))).append('\n');
         }
         if (stack.length > from + FRAMES) {
             out.append(indent).append("    ... ").append(stack.length - from - FRAMES).append(" more\n");

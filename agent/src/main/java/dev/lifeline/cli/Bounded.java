@@ -1,0 +1,121 @@
+package dev.lifeline.cli;
+
+import dev.lifeline.report.Log;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.concurrent.Callable;
+
+/**
+ * Every command that talks to a target JVM ends within a bound it states. The attach API and the JMX connector have
+ * no time limit of their own: a JVM stopped with {@code kill -STOP}, or frozen, leaves them waiting forever. So the
+ * command runs on a daemon thread and the caller waits at most the bound; then it says which step had no answer,
+ * what the target's process state is, and exits {@link Cli#NO_ANSWER} (a JVM that ended meanwhile:
+ * {@link Cli#GONE}). The work thread is left behind: the CLI's JVM exits right after.
+ */
+final class Bounded {
+    /** status and sessions: longer than HotSpot's own attach timeout (10 s) for a JVM never attached to before. */
+    static final long DEFAULT_MILLIS = 20_000;
+    private static volatile String step = "starting";
+
+    private Bounded() {
+    }
+
+    /** {@code -Dlifeline.cli.timeoutMillis}, else {@link #DEFAULT_MILLIS}; attach adds its wait for the report. */
+    static long millis() {
+        return Math.max(1, Long.getLong("lifeline.cli.timeoutMillis", DEFAULT_MILLIS));
+    }
+
+    /** What the command is doing now, for the message when the bound passes ("attaching to 1234"). */
+    static void step(String what) {
+        step = what;
+    }
+
+    static int run(String command, final String pid, long boundMillis, final Callable<Integer> work, PrintStream err) {
+        final int[] result = {Cli.INVALID};
+        final Throwable[] failure = new Throwable[1];
+        step("starting");
+        Thread t = new Thread(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    result[0] = work.call();
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+            }
+        }, "lifeline-cli-" + command);
+        t.setDaemon(true);
+        t.start();
+        try {
+            t.join(boundMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            char state = processState(pid);
+            boolean gone = state == 0 || state == 'Z' || state == 'X';
+            err.println("lifeline: " + command + " " + pid + ": no answer within " + seconds(boundMillis) + " while "
+                    + step + ": " + describeState(pid, state) + "; gave up (exit " + (gone ? Cli.GONE : Cli.NO_ANSWER)
+                    + ")");
+            return gone ? Cli.GONE : Cli.NO_ANSWER;
+        }
+        if (failure[0] != null) {
+            err.println("lifeline: " + command + " failed: " + TargetJvm.describe(failure[0]));
+            return Cli.INVALID;
+        }
+        return result[0];
+    }
+
+    /**
+     * A command failed talking to {@code pid}: when the process has ended or is ending meanwhile, that is the message
+     * and {@link Cli#GONE}; otherwise the failure's own message and {@link Cli#INVALID}.
+     */
+    static int failed(String pid, TargetJvm.Failure f, PrintStream err) {
+        char state = processState(pid);
+        if (state == 'Z' || state == 'X' || (state == 0 && new File("/proc/self").isDirectory() && f.reachedTarget)) {
+            err.println("lifeline: JVM " + pid + " ended while " + step + " (" + Log.escapeLine(f.getMessage()) + ")");
+            return Cli.GONE;
+        }
+        err.println("lifeline: " + Log.escapeLine(f.getMessage()));
+        return Cli.INVALID;
+    }
+
+    static String seconds(long millis) {
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis / 1000.0 + " s";
+    }
+
+    /** The state letter of {@code /proc/PID/stat} (R, S, D, T, t, Z, X...), or 0 when there is no such process. */
+    static char processState(String pid) {
+        try {
+            String stat = new String(Files.readAllBytes(new File("/proc/" + pid + "/stat").toPath()), StandardCharsets.ISO_8859_1);
+            int close = stat.lastIndexOf(')'); // the command name may hold spaces and parentheses
+            return close > 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
+        } catch (IOException | RuntimeException e) {
+            return new File("/proc/self").isDirectory() ? 0 : '?';
+        }
+    }
+
+    private static String describeState(String pid, char state) {
+        switch (state) {
+            case 'T':
+            case 't':
+                return "process " + pid + " is stopped (kill -STOP, or a debugger holds it): it cannot answer until"
+                        + " it is continued (kill -CONT " + pid + ")";
+            case 'Z':
+            case 'X':
+                return "process " + pid + " is exiting";
+            case 'D':
+                return "process " + pid + " waits in the kernel (uninterruptible I/O: a hung disk or network file system?)";
+            case 0:
+                return "process " + pid + " has ended";
+            case '?':
+                return "JVM " + pid + " is frozen or too busy to answer (its process state could not be read)";
+            default:
+                return "JVM " + pid + " runs but does not answer (frozen: a deadlock, a long GC pause, out of memory?)";
+        }
+    }
+}
