@@ -68,8 +68,8 @@ class ProtectedClaimsIT {
             String pid = String.valueOf(app.pid());
             AgentCommand status = statusUntil(pid, "libraries:");
             assertThat(status.exit()).as(status.output()).isEqualTo(6);
-            assertThat(status.output()).containsPattern("(?m)^  jsch \\S+ \\(com\\.jcraft\\.jsch\\) loader java\\.net\\.URLClassLoader@\\w+:"
-                    + " NOT protected: its class loader cannot see the agent \\(isolated loader\\); left unchanged$");
+            assertThat(status.output()).containsPattern("(?m)^  jsch \\S+ \\(com\\.jcraft\\.jsch\\) loader \\S+@\\w+:"
+                    + " NOT protected: its class loader cannot see the agent or its bootstrap bridge \\(isolated loader\\); left unchanged$");
             AgentCommand attach = AgentCommand.run("attach", pid, config().toString());
             assertThat(attach.exit()).as(attach.output()).isEqualTo(6);
             assertThat(attach.output()).doesNotContain("PROTECTED:").doesNotContain("New SSH sessions get these settings");

@@ -7,15 +7,25 @@ import java.nio.file.Paths;
 /**
  * Loads one kind of SSH library copy, then stays alive (as {@link StayAlive}): {@code relocated} (JSch shaded into
  * {@code vendor.shaded.com.jcraft.jsch}), {@code isolated JAR} (JSch's Session in a loader whose parent is the platform
- * loader: it cannot see the agent), {@code connect} (a JSch connect to a closed port, JSch on the class path), {@code none}.
+ * loader and that refuses every Lifeline class: it cannot see the agent or its bridge), {@code connect} (a JSch connect to a closed port, JSch on the class path), {@code none}.
  */
 public final class LoadsSshCopies {
     public static void main(String[] args) throws Exception {
         if (args[0].equals("relocated")) {
             Class.forName("vendor.shaded.com.jcraft.jsch.JSch");
         } else if (args[0].equals("isolated")) {
+            // refuses every dev.lifeline.* class (the bootstrap bridge too), as a framework that delegates none of it:
+            // a plain platform-parent loader is now reached through the bridge (IsolatedLoaderTest)
             URLClassLoader isolated = new URLClassLoader(new URL[]{Paths.get(args[1]).toUri().toURL()},
-                    ClassLoader.getPlatformClassLoader());
+                    ClassLoader.getPlatformClassLoader()) {
+                @Override
+                protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                    if (name.startsWith("dev.lifeline.")) {
+                        throw new ClassNotFoundException(name);
+                    }
+                    return super.loadClass(name, resolve);
+                }
+            };
             Class.forName("com.jcraft.jsch.Session", false, isolated);
         } else if (args[0].equals("connect")) { // JSch on the class path: a connect to a closed port runs its hooks
             Connect.closedPort();
