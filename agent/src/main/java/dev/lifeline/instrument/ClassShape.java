@@ -63,6 +63,28 @@ final class ClassShape {
         return shape;
     }
 
+    /**
+     * A library class file's bytes read through the library's loader ({@code getResourceAsStream}: nothing is loaded),
+     * or null when absent or unreadable.
+     */
+    static byte[] readResource(ClassLoader loader, String resource) {
+        InputStream in = null;
+        try {
+            in = loader == null ? ClassLoader.getSystemResourceAsStream(resource) : loader.getResourceAsStream(resource);
+            return in == null ? null : readAll(in);
+        } catch (Throwable t) {
+            return null;
+        } finally {
+            if (in != null) {
+                try {
+                    in.close();
+                } catch (Exception ignored) {
+                    // read already
+                }
+            }
+        }
+    }
+
     static byte[] readAll(InputStream in) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         byte[] buf = new byte[8192];

@@ -1,7 +1,5 @@
 package dev.lifeline.instrument;
 
-import java.io.InputStream;
-
 /**
  * A field that must exist in another class of the instrumented library for the hooks to work there, such as the MINA
  * property a version introduced. Read from the class file through the library's loader, muzzle-style: nothing is
@@ -32,20 +30,7 @@ public final class LibraryRequirement {
     }
 
     private static ClassShape read(ClassLoader loader, String resource) {
-        InputStream in = null;
-        try {
-            in = loader == null ? ClassLoader.getSystemResourceAsStream(resource) : loader.getResourceAsStream(resource);
-            return in == null ? null : ClassShape.of(ClassShape.readAll(in), null);
-        } catch (Throwable t) {
-            return null;
-        } finally {
-            if (in != null) {
-                try {
-                    in.close();
-                } catch (Exception ignored) {
-                    // read already
-                }
-            }
-        }
+        byte[] bytes = ClassShape.readResource(loader, resource);
+        return bytes == null ? null : ClassShape.of(bytes, null);
     }
 }

@@ -1,6 +1,5 @@
 package dev.lifeline.instrument;
 
-import java.io.InputStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,14 +94,12 @@ final class ModuleShape {
     }
 
     private Node load(String internalName) {
-        String resource = internalName + ".class";
-        InputStream in = null;
+        byte[] bytes = ClassShape.readResource(loader, internalName + ".class");
+        if (bytes == null) {
+            return null;
+        }
         try {
-            in = loader == null ? ClassLoader.getSystemResourceAsStream(resource) : loader.getResourceAsStream(resource);
-            if (in == null) {
-                return null;
-            }
-            ClassFile file = new ClassFile(ClassShape.readAll(in));
+            ClassFile file = new ClassFile(bytes);
             int at = file.header + 4; // access_flags, this_class
             String superName = file.classNameAt(at);
             String[] interfaces = new String[file.u2(at + 2)];
@@ -112,14 +109,6 @@ final class ModuleShape {
             return new Node(ClassShape.of(file, null), superName, interfaces);
         } catch (Throwable t) {
             return null;
-        } finally {
-            if (in != null) {
-                try {
-                    in.close();
-                } catch (Exception ignored) {
-                    // read already
-                }
-            }
         }
     }
 }
