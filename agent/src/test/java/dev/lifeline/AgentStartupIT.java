@@ -192,6 +192,23 @@ class AgentStartupIT {
                 .doesNotContain("event=agent.started");
     }
 
+    /**
+     * Issue 22 item 7: {@code log.file=/dev/stdout} with stdout redirected to a regular file without append (as
+     * {@code > out.log} and ProcessBuilder do). Lifeline opened a descriptor of its own, so the app's descriptor stayed
+     * at offset 0 and its "Hello" overwrote the start of Lifeline's first line. Every line must arrive whole.
+     */
+    @Test
+    void logFileDevStdoutSharesTheAppsOffsetSoNoLineIsOverwritten() throws Exception {
+        Run run = runMain("log.level=debug,log.file=/dev/stdout", testClasses(), "dev.lifeline.hello.Hello");
+        assertThat(run.exit()).isZero();
+        String[] lines = run.out().split("\n");
+        assertThat(lines.length).as(run.out()).isGreaterThan(1);
+        assertThat(run.out()).contains("Hello\n");
+        for (String line : lines) {
+            assertThat(line).as("every line whole: %s", run.out()).matches("Hello|\\[lifeline] ts=\\S+ level=\\w+ event=.*");
+        }
+    }
+
     /** Issue 13: a FIFO as log.file blocked start-up forever (opening it for writing waits for a reader). */
     @Test
     void aFifoAsLogFileIsNamedAndTheApplicationRuns() throws Exception {
