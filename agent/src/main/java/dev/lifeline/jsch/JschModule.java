@@ -29,7 +29,6 @@ public final class JschModule implements InstrumentationModule {
     // ---- the members JschApi resolves: every one JSch is reached through ----
     static final LibraryMember GET_HOST = LibraryMember.method(SESSION, "getHost", "()Ljava/lang/String;");
     static final LibraryMember GET_PORT = LibraryMember.method(SESSION, "getPort", "()I");
-    static final LibraryMember GET_USER_NAME = LibraryMember.method(SESSION, "getUserName", "()Ljava/lang/String;");
     static final LibraryMember GET_TIMEOUT = LibraryMember.method(SESSION, "getTimeout", "()I");
     static final LibraryMember IS_CONNECTED = LibraryMember.method(SESSION, "isConnected", "()Z");
     static final LibraryMember GET_ALIVE_INTERVAL = LibraryMember.method(SESSION, "getServerAliveInterval", "()I");
@@ -54,7 +53,7 @@ public final class JschModule implements InstrumentationModule {
     static final LibraryMember CHANNEL_DISCONNECT = LibraryMember.method(CHANNEL, "disconnect", "()V");
     static final LibraryMember EXEC_COMMAND = LibraryMember.field("com.jcraft.jsch.ChannelExec", "command");
 
-    private static final List<LibraryMember> MEMBERS = Arrays.asList(GET_HOST, GET_PORT, GET_USER_NAME, GET_TIMEOUT,
+    private static final List<LibraryMember> MEMBERS = Arrays.asList(GET_HOST, GET_PORT, GET_TIMEOUT,
             IS_CONNECTED, GET_ALIVE_INTERVAL, SET_ALIVE_INTERVAL, GET_ALIVE_COUNT_MAX, SET_ALIVE_COUNT_MAX, SESSION_SOCKET,
             SESSION_TIMEOUT, SESSION_PROXY, PROXY_SOCKET, SESSION_CHANNELS, CHANNEL_POOL, CHANNEL_SESSION,
             CHANNEL_GET_SESSION, SEND_SIGNAL, IS_CLOSED, CHANNEL_DISCONNECT, EXEC_COMMAND);

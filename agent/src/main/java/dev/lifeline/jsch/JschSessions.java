@@ -44,15 +44,9 @@ final class JschSessions {
         }
     }
 
-    /** Listed in {@code sessions}: host, port and user as the app gave them. */
+    /** Listed in {@code sessions}: host and port as the app gave them (never the user: issue 22 item 8). */
     private static void register(Object session, JschApi api) throws Exception {
-        String user;
-        try {
-            user = api.user(session);
-        } catch (Throwable t) {
-            user = null;
-        }
-        SshSessions.opened(session, "jsch", api.host(session), api.port(session), user, JschView.INSTANCE);
+        SshSessions.opened(session, "jsch", api.host(session), api.port(session), JschView.INSTANCE);
     }
 
     /** A session's or a channel's {@code disconnect()} returned or threw: a session's entry ends here. */

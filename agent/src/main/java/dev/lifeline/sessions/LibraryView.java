@@ -25,11 +25,6 @@ public abstract class LibraryView {
         return "n/a";
     }
 
-    /** The user, for a library that learns it after the session is registered (MINA); null when unknown. */
-    public String user(Object session) throws Exception {
-        return null;
-    }
-
     /** The session's open channels, as the library's own objects. */
     public List<Object> channels(Object session) throws Exception {
         return Collections.emptyList();

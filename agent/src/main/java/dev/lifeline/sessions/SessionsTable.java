@@ -224,7 +224,7 @@ final class SessionsTable {
 
     /** Which session a blocked thread waits on, from the monitor it waits on. */
     static final class Attribution {
-        private static final SshSessions.Entry SHARED = new SshSessions.Entry(new Object(), "", "", 0, null, null);
+        private static final SshSessions.Entry SHARED = new SshSessions.Entry(new Object(), "", "", 0, null);
         private final Map<Integer, SshSessions.Entry> byIdentity = new HashMap<Integer, SshSessions.Entry>();
         private final List<SshSessions.Entry> entries;
 

@@ -62,7 +62,6 @@ public final class SshjHooks {
 
     public static Object authStarting(Object client, Object user, Object methods) {
         try {
-            SshjView.authenticating(client, user);
             return SshjSessions.authStarting(client);
         } catch (Throwable t) {
             Faults.suppressed(t);

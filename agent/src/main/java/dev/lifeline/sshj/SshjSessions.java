@@ -109,8 +109,7 @@ final class SshjSessions {
 
     /** {@code SocketClient.connect} returned (TCP, banner and key exchange done): listed in {@code sessions}. */
     static void register(Object client, Object host, int port) {
-        // the user is read from sshj once it authenticates
-        SshSessions.opened(client, "sshj", hostAsGiven(host), port, null, SshjView.INSTANCE);
+        SshSessions.opened(client, "sshj", hostAsGiven(host), port, SshjView.INSTANCE);
     }
 
     /** {@code disconnect()} returned or threw, or the peer was declared dead: no longer listed. */

@@ -57,7 +57,7 @@ class SessionRegistryTest {
     void tenThousandOpenCloseCyclesLeaveNoEntry() {
         for (int i = 0; i < 10000; i++) {
             FakeSession s = new FakeSession();
-            SshSessions.opened(s, "sshd", "h" + i, 22, "u", VIEW);
+            SshSessions.opened(s, "sshd", "h" + i, 22, VIEW);
             SshSessions.channelOpened(s.channel);
             SshSessions.packet(s);
             assertThat(SshSessions.open("sshd")).isEqualTo(1);
@@ -77,7 +77,7 @@ class SessionRegistryTest {
         FakeSession[] all = new FakeSession[1000];
         for (int i = 0; i < all.length; i++) {
             all[i] = new FakeSession();
-            SshSessions.opened(all[i], "jsch", "h", 22, null, VIEW);
+            SshSessions.opened(all[i], "jsch", "h", 22, VIEW);
         }
         FakeSession alive = all[7];
         for (FakeSession s : all) {
@@ -93,12 +93,12 @@ class SessionRegistryTest {
     @Test
     void idleClockFollowsPackets() throws Exception {
         FakeSession s = new FakeSession();
-        SshSessions.opened(s, "jsch", "h", 22, "u", VIEW);
+        SshSessions.opened(s, "jsch", "h", 22, VIEW);
         await().until(() -> SshSessions.oldestIdleMillis() >= 200);
         SshSessions.packet(s);
         assertThat(SshSessions.oldestIdleMillis()).isLessThan(200);
         String table = SshSessions.table();
-        assertThat(table).contains("1 session open").contains("#1 jsch u@h:22").contains("channel exec")
+        assertThat(table).contains("1 session open").contains("#1 jsch h:22").contains("channel exec")
                 .contains("deadline: none").contains("keepalive: n/a");
     }
 
@@ -106,8 +106,8 @@ class SessionRegistryTest {
     void aBlockedThreadIsListedUnderTheSessionWhoseChannelItWaitsOn() throws Exception {
         FakeSession first = new FakeSession();
         FakeSession second = new FakeSession();
-        SshSessions.opened(first, "sshd", "one", 22, "u", VIEW);
-        SshSessions.opened(second, "sshd", "two", 22, "u", VIEW);
+        SshSessions.opened(first, "sshd", "one", 22, VIEW);
+        SshSessions.opened(second, "sshd", "two", 22, VIEW);
         CountDownLatch release = new CountDownLatch(1);
         Thread app = new Thread(() -> {
             try {
@@ -120,8 +120,8 @@ class SessionRegistryTest {
         try {
             await().atMost(10, TimeUnit.SECONDS).until(() -> SshSessions.threadsBlocked() == 1);
             String table = SshSessions.table();
-            assertThat(table.substring(table.indexOf("#2 sshd u@two:22"))).contains("thread \"app-worker-2\"");
-            assertThat(table.substring(table.indexOf("#1 sshd u@one:22"), table.indexOf("#2 sshd")))
+            assertThat(table.substring(table.indexOf("#2 sshd two:22"))).contains("thread \"app-worker-2\"");
+            assertThat(table.substring(table.indexOf("#1 sshd one:22"), table.indexOf("#2 sshd")))
                     .doesNotContain("app-worker-2");
         } finally {
             release.countDown();
@@ -145,7 +145,7 @@ class SessionRegistryTest {
         long before = Counters.Counter.THREADS_STUCK.get();
         try (ManualClock clock = ManualClock.install()) {
             FakeSession s = new FakeSession();
-            SshSessions.opened(s, "sshd", "db1", 2222, "app", VIEW);
+            SshSessions.opened(s, "sshd", "db1", 2222, VIEW);
             Watchdog.threshold(300);
             app.start();
             await().atMost(10, TimeUnit.SECONDS).until(() -> SshSessions.threadsBlocked() == 1); // in the call now
@@ -162,7 +162,7 @@ class SessionRegistryTest {
             }
             assertThat(Counters.Counter.THREADS_STUCK.get()).isEqualTo(before + 1);
             String lines = new String(Files.readAllBytes(log), "UTF-8");
-            assertThat(lines).contains("watchdog.thread-stuck").contains("app-worker-1").contains("app@db1:2222")
+            assertThat(lines).contains("watchdog.thread-stuck").contains("app-worker-1").contains("session=db1:2222")
                     .contains("org.apache.sshd.fake.BlockingCall.waitFor");
             assertThat(lines.split("watchdog.thread-stuck", -1)).hasSize(2);
         } finally {
