@@ -12,6 +12,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -150,7 +154,7 @@ class SessionRegistryTest {
             app.start();
             await().atMost(10, TimeUnit.SECONDS).until(() -> SshSessions.threadsBlocked() == 1); // in the call now
             for (int tick = 0; tick < 4 && Counters.Counter.THREADS_STUCK.get() == before; tick++) {
-                clock.advanceAndSettle(Watchdog.periodMillis()); // 250 ms: blocked for 300 ms by the second tick
+                clock.advanceAndSettle(Watchdog.periodMillis()); // 1 s: blocked for 1 s by the second tick
             }
             assertThat(Counters.Counter.THREADS_STUCK.get()).isEqualTo(before + 1);
             String table = SshSessions.table();
@@ -171,5 +175,79 @@ class SessionRegistryTest {
             Log.useFile("");
         }
         assertThat(SshSessions.threadsBlocked()).isZero();
+    }
+
+    /**
+     * Issue 22 item 4: a thread reading a channel that gets a line between any two looks waits in the same place at
+     * every look, yet is never stuck: its wait ends and starts again, and its session gets packets. It was logged stuck
+     * at the threshold (its wait was measured from its first look). A second thread, polling a silent session's channel
+     * the same way (a timed wait, as JSch's pipe), is logged: the watchdog ran, and a wake-up without a packet is not
+     * progress. On a {@link ManualClock}: each look comes when the test advances it, after the line was read.
+     */
+    @Test
+    void aReaderThatGetsDataEveryFewHundredMillisIsNeverStuckButASilentOneIs() throws Exception {
+        Path log = Files.createTempFile("lifeline-watchdog", ".log");
+        Log.useFile(log.toString());
+        FakeSession busy = new FakeSession();
+        FakeSession silent = new FakeSession();
+        AtomicInteger lines = new AtomicInteger();
+        AtomicInteger read = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread reader = new Thread(() -> {
+            try {
+                while (!stop.get()) {
+                    BlockingCall.read(busy.channel, lines);
+                    read.incrementAndGet();
+                }
+            } catch (InterruptedException ignored) {
+                // ends the test thread
+            }
+        }, "app-busy-reader");
+        Thread quiet = new Thread(() -> {
+            try {
+                BlockingCall.read(silent.channel, new AtomicInteger());
+            } catch (InterruptedException ignored) {
+                // ends the test thread
+            }
+        }, "app-silent-reader");
+        long before = Counters.Counter.THREADS_STUCK.get();
+        try (ManualClock clock = ManualClock.install()) {
+            SshSessions.opened(busy, "sshd", "busy", 22, VIEW);
+            SshSessions.opened(silent, "sshd", "silent", 22, VIEW);
+            Watchdog.threshold(1000);
+            reader.start();
+            quiet.start();
+            await().atMost(10, TimeUnit.SECONDS).until(() -> SshSessions.threadsBlocked() == 2); // both in the call
+            for (int look = 0; look < 8; look++) { // eight looks, a period apart: the threshold passes several times
+                int readSoFar = read.get();
+                SshSessions.packet(busy); // the remote command prints a line
+                synchronized (busy.channel) {
+                    lines.incrementAndGet();
+                    busy.channel.notifyAll();
+                }
+                await().atMost(10, TimeUnit.SECONDS).until(() -> read.get() > readSoFar && waiting(reader));
+                clock.advanceAndSettle(Watchdog.periodMillis());
+            }
+            assertThat(Counters.Counter.THREADS_STUCK.get()).as("the silent reader, once").isEqualTo(before + 1);
+            String table = SshSessions.table();
+            Matcher m = Pattern.compile("thread \"app-busy-reader\" \\w+ for (<1 look|\\d+ms)").matcher(table);
+            assertThat(m.find()).as(table).isTrue();
+            assertThat(table).contains("thread \"app-silent-reader\"");
+            String logged = new String(Files.readAllBytes(log), "UTF-8");
+            assertThat(logged).contains("thread=app-silent-reader").contains("session=silent:22")
+                    .doesNotContain("app-busy-reader");
+        } finally {
+            stop.set(true);
+            reader.interrupt();
+            quiet.interrupt();
+            reader.join();
+            quiet.join();
+            Log.useFile("");
+        }
+    }
+
+    private static boolean waiting(Thread t) {
+        Thread.State s = t.getState();
+        return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
     }
 }
