@@ -19,6 +19,9 @@ import java.util.List;
  * <li>{@code Channel.write/write_ext}: every incoming data packet (the exec idle clock); {@code disconnect()}: every
  * way a channel ends; {@code getExitStatus()}: a command a deadline sent TERM reports no exit status (-1).</li>
  * <li>{@code ChannelExec.start()} sends the exec request: from its normal return the command runs.</li>
+ * <li>{@code Channel.getInputStream()/getExtInputStream()} (optional: a line may drop or rename them): the pipes an
+ * app's reader waits on are {@code java.io} objects JSch's fields do not reach (unless the input buffer is resizable),
+ * so their return values tie a blocked reader to its channel and session.</li>
  * </ul>
  */
 public final class JschModule implements InstrumentationModule {
@@ -92,7 +95,12 @@ public final class JschModule implements InstrumentationModule {
                                 Hook.on("write_ext", "([BII)V", JschHooks.class).thisOnly().enter("output"),
                                 Hook.on("disconnect", "()V", JschHooks.class)
                                         .enterKeepingState("channelDisconnecting").exitOrThrow("disconnected"),
-                                Hook.on("getExitStatus", "()I", JschHooks.class).exitReplacingValue("exitStatus")),
+                                Hook.on("getExitStatus", "()I", JschHooks.class).exitReplacingValue("exitStatus"),
+                                // the pipes an app's reader waits on: java.io objects, not reachable through JSch's fields
+                                Hook.on("getInputStream", "()Ljava/io/InputStream;", JschHooks.class).optional()
+                                        .exitWithValue("pipeOpened"),
+                                Hook.on("getExtInputStream", "()Ljava/io/InputStream;", JschHooks.class).optional()
+                                        .exitWithValue("pipeOpened")),
                 InstrumentedType.named("com.jcraft.jsch.ChannelExec")
                         .hooks(Hook.on("start", "()V", JschHooks.class).exit("execStarted")));
     }

@@ -30,6 +30,14 @@ public abstract class LibraryView {
         return Collections.emptyList();
     }
 
+    /**
+     * Objects a thread reading or writing this channel may wait on that the library's own fields do not reach (JSch's
+     * pipes are {@code java.io} objects): matched against the monitor a blocked thread waits on.
+     */
+    public List<Object> monitors(Object channel) throws Exception {
+        return Collections.emptyList();
+    }
+
     /** exec, sftp, shell, subsystem:NAME, forwarding, or the class's simple name. */
     public String channelKind(Object channel) throws Exception {
         return channel.getClass().getSimpleName();

@@ -156,6 +156,15 @@ final class SessionsTable {
         }
     }
 
+    private static List<Object> monitors(SshSessions.Entry e, Object channel) {
+        try {
+            List<Object> l = e.view.monitors(channel);
+            return l == null ? Collections.emptyList() : l;
+        } catch (Throwable t) {
+            return Collections.emptyList();
+        }
+    }
+
     private static String kind(SshSessions.Entry e, Object channel) {
         try {
             return e.view.channelKind(channel);
@@ -235,6 +244,9 @@ final class SessionsTable {
                 reach(e.session, e.view.packagePrefix(), 2, reached);
                 for (Object ch : channels(e)) {
                     reach(ch, e.view.packagePrefix(), 3, reached);
+                    for (Object m : monitors(e, ch)) {
+                        reached.put(m, Boolean.TRUE);
+                    }
                 }
                 for (Object o : reached.keySet()) {
                     Integer id = System.identityHashCode(o);
