@@ -107,6 +107,15 @@ public final class SshjHooks {
         }
     }
 
+    /** Every packet sshj's reader decodes ({@code TransportImpl.handle}): the connection's last-packet clock. */
+    public static void packetReceived(Object trans) {
+        try {
+            SshjPacketClock.packet(trans);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
     /** Every data packet of every channel: one map lookup. */
     public static void output(Object channel) {
         ChannelHooks.output(channel);

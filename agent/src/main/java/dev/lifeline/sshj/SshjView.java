@@ -48,6 +48,20 @@ final class SshjView extends LibraryView {
      */
     @Override
     public boolean isOpen(Object client) throws Exception {
+        boolean open = transportOpen(client);
+        if (!open) {
+            SshjPacketClock.forget(client); // the sweep drops it from the registry now
+        }
+        return open;
+    }
+
+    /** The last packet from the peer, by {@link SshjPacketClock} (sshj keeps no clock of its own). */
+    @Override
+    public long lastPacketNanos(Object client, long fromHook) throws Exception {
+        return SshjPacketClock.lastNanos(client, fromHook);
+    }
+
+    private static boolean transportOpen(Object client) throws Exception {
         SshjApi api = SshjApi.of(client);
         Object trans = api.transport(client);
         Object reader = trans == null ? null : api.reader(trans);
