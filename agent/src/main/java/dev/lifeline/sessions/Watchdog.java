@@ -40,12 +40,18 @@ import java.util.Set;
 final class Watchdog {
     static final long IDLE_PERIOD_MILLIS = 10000;
     static final long MIN_PERIOD_MILLIS = 1000;
-    /** A look may cost at most 1/BUDGET of the time to the next one (wall clock, so a loaded machine looks less). */
+    /**
+     * A look may cost at most 1/BUDGET of the time to the next. Cost: the deadline thread's CPU time for the tick plus
+     * the wall time of its stack walks (the pause the app sees); not the tick's wall time, which a loaded machine
+     * stretches with scheduling delays that cost the app nothing.
+     */
     static final long BUDGET = 100;
     static final long MAX_PERIOD_MILLIS = 60000;
     private static volatile long thresholdMillis;
-    /** What the last tick cost (wall clock, nanoseconds): the next one waits at least BUDGET times that. */
+    /** What the last tick cost (nanoseconds, as BUDGET says): the next one waits at least BUDGET times that. */
     private static volatile long lastTickNanos;
+    /** Wall time of the last look's stack walks; written under SEEN's lock. */
+    private static volatile long lastWalkNanos;
     /** The queued tick, or null; set under the class's lock. */
     private static volatile DeadlineScheduler.Deadline pending;
     /** Thread id to what was seen; guarded by itself. */
@@ -165,7 +171,8 @@ final class Watchdog {
         synchronized (Watchdog.class) {
             pending = null;
         }
-        long started = System.nanoTime();
+        long started = cpuNanos();
+        lastWalkNanos = 0;
         try {
             SshSessions.sweep();
             if (SshSessions.OPEN.isEmpty()) {
@@ -178,7 +185,7 @@ final class Watchdog {
                 observe(true);
             }
         } finally {
-            lastTickNanos = System.nanoTime() - started;
+            lastTickNanos = Math.max(0, cpuNanos() - started) + lastWalkNanos;
             if (!SshSessions.OPEN.isEmpty()) {
                 sessionsExist(); // also after a failure (counted by the scheduler): the watch goes on
             }
@@ -230,7 +237,10 @@ final class Watchdog {
             }
             List<Observed> woke = new ArrayList<Observed>();
             List<ThreadInfo> wokeNow = new ArrayList<ThreadInfo>();
-            for (ThreadInfo t : walk.isEmpty() ? new ThreadInfo[0] : stacks(mx, walk)) {
+            long walkStart = System.nanoTime();
+            ThreadInfo[] walked = walk.isEmpty() ? new ThreadInfo[0] : stacks(mx, walk);
+            lastWalkNanos = System.nanoTime() - walkStart;
+            for (ThreadInfo t : walked) {
                 if (t == null || !BlockedThreads.isAppThreadBlockedInLibrary(t)) {
                     continue;
                 }
@@ -279,6 +289,16 @@ final class Watchdog {
             }
         }
         return blocked;
+    }
+
+    /** This thread's CPU time (wall time where the JVM does not measure it). */
+    private static long cpuNanos() {
+        try {
+            long t = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            return t >= 0 ? t : System.nanoTime();
+        } catch (Throwable noManagement) {
+            return System.nanoTime();
+        }
     }
 
     /** Full stacks of these threads only (one safepoint for the few whose wait changed, not for every thread). */
