@@ -5,11 +5,11 @@ import com.jcraft.jsch.Session;
 import dev.lifeline.config.Config;
 import dev.lifeline.policy.Policies;
 import dev.lifeline.sessions.SshSessions;
+import dev.lifeline.sessions.Sweep;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,15 +29,9 @@ class ConnectingSessionListedTest {
         Policies.use(null);
     }
 
-    /** {@code SshSessions.sweep()}: package-private in sessions/, as the watchdog's tick calls it. */
+    /** A watchdog tick's sweep (a test helper in sessions/: no reflection in a library package, ModuleMembersTest). */
     private static void sweep() {
-        try {
-            Method m = SshSessions.class.getDeclaredMethod("sweep");
-            m.setAccessible(true);
-            m.invoke(null);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
+        Sweep.now();
     }
 
     @Test
