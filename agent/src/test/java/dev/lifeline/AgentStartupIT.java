@@ -192,6 +192,42 @@ class AgentStartupIT {
                 .doesNotContain("event=agent.started");
     }
 
+    /**
+     * Issue 22 item 7: {@code log.file=/dev/stdout} with stdout redirected to a regular file without append (as
+     * {@code > out.log} and ProcessBuilder do). Lifeline opened a descriptor of its own, so the app's descriptor stayed
+     * at offset 0 and its "Hello" overwrote the start of Lifeline's first line. Every line must arrive whole.
+     */
+    @Test
+    void logFileDevStdoutSharesTheAppsOffsetSoNoLineIsOverwritten() throws Exception {
+        Run run = runMain("log.level=debug,log.file=/dev/stdout", testClasses(), "dev.lifeline.hello.Hello");
+        assertThat(run.exit()).isZero();
+        String[] lines = run.out().split("\n");
+        assertThat(lines.length).as(run.out()).isGreaterThan(1);
+        assertThat(run.out()).contains("Hello\n");
+        for (String line : lines) {
+            assertThat(line).as("every line whole: %s", run.out()).matches("Hello|\\[lifeline] ts=\\S+ level=\\w+ event=.*");
+        }
+    }
+
+    /**
+     * Issue 22 item 8: pointed by mistake at an application's properties, Lifeline named each key it does not know and
+     * logged its value ({@code spring.datasource.password = "Sup3rS3cret!": unknown key}). The key only, in every form
+     * an unknown key takes (global, a rule's, an empty key, a duplicate of an unknown key).
+     */
+    @Test
+    void anUnknownKeysValueIsNeverLogged() throws Exception {
+        Path file = write("application.properties", "spring.datasource.password = Sup3rS3cret!\n"
+                + "spring.datasource.password = Sup3rS3cret!\n" + "host.db.password = Sup3rS3cret!\n"
+                + "host.password = Sup3rS3cret!\n" + "= Sup3rS3cret!\n" + "mode = sometimes\n");
+        Run run = runMain(file.toString(), testClasses(), "dev.lifeline.hello.Hello");
+        assertThat(run.exit()).isZero();
+        assertThat(run.err()).contains("spring.datasource.password: unknown key").contains("host.db.password: unknown key")
+                .contains("host.password: incomplete rule key").contains("(empty key): a line must start with a key")
+                .contains("spring.datasource.password: duplicate key")
+                .contains("mode = \\\"sometimes\\\": not a mode") // a known key's value is still shown
+                .doesNotContain("Sup3rS3cret");
+    }
+
     /** Issue 13: a FIFO as log.file blocked start-up forever (opening it for writing waits for a reader). */
     @Test
     void aFifoAsLogFileIsNamedAndTheApplicationRuns() throws Exception {

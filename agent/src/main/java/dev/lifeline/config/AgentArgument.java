@@ -94,7 +94,8 @@ public final class AgentArgument {
                 continue;
             }
             if (out.containsKey(key)) { // as in a file: which of two values was meant is not Lifeline's guess to make
-                errors.add(new ConfigError(Origin.agentArgument(), key, item.substring(eq + 1).trim(),
+                String shown = ConfigLoader.known(key) ? item.substring(eq + 1).trim() : null; // an unknown key's: never
+                errors.add(new ConfigError(Origin.agentArgument(), key, shown,
                         "duplicate key in the agent argument; accepted: each key once"));
                 continue;
             }

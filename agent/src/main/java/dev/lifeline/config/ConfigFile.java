@@ -109,13 +109,13 @@ public final class ConfigFile {
             String key = line.substring(0, sep).trim();
             String value = line.substring(sep + 1).trim();
             if (key.isEmpty()) {
-                into.errors.add(new ConfigError(origin, "(empty key)", value,
+                into.errors.add(new ConfigError(origin, "(empty key)", null,
                         "a line must start with a key; accepted: key = value"));
                 continue;
             }
             Integer earlier = firstLine.get(key);
             if (earlier != null) {
-                into.errors.add(new ConfigError(origin, key, value, "duplicate key, already set on line " + earlier
+                into.errors.add(new ConfigError(origin, key, ConfigLoader.known(key) ? value : null, "duplicate key, already set on line " + earlier
                         + "; accepted: each key once per file"));
                 continue;
             }

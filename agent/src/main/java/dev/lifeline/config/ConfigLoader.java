@@ -101,10 +101,20 @@ final class ConfigLoader {
         return false;
     }
 
+    /**
+     * A key Lifeline knows: the value of any other is never shown (an app's file given by mistake holds other tools'
+     * secrets). Called on the error paths only.
+     */
+    static boolean known(String key) {
+        String prefix = RuleEntries.HOST_PREFIX; // a constant: loads no RuleEntries
+        String sub = key.startsWith(prefix) ? key.substring(key.indexOf('.', prefix.length()) + 1) : null;
+        return Key.named(key) != null || (sub != null && !sub.equals(key) && (sub.equals("match") || Key.named(sub) != null));
+    }
+
     private void acceptGlobal(String key, String value, Origin origin, Map<Key, Setting> global) {
         Key k = Key.named(key);
         if (k == null) {
-            errors.add(new ConfigError(origin, key, value, "unknown key" + Suggestions.suggestion(key, Key.all().keySet())
+            errors.add(new ConfigError(origin, key, null, "unknown key" + Suggestions.suggestion(key, Key.all().keySet())
                     + "; accepted: one of " + Key.all().keySet() + " or host.<name>.<key>"));
             return;
         }

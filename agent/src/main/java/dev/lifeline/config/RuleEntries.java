@@ -35,14 +35,14 @@ final class RuleEntries {
         String rest = key.substring(HOST_PREFIX.length());
         int dot = rest.indexOf('.');
         if (dot <= 0 || dot == rest.length() - 1) {
-            loader.errors.add(new ConfigError(origin, key, value,
+            loader.errors.add(new ConfigError(origin, key, null,
                     "incomplete rule key; accepted: host.<name>.match or host.<name>.<key>"));
             return;
         }
         String name = rest.substring(0, dot);
         String sub = rest.substring(dot + 1);
         if (!name.matches("[A-Za-z0-9_-]+")) {
-            loader.errors.add(new ConfigError(origin, key, value,
+            loader.errors.add(new ConfigError(origin, key, null,
                     "rule name '" + name + "' is not valid; accepted: letters, digits, _ and -"));
             return;
         }
@@ -60,7 +60,7 @@ final class RuleEntries {
         if (k == null || !k.perHost) {
             List<String> candidates = subKeys();
             String why = k == null ? "unknown key" + Suggestions.suggestion(sub, candidates) : "'" + sub + "' is global only";
-            loader.errors.add(new ConfigError(origin, key, value, why + "; accepted in a rule: " + candidates));
+            loader.errors.add(new ConfigError(origin, key, k == null ? null : value, why + "; accepted in a rule: " + candidates));
             return;
         }
         Object v = loader.parse(key, value, origin, k);

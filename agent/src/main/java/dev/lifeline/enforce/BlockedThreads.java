@@ -128,9 +128,7 @@ public final class BlockedThreads {
                 : s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING && s != Thread.State.BLOCKED) {
             return false;
         }
-        String name = t.getThreadName();
-        // JSch's reader ("Connect thread host session"), MINA's I/O and timer threads, ours, sshj's reader and keepalive
-        if (name.startsWith("Connect thread") || name.startsWith("sshd-") || name.startsWith("lifeline-")
+        if (isLibraryOrOwnThread(t.getThreadName())
                 || (stack.length > 0 && startsWithAny(stack[stack.length - 1].getClassName(), SSHJ_PREFIXES))) {
             return false;
         }
@@ -145,6 +143,14 @@ public final class BlockedThreads {
             }
         }
         return false;
+    }
+
+    /**
+     * A thread of JSch's (its reader, "Connect thread host session"), of MINA's (I/O and timer threads) or of
+     * Lifeline's, by name alone: told without its stack. sshj's own threads are told by their outermost frame.
+     */
+    public static boolean isLibraryOrOwnThread(String name) {
+        return name.startsWith("Connect thread") || name.startsWith("sshd-") || name.startsWith("lifeline-");
     }
 
     private static boolean isLibrary(String className) {

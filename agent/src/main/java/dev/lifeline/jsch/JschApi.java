@@ -26,7 +26,6 @@ final class JschApi {
 
     final Method getHost;
     final Method getPort;
-    final Method getUserName;
     final Method getTimeout;
     final Method isConnected;
     final Method getServerAliveInterval;
@@ -48,7 +47,6 @@ final class JschApi {
     private JschApi(ClassLoader loader) throws Exception {
         getHost = GET_HOST.method(loader);
         getPort = GET_PORT.method(loader);
-        getUserName = GET_USER_NAME.method(loader);
         getTimeout = GET_TIMEOUT.method(loader);
         isConnected = IS_CONNECTED.method(loader);
         getServerAliveInterval = GET_ALIVE_INTERVAL.method(loader);
@@ -78,12 +76,6 @@ final class JschApi {
 
     int port(Object session) throws Exception {
         return (Integer) Reflection.call(getPort, session);
-    }
-
-    /** The user as the app gave it, or null. */
-    String user(Object session) throws Exception {
-        Object u = Reflection.call(getUserName, session);
-        return u == null ? null : u.toString();
     }
 
     int timeout(Object session) throws Exception {

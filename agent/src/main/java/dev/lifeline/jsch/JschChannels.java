@@ -105,6 +105,7 @@ final class JschChannels {
     /** A session's or channel's {@code disconnect()} returned or threw. */
     static void disconnected(Object closeDeadline, Object sessionOrChannel) {
         JschSessions.closed(sessionOrChannel);
+        JschView.channelEnded(sessionOrChannel); // its pipes (nothing for a session)
         Faults.inject("JschChannels.disconnected");
         if (closeDeadline instanceof DeadlineScheduler.Deadline) {
             CloseDeadline.disarm((DeadlineScheduler.Deadline) closeDeadline);

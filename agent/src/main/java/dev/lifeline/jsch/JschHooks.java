@@ -77,6 +77,15 @@ public final class JschHooks {
         ChannelHooks.output(channel);
     }
 
+    /** {@code Channel.getInputStream()} / {@code getExtInputStream()} returned: the pipe a reader will wait on. */
+    public static void pipeOpened(Object pipe, Object channel) {
+        try {
+            JschView.pipeOpened(channel, pipe);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
     public static void execStarted(Object channel) {
         ChannelHooks.execStarted(JschChannels.EXEC, channel, null);
     }

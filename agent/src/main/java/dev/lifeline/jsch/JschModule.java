@@ -19,6 +19,9 @@ import java.util.List;
  * <li>{@code Channel.write/write_ext}: every incoming data packet (the exec idle clock); {@code disconnect()}: every
  * way a channel ends; {@code getExitStatus()}: a command a deadline sent TERM reports no exit status (-1).</li>
  * <li>{@code ChannelExec.start()} sends the exec request: from its normal return the command runs.</li>
+ * <li>{@code Channel.getInputStream()/getExtInputStream()} (optional: a line may drop or rename them): the pipes an
+ * app's reader waits on are {@code java.io} objects JSch's fields do not reach (unless the input buffer is resizable),
+ * so their return values tie a blocked reader to its channel and session.</li>
  * </ul>
  */
 public final class JschModule implements InstrumentationModule {
@@ -29,7 +32,6 @@ public final class JschModule implements InstrumentationModule {
     // ---- the members JschApi resolves: every one JSch is reached through ----
     static final LibraryMember GET_HOST = LibraryMember.method(SESSION, "getHost", "()Ljava/lang/String;");
     static final LibraryMember GET_PORT = LibraryMember.method(SESSION, "getPort", "()I");
-    static final LibraryMember GET_USER_NAME = LibraryMember.method(SESSION, "getUserName", "()Ljava/lang/String;");
     static final LibraryMember GET_TIMEOUT = LibraryMember.method(SESSION, "getTimeout", "()I");
     static final LibraryMember IS_CONNECTED = LibraryMember.method(SESSION, "isConnected", "()Z");
     static final LibraryMember GET_ALIVE_INTERVAL = LibraryMember.method(SESSION, "getServerAliveInterval", "()I");
@@ -54,7 +56,7 @@ public final class JschModule implements InstrumentationModule {
     static final LibraryMember CHANNEL_DISCONNECT = LibraryMember.method(CHANNEL, "disconnect", "()V");
     static final LibraryMember EXEC_COMMAND = LibraryMember.field("com.jcraft.jsch.ChannelExec", "command");
 
-    private static final List<LibraryMember> MEMBERS = Arrays.asList(GET_HOST, GET_PORT, GET_USER_NAME, GET_TIMEOUT,
+    private static final List<LibraryMember> MEMBERS = Arrays.asList(GET_HOST, GET_PORT, GET_TIMEOUT,
             IS_CONNECTED, GET_ALIVE_INTERVAL, SET_ALIVE_INTERVAL, GET_ALIVE_COUNT_MAX, SET_ALIVE_COUNT_MAX, SESSION_SOCKET,
             SESSION_TIMEOUT, SESSION_PROXY, PROXY_SOCKET, SESSION_CHANNELS, CHANNEL_POOL, CHANNEL_SESSION,
             CHANNEL_GET_SESSION, SEND_SIGNAL, IS_CLOSED, CHANNEL_DISCONNECT, EXEC_COMMAND);
@@ -93,7 +95,12 @@ public final class JschModule implements InstrumentationModule {
                                 Hook.on("write_ext", "([BII)V", JschHooks.class).thisOnly().enter("output"),
                                 Hook.on("disconnect", "()V", JschHooks.class)
                                         .enterKeepingState("channelDisconnecting").exitOrThrow("disconnected"),
-                                Hook.on("getExitStatus", "()I", JschHooks.class).exitReplacingValue("exitStatus")),
+                                Hook.on("getExitStatus", "()I", JschHooks.class).exitReplacingValue("exitStatus"),
+                                // the pipes an app's reader waits on: java.io objects, not reachable through JSch's fields
+                                Hook.on("getInputStream", "()Ljava/io/InputStream;", JschHooks.class).optional()
+                                        .exitWithValue("pipeOpened"),
+                                Hook.on("getExtInputStream", "()Ljava/io/InputStream;", JschHooks.class).optional()
+                                        .exitWithValue("pipeOpened")),
                 InstrumentedType.named("com.jcraft.jsch.ChannelExec")
                         .hooks(Hook.on("start", "()V", JschHooks.class).exit("execStarted")));
     }

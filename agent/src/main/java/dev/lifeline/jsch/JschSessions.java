@@ -32,27 +32,17 @@ final class JschSessions {
     private JschSessions() {
     }
 
-    /** One connect: its plan, and the watchdog over the whole connect. */
+    /** One connect: its plan (null while not yet made, or when Lifeline changes nothing), the watchdog over it. */
     static final class Connect {
-        final SessionPlan plan;
+        volatile SessionPlan plan;
         final Thread thread = Thread.currentThread();
         volatile DeadlineScheduler.Deadline watchdog;
         volatile boolean watchdogFired;
-
-        Connect(SessionPlan plan) {
-            this.plan = plan;
-        }
     }
 
-    /** Listed in {@code sessions}: host, port and user as the app gave them. */
+    /** Listed in {@code sessions}: host and port as the app gave them (never the user: issue 22 item 8). */
     private static void register(Object session, JschApi api) throws Exception {
-        String user;
-        try {
-            user = api.user(session);
-        } catch (Throwable t) {
-            user = null;
-        }
-        SshSessions.opened(session, "jsch", api.host(session), api.port(session), user, JschView.INSTANCE);
+        SshSessions.opened(session, "jsch", api.host(session), api.port(session), JschView.INSTANCE);
     }
 
     /** A session's or a channel's {@code disconnect()} returned or threw: a session's entry ends here. */
@@ -65,6 +55,10 @@ final class JschSessions {
     static int connecting(Object session, int timeout) throws Exception {
         Faults.inject("JschSessions.plan");
         JschApi api = JschApi.of(session);
+        // marked connecting before it is listed: a watchdog sweep in between would find it neither connected nor
+        // connecting and drop it from the registry (issue 22: 600 concurrent connects, 599 listed)
+        Connect connect = new Connect();
+        CONNECTING.put(session, connect);
         register(session, api);
         Policy policy = Policies.forHost(api.host(session), null, api.port(session));
         if (policy == null) {
@@ -87,8 +81,7 @@ final class JschSessions {
                 api.setAliveCountMax(session, plan.keepaliveCountMax);
             }
         }
-        Connect connect = new Connect(plan);
-        CONNECTING.put(session, connect);
+        connect.plan = plan;
         startConnectWatchdog(connect, session);
         return plan.connectTimeoutMillis != SessionPlan.LEAVE ? clampInt(plan.connectTimeoutMillis) : timeout;
     }
@@ -140,6 +133,9 @@ final class JschSessions {
             w.cancel();
         }
         SessionPlan plan = connect.plan;
+        if (plan == null) {
+            return; // nothing planned: Lifeline changed nothing on this connect
+        }
         if (thrown != null) {
             SessionEvents.connectFailed(plan, connect.watchdogFired, thrown);
             return;

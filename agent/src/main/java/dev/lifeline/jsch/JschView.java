@@ -5,10 +5,18 @@ import dev.lifeline.sessions.LibraryView;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /** JSch sessions as the {@code sessions} view reads them: by reflection, only when someone looks. */
 final class JschView extends LibraryView {
     static final JschView INSTANCE = new JschView();
+    /**
+     * The pipes each channel handed the app ({@code getInputStream}, {@code getExtInputStream}): a reader waits on
+     * one of them, a {@code java.io.PipedInputStream} that JSch's own fields do not reach (only the JDK's private
+     * {@code PipedOutputStream.sink} does). Weak keys; an entry also goes when the channel disconnects.
+     */
+    private static final Map<Object, Object[]> PIPES = Collections.synchronizedMap(new WeakHashMap<Object, Object[]>());
 
     private JschView() {
     }
@@ -64,6 +72,30 @@ final class JschView extends LibraryView {
             }
         }
         return out;
+    }
+
+    static void pipeOpened(Object channel, Object pipe) {
+        if (channel == null || pipe == null) {
+            return;
+        }
+        synchronized (PIPES) {
+            Object[] had = PIPES.get(channel);
+            Object[] now = had == null ? new Object[1] : java.util.Arrays.copyOf(had, had.length + 1);
+            now[now.length - 1] = pipe;
+            PIPES.put(channel, now);
+        }
+    }
+
+    static void channelEnded(Object channel) {
+        if (!PIPES.isEmpty()) {
+            PIPES.remove(channel);
+        }
+    }
+
+    @Override
+    public List<Object> monitors(Object channel) {
+        Object[] pipes = PIPES.get(channel);
+        return pipes == null ? Collections.emptyList() : java.util.Arrays.asList(pipes);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.lifeline.report;
 
 import java.io.File;
+import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -242,7 +243,36 @@ public final class Log {
         if (parent != null && !parent.isDirectory()) {
             throw new IOException("directory " + parent + " does not exist");
         }
+        FileDescriptor std = standardStreamOf(f.toPath());
+        if (std != null) {
+            return new FileOutputStream(std) {
+                @Override
+                public void close() {
+                    // the JVM's own stdout or stderr: never closed by Lifeline
+                }
+            };
+        }
         return new FileOutputStream(f, true);
+    }
+
+    /**
+     * The JVM's stdout or stderr descriptor when {@code p} is the same file (log.file=/dev/stdout, or the file the
+     * JVM's output was redirected to), else null. Such a file is written through that descriptor, sharing its offset:
+     * a second descriptor of its own (even in append mode) would leave the app's descriptor at its old offset, and
+     * when the shell opened it without append ({@code > out.log}) the app's next write overwrites Lifeline's lines.
+     */
+    static FileDescriptor standardStreamOf(Path p) {
+        String[] fds = {"/proc/self/fd/1", "/proc/self/fd/2"};
+        for (int i = 0; i < fds.length; i++) {
+            try {
+                if (Files.isSameFile(p, java.nio.file.Paths.get(fds[i]))) {
+                    return i == 0 ? FileDescriptor.out : FileDescriptor.err;
+                }
+            } catch (Throwable notHere) {
+                // no /proc (not Linux), or p missing: a file of its own
+            }
+        }
+        return null;
     }
 
     /**

@@ -25,13 +25,16 @@ public abstract class LibraryView {
         return "n/a";
     }
 
-    /** The user, for a library that learns it after the session is registered (MINA); null when unknown. */
-    public String user(Object session) throws Exception {
-        return null;
-    }
-
     /** The session's open channels, as the library's own objects. */
     public List<Object> channels(Object session) throws Exception {
+        return Collections.emptyList();
+    }
+
+    /**
+     * Objects a thread reading or writing this channel may wait on that the library's own fields do not reach (JSch's
+     * pipes are {@code java.io} objects): matched against the monitor a blocked thread waits on.
+     */
+    public List<Object> monitors(Object channel) throws Exception {
         return Collections.emptyList();
     }
 

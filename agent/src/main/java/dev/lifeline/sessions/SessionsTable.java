@@ -156,6 +156,15 @@ final class SessionsTable {
         }
     }
 
+    private static List<Object> monitors(SshSessions.Entry e, Object channel) {
+        try {
+            List<Object> l = e.view.monitors(channel);
+            return l == null ? Collections.emptyList() : l;
+        } catch (Throwable t) {
+            return Collections.emptyList();
+        }
+    }
+
     private static String kind(SshSessions.Entry e, Object channel) {
         try {
             return e.view.channelKind(channel);
@@ -224,7 +233,7 @@ final class SessionsTable {
 
     /** Which session a blocked thread waits on, from the monitor it waits on. */
     static final class Attribution {
-        private static final SshSessions.Entry SHARED = new SshSessions.Entry(new Object(), "", "", 0, null, null);
+        private static final SshSessions.Entry SHARED = new SshSessions.Entry(new Object(), "", "", 0, null);
         private final Map<Integer, SshSessions.Entry> byIdentity = new HashMap<Integer, SshSessions.Entry>();
         private final List<SshSessions.Entry> entries;
 
@@ -235,6 +244,9 @@ final class SessionsTable {
                 reach(e.session, e.view.packagePrefix(), 2, reached);
                 for (Object ch : channels(e)) {
                     reach(ch, e.view.packagePrefix(), 3, reached);
+                    for (Object m : monitors(e, ch)) {
+                        reached.put(m, Boolean.TRUE);
+                    }
                 }
                 for (Object o : reached.keySet()) {
                     Integer id = System.identityHashCode(o);

@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * watchdog. A library module hands over with one line each:
  *
  * <pre>
- *   SshSessions.opened(session, "sshj", host, port, user, SshjView.INSTANCE);  // once the TCP connection exists
+ *   SshSessions.opened(session, "sshj", host, port, SshjView.INSTANCE);        // once the TCP connection exists
  *   SshSessions.closed(session);                                              // from its close/disconnect hook
  *   SshSessions.packet(session);                                              // optional, per packet from the peer
  * </pre>
@@ -34,13 +34,15 @@ public final class SshSessions {
     private SshSessions() {
     }
 
-    /** One open session: what the app gave (no secrets), and the clock of its last packet. */
+    /**
+     * One open session: where it goes (host and port as the app gave them; never the user name, which the security
+     * review promises is in no output), and the clock of its last packet.
+     */
     static final class Entry {
         final Object session;
         final String lib;
         final String host;
         final int port;
-        final String user;
         final LibraryView view;
         final long openedNanos = System.nanoTime();
         /** Written per packet by {@link #packet}; 0 until then. */
@@ -48,25 +50,16 @@ public final class SshSessions {
         /** What the library's module keeps for this open session ({@link #memo}), or null. */
         volatile Object memo;
 
-        Entry(Object session, String lib, String host, int port, String user, LibraryView view) {
+        Entry(Object session, String lib, String host, int port, LibraryView view) {
             this.session = session;
             this.lib = lib;
             this.host = host;
             this.port = port;
-            this.user = user;
             this.view = view;
         }
 
         String peer() {
-            String u = user;
-            if (u == null) {
-                try {
-                    u = view.user(session);
-                } catch (Throwable t) {
-                    u = null;
-                }
-            }
-            return (u == null ? "" : u + "@") + host + ":" + port;
+            return host + ":" + port;
         }
 
         /** Peer's last packet (nanoTime), the library's own clock when it has one, else the hook's, else the open. */
@@ -82,9 +75,9 @@ public final class SshSessions {
     }
 
     /** A session's TCP connection exists. A second call for the same session is ignored. */
-    public static void opened(Object session, String lib, String host, int port, String user, LibraryView view) {
+    public static void opened(Object session, String lib, String host, int port, LibraryView view) {
         try {
-            if (session != null && OPEN.putIfAbsent(session, new Entry(session, lib, host, port, user, view)) == null) {
+            if (session != null && OPEN.putIfAbsent(session, new Entry(session, lib, host, port, view)) == null) {
                 Watchdog.sessionsExist();
             }
         } catch (Throwable t) {

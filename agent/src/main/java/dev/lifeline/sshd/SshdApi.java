@@ -45,7 +45,6 @@ final class SshdApi {
     final Method getOrCustomDefault;
     final Method set;
     final Method getConnectAddress;
-    final Method getUsername;
     final Method getIdleTimeoutStart;
     final Method getService;
     final Class<?> connectionService;
@@ -93,7 +92,6 @@ final class SshdApi {
         heartbeatNoReplyMax = HEARTBEAT_NO_REPLY_MAX.constantOrNull(loader);
         heartbeatReplyWait = HEARTBEAT_REPLY_WAIT.constantOrNull(loader);
         getConnectAddress = GET_CONNECT_ADDRESS.methodOrNull(loader);
-        getUsername = GET_USERNAME.method(loader);
         getIdleTimeoutStart = GET_IDLE_TIMEOUT_START.method(loader);
         getService = GET_SERVICE.method(loader);
         connectionService = SERVICE_TYPE.ownerIn(loader);
@@ -259,11 +257,6 @@ final class SshdApi {
             throw new IllegalStateException("MINA property missing");
         }
         Reflection.call(set, property, session, value);
-    }
-
-    String user(Object session) throws Exception {
-        Object user = Reflection.call(getUsername, session);
-        return user == null ? null : user.toString();
     }
 
     Object idleTimeoutStart(Object session) throws Exception {

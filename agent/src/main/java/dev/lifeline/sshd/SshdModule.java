@@ -92,8 +92,6 @@ public final class SshdModule implements InstrumentationModule {
             .optional("MINA 2.9 to 2.12 rely on it; a later line may drop it");
     static final LibraryMember GET_CONNECT_ADDRESS = LibraryMember.method("org.apache.sshd.client.session.ClientSession",
             "getConnectAddress", "()Ljava/net/SocketAddress;").optional("newer lines; else the remote address");
-    static final LibraryMember GET_USERNAME = LibraryMember.method("org.apache.sshd.common.auth.UsernameHolder", "getUsername",
-            "()Ljava/lang/String;");
     static final LibraryMember GET_IDLE_TIMEOUT_START = LibraryMember.method("org.apache.sshd.common.session.Session",
             "getIdleTimeoutStart", "()Ljava/time/Instant;");
     static final LibraryMember GET_SERVICE = LibraryMember.method("org.apache.sshd.common.session.Session", "getService",
@@ -185,7 +183,7 @@ public final class SshdModule implements InstrumentationModule {
             GET_IO_SESSION, GET_REMOTE_ADDRESS, GET_SESSION,
             IS_CLOSING, IS_CLOSED, IS_OPEN, CLOSE, LISTENER, ADD_CLOSE_LISTENER, GET_OR_CUSTOM_DEFAULT, SET, CLIENT_SESSION,
             CLIENT_CHANNEL, EXEC_COMMAND, HEARTBEAT_INTERVAL, HEARTBEAT_REQUEST, HEARTBEAT_NO_REPLY_MAX, HEARTBEAT_REPLY_WAIT,
-            GET_CONNECT_ADDRESS, GET_USERNAME, GET_IDLE_TIMEOUT_START, GET_SERVICE, SERVICE_TYPE, GET_CHANNELS,
+            GET_CONNECT_ADDRESS, GET_IDLE_TIMEOUT_START, GET_SERVICE, SERVICE_TYPE, GET_CHANNELS,
             SERVICE_HEARTBEAT_INTERVAL, SERVICE_NO_REPLY_MAX, SERVICE_OUTSTANDING, SUBSYSTEM, GET_SUBSYSTEM, CREATE_BUFFER,
             GET_RECIPIENT, GET_RECIPIENT_LONG, PUT_UINT, PUT_INT, PUT_STRING, PUT_BOOLEAN, WRITE_PACKET);
 

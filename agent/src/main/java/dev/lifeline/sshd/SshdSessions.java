@@ -32,7 +32,7 @@ final class SshdSessions {
     private SshdSessions() {
     }
 
-    /** The address and user as the app gave them: {@code ClientSession.getConnectAddress()}, else the remote address. */
+    /** The address as the app gave it: {@code ClientSession.getConnectAddress()}, else the remote address. */
     static void register(final Object session, SshdApi api) {
         try {
             SocketAddress target = api.connectAddress(session);
@@ -41,8 +41,7 @@ final class SshdSessions {
             }
             String host = target instanceof InetSocketAddress ? ((InetSocketAddress) target).getHostString() : String.valueOf(target);
             int port = target instanceof InetSocketAddress ? ((InetSocketAddress) target).getPort() : 0;
-            // MINA sets the user after the session (and this hook) exists: read when listed
-            SshSessions.opened(session, "sshd", host, port, null, SshdView.INSTANCE);
+            SshSessions.opened(session, "sshd", host, port, SshdView.INSTANCE);
             SshdChannels.whenClosed(session, new Runnable() {
                 @Override
                 public void run() {

@@ -59,11 +59,6 @@ final class SshdView extends LibraryView {
     }
 
     @Override
-    public String user(Object session) throws Exception {
-        return SshdApi.of(session).user(session);
-    }
-
-    @Override
     public List<Object> channels(Object session) throws Exception {
         SshdApi api = SshdApi.of(session);
         Object service = api.connectionService(session);

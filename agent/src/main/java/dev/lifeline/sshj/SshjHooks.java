@@ -62,7 +62,6 @@ public final class SshjHooks {
 
     public static Object authStarting(Object client, Object user, Object methods) {
         try {
-            SshjView.authenticating(client, user);
             return SshjSessions.authStarting(client);
         } catch (Throwable t) {
             Faults.suppressed(t);
@@ -103,6 +102,15 @@ public final class SshjHooks {
         }
         try {
             SshjSessions.declaredDead(runner);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /** Every packet sshj's reader decodes ({@code TransportImpl.handle}): the connection's last-packet clock. */
+    public static void packetReceived(Object trans) {
+        try {
+            SshjPacketClock.packet(trans);
         } catch (Throwable t) {
             Faults.suppressed(t);
         }

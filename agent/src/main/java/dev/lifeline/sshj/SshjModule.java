@@ -23,6 +23,8 @@ import java.util.List;
  * <li>{@code SSHClient.auth(String, Iterable)}: every {@code auth*} method ends here; the connect deadline covers
  * TCP + key exchange + authentication, and ends with it.</li>
  * <li>{@code SSHClient.disconnect()}: the close deadline.</li>
+ * <li>{@code TransportImpl.handle(Message, SSHPacket)}: every packet the reader thread decodes (keepalive replies
+ * included), 0.27 to 0.40: the connection's last-packet clock, which sshj does not keep.</li>
  * <li>{@code KeepAliveRunner.checkMaxReached(Queue)}: throws when {@code maxAliveCount} keepalives are unanswered,
  * sshj's verdict that the peer is dead ({@code KeepAlive.run} then kills the transport).</li>
  * <li>{@code SessionChannel.exec(String)}: from its return the command runs; {@code getExitStatus()}: null after a
@@ -150,6 +152,9 @@ public final class SshjModule implements InstrumentationModule {
                                         .enterKeepingState("authStarting").exitOrThrow("authEnded"),
                                 Hook.on("disconnect", "()V", h)
                                         .enterKeepingState("disconnecting").exitOrThrow("disconnected")),
+                InstrumentedType.named(TRANSPORT)
+                        .hooks(Hook.on("handle", "(Lnet/schmizz/sshj/common/Message;" + PACKET + ")V", h).thisOnly()
+                                .enter("packetReceived")),
                 InstrumentedType.named(RUNNER)
                         .hooks(Hook.on("checkMaxReached", "(Ljava/util/Queue;)V", h).thisOnly().exitOrThrow("keepaliveChecked")),
                 InstrumentedType.named(CHANNEL)

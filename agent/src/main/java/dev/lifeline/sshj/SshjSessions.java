@@ -109,13 +109,18 @@ final class SshjSessions {
 
     /** {@code SocketClient.connect} returned (TCP, banner and key exchange done): listed in {@code sessions}. */
     static void register(Object client, Object host, int port) {
-        // the user is read from sshj once it authenticates
-        SshSessions.opened(client, "sshj", hostAsGiven(host), port, null, SshjView.INSTANCE);
+        SshSessions.opened(client, "sshj", hostAsGiven(host), port, SshjView.INSTANCE);
+        try {
+            SshjPacketClock.connected(client);
+        } catch (Throwable t) {
+            Faults.suppressed(t); // "last packet" falls back to the registration time
+        }
     }
 
     /** {@code disconnect()} returned or threw, or the peer was declared dead: no longer listed. */
     static void unregister(Object client) {
         SshSessions.closed(client);
+        SshjPacketClock.forget(client);
     }
 
     static Connect connecting(Object client, Object hostArg, int port) throws Exception {

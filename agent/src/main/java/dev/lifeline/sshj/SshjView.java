@@ -19,17 +19,7 @@ final class SshjView extends LibraryView {
     /** Channels the exec hook saw start (weak keys): the only way to tell an exec from a shell later. */
     private static final Map<Object, Boolean> EXECS = Collections.synchronizedMap(new WeakHashMap<Object, Boolean>());
 
-    /** The user name given to {@code SSHClient.auth} (weak keys): the name only, never a secret. */
-    private static final Map<Object, String> USERS = Collections.synchronizedMap(new WeakHashMap<Object, String>());
-
     private SshjView() {
-    }
-
-    /** At {@code SSHClient.auth} entry, once per attempt. */
-    static void authenticating(Object client, Object user) {
-        if (client != null && user instanceof String) {
-            USERS.put(client, (String) user);
-        }
     }
 
     /** At exec start (not per packet): remembered so the listing can say "exec". */
@@ -58,6 +48,20 @@ final class SshjView extends LibraryView {
      */
     @Override
     public boolean isOpen(Object client) throws Exception {
+        boolean open = transportOpen(client);
+        if (!open) {
+            SshjPacketClock.forget(client); // the sweep drops it from the registry now
+        }
+        return open;
+    }
+
+    /** The last packet from the peer, by {@link SshjPacketClock} (sshj keeps no clock of its own). */
+    @Override
+    public long lastPacketNanos(Object client, long fromHook) throws Exception {
+        return SshjPacketClock.lastNanos(client, fromHook);
+    }
+
+    private static boolean transportOpen(Object client) throws Exception {
         SshjApi api = SshjApi.of(client);
         Object trans = api.transport(client);
         Object reader = trans == null ? null : api.reader(trans);
@@ -69,12 +73,6 @@ final class SshjView extends LibraryView {
         }
         java.net.Socket socket = SshjSockets.socketOf(client);
         return socket != null && socket.isConnected();
-    }
-
-    /** The user the app last authenticated as; sshj clears its own copy when {@code authenticate} returns. */
-    @Override
-    public String user(Object client) {
-        return USERS.get(client);
     }
 
     /**

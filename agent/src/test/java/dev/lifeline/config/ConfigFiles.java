@@ -137,7 +137,7 @@ public final class ConfigFiles {
                 b.append("bad.key.").append(i).append(" = ").append(i).append('\n');
             }
             Files.write(many, b.toString().getBytes(StandardCharsets.UTF_8));
-            out.add(new BadConfig("ten-thousand-bad-lines", many, 1, "bad.key.0", "0", "unknown key", "one of [", false));
+            out.add(new BadConfig("ten-thousand-bad-lines", many, 1, "bad.key.0", null, "unknown key", "one of [", false));
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -73,6 +73,20 @@ class ValidationTest {
                 .anySatisfy(s -> assertThat(s).startsWith("environment LIFELINE_CLOSE_TIMEOUT: close.timeout = \"1x\""));
     }
 
+    /**
+     * Issue 22 item 8 in the layers outside a file: an unknown key given twice in the agent argument, or an unknown
+     * rule key as a system property, is named without its value; a known key's value is still shown.
+     */
+    @Test
+    void anUnknownKeysValueIsNeverShownOutsideAFile() {
+        Config c = Config.load("db.password=Sup3rS3cret!,db.password=Sup3rS3cret!,mode=on,mode=off",
+                Map.of("lifeline.host.db.password", "Sup3rS3cret!"), Map.of());
+        assertThat(c.errors()).extracting(ConfigError::toString)
+                .anySatisfy(s -> assertThat(s).startsWith("agent argument: db.password: duplicate key"))
+                .anySatisfy(s -> assertThat(s).startsWith("agent argument: mode = \"off\": duplicate key"))
+                .allSatisfy(s -> assertThat(s).doesNotContain("Sup3rS3cret"));
+    }
+
     @Test
     void theTestOnlyFaultInjectionSwitchIsNoConfigurationKeyAndOtherTestPropertiesOnlyWarn() {
         Config c = Config.load("", Map.of(dev.lifeline.report.Faults.PROPERTY, "true", "lifeline.test.other", "x",

@@ -35,9 +35,9 @@ class SessionGaugesTest {
         Object b = new Object();
         Object c = new Object();
         try {
-            SshSessions.opened(a, "jsch", "db1", 22, "app", VIEW);
-            SshSessions.opened(b, "jsch", "db2", 22, "app", VIEW);
-            SshSessions.opened(c, "sshd", "git", 2222, null, VIEW);
+            SshSessions.opened(a, "jsch", "db1", 22, VIEW);
+            SshSessions.opened(b, "jsch", "db2", 22, VIEW);
+            SshSessions.opened(c, "sshd", "git", 2222, VIEW);
             assertThat(server.getAttribute(agent, "SessionsOpenJsch")).isEqualTo(2);
             assertThat(server.getAttribute(agent, "SessionsOpenSshd")).isEqualTo(1);
             assertThat(server.getAttribute(agent, "SessionsOpenSshj")).isEqualTo(0);
@@ -48,7 +48,7 @@ class SessionGaugesTest {
             SshSessions.packet(c);
             assertThat(server.getAttribute(agent, "OldestIdleSeconds")).isEqualTo(0);
             assertThat((String) server.getAttribute(agent, "Sessions")).startsWith("3 sessions open, 0 threads blocked")
-                    .contains("#1 jsch app@db1:22").contains("#2 jsch app@db2:22").contains("#3 sshd git:2222");
+                    .contains("#1 jsch db1:22").contains("#2 jsch db2:22").contains("#3 sshd git:2222");
         } finally {
             SshSessions.closed(a);
             SshSessions.closed(b);

@@ -12,6 +12,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,7 +61,7 @@ class SessionRegistryTest {
     void tenThousandOpenCloseCyclesLeaveNoEntry() {
         for (int i = 0; i < 10000; i++) {
             FakeSession s = new FakeSession();
-            SshSessions.opened(s, "sshd", "h" + i, 22, "u", VIEW);
+            SshSessions.opened(s, "sshd", "h" + i, 22, VIEW);
             SshSessions.channelOpened(s.channel);
             SshSessions.packet(s);
             assertThat(SshSessions.open("sshd")).isEqualTo(1);
@@ -77,7 +81,7 @@ class SessionRegistryTest {
         FakeSession[] all = new FakeSession[1000];
         for (int i = 0; i < all.length; i++) {
             all[i] = new FakeSession();
-            SshSessions.opened(all[i], "jsch", "h", 22, null, VIEW);
+            SshSessions.opened(all[i], "jsch", "h", 22, VIEW);
         }
         FakeSession alive = all[7];
         for (FakeSession s : all) {
@@ -93,12 +97,12 @@ class SessionRegistryTest {
     @Test
     void idleClockFollowsPackets() throws Exception {
         FakeSession s = new FakeSession();
-        SshSessions.opened(s, "jsch", "h", 22, "u", VIEW);
+        SshSessions.opened(s, "jsch", "h", 22, VIEW);
         await().until(() -> SshSessions.oldestIdleMillis() >= 200);
         SshSessions.packet(s);
         assertThat(SshSessions.oldestIdleMillis()).isLessThan(200);
         String table = SshSessions.table();
-        assertThat(table).contains("1 session open").contains("#1 jsch u@h:22").contains("channel exec")
+        assertThat(table).contains("1 session open").contains("#1 jsch h:22").contains("channel exec")
                 .contains("deadline: none").contains("keepalive: n/a");
     }
 
@@ -106,8 +110,8 @@ class SessionRegistryTest {
     void aBlockedThreadIsListedUnderTheSessionWhoseChannelItWaitsOn() throws Exception {
         FakeSession first = new FakeSession();
         FakeSession second = new FakeSession();
-        SshSessions.opened(first, "sshd", "one", 22, "u", VIEW);
-        SshSessions.opened(second, "sshd", "two", 22, "u", VIEW);
+        SshSessions.opened(first, "sshd", "one", 22, VIEW);
+        SshSessions.opened(second, "sshd", "two", 22, VIEW);
         CountDownLatch release = new CountDownLatch(1);
         Thread app = new Thread(() -> {
             try {
@@ -120,8 +124,8 @@ class SessionRegistryTest {
         try {
             await().atMost(10, TimeUnit.SECONDS).until(() -> SshSessions.threadsBlocked() == 1);
             String table = SshSessions.table();
-            assertThat(table.substring(table.indexOf("#2 sshd u@two:22"))).contains("thread \"app-worker-2\"");
-            assertThat(table.substring(table.indexOf("#1 sshd u@one:22"), table.indexOf("#2 sshd")))
+            assertThat(table.substring(table.indexOf("#2 sshd two:22"))).contains("thread \"app-worker-2\"");
+            assertThat(table.substring(table.indexOf("#1 sshd one:22"), table.indexOf("#2 sshd")))
                     .doesNotContain("app-worker-2");
         } finally {
             release.countDown();
@@ -145,12 +149,12 @@ class SessionRegistryTest {
         long before = Counters.Counter.THREADS_STUCK.get();
         try (ManualClock clock = ManualClock.install()) {
             FakeSession s = new FakeSession();
-            SshSessions.opened(s, "sshd", "db1", 2222, "app", VIEW);
+            SshSessions.opened(s, "sshd", "db1", 2222, VIEW);
             Watchdog.threshold(300);
             app.start();
             await().atMost(10, TimeUnit.SECONDS).until(() -> SshSessions.threadsBlocked() == 1); // in the call now
             for (int tick = 0; tick < 4 && Counters.Counter.THREADS_STUCK.get() == before; tick++) {
-                clock.advanceAndSettle(Watchdog.periodMillis()); // 250 ms: blocked for 300 ms by the second tick
+                clock.advanceAndSettle(Watchdog.periodMillis()); // 1 s: blocked for 1 s by the second tick
             }
             assertThat(Counters.Counter.THREADS_STUCK.get()).isEqualTo(before + 1);
             String table = SshSessions.table();
@@ -162,7 +166,7 @@ class SessionRegistryTest {
             }
             assertThat(Counters.Counter.THREADS_STUCK.get()).isEqualTo(before + 1);
             String lines = new String(Files.readAllBytes(log), "UTF-8");
-            assertThat(lines).contains("watchdog.thread-stuck").contains("app-worker-1").contains("app@db1:2222")
+            assertThat(lines).contains("watchdog.thread-stuck").contains("app-worker-1").contains("session=db1:2222")
                     .contains("org.apache.sshd.fake.BlockingCall.waitFor");
             assertThat(lines.split("watchdog.thread-stuck", -1)).hasSize(2);
         } finally {
@@ -171,5 +175,79 @@ class SessionRegistryTest {
             Log.useFile("");
         }
         assertThat(SshSessions.threadsBlocked()).isZero();
+    }
+
+    /**
+     * Issue 22 item 4: a thread reading a channel that gets a line between any two looks waits in the same place at
+     * every look, yet is never stuck: its wait ends and starts again, and its session gets packets. It was logged stuck
+     * at the threshold (its wait was measured from its first look). A second thread, polling a silent session's channel
+     * the same way (a timed wait, as JSch's pipe), is logged: the watchdog ran, and a wake-up without a packet is not
+     * progress. On a {@link ManualClock}: each look comes when the test advances it, after the line was read.
+     */
+    @Test
+    void aReaderThatGetsDataEveryFewHundredMillisIsNeverStuckButASilentOneIs() throws Exception {
+        Path log = Files.createTempFile("lifeline-watchdog", ".log");
+        Log.useFile(log.toString());
+        FakeSession busy = new FakeSession();
+        FakeSession silent = new FakeSession();
+        AtomicInteger lines = new AtomicInteger();
+        AtomicInteger read = new AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread reader = new Thread(() -> {
+            try {
+                while (!stop.get()) {
+                    BlockingCall.read(busy.channel, lines);
+                    read.incrementAndGet();
+                }
+            } catch (InterruptedException ignored) {
+                // ends the test thread
+            }
+        }, "app-busy-reader");
+        Thread quiet = new Thread(() -> {
+            try {
+                BlockingCall.read(silent.channel, new AtomicInteger());
+            } catch (InterruptedException ignored) {
+                // ends the test thread
+            }
+        }, "app-silent-reader");
+        long before = Counters.Counter.THREADS_STUCK.get();
+        try (ManualClock clock = ManualClock.install()) {
+            SshSessions.opened(busy, "sshd", "busy", 22, VIEW);
+            SshSessions.opened(silent, "sshd", "silent", 22, VIEW);
+            Watchdog.threshold(1000);
+            reader.start();
+            quiet.start();
+            await().atMost(10, TimeUnit.SECONDS).until(() -> SshSessions.threadsBlocked() == 2); // both in the call
+            for (int look = 0; look < 8; look++) { // eight looks, a period apart: the threshold passes several times
+                int readSoFar = read.get();
+                SshSessions.packet(busy); // the remote command prints a line
+                synchronized (busy.channel) {
+                    lines.incrementAndGet();
+                    busy.channel.notifyAll();
+                }
+                await().atMost(10, TimeUnit.SECONDS).until(() -> read.get() > readSoFar && waiting(reader));
+                clock.advanceAndSettle(Watchdog.periodMillis());
+            }
+            assertThat(Counters.Counter.THREADS_STUCK.get()).as("the silent reader, once").isEqualTo(before + 1);
+            String table = SshSessions.table();
+            Matcher m = Pattern.compile("thread \"app-busy-reader\" \\w+ for (<1 look|\\d+ms)").matcher(table);
+            assertThat(m.find()).as(table).isTrue();
+            assertThat(table).contains("thread \"app-silent-reader\"");
+            String logged = new String(Files.readAllBytes(log), "UTF-8");
+            assertThat(logged).contains("thread=app-silent-reader").contains("session=silent:22")
+                    .doesNotContain("app-busy-reader");
+        } finally {
+            stop.set(true);
+            reader.interrupt();
+            quiet.interrupt();
+            reader.join();
+            quiet.join();
+            Log.useFile("");
+        }
+    }
+
+    private static boolean waiting(Thread t) {
+        Thread.State s = t.getState();
+        return s == Thread.State.WAITING || s == Thread.State.TIMED_WAITING;
     }
 }

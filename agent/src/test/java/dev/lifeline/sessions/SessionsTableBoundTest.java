@@ -18,7 +18,7 @@ class SessionsTableBoundTest {
     @Test
     void twoThousandSessionsMakeABoundedTableThatSaysWhatItLeftOut() {
         for (int i = 0; i < 2000; i++) {
-            SshSessions.opened(new SessionRegistryTest.FakeSession(), "jsch", "host-" + i + ".example.com", 22, "deploy",
+            SshSessions.opened(new SessionRegistryTest.FakeSession(), "jsch", "host-" + i + ".example.com", 22,
                     SessionRegistryTest.VIEW);
         }
         String table = SshSessions.table();

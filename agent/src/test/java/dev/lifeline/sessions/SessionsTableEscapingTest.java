@@ -23,7 +23,7 @@ class SessionsTableEscapingTest {
     @Test
     void threadAndHostNamesCannotAddLinesOrControlSequences() throws Exception {
         SessionRegistryTest.FakeSession s = new SessionRegistryTest.FakeSession();
-        SshSessions.opened(s, "sshd", "db\n\n#9 jsch admin@prod-db:22\u2028", 22, "u\u001b[31m", SessionRegistryTest.VIEW);
+        SshSessions.opened(s, "sshd", "db\n\n#9 jsch admin@prod-db:22\u001b[31m\u2028", 22, SessionRegistryTest.VIEW);
         CountDownLatch release = new CountDownLatch(1);
         Thread app = new Thread(() -> {
             try {
@@ -39,7 +39,7 @@ class SessionsTableEscapingTest {
             assertThat(table.lines()).noneMatch(l -> l.startsWith("#9"));
             assertThat(table).doesNotContain("\u001b").doesNotContain("\u2028").doesNotContain("\u0007")
                     .contains("thread \"rd\\n\\n#9 jsch admin@prod-db:22  age 1.0s\\u001b]0;owned\\u0007\"")
-                    .contains("#1 sshd \"u\\u001b[31m@db\\n\\n#9 jsch admin@prod-db:22\\u2028:22\"");
+                    .contains("#1 sshd \"db\\n\\n#9 jsch admin@prod-db:22\\u001b[31m\\u2028:22\"");
         } finally {
             release.countDown();
             app.join();

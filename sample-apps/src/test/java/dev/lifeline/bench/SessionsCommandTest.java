@@ -65,11 +65,12 @@ class SessionsCommandTest {
 
     private void tour(String lib, String appName, ForkedJvm.Builder builder, String keepalive, String shellKind) throws Exception {
         boolean jsch = lib.equals("jsch");
-        String peer = SSHD.server().user + "@" + SSHD.server().host + ":" + SSHD.server().port;
+        String peer = SSHD.server().host + ":" + SSHD.server().port; // never the user name (issue 22 item 8)
+        String user = SSHD.server().user;
         try (ForkedJvm app = Bench.withAgent(builder, AGENT_ARGS).args(SSHD.server().target()).keepStdin().start()) {
             app.awaitLine(Pattern.compile("^READY open"), 30_000);
             String listed = sessionsUntil(app.pid(), o -> o.contains("#1 " + lib + " " + peer));
-            assertThat(listed).startsWith("1 session open, 0 threads blocked in SSH calls; watchdog.threshold=2s")
+            assertThat(listed).doesNotContain(user + "@").startsWith("1 session open, 0 threads blocked in SSH calls; watchdog.threshold=2s")
                     .containsPattern("#1 " + lib + " " + Pattern.quote(peer) + "  age \\S+  last packet from peer \\S+ ago")
                     .containsPattern(keepalive)
                     .containsPattern("(?m)^   channel " + shellKind + "  (age|seen for) \\S+  deadline: none$")
@@ -88,6 +89,8 @@ class SessionsCommandTest {
                 assertThat(line).contains("thread=app-reader").contains("lib=" + lib).contains("session=" + peer)
                         .contains("threshold=2s")
                         .contains(jsch ? "com.jcraft.jsch." : lib.equals("sshd") ? "org.apache.sshd." : "net.schmizz.sshj.");
+                assertThat(blocked).doesNotContain(user + "@");
+                assertThat(line).doesNotContain(user);
                 String status = AgentCli.run("status", String.valueOf(app.pid())).output;
                 assertThat(status).containsPattern("(?m)^  threadsStuck +1$")
                         .containsPattern("(?m)^  SessionsOpen" + Character.toUpperCase(lib.charAt(0)) + lib.substring(1) + " +1$")

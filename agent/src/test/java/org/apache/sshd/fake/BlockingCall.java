@@ -19,4 +19,17 @@ public final class BlockingCall {
             }
         }
     }
+
+    /**
+     * A channel pipe's read, as JSch's {@code PipedInputStream}: waits on {@code pipe}, polling every second, until it
+     * holds data, then takes one unit. A reader calls it in a loop.
+     */
+    public static void read(Object pipe, java.util.concurrent.atomic.AtomicInteger available) throws InterruptedException {
+        synchronized (pipe) {
+            while (available.get() == 0) {
+                pipe.wait(1000);
+            }
+            available.decrementAndGet();
+        }
+    }
 }
