@@ -67,19 +67,24 @@ final class LoadedCopies {
         return copies;
     }
 
-    /** One line of the listing: {@code |  |--com.jcraft.jsch.JSch/0x00007f...} ({@code /null}: the boot loader). */
+    /**
+     * One line of the listing: {@code |  |--com.jcraft.jsch.JSch/0x00007f...}, the class and the address of its loader
+     * ({@code /null}: the boot loader), then {@code (intf)} for an interface.
+     */
     static void classLine(String line, List<String[]> modules, Map<String, Copy> copies) {
         int start = 0;
         while (start < line.length() && (line.charAt(start) == '|' || line.charAt(start) == '-' || line.charAt(start) == ' ')) {
             start++;
         }
-        int slash = line.indexOf('/', start);
+        int end = line.indexOf(' ', start);
+        String entry = line.substring(start, end < 0 ? line.length() : end);
+        int slash = entry.indexOf('/');
         if (slash < 0) {
             return;
         }
-        String name = line.substring(start, slash);
-        int end = line.indexOf(' ', slash);
-        String loader = line.substring(slash + 1, end < 0 ? line.length() : end);
+        // a hidden class (a lambda) has its own address in its name: Session$$Lambda$1/0x7f01/0x7f02; the loader is last
+        String name = entry.substring(0, slash);
+        String loader = entry.substring(entry.lastIndexOf('/') + 1);
         for (String[] m : modules) {
             String prefix = m[1];
             int at = name.startsWith(prefix) ? 0 : name.indexOf("." + prefix);
