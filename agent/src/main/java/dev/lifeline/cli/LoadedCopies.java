@@ -56,13 +56,19 @@ final class LoadedCopies {
             modules.add(new String[]{m.name(), m.packagePrefix().replace('/', '.')});
         }
         final Map<String, Copy> copies = new LinkedHashMap<String, Copy>();
-        final boolean[] any = {false};
+        final String[] first = {null};
+        final boolean[] root = {false};
         vm.jcmd("VM.class_hierarchy", line -> {
-            any[0] = true;
+            if (first[0] == null) {
+                first[0] = line;
+            }
+            root[0] |= line.startsWith("java.lang.Object/");
             classLine(line, modules, copies);
         });
-        if (!any[0]) {
-            throw new TargetJvm.Failure("jcmd VM.class_hierarchy printed nothing", true);
+        if (!root[0]) {
+            // a JDK 8 target prints its error as the output ("Unknown diagnostic command") instead of failing
+            throw new TargetJvm.Failure("jcmd VM.class_hierarchy gave no class list: "
+                    + (first[0] == null ? "no output" : first[0]), true);
         }
         return copies;
     }
@@ -120,7 +126,10 @@ final class LoadedCopies {
             }
             String target;
             try {
-                target = fd.toPath().toRealPath().toString();
+                target = java.nio.file.Files.readSymbolicLink(fd.toPath()).toString();
+                if (target.endsWith(" (deleted)")) { // replaced or removed since: the descriptor still reads the old jar
+                    target = target.substring(0, target.length() - " (deleted)".length());
+                }
             } catch (IOException | RuntimeException e) {
                 continue;
             }
