@@ -78,6 +78,12 @@ final class ForkedJvm implements AutoCloseable {
             return this;
         }
 
+        /** No {@code -javaagent}: a JVM as it runs before Lifeline is rolled out. */
+        Builder noAgent() {
+            agent = null;
+            return this;
+        }
+
         /** The built agent jar with these arguments (null: none). */
         Builder agentArgs(String agentArgs) {
             return agent(AgentJarIT.agentJar().toAbsolutePath(), agentArgs);
@@ -114,7 +120,9 @@ final class ForkedJvm implements AutoCloseable {
         ForkedJvm start() throws IOException {
             List<String> cmd = new ArrayList<>(prefix);
             cmd.add(Paths.get(javaHome, "bin", "java").toString());
-            cmd.add(agent);
+            if (agent != null) {
+                cmd.add(agent);
+            }
             cmd.addAll(jvmArgs);
             cmd.add("-cp");
             cmd.add(classpath);

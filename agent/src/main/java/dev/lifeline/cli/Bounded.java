@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Every command that talks to a target JVM ends within a bound it states. The attach API and the JMX connector have
@@ -19,7 +21,8 @@ import java.util.concurrent.Callable;
 final class Bounded {
     /** status and sessions: longer than HotSpot's own attach timeout (10 s) for a JVM never attached to before. */
     static final long DEFAULT_MILLIS = 20_000;
-    private static volatile String step = "starting";
+    /** Each work thread's current step: {@code status --all} talks to many JVMs at once, one thread each. */
+    private static final Map<Thread, String> STEPS = new ConcurrentHashMap<Thread, String>();
 
     private Bounded() {
     }
@@ -31,13 +34,18 @@ final class Bounded {
 
     /** What the command is doing now, for the message when the bound passes ("attaching to 1234"). */
     static void step(String what) {
-        step = what;
+        STEPS.put(Thread.currentThread(), what);
+    }
+
+    /** The step {@code t} is at ("starting" before its first). */
+    static String stepOf(Thread t) {
+        String s = STEPS.get(t);
+        return s == null ? "starting" : s;
     }
 
     static int run(String command, final String pid, long boundMillis, final Callable<Integer> work, PrintStream err) {
         final int[] result = {Cli.INVALID};
         final Throwable[] failure = new Throwable[1];
-        step("starting");
         Thread t = new Thread(new Runnable() {
             @Override
             public void run() {
@@ -59,7 +67,7 @@ final class Bounded {
             char state = processState(pid);
             boolean gone = state == 0 || state == 'Z' || state == 'X';
             err.println("lifeline: " + command + " " + pid + ": no answer within " + seconds(boundMillis) + " while "
-                    + step + ": " + describeState(pid, state) + "; gave up (exit " + (gone ? Cli.GONE : Cli.NO_ANSWER)
+                    + stepOf(t) + ": " + describeState(pid, state) + "; gave up (exit " + (gone ? Cli.GONE : Cli.NO_ANSWER)
                     + ")");
             return gone ? Cli.GONE : Cli.NO_ANSWER;
         }
@@ -77,7 +85,7 @@ final class Bounded {
     static int failed(String pid, TargetJvm.Failure f, PrintStream err) {
         char state = processState(pid);
         if (state == 'Z' || state == 'X' || (state == 0 && new File("/proc/self").isDirectory() && f.reachedTarget)) {
-            err.println("lifeline: JVM " + pid + " ended while " + step + " (" + Log.escapeLine(f.getMessage()) + ")");
+            err.println("lifeline: JVM " + pid + " ended while " + stepOf(Thread.currentThread()) + " (" + Log.escapeLine(f.getMessage()) + ")");
             return Cli.GONE;
         }
         err.println("lifeline: " + Log.escapeLine(f.getMessage()));
@@ -99,7 +107,7 @@ final class Bounded {
         }
     }
 
-    private static String describeState(String pid, char state) {
+    static String describeState(String pid, char state) {
         switch (state) {
             case 'T':
             case 't':

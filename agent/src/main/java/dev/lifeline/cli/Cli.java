@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-/** {@code java -jar lifeline-agent.jar check FILE | explain FILE HOST[:PORT] | attach PID [FILE] | status PID | sessions PID | --version}. */
+/** {@code java -jar lifeline-agent.jar check FILE | explain FILE HOST[:PORT] | attach PID [FILE] | status PID | status --all | sessions PID | --version}. */
 public final class Cli {
     static final int OK = 0;
     static final int INVALID = 1;
@@ -57,6 +57,9 @@ public final class Cli {
         if (args[0].equals("attach") && (args.length == 2 || args.length == 3)) {
             return Attach.run(args[1], args.length == 3 ? args[2] : null, out, err);
         }
+        if (args[0].equals("status") && args.length >= 2 && args[1].equals("--all")) {
+            return HostStatus.run(args, out, err);
+        }
         if (args[0].equals("status") && args.length == 2) {
             return Status.run(args[1], out, err);
         }
@@ -89,6 +92,12 @@ public final class Cli {
         s.println("         version, state, mode, file, libraries, counters, settings and rules of Lifeline in PID");
         s.println("         (reads the local JMX connector it starts in PID; no port is opened); ends within "
                 + Bounded.seconds(Bounded.millis()));
+        s.println("       java -jar lifeline-agent.jar status --all [--format text|json]");
+        s.println("         every JVM this user may attach to, one line each: PID, main class or jar, Lifeline there (state,");
+        s.println("         mode, file), the SSH libraries it loaded and whether each is protected; loads nothing into any JVM;");
+        s.println("         exit 0 when every JVM with an SSH library is protected, 6 when one is not, else 4 when a JVM did");
+        s.println("         not answer, 1 when one could not be told; ends within " + Bounded.seconds(Bounded.millis())
+                + " (every JVM read at once)");
         s.println("       java -jar lifeline-agent.jar sessions PID");
         s.println("         the open SSH sessions in PID: peer, age, idle, keepalive, channels and their deadlines, and the");
         s.println("         threads blocked in a call on each (stack); exit 0 when read (same connector as status); ends");

@@ -181,6 +181,28 @@ final class Status {
             }
         }
 
+        /**
+         * Only the named attributes, in one round trip: {@code status --all} needs the state and the libraries, not the
+         * gauges (a thread dump per read) nor the session table.
+         */
+        Snapshot read(String... attributes) throws TargetJvm.Failure {
+            Bounded.step("reading " + AGENT);
+            try {
+                ObjectName agent = new ObjectName(AGENT);
+                if (!server.isRegistered(agent)) {
+                    return Snapshot.ABSENT;
+                }
+                Snapshot s = new Snapshot(true);
+                for (Object a : server.getAttributes(agent, attributes)) {
+                    javax.management.Attribute attribute = (javax.management.Attribute) a;
+                    s.attributes.put(attribute.getName(), attribute.getValue());
+                }
+                return s;
+            } catch (Exception e) {
+                throw new TargetJvm.Failure("reading " + AGENT + " failed: " + TargetJvm.describe(e), true);
+            }
+        }
+
         /** How long the target JVM runs, from its {@code java.lang:type=Runtime} MBean; -1 when it cannot be read. */
         long uptimeMillis() {
             try {

@@ -132,6 +132,89 @@ final class TargetJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * The JVMs the attach API lists on this host (their {@code hsperfdata} files: no JVM is contacted), as
+     * {PID, display name}; the display name is the JVM's command: main class or jar, then its arguments.
+     */
+    static List<String[]> list() throws Failure {
+        Class<?> vmClass = vmClass();
+        try {
+            List<?> descriptors = (List<?>) vmClass.getMethod("list").invoke(null);
+            Class<?> descriptor = Class.forName("com.sun.tools.attach.VirtualMachineDescriptor");
+            Method id = descriptor.getMethod("id");
+            Method name = descriptor.getMethod("displayName");
+            List<String[]> out = new java.util.ArrayList<String[]>();
+            for (Object d : descriptors) {
+                out.add(new String[]{(String) id.invoke(d), (String) name.invoke(d)});
+            }
+            return out;
+        } catch (InvocationTargetException e) {
+            throw new Failure("listing the JVMs failed: " + describe(e.getCause()));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new Failure("listing the JVMs failed: " + describe(e));
+        }
+    }
+
+    /**
+     * Runs a diagnostic command in the target, as {@code jcmd PID COMMAND} does, over this attach connection; its
+     * output is {@code sink}'s, line by line. {@code HotSpotVirtualMachine.executeJCmd} is in a package
+     * {@code jdk.attach} does not export: the jar's manifest exports it to {@code java -jar} ({@code Add-Exports}).
+     */
+    void jcmd(String command, Lines sink) throws Failure {
+        Bounded.step("running jcmd " + command + " in " + pid);
+        java.io.InputStream in;
+        try {
+            Method execute = Class.forName("sun.tools.attach.HotSpotVirtualMachine").getMethod("executeJCmd", String.class);
+            in = (java.io.InputStream) execute.invoke(vm, command);
+        } catch (InvocationTargetException e) {
+            throw new Failure("jcmd " + command + " in " + pid + " failed: " + describe(e.getCause()), true);
+        } catch (IllegalAccessException e) {
+            throw new Failure("jcmd " + command + " cannot run from this java: run the command as java -jar"
+                    + " lifeline-agent.jar (its manifest exports jdk.attach/sun.tools.attach)");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new Failure("jcmd " + command + " in " + pid + " failed: " + describe(e), true);
+        }
+        try {
+            Lines.split(in, sink);
+        } catch (IOException e) {
+            throw new Failure("reading the output of jcmd " + command + " in " + pid + " failed: " + describe(e), true);
+        } finally {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // the connection ends with the target's answer
+            }
+        }
+    }
+
+    /** Receives a command's output one line at a time (a class list can be megabytes: never held whole). */
+    interface Lines {
+        void line(String line);
+
+        /**
+         * Reads {@code in} to its end. The attach API's stream returns short reads when asked to fill a buffer from an
+         * offset ({@code readAllBytes} stopped at 4096 bytes on JDK 17), so each read starts at 0.
+         */
+        static void split(java.io.InputStream in, Lines sink) throws IOException {
+            byte[] buf = new byte[8192];
+            java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+            int n;
+            while ((n = in.read(buf, 0, buf.length)) >= 0) {
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == '\n') {
+                        sink.line(new String(line.toByteArray(), StandardCharsets.UTF_8));
+                        line.reset();
+                    } else {
+                        line.write(buf[i]);
+                    }
+                }
+            }
+            if (line.size() > 0) {
+                sink.line(new String(line.toByteArray(), StandardCharsets.UTF_8));
+            }
+        }
+    }
+
     /** Checks PID (see {@link #checkIsJvm}) and attaches. */
     static TargetJvm attach(String pid) throws Failure {
         checkIsJvm(pid);

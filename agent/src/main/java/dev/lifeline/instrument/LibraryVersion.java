@@ -5,8 +5,8 @@ import java.security.CodeSource;
 import java.security.ProtectionDomain;
 
 /** A library's version from the jar it was loaded from: {@code jsch-2.28.8.jar} gives {@code 2.28.8}. */
-final class LibraryVersion {
-    static final String UNKNOWN = "unknown";
+public final class LibraryVersion {
+    public static final String UNKNOWN = "unknown";
 
     private LibraryVersion() {
     }
@@ -22,7 +22,7 @@ final class LibraryVersion {
     }
 
     /** The part after the last "-" that starts with a digit, of the last path element ending in ".jar". */
-    static String fromPath(String path) {
+    public static String fromPath(String path) {
         String p = path;
         int bang = p.indexOf("!/"); // nested jars (Spring Boot): the innermost named one
         while (p.endsWith("/") || p.endsWith("!")) {
