@@ -92,15 +92,22 @@ final class SshdConnectDeadline {
                     if (!method.getName().equals("operationComplete")) {
                         return identity(proxy, method, args);
                     }
-                    final Object session = call(connectFuture, "getSession");
-                    if (session == null || Boolean.TRUE.equals(call(session, "isAuthenticated"))) {
+                    try {
+                        // a failed or cancelled connect: getSession() would rethrow its failure (MINA 2.x)
+                        final Object session = connected(connectFuture) ? call(connectFuture, "getSession") : null;
+                        if (session == null || Boolean.TRUE.equals(call(session, "isAuthenticated"))) {
+                            d.cancel();
+                            return null;
+                        }
+                        AWAITING_AUTH.put(session, d);
+                        SshdChannels.whenClosed(session, new ForgetOnClose(session));
+                        if (Boolean.TRUE.equals(call(session, "isAuthenticated"))) {
+                            authenticated(session); // authenticated before it was put
+                        }
+                    } catch (Throwable t) {
+                        // MINA would log what a listener throws into the app's log as a WARN: counted as ours instead
                         d.cancel();
-                        return null;
-                    }
-                    AWAITING_AUTH.put(session, d);
-                    SshdChannels.whenClosed(session, new ForgetOnClose(session));
-                    if (Boolean.TRUE.equals(call(session, "isAuthenticated"))) {
-                        authenticated(session); // authenticated before it was put
+                        Faults.suppressed(t);
                     }
                     return null;
                 }
@@ -162,7 +169,7 @@ final class SshdConnectDeadline {
     static void fire(Policy policy, Object connectFuture, long deadline, long elapsedMillis) {
         try {
             boolean done = (Boolean) call(connectFuture, "isDone");
-            Object session = done ? call(connectFuture, "getSession") : null;
+            Object session = done && connected(connectFuture) ? call(connectFuture, "getSession") : null;
             if (done && (session == null || Boolean.TRUE.equals(call(session, "isAuthenticated")))) {
                 return; // connected and authenticated in time, or already failed on its own
             }
@@ -328,6 +335,11 @@ final class SshdConnectDeadline {
 
     private static Object io(Object ioFuture, String method) throws Exception {
         return ioType(ioFuture).getMethod(method).invoke(ioFuture);
+    }
+
+    /** Whether the app's connect future holds a session, not a failure: its getSession() rethrows a failure. */
+    private static boolean connected(Object connectFuture) throws Exception {
+        return Boolean.TRUE.equals(call(connectFuture, "isConnected"));
     }
 
     private static Object call(Object target, String method) throws Exception {
