@@ -50,6 +50,10 @@ def traces(run_dir):
     return out
 
 
+# run directory -> tests that failed their first try and passed their second (surefire's rerun)
+FLAKY = {}
+
+
 def statuses(run_dir):
     """test id -> pass | fail | skip, from surefire's XML reports."""
     out = {}
@@ -59,6 +63,9 @@ def statuses(run_dir):
             test = "%s.%s" % (cls, case.get("name") or "(class)")
             if case.find("failure") is not None or case.find("error") is not None:
                 out[test] = "fail"
+            elif case.find("flakyFailure") is not None or case.find("flakyError") is not None:
+                out[test] = "pass"
+                FLAKY.setdefault(run_dir, []).append(test)
             elif case.find("skipped") is not None:
                 out[test] = "skip"
             else:
@@ -121,7 +128,7 @@ def compare(runs, expected_path):
             verdict = "baseline"
             if mode != "none" and base is not None:
                 changed = sorted(t for t in set(base) | set(st) if base.get(t) != st.get(t))
-                unexplained = 0
+                unexplained = regressions = 0
                 for t in changed:
                     was, now = base.get(t, "absent"), st.get(t, "absent")
                     regression = was == "pass" and now != "pass"
@@ -129,12 +136,21 @@ def compare(runs, expected_path):
                     if mode == "short":
                         # the evidence in the trace first, then the list
                         why = next((w for frame, w in DEADLINE_FRAMES if frame in tr.get(t, "")), None) or explained.get(t)
-                    if regression and not why:
-                        unexplained += 1
-                    diffs.append((version, mode, t, was, now, why or ("REGRESSION" if regression else "")))
+                    if regression:
+                        regressions += 1
+                        unexplained += 0 if why else 1
+                    else:
+                        why = "not a regression: it does not pass without the agent"
+                    diffs.append((version, mode, t, was, now, why or "REGRESSION"))
                 bad += unexplained
-                verdict = "identical" if not changed else "%d differ%s" % (
-                    len(changed), ", %d unexplained" % unexplained if unexplained else ", all explained")
+                if not changed:
+                    verdict = "identical"
+                elif not regressions:
+                    verdict = "%d differ%s, none pass->fail" % (len(changed), "s" if len(changed) == 1 else "")
+                else:
+                    verdict = "%d pass->fail, %s" % (regressions, "%d UNEXPLAINED" % unexplained if unexplained else "all explained")
+                    if len(changed) > regressions:
+                        verdict += ", %d other" % (len(changed) - regressions)
             warn = ",".join("%s x%d" % kv for kv in sorted(warnings.items())) or "-"
             rows.append((version, mode, str(len(st)), str(c["pass"]), str(c["fail"]), str(c["skip"]), verdict, secs,
                          str(sum(levels.values())) if mode != "none" else "-", warn if mode != "none" else "-",
@@ -149,6 +165,12 @@ def compare(runs, expected_path):
         print("differences (test: without agent -> with agent):")
         for version, mode, t, was, now, why in diffs:
             print("  %s %-7s %s: %s -> %s%s" % (version, mode, t, was, now, "  [%s]" % why if why else ""))
+    flaky = [(os.path.relpath(d, runs), t) for d, ts in sorted(FLAKY.items()) for t in ts]
+    if flaky:
+        print()
+        print("passed on the second try (failed the first, in the same JVM; counted as passed):")
+        for run, t in flaky:
+            print("  %s %s" % (run.replace(os.sep, " "), t))
     print()
     print("gate: %s" % ("FAILED: %d test(s) pass without the agent and fail with it" % bad if bad else
                         "passed: no test that passes without the agent fails with it"))

@@ -49,7 +49,7 @@ agent_args() {
 
 say "building the agent (mvn -B -q $offline install -DskipTests)"
 mvn -B -q $offline install -DskipTests || { echo "agent build failed" >&2; exit 1; }
-out=$root/compat/target/runs
+out=$root/compat/target/runs$( [ "$classes" = "$full_classes" ] && echo -full)
 rm -rf "$out"
 mkdir -p "$out"
 # a copy: a rebuild of agent/ while the gate runs does not change the agent under test
