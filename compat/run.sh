@@ -4,7 +4,7 @@
 # without the agent fails with it (in the short-deadline run: unless compat/expected-short.txt explains it).
 #
 #   compat/run.sh                       # default class list, MINA 2.14.0 and 2.19.0, four runs each
-#   compat/run.sh --full                # the 22 client-side classes of issue 28 (about 10 minutes a run here)
+#   compat/run.sh --full                # the 22 client-side classes of issue 28, 145 tests (about 10 minutes a run here)
 #   compat/run.sh --versions 2.14.0 --modes "none short"
 #   compat/run.sh --classes "KeepAliveTest,ServerTest"
 #
