@@ -64,6 +64,26 @@ public final class SessionPolicy {
     }
 
     /**
+     * Enforce, and the app's own heartbeat is kept (as short as Lifeline's or shorter) but counts no replies (MINA's
+     * heartbeat with no no-reply max sends and never waits: a dead peer goes unnoticed). The count is the one
+     * keepalive value the app left unset, and in enforce the smaller wins, none being the largest: Lifeline's count
+     * goes on the app's interval, and the session detects a dead peer. Fill leaves the app's heartbeat as it is; so
+     * does a configuration with Lifeline's keepalive off.
+     *
+     * @return the count to set, or {@link SessionPlan#LEAVE}
+     */
+    public static int countForUncountedAppHeartbeat(SessionPlan plan, long appIntervalMillis, int appCountMax) {
+        Policy policy = plan.policy;
+        if (policy.mode() != Mode.ENFORCE || plan.setsKeepalive() || appIntervalMillis <= 0 || appCountMax > 0
+                || policy.keepaliveIntervalMillis() <= 0 || policy.keepaliveCountMax() <= 0) {
+            return (int) SessionPlan.LEAVE;
+        }
+        plan.keepaliveCountMax = policy.keepaliveCountMax();
+        plan.record("keepalive.countMax", plan.keepaliveCountMax, "set");
+        return plan.keepaliveCountMax;
+    }
+
+    /**
      * Whether to turn TCP keepalive on now, given whether the socket has it already; what is kept or would be set is
      * recorded in the plan (the library's socket is changed by {@code enforce/SessionEvents}).
      */

@@ -63,6 +63,7 @@ final class SshdApi {
     final Method isAuthenticated;
     final Method addListener;
     final Method isDone;
+    final Method isConnected;
     final Method connectSetException;
     final Method ioSetException;
     final Method connectCancel;
@@ -113,6 +114,7 @@ final class SshdApi {
         isAuthenticated = IS_AUTHENTICATED.method(loader);
         addListener = ADD_LISTENER.method(loader);
         isDone = IS_DONE.method(loader);
+        isConnected = CONNECT_IS_CONNECTED.method(loader);
         connectSetException = CONNECT_SET_EXCEPTION.method(loader);
         ioSetException = IO_SET_EXCEPTION.method(loader);
         Method cancel = CONNECT_CANCEL.methodOrNull(loader);
@@ -138,9 +140,13 @@ final class SshdApi {
         return Boolean.TRUE.equals(Reflection.call(isDone, future));
     }
 
-    /** A {@code ConnectFuture}'s session, or null. */
+    /**
+     * A {@code ConnectFuture}'s session, or null, also for a failed or cancelled connect: there {@code getSession()}
+     * would rethrow the connect's failure (MINA 2.x), so it is asked only of a connected future.
+     */
     Object sessionOfFuture(Object connectFuture) throws Exception {
-        return Reflection.call(channelGetSession, connectFuture);
+        return Boolean.TRUE.equals(Reflection.call(isConnected, connectFuture))
+                ? Reflection.call(channelGetSession, connectFuture) : null;
     }
 
     /** Fails the app's {@code ConnectFuture} and stops the TCP connect still under way. */

@@ -92,15 +92,22 @@ final class SshdConnectDeadline {
                     if (!method.getName().equals("operationComplete")) {
                         return identity(proxy, method, args);
                     }
-                    final Object session = api.sessionOfFuture(connectFuture);
-                    if (session == null || api.isAuthenticated(session)) {
+                    try {
+                        // a failed or cancelled connect: no session (getSession() would rethrow its failure)
+                        final Object session = api.sessionOfFuture(connectFuture);
+                        if (session == null || api.isAuthenticated(session)) {
+                            d.cancel();
+                            return null;
+                        }
+                        AWAITING_AUTH.put(session, d);
+                        SshdChannels.whenClosed(session, new ForgetOnClose(session));
+                        if (api.isAuthenticated(session)) {
+                            authenticated(session); // authenticated before it was put
+                        }
+                    } catch (Throwable t) {
+                        // MINA would log what a listener throws into the app's log as a WARN: counted as ours instead
                         d.cancel();
-                        return null;
-                    }
-                    AWAITING_AUTH.put(session, d);
-                    SshdChannels.whenClosed(session, new ForgetOnClose(session));
-                    if (api.isAuthenticated(session)) {
-                        authenticated(session); // authenticated before it was put
+                        Faults.suppressed(t);
                     }
                     return null;
                 }

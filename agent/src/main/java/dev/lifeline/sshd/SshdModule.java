@@ -130,6 +130,8 @@ public final class SshdModule implements InstrumentationModule {
     static final LibraryMember ADD_LISTENER = LibraryMember.method("org.apache.sshd.common.future.SshFuture", "addListener",
             "(Lorg/apache/sshd/common/future/SshFutureListener;)Lorg/apache/sshd/common/future/SshFuture;");
     static final LibraryMember IS_DONE = LibraryMember.method("org.apache.sshd.common.future.WaitableFuture", "isDone", "()Z");
+    /** Whether a connect future holds a session, not a failure: its getSession() rethrows a failure (MINA 2.x). */
+    static final LibraryMember CONNECT_IS_CONNECTED = LibraryMember.method(CONNECT_FUTURE, "isConnected", "()Z");
     /** Declared by the future in 2.7 to 2.11, inherited from {@code WithException} from 2.12. */
     static final LibraryMember CONNECT_SET_EXCEPTION = LibraryMember.method(CONNECT_FUTURE, "setException", "(Ljava/lang/Throwable;)V");
     static final LibraryMember IO_SET_EXCEPTION = LibraryMember.method(IO_FUTURE, "setException", "(Ljava/lang/Throwable;)V");
@@ -175,7 +177,7 @@ public final class SshdModule implements InstrumentationModule {
     static final LibraryMember NIO_OPTION_OF = LibraryMember.method("io.netty.channel.socket.nio.NioChannelOption", "of",
             "(Ljava/net/SocketOption;)Lio/netty/channel/ChannelOption;").optional(NETTY);
 
-    private static final List<LibraryMember> MEMBERS = Arrays.asList(IS_AUTHENTICATED, ADD_LISTENER, IS_DONE,
+    private static final List<LibraryMember> MEMBERS = Arrays.asList(IS_AUTHENTICATED, ADD_LISTENER, IS_DONE, CONNECT_IS_CONNECTED,
             CONNECT_SET_EXCEPTION, IO_SET_EXCEPTION, CONNECT_CANCEL, IO_CANCEL, CANCELLABLE_CANCEL, IO_GET_SESSION,
             SESSION_OF_IO, CONNECTOR_HANDLER, NIO2_GET_SOCKET, MINA_GET_SESSION, MINA_CHANNEL, NETTY_CONTEXT, NETTY_CHANNEL,
             NETTY_JAVA_CHANNEL, NETTY_CONFIG, NETTY_SET_OPTION, NETTY_GET_OPTION, NETTY_SO_KEEPALIVE, EPOLL_KEEPIDLE,

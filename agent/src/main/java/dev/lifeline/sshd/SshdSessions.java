@@ -1,6 +1,7 @@
 package dev.lifeline.sshd;
 
 import dev.lifeline.enforce.SessionEvents;
+import dev.lifeline.config.Mode;
 import dev.lifeline.config.Policy;
 import dev.lifeline.policy.Policies;
 import dev.lifeline.policy.SessionPlan;
@@ -83,9 +84,21 @@ final class SshdSessions {
                 api.set(api.heartbeatRequest, session, KEEPALIVE_REQUEST);
             }
         } else if (app > 0 && (appNoReplyMax == null || appNoReplyMax <= 0)) {
-            Log.warnOnce("sshd-no-reply:" + policy.host(), "session.keepalive-without-detection", "lib", "sshd",
-                    "host", policy.host(), "reason", "the app's heartbeat expects no reply, so a dead peer is not detected",
-                    "fix", "mode=enforce");
+            int count = SessionPolicy.countForUncountedAppHeartbeat(plan, app, 0);
+            if (count > 0) { // enforce: the app's interval, Lifeline's count
+                if (legacy) {
+                    api.set(api.heartbeatReplyWait, session, appInterval.multipliedBy(count));
+                } else {
+                    api.set(api.heartbeatNoReplyMax, session, count);
+                }
+                if (appRequest == null) {
+                    api.set(api.heartbeatRequest, session, KEEPALIVE_REQUEST);
+                }
+            } else {
+                Log.warnOnce("sshd-no-reply:" + policy.host(), "session.keepalive-without-detection", "lib", "sshd",
+                        "host", policy.host(), "reason", "the app's heartbeat expects no reply, so a dead peer is not detected",
+                        "fix", policy.mode() == Mode.ENFORCE ? "keepalive.interval and keepalive.countMax above 0" : "mode=enforce");
+            }
         }
         configured(plan, api.ioSession(session));
     }

@@ -48,6 +48,22 @@ class SessionPolicyTest {
     }
 
     @Test
+    void enforceCountsTheRepliesOfAnAppHeartbeatThatExpectsNoneAndFillLeavesIt() {
+        // issue 28: the app's 2 s heartbeat is shorter than Lifeline's 15 s, so it stays; it counts no replies
+        SessionPlan enforce = SessionPolicy.plan("sshd", policy("mode=enforce,keepalive.interval=15s,keepalive.countMax=3"), 2000, 0, -1);
+        assertThat(enforce.setsKeepalive()).isFalse();
+        assertThat(SessionPolicy.countForUncountedAppHeartbeat(enforce, 2000, 0)).isEqualTo(3);
+        assertThat(enforce.applied.toString()).isEqualTo("keepalive.interval=2s(app) keepalive.countMax=3(set)");
+
+        SessionPlan fill = SessionPolicy.plan("sshd", policy("mode=fill"), 2000, 0, -1);
+        assertThat(SessionPolicy.countForUncountedAppHeartbeat(fill, 2000, 0)).isEqualTo(SessionPlan.LEAVE);
+        SessionPlan counted = SessionPolicy.plan("sshd", policy("mode=enforce"), 2000, 5, -1);
+        assertThat(SessionPolicy.countForUncountedAppHeartbeat(counted, 2000, 5)).as("the app's own count").isEqualTo(SessionPlan.LEAVE);
+        SessionPlan off = SessionPolicy.plan("sshd", policy("mode=enforce,keepalive.interval=0"), 2000, 0, -1);
+        assertThat(SessionPolicy.countForUncountedAppHeartbeat(off, 2000, 0)).as("Lifeline's keepalive off").isEqualTo(SessionPlan.LEAVE);
+    }
+
+    @Test
     void auditSetsNothingAndReportsWhatFillWould() {
         SessionPlan plan = SessionPolicy.plan("jsch", policy("mode=audit"), 0, 1, 0);
         assertThat(plan.setsKeepalive()).isFalse();

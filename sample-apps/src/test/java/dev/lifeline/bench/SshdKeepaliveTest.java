@@ -54,6 +54,26 @@ class SshdKeepaliveTest {
         }
     }
 
+    /**
+     * Issue 28: an app's own MINA heartbeat (2 s, no reply expected) is shorter than Lifeline's, so enforce keeps it;
+     * it used to keep it without detection and say {@code fix="mode=enforce"} while in enforce. Enforce now puts
+     * Lifeline's count on the app's interval: the dead peer is detected within about 2 s x (3 + 1).
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Library.class, names = {"SSHD", "SSHD_OLD", "SSHD_LEGACY"})
+    void enforceGivesTheAppsOwnHeartbeatThatExpectsNoReplyDetection(Library library) throws Exception {
+        try (ForkedJvm app = Bench.withAgent(Bench.app("MinaIdleChannel", library, Bench.defaultJdk()),
+                        "mode=enforce,keepalive.interval=15s,keepalive.countMax=3")
+                .jvmArg("-Dorg.apache.sshd.config.heartbeat-interval=2000").args(SSHD.server().target()).start()) {
+            long ms = PacketDrop.millisUntilAppGivesUp(app, "idle", SSHD.server().port);
+            assertThat(app.result().get("status")).isIn("closed", "error");
+            assertThat(ms).isLessThanOrEqualTo(2000 * (3 + 1) + 2000);
+            assertThat(app.stderr()).anyMatch(l -> l.contains("event=session.configured") && l.contains("lib=sshd")
+                    && l.contains("keepalive.interval=2s(app) keepalive.countMax=3(set)"));
+            assertThat(app.stderr()).noneMatch(l -> l.contains("session.keepalive-without-detection"));
+        }
+    }
+
     @Test
     void withoutTheAgentTheSameSessionStaysBlocked() throws Exception {
         try (ForkedJvm app = Bench.app("MinaIdleChannel", Library.SSHD, Bench.defaultJdk()).args(SSHD.server().target()).start()) {
