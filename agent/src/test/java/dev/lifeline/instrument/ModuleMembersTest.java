@@ -153,11 +153,15 @@ class ModuleMembersTest {
         return Stream.of("type", "method", "field", "constant", "constructor").anyMatch(name::equals);
     }
 
-    /** The classes of a package, from the directory the test class path has it in (target/classes). */
+    /**
+     * The main classes of a package (target/classes, where the agent's own classes are), not the test classes of the
+     * same package, which come first on the test class path and may use reflection of their own.
+     */
     private static List<String> classesOf(String pkg) throws Exception {
-        URL dir = ModuleMembersTest.class.getClassLoader().getResource(pkg + "/");
-        assertThat(dir).as(pkg).isNotNull();
-        try (Stream<Path> files = Files.list(Paths.get(dir.toURI()))) {
+        Path main = Paths.get(LibraryMember.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path dir = main.resolve(pkg);
+        assertThat(dir).as(pkg).isDirectory();
+        try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).filter(f -> f.endsWith(".class"))
                     .map(f -> pkg + "/" + f.substring(0, f.length() - ".class".length())).sorted().collect(Collectors.toList());
         }
