@@ -159,6 +159,24 @@ class AgentStartupIT {
     }
 
     /**
+     * Issue 27, version skew: a file with a key of a newer Lifeline (rolled out before this JVM got the newer jar)
+     * still protects: one config.unknown-key line naming the key (never its value), and the rest of the file applies.
+     */
+    @Test
+    void aFileWithANewerLifelinesKeyStillProtects() throws Exception {
+        Path jsch = Paths.get(com.jcraft.jsch.JSch.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path file = write("newer.properties", "mode = enforce\nsftp.someFutureKnob = Sup3rS3cret!\nkeepalive.interval = 7s\n");
+        Run run = runMain(file.toString(), testClasses() + java.io.File.pathSeparator + jsch, "dev.lifeline.hello.LoadClasses",
+                "com.jcraft.jsch.JSch", "com.jcraft.jsch.Session");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("loaded 2");
+        assertThat(run.err()).containsOnlyOnce("event=config.unknown-key").contains("name=sftp.someFutureKnob")
+                .containsPattern("event=agent.started .*mode=enforce file=" + java.util.regex.Pattern.quote(file.toString())
+                        + " .*state=active")
+                .doesNotContain("Sup3rS3cret");
+    }
+
+    /**
      * Issue 14: with nothing configured (no argument, no lifeline.* property, no LIFELINE_* variable) premain loads
      * two classes of the agent and starts it at the first SSH library class, which then says so as with a file.
      */

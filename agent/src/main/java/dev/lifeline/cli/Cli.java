@@ -133,14 +133,15 @@ public final class Cli {
                              Map<String, String> environment) {
         Config c = Config.loadFile(file, systemProperties, environment);
         List<String> warnings = new ArrayList<String>();
+        List<String> unknownKeys = new ArrayList<String>(); // the agent ignores them; check fails on them (typos)
         for (ConfigWarning w : c.warnings()) {
-            warnings.add(w.toString());
+            (w.failsCheck() ? unknownKeys : warnings).add(w.toString());
         }
         String logDirWarning = logDirectoryWarning(c);
         if (logDirWarning != null) {
             warnings.add(logDirWarning);
         }
-        if (c.errors().isEmpty()) {
+        if (c.errors().isEmpty() && unknownKeys.isEmpty()) {
             out.println("OK: " + Log.value(file) + " (" + c.ruleCount() + (c.ruleCount() == 1 ? " rule)" : " rules)")
                     + (warnings.isEmpty() ? "" : ", " + warnings.size() + (warnings.size() == 1 ? " warning" : " warnings")));
             for (String w : warnings) {
@@ -152,10 +153,20 @@ public final class Cli {
         for (ConfigError e : c.errors()) {
             err.println("error: " + Log.escapeLine(e.toString()));
         }
+        for (String u : unknownKeys) {
+            err.println("error: " + Log.escapeLine(u));
+        }
         for (String w : warnings) {
             err.println("warning: " + Log.escapeLine(w));
         }
-        printErrorCount(c, err);
+        if (c.errors().isEmpty()) {
+            err.println(unknownKeys.size() + (unknownKeys.size() == 1 ? " error" : " errors") + ", all unknown keys: as an"
+                    + " agent this Lifeline would ignore them and apply the rest of the file (one config.unknown-key line"
+                    + " each); check with the jar that will read the file");
+        } else {
+            err.println((c.errors().size() + unknownKeys.size()) + (c.errors().size() + unknownKeys.size() == 1 ? " error" : " errors")
+                    + "; as an agent Lifeline would change nothing (or stop the JVM with failOnConfigError=true)");
+        }
         err.println(Log.escapeLine(outsideLayers(c)));
         return INVALID;
     }

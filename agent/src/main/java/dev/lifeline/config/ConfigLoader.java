@@ -16,6 +16,8 @@ import java.util.Map;
  */
 final class ConfigLoader {
     static final String ENVIRONMENT_PREFIX = "LIFELINE_";
+    /** Said of an unknown key: what the agent does with it (nothing) and with the rest (applies it). */
+    static final String IGNORED = ", ignored (the rest applies; a newer Lifeline's key?)";
     private final String agentArgs;
     private final Map<String, String> systemProperties;
     private final Map<String, String> environment;
@@ -114,8 +116,10 @@ final class ConfigLoader {
     private void acceptGlobal(String key, String value, Origin origin, Map<Key, Setting> global) {
         Key k = Key.named(key);
         if (k == null) {
-            errors.add(new ConfigError(origin, key, null, "unknown key" + Suggestions.suggestion(key, Key.all().keySet())
-                    + "; accepted: one of " + Key.all().keySet() + " or host.<name>.<key>"));
+            // version skew: a newer Lifeline's key must not disable an older one; no value shown (another tool's secret?)
+            warnings.add(new ConfigWarning(ConfigWarning.UNKNOWN_KEY, origin, key, "unknown key" + IGNORED
+                    + Suggestions.suggestion(key, Key.all().keySet()) + "; accepted: one of " + Key.all().keySet()
+                    + " or host.<name>.<key>"));
             return;
         }
         Object v = parse(key, value, origin, k);

@@ -57,10 +57,14 @@ final class RuleEntries {
             return;
         }
         Key k = Key.named(sub);
-        if (k == null || !k.perHost) {
+        if (k == null) { // version skew, as for a global key: the rest of the rule and the file apply
             List<String> candidates = subKeys();
-            String why = k == null ? "unknown key" + Suggestions.suggestion(sub, candidates) : "'" + sub + "' is global only";
-            loader.errors.add(new ConfigError(origin, key, k == null ? null : value, why + "; accepted in a rule: " + candidates));
+            loader.warnings.add(new ConfigWarning(ConfigWarning.UNKNOWN_KEY, origin, key, "unknown key" + ConfigLoader.IGNORED
+                    + Suggestions.suggestion(sub, candidates) + "; accepted in a rule: " + candidates));
+            return;
+        }
+        if (!k.perHost) {
+            loader.errors.add(new ConfigError(origin, key, value, "'" + sub + "' is global only; accepted in a rule: " + subKeys()));
             return;
         }
         Object v = loader.parse(key, value, origin, k);

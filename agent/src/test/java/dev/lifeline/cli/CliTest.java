@@ -40,7 +40,8 @@ class CliTest {
         String e = err.toString(StandardCharsets.UTF_8);
         assertThat(code).isNotZero();
         assertThat(e).contains(f + ":1: keepalive.interval = \"15x\": unknown unit 'x'; accepted: a whole number with unit ms, s, m or h")
-                .contains(f + ":2: keepalive.intervall: unknown key; did you mean keepalive.interval?; accepted:") // no value: issue 22
+                .contains(f + ":2: keepalive.intervall: unknown key, ignored") // no value: issue 22; ignored by the agent: 27
+                .contains("did you mean keepalive.interval?; accepted:")
                 .contains(f + ":3: host.prod.match = \"10.0.0.0/33\": bad pattern '10.0.0.0/33': prefix length must be 0 to 32; accepted:")
                 .contains(f + ":5: keepalive.countMax = \"-1\": negative count; accepted: a whole number from 1 to 1000")
                 .contains(f + ":6: mode = \"sometimes\": not a mode; accepted: fill, enforce, audit or off")

@@ -134,10 +134,10 @@ public final class ConfigFiles {
             Path many = dir.resolve("ten-thousand-errors.properties");
             StringBuilder b = new StringBuilder();
             for (int i = 0; i < TEN_THOUSAND; i++) {
-                b.append("bad.key.").append(i).append(" = ").append(i).append('\n');
+                b.append("bad.line.").append(i).append('\n'); // no '=': an error each (an unknown key is a warning)
             }
             Files.write(many, b.toString().getBytes(StandardCharsets.UTF_8));
-            out.add(new BadConfig("ten-thousand-bad-lines", many, 1, "bad.key.0", null, "unknown key", "one of [", false));
+            out.add(new BadConfig("ten-thousand-bad-lines", many, 1, "bad.line.0", null, "no value", "key = value", false));
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
