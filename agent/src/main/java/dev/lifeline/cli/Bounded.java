@@ -46,6 +46,47 @@ final class Bounded {
     static int run(String command, final String pid, long boundMillis, final Callable<Integer> work, PrintStream err) {
         final int[] result = {Cli.INVALID};
         final Throwable[] failure = new Throwable[1];
+        Thread t = start(command, work, result, failure, boundMillis);
+        if (t.isAlive()) {
+            char state = processState(pid);
+            boolean gone = state == 0 || state == 'Z' || state == 'X';
+            err.println("lifeline: " + command + " " + pid + ": no answer within " + seconds(boundMillis) + " while "
+                    + stepOf(t) + ": " + describeState(pid, state) + "; gave up (exit " + (gone ? Cli.GONE : Cli.NO_ANSWER)
+                    + ")");
+            return gone ? Cli.GONE : Cli.NO_ANSWER;
+        }
+        if (failure[0] != null) {
+            err.println("lifeline: " + command + " failed: " + TargetJvm.describe(failure[0]));
+            return Cli.INVALID;
+        }
+        return result[0];
+    }
+
+    /**
+     * {@code check} and {@code explain} read a file only, but a file on a hung network mount blocks {@code stat} and
+     * {@code read} without limit (the agent's own load is bounded at start-up for the same reason): the same bound,
+     * and the message names the file.
+     */
+    static int runReading(String command, String file, long boundMillis, Callable<Integer> work, PrintStream err) {
+        final int[] result = {Cli.INVALID};
+        final Throwable[] failure = new Throwable[1];
+        Thread t = start(command, work, result, failure, boundMillis);
+        if (t.isAlive()) {
+            err.println("lifeline: " + command + ": no answer within " + seconds(boundMillis) + " while reading "
+                    + Log.value(file) + ": its file system does not answer (a hung network mount or disk?); gave up (exit "
+                    + Cli.NO_ANSWER + ")");
+            return Cli.NO_ANSWER;
+        }
+        if (failure[0] != null) {
+            err.println("lifeline: " + command + " failed: " + Log.escapeLine(String.valueOf(failure[0])));
+            return Cli.INVALID;
+        }
+        return result[0];
+    }
+
+    /** Runs {@code work} on a daemon thread and waits for it at most {@code boundMillis}. */
+    private static Thread start(String command, final Callable<Integer> work, final int[] result, final Throwable[] failure,
+                                long boundMillis) {
         Thread t = new Thread(new Runnable() {
             @Override
             public void run() {
@@ -63,19 +104,7 @@ final class Bounded {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (t.isAlive()) {
-            char state = processState(pid);
-            boolean gone = state == 0 || state == 'Z' || state == 'X';
-            err.println("lifeline: " + command + " " + pid + ": no answer within " + seconds(boundMillis) + " while "
-                    + stepOf(t) + ": " + describeState(pid, state) + "; gave up (exit " + (gone ? Cli.GONE : Cli.NO_ANSWER)
-                    + ")");
-            return gone ? Cli.GONE : Cli.NO_ANSWER;
-        }
-        if (failure[0] != null) {
-            err.println("lifeline: " + command + " failed: " + TargetJvm.describe(failure[0]));
-            return Cli.INVALID;
-        }
-        return result[0];
+        return t;
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 
 /** {@code java -jar lifeline-agent.jar check FILE | explain FILE HOST[:PORT] | attach PID [FILE] | status PID | status --all | sessions PID | --version}. */
 public final class Cli {
@@ -52,7 +53,15 @@ public final class Cli {
             return args.length == 0 ? USAGE : OK;
         }
         if (args[0].equals("check") && args.length == 2) {
-            return check(args[1], out, err, systemProperties, environment);
+            final PrintStream o = out, e = err;
+            final String file = args[1];
+            final Map<String, String> p = systemProperties, v = environment;
+            return Bounded.runReading("check", file, Bounded.millis(), new Callable<Integer>() {
+                @Override
+                public Integer call() {
+                    return check(file, o, e, p, v);
+                }
+            }, err);
         }
         if (args[0].equals("attach") && (args.length == 2 || args.length == 3)) {
             return Attach.run(args[1], args.length == 3 ? args[2] : null, out, err);
@@ -71,7 +80,14 @@ public final class Cli {
             return OK;
         }
         if (args[0].equals("explain") && args.length == 3) {
-            return explain(args[1], args[2], out, err);
+            final PrintStream o = out, e = err;
+            final String file = args[1], target = args[2];
+            return Bounded.runReading("explain", file, Bounded.millis(), new Callable<Integer>() {
+                @Override
+                public Integer call() {
+                    return explain(file, target, o, e);
+                }
+            }, err);
         }
         err.println("lifeline: unknown command or wrong arguments: " + Log.escapeLine(join(args, " ")));
         usage(err);
@@ -80,9 +96,12 @@ public final class Cli {
 
     private static void usage(PrintStream s) {
         s.println("usage: java -jar lifeline-agent.jar check FILE");
-        s.println("         validate FILE; exit 0 when valid, 1 with every error listed");
+        s.println("         validate FILE; exit 0 when valid, 1 with every error listed (unknown keys too: the agent ignores");
+        s.println("         them and applies the rest), 4 when FILE could not be read within " + Bounded.seconds(Bounded.millis())
+                + " (a hung mount)");
         s.println("       java -jar lifeline-agent.jar explain FILE HOST[:PORT]");
-        s.println("         the effective value of every setting for HOST (port 22 by default) and where it came from");
+        s.println("         the effective value of every setting for HOST (port 22 by default) and where it came from;");
+        s.println("         ends within " + Bounded.seconds(Bounded.millis()) + " as check does");
         s.println("       java -jar lifeline-agent.jar attach PID [FILE]");
         s.println("         check FILE, load Lifeline into the running JVM PID (same user), then read its state there;");
         s.println("         exit 0 only when PID reports Lifeline active with FILE and no SSH library copy it loaded is left");
