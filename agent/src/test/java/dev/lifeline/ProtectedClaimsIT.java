@@ -61,6 +61,20 @@ class ProtectedClaimsIT {
         }
     }
 
+    /** Issue 22: a relocation that renames the package altogether (not only a prefix) is named too, by class names. */
+    @Test
+    void aJschRelocatedIntoARenamedPackageIsNamedByItsClassNames() throws Exception {
+        try (ForkedJvm app = start("renamed")) {
+            String pid = String.valueOf(app.pid());
+            AgentCommand status = statusUntil(pid, "libraries:");
+            assertThat(status.exit()).as(status.output()).isEqualTo(6);
+            assertThat(status.output()).contains("(vendor.sshlib) loader system: NOT protected: a relocated copy of com.jcraft.jsch");
+            assertThat(stderr().split("event=library.unprotected", -1)).as(stderr()).hasSize(2);
+            assertThat(stderr()).contains("event=library.unprotected library=com.jcraft.jsch package=vendor.sshlib")
+                    .contains("renamed package, the library's class names");
+        }
+    }
+
     @Test
     void jschInALoaderThatCannotSeeTheAgentIsNotProtected() throws Exception {
         Path jsch = Paths.get(com.jcraft.jsch.JSch.class.getProtectionDomain().getCodeSource().getLocation().toURI());

@@ -30,4 +30,11 @@ public interface InstrumentationModule {
      * a library copy that lacks one is left unchanged, with one {@code instrumentation.unsupported} line.
      */
     List<LibraryMember> members();
+
+    /**
+     * Two class names, relative to {@link #packagePrefix()}, that together identify a copy of the library whose package
+     * was renamed entirely (a vendor's relocation that keeps class names but not the package, so that the package
+     * suffix does not show it): the first is watched for, the second confirms it in the same loader. Null: none.
+     */
+    String[] relocationSignature();
 }

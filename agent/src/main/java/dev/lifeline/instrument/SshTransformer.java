@@ -22,6 +22,8 @@ final class SshTransformer implements ClassFileTransformer {
     private final List<InstrumentationModule> modules;
     private final LibrarySightings sightings;
     private final String[] coveredPrefixes;
+    /** Per module: "/" + the first signature class, and the second (see {@link #renamed}); null entries have none. */
+    private final String[][] signatures;
     private final boolean[] covered;
     private final String[][] uncovered;
     private final boolean[] uncoveredReported;
@@ -90,8 +92,11 @@ final class SshTransformer implements ClassFileTransformer {
         this.modules = modules;
         this.sightings = sightings;
         coveredPrefixes = new String[modules.size()];
+        signatures = new String[modules.size()][];
         for (int i = 0; i < modules.size(); i++) {
             coveredPrefixes[i] = modules.get(i).packagePrefix();
+            String[] sig = modules.get(i).relocationSignature();
+            signatures[i] = sig == null || sig.length != 2 ? null : new String[]{"/" + sig[0], sig[1]};
         }
         covered = new boolean[modules.size()];
         declarations = new Declarations[modules.size()];
@@ -223,6 +228,38 @@ final class SshTransformer implements ClassFileTransformer {
                 }
                 return;
             }
+        }
+        renamed(className, loader, domain);
+    }
+
+    /**
+     * A covered library relocated into a package of another name altogether ({@code vendor/sshlib/JSch}): the class
+     * names stay, so the first name of the module's {@link InstrumentationModule#relocationSignature() signature} is
+     * watched for (an {@code endsWith} per class) and the second, looked up once in the same loader, confirms it.
+     */
+    private void renamed(String className, ClassLoader loader, ProtectionDomain domain) {
+        for (int i = 0; i < signatures.length; i++) {
+            String[] sig = signatures[i];
+            if (sig == null || loader == null || !className.endsWith(sig[0]) || className.length() == sig[0].length()) {
+                continue;
+            }
+            String root = className.substring(0, className.length() - sig[0].length() + 1); // "vendor/sshlib/"
+            try {
+                if (loader.getResource(root + sig[1] + ".class") == null) {
+                    continue;
+                }
+            } catch (Throwable t) { // a loader's own failure: not a copy we can name
+                continue;
+            }
+            InstrumentationModule m = modules.get(i);
+            String pkg = root.substring(0, root.length() - 1).replace('/', '.');
+            if (WovenLibraries.relocated(m.name(), m.library(), pkg, loader, domain)) {
+                Log.warn("library.unprotected", "library", m.library(), "package", pkg,
+                        "version", LibraryVersion.of(domain), "class", className.replace('/', '.'),
+                        "reason", "a relocated copy of " + m.library() + " (renamed package, the library's class names)",
+                        "action", "its sessions get no keepalive or deadlines");
+            }
+            return;
         }
     }
 

@@ -77,6 +77,11 @@ public final class JschModule implements InstrumentationModule {
     }
 
     @Override
+    public String[] relocationSignature() {
+        return new String[]{"JSch", "ChannelExec"};
+    }
+
+    @Override
     public Class<?> hookClass() {
         return JschHooks.class;
     }

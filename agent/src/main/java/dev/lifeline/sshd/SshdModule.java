@@ -211,6 +211,11 @@ public final class SshdModule implements InstrumentationModule {
     }
 
     @Override
+    public String[] relocationSignature() {
+        return new String[]{"client/SshClient", "client/session/ClientSessionImpl"};
+    }
+
+    @Override
     public Class<?> hookClass() {
         return SshdHooks.class;
     }

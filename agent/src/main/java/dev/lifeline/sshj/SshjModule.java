@@ -124,6 +124,11 @@ public final class SshjModule implements InstrumentationModule {
     }
 
     @Override
+    public String[] relocationSignature() {
+        return new String[]{"sshj/SSHClient", "sshj/connection/channel/direct/SessionChannel"};
+    }
+
+    @Override
     public Class<?> hookClass() {
         return SshjHooks.class;
     }

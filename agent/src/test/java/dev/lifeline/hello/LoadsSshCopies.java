@@ -6,13 +6,15 @@ import java.nio.file.Paths;
 
 /**
  * Loads one kind of SSH library copy, then stays alive (as {@link StayAlive}): {@code relocated} (JSch shaded into
- * {@code vendor.shaded.com.jcraft.jsch}), {@code isolated JAR} (JSch's Session in a loader whose parent is the platform
+ * {@code vendor.shaded.com.jcraft.jsch}), {@code renamed} (JSch relocated to {@code vendor.sshlib}), {@code isolated JAR} (JSch's Session in a loader whose parent is the platform
  * loader and that refuses every Lifeline class: it cannot see the agent or its bridge), {@code connect} (a JSch connect to a closed port, JSch on the class path), {@code none}.
  */
 public final class LoadsSshCopies {
     public static void main(String[] args) throws Exception {
         if (args[0].equals("relocated")) {
             Class.forName("vendor.shaded.com.jcraft.jsch.JSch");
+        } else if (args[0].equals("renamed")) { // JSch relocated to vendor.sshlib: only the class names show it
+            Class.forName("vendor.sshlib.JSch");
         } else if (args[0].equals("isolated")) {
             // refuses every dev.lifeline.* class (the bootstrap bridge too), as a framework that delegates none of it:
             // a plain platform-parent loader is now reached through the bridge (IsolatedLoaderTest)
