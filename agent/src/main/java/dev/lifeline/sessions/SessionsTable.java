@@ -66,6 +66,15 @@ final class SessionsTable {
                 .append(", ").append(blocked.size()).append(blocked.size() == 1 ? " thread" : " threads")
                 .append(" blocked in SSH calls; watchdog.threshold=")
                 .append(threshold > 0 ? dev.lifeline.config.Durations.format(threshold) : "0 (off)").append('\n');
+        List<String> failed = dev.lifeline.report.Faults.failedHooks();
+        if (!failed.isEmpty()) { // a hook fails for a library copy, not one session: any session below may lack it
+            out.append("NOT applied: ").append(failed.size()).append(failed.size() == 1 ? " hook" : " hooks")
+                    .append(" failed in this JVM, so what each applies may be missing on any session below: ");
+            for (int i = 0; i < failed.size(); i++) {
+                out.append(i == 0 ? "" : "; ").append(Log.escapeLine(failed.get(i)));
+            }
+            out.append('\n');
+        }
         int n = 0;
         for (SshSessions.Entry e : entries) {
             if (n >= MAX_SESSIONS_LISTED || out.length() > MAX_CHARS) {

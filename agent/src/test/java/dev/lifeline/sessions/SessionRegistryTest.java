@@ -106,6 +106,23 @@ class SessionRegistryTest {
                 .contains("deadline: none").contains("keepalive: n/a");
     }
 
+    /**
+     * Issue 22: a hook that failed at run time (reflection refused on the module path) left the sessions view saying
+     * nothing; the table now names it above the sessions, since what it applies may be missing on any of them.
+     */
+    @Test
+    void aHookThatFailedIsNamedAboveTheSessions() {
+        SshSessions.opened(new FakeSession(), "jsch", "h", 22, VIEW);
+        dev.lifeline.report.Faults.suppressed(execHookFailure());
+        assertThat(SshSessions.table()).containsPattern("(?m)^NOT applied: \\d+ hooks? failed in this JVM, so what each"
+                + " applies may be missing on any session below: .*SessionRegistryTest.execHookFailure:"
+                + " java.lang.IllegalStateException: member refused\n");
+    }
+
+    private static RuntimeException execHookFailure() {
+        return new IllegalStateException("member refused");
+    }
+
     @Test
     void aBlockedThreadIsListedUnderTheSessionWhoseChannelItWaitsOn() throws Exception {
         FakeSession first = new FakeSession();
