@@ -1,0 +1,204 @@
+package dev.lifeline.enforce;
+
+import dev.lifeline.config.Durations;
+import dev.lifeline.config.Mode;
+import dev.lifeline.config.Policy;
+import dev.lifeline.policy.Policies;
+import dev.lifeline.report.Counters;
+import dev.lifeline.report.Counters.Counter;
+import dev.lifeline.report.Faults;
+import dev.lifeline.report.Log;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code sftp.timeout} for one SFTP request waiting for its response, library-neutral. Keepalive cannot see this
+ * stall: the transport answers while the server's {@code sftp-server} (a hung NFS mount, a stuck disk behind it)
+ * never does. On expiry the SFTP channel is closed (the session stays), which wakes the library's own wait, and the
+ * call that waited fails with {@link #exception}: an {@code IOException} naming Lifeline and the limit, which the
+ * libraries' calls declare or wrap in their own type (JSch {@code SftpException}, sshj {@code SFTPException}).
+ *
+ * <p>A request is one wait: armed when the library starts waiting for a response (JSch {@code ChannelSftp.header},
+ * MINA {@code DefaultSftpClient.receive}) or sends a request whose response another thread delivers (sshj), ended when
+ * the wait returns or the response is delivered. One scheduled task per request, cancelled on the answer.
+ */
+public final class SftpDeadline {
+    private static final int WAITING = 0;
+    private static final int FIRED = 1;
+    private static final int DONE = 2;
+
+    /** What a deadline does to one library's SFTP channel. Implementations use reflection. */
+    public interface SftpControl {
+        /**
+         * Fails the request and closes the SFTP channel (not the session), the way the library does, so the waiting
+         * call wakes. Runs on an action thread: it may block on the network.
+         */
+        void fail(IOException why) throws Exception;
+    }
+
+    /** Requests waiting now, keyed by the handle the hook holds (itself, or sshj's promise). */
+    private static final ConcurrentHashMap<Object, SftpDeadline> WAITING_NOW = new ConcurrentHashMap<Object, SftpDeadline>();
+
+    private final Object key;
+    private final Object channel;
+    private final SftpControl control;
+    private final Policy policy;
+    private final String lib;
+    private final String op;
+    private final long limitMs;
+    private final long startNanos = DeadlineScheduler.nanoTime();
+    private final AtomicInteger state = new AtomicInteger(WAITING);
+    private volatile DeadlineScheduler.Deadline pending;
+
+    private SftpDeadline(Object key, Object channel, SftpControl control, Policy policy, String lib, String op) {
+        this.key = key == null ? this : key;
+        this.channel = channel;
+        this.control = control;
+        this.policy = policy;
+        this.lib = lib;
+        this.op = op;
+        this.limitMs = policy.sftpTimeoutMillis();
+    }
+
+    /** Whether {@link #started} would arm a deadline under {@code policy}. */
+    public static boolean applies(Policy policy) {
+        return policy != null && policy.mode() != Mode.OFF && policy.sftpTimeoutMillis() > 0;
+    }
+
+    /**
+     * A request waits for its response now.
+     *
+     * @param key what {@link #answered(Object)} is later called with (sshj's promise), or null: then the returned
+     *            handle is the key
+     * @param channel the library's SFTP channel or client: what the sessions view lists the request under
+     * @param op what waits, for the log line and the view ("response", "write", a request type)
+     * @return the handle to pass to {@link #answered}, or null when no deadline applies
+     */
+    public static Object started(Object key, Object channel, SftpControl control, Policy policy, String lib, String op) {
+        Faults.inject("SftpDeadline.started");
+        if (!applies(policy)) {
+            return null;
+        }
+        final SftpDeadline d = new SftpDeadline(key, channel, control, policy, lib, op);
+        if (WAITING_NOW.putIfAbsent(d.key, d) != null) {
+            return null;
+        }
+        d.pending = DeadlineScheduler.schedule("sftp.check", d.limitMs, new Runnable() {
+            @Override
+            public void run() {
+                d.check();
+            }
+        });
+        if (d.state.get() == DONE) {
+            d.pending.cancel(); // answered while we were arming
+        }
+        return d.key;
+    }
+
+    /**
+     * The wait is over (a response, an error of the library's own, or the wake-up a fired deadline caused). Cheap when
+     * nothing waits: one map lookup.
+     *
+     * @return the exception the app's call must fail with when this request's deadline fired, else null
+     */
+    public static IOException answered(Object key) {
+        if (key == null || WAITING_NOW.isEmpty()) {
+            return null;
+        }
+        SftpDeadline d = WAITING_NOW.remove(key);
+        if (d == null) {
+            return null;
+        }
+        int before = d.state.getAndSet(DONE);
+        DeadlineScheduler.Deadline p = d.pending;
+        if (p != null) {
+            p.cancel();
+        }
+        return before == FIRED ? d.exception() : null;
+    }
+
+    /** Requests waiting now: for leak tests and the JMX view. */
+    public static int waiting() {
+        return WAITING_NOW.size();
+    }
+
+    /** The requests waiting on {@code channel} now and their age, e.g. "read waiting 3s (sftp.timeout=10s)"; or empty. */
+    public static List<String> describe(Object channel) {
+        List<String> out = new ArrayList<String>();
+        if (WAITING_NOW.isEmpty()) {
+            return out;
+        }
+        long now = DeadlineScheduler.nanoTime();
+        for (SftpDeadline d : WAITING_NOW.values()) {
+            if (d.channel == channel) {
+                long ms = TimeUnit.NANOSECONDS.toMillis(now - d.startNanos);
+                out.add(d.op + " waiting " + Durations.format(ms) + " (sftp.timeout=" + Durations.format(d.limitMs)
+                        + (d.state.get() == FIRED ? ", fired" : d.policy.mode() == Mode.AUDIT ? ", audit" : "") + ")");
+            }
+        }
+        return out;
+    }
+
+    /** The exception the app's call fails with: names Lifeline, the key and the limit. */
+    IOException exception() {
+        return new IOException("Lifeline: no SFTP response within sftp.timeout=" + Durations.format(limitMs) + " ("
+                + policy.source("sftp.timeout") + ") from " + policy.host() + ":" + policy.port()
+                + "; the SFTP channel was closed, the session is kept");
+    }
+
+    private void check() {
+        if (state.get() != WAITING) {
+            return;
+        }
+        String down = Policies.standDownReason(policy);
+        if (down != null) {
+            if (state.compareAndSet(WAITING, DONE)) {
+                WAITING_NOW.remove(key, this);
+                Log.info("sftp.deadline-stood-down", fields("reason", down, "action", "none (deadline removed)"));
+            }
+            return;
+        }
+        if (policy.mode() == Mode.AUDIT) {
+            if (state.compareAndSet(WAITING, DONE)) {
+                WAITING_NOW.remove(key, this);
+                Counters.increment(Counter.SFTP_DEADLINES_AUDITED);
+                Log.warn("sftp.deadline-would-fire", fields("would", "fail the call, close the SFTP channel",
+                        "action", "none (audit)"));
+            }
+            return;
+        }
+        if (!state.compareAndSet(WAITING, FIRED)) {
+            return;
+        }
+        Counters.increment(Counter.SFTP_DEADLINES_FIRED);
+        BlockedThreads.sessionEnding();
+        Log.warn("sftp.deadline-fired", fields("action", "SFTP channel closed, call failed (session kept)"));
+        final IOException why = exception();
+        Actions.run("sftp.close", new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    control.fail(why);
+                } catch (Exception e) {
+                    Counters.increment(Counter.INTERNAL_ERRORS);
+                    Log.info("sftp.close-failed", "lib", lib, "host", policy.host(), "port", policy.port(), "error", e);
+                }
+            }
+        });
+    }
+
+    private Object[] fields(Object... extra) {
+        Object[] base = {"lib", lib, "host", policy.host(), "port", policy.port(), "op", op,
+                "elapsed_ms", TimeUnit.NANOSECONDS.toMillis(DeadlineScheduler.nanoTime() - startNanos),
+                "limit", Durations.format(limitMs), "rule", policy.source("sftp.timeout")};
+        Object[] all = new Object[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+}

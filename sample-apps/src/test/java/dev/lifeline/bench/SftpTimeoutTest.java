@@ -1,0 +1,148 @@
+package dev.lifeline.bench;
+
+import dev.lifeline.samples.ForkedJvm;
+import dev.lifeline.samples.Versions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue 25, item 1: an SFTP request that never gets a response while the transport lives. OpenSSH serves SFTP with a
+ * separate {@code sftp-server} process; the test stops that process ({@code SIGSTOP}) in the middle of an endless
+ * upload, as a hung NFS mount or a stuck disk behind the server looks: the SSH connection still answers keepalives, the
+ * SFTP requests never get a response. Each test has its own sshd, so the stopped process is found among that server's
+ * descendants only, and is continued ({@code SIGCONT}) before the server is closed.
+ */
+class SftpTimeoutTest {
+    static final String SFTP_SERVER = "Subsystem sftp /usr/lib/openssh/sftp-server";
+    static final long LIMIT_MS = 2000;
+    /** Generous: two cores shared by parallel test classes. */
+    static final long MARGIN_MS = 5000;
+    static final String KEEPALIVE = "keepalive.interval=1s,keepalive.countMax=3";
+    private static final Pattern READY = Pattern.compile("^READY putting");
+    private static final Pattern FAILED = Pattern.compile("^FAILED");
+
+    /** One app uploading forever to its own sshd, whose sftp-server the test can stop and continue. */
+    private static final class Stall implements AutoCloseable {
+        final OpenSshServer server;
+        final ForkedJvm app;
+        private ProcessHandle sftpServer;
+
+        Stall(String appName, String libraryDir, String agentArgs) throws Exception {
+            server = OpenSshServer.builder().config(SFTP_SERVER).start();
+            ForkedJvm.Builder b = Bench.app(appName, libraryDir, Bench.defaultJdk())
+                    .args(server.target(server.dir.resolve("upload.bin").toAbsolutePath().toString()));
+            if (agentArgs != null) {
+                b = Bench.withAgent(b, agentArgs).jvmArg("-Dsample.counters=true").jvmArg("-Dcom.sun.management.jmxremote");
+            }
+            ForkedJvm started = null;
+            try {
+                started = b.start();
+                started.awaitLine(READY, 30_000);
+            } catch (Exception | Error e) {
+                if (started != null) {
+                    started.close();
+                }
+                server.close();
+                throw e;
+            }
+            app = started;
+        }
+
+        /** SIGSTOP to this session's sftp-server. @return when (System.nanoTime) */
+        long stopSftpServer() throws Exception {
+            List<ProcessHandle> found = server.sftpServers();
+            assertThat(found).as("the one sftp-server of this test's sshd").hasSize(1);
+            sftpServer = found.get(0);
+            signal("STOP");
+            return System.nanoTime();
+        }
+
+        void continueSftpServer() throws Exception {
+            if (sftpServer != null && sftpServer.isAlive()) {
+                signal("CONT");
+            }
+        }
+
+        private void signal(String name) throws Exception {
+            Process p = new ProcessBuilder("kill", "-" + name, String.valueOf(sftpServer.pid())).inheritIO().start();
+            assertThat(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0).as("kill -" + name).isTrue();
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                continueSftpServer();
+            } finally {
+                try {
+                    app.close();
+                } finally {
+                    server.close();
+                }
+            }
+        }
+    }
+
+    private static long millisSince(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
+    }
+
+    /** The control: the fault is real. Keepalive (1 s × 3) sees a healthy transport; the put stays blocked. */
+    @Test
+    void withoutSftpTimeoutAStalledPutStaysBlocked() throws Exception {
+        try (Stall s = new Stall("JschSftpStall", "jsch-mwiede-" + Versions.JSCH_MWIEDE, KEEPALIVE)) {
+            s.stopSftpServer();
+            await().during(Duration.ofMillis(LIMIT_MS + 4000)).atMost(Duration.ofSeconds(10))
+                    .until(() -> s.app.isAlive() && s.app.stdout().stream().noneMatch(l -> FAILED.matcher(l).find()));
+            assertThat(s.app.stderr()).noneMatch(l -> l.contains("event=keepalive.declared-dead"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"JschSftpStall, jsch-mwiede-" + Versions.JSCH_MWIEDE,
+            "MinaSftpStall, sshd-" + Versions.SSHD,
+            "SshjSftpStall, sshj-" + Versions.SSHJ})
+    void aStalledRequestFailsTheCallWithinTheLimitAndTheSessionLivesOn(String appName, String libraryDir) throws Exception {
+        try (Stall s = new Stall(appName, libraryDir, KEEPALIVE + ",sftp.timeout=2s")) {
+            long stopped = s.stopSftpServer();
+            s.app.awaitLine(FAILED, LIMIT_MS + MARGIN_MS + 10_000);
+            long ms = millisSince(stopped);
+            Measurements.record("sftp.timeout=2s, sftp-server stopped mid-upload, " + libraryDir, ms);
+            assertThat(ms).as("from SIGSTOP to the failed call").isBetween(LIMIT_MS - 500, LIMIT_MS + MARGIN_MS);
+            s.continueSftpServer();
+            s.app.awaitExit(30_000);
+            Map<String, String> r = s.app.result();
+            assertThat(r.get("error")).contains("Lifeline").contains("sftp.timeout=2s");
+            assertThat(r).as("the session still runs an exec").containsEntry("exec_after", "alive");
+            assertThat(r).containsEntry("lifeline_sftpDeadlinesFired", "1").containsEntry("lifeline_internalErrors", "0");
+            assertThat(s.app.stderr().stream().filter(l -> l.contains("event=sftp.deadline-fired"))).hasSize(1)
+                    .allMatch(l -> l.contains("limit=2s") && l.contains("rule=\"agent argument\""));
+            assertThat(s.app.stderr()).noneMatch(l -> l.contains("event=keepalive.declared-dead"));
+        }
+    }
+
+    /** audit: one would-fire line, nothing touched: the call stays blocked until the server is continued. */
+    @Test
+    void auditOnlyLogsThatItWouldFire() throws Exception {
+        try (Stall s = new Stall("JschSftpStall", "jsch-mwiede-" + Versions.JSCH_MWIEDE, "mode=audit," + KEEPALIVE
+                + ",sftp.timeout=2s")) {
+            s.stopSftpServer();
+            await().atMost(Duration.ofMillis(LIMIT_MS + MARGIN_MS))
+                    .until(() -> s.app.stderr().stream().anyMatch(l -> l.contains("event=sftp.deadline-would-fire")));
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                    .until(() -> s.app.isAlive() && s.app.stdout().stream().noneMatch(l -> FAILED.matcher(l).find()));
+            s.continueSftpServer();
+            assertThat(s.app.stderr()).noneMatch(l -> l.contains("event=sftp.deadline-fired"))
+                    .anyMatch(l -> l.contains("event=sftp.deadline-would-fire") && l.contains("action=\"none (audit)\""));
+        }
+    }
+}
