@@ -11,7 +11,10 @@ import dev.lifeline.report.Log;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,15 +37,24 @@ public final class SftpDeadline {
 
     /** What a deadline does to one library's SFTP channel. Implementations use reflection. */
     public interface SftpControl {
+        /** Fails this one request where the library lets a waiter be woken per request (sshj's promise); else nothing. */
+        void failRequest(IOException why) throws Exception;
+
         /**
-         * Fails the request and closes the SFTP channel (not the session), the way the library does, so the waiting
-         * call wakes. Runs on an action thread: it may block on the network.
+         * Closes the SFTP channel (not the session), the way the library does, so every waiting call wakes. Runs on an
+         * action thread: it may block on the network.
          */
-        void fail(IOException why) throws Exception;
+        void closeChannel() throws Exception;
     }
 
     /** Requests waiting now, keyed by the handle the hook holds (itself, or sshj's promise). */
     private static final ConcurrentHashMap<Object, SftpDeadline> WAITING_NOW = new ConcurrentHashMap<Object, SftpDeadline>();
+    /**
+     * SFTP channels a deadline closed, until the app lets go of them (weak keys). A request made on one after that
+     * (the app's {@code close()} of its stream, say, while the library's close is still under way) fails at once
+     * with the same exception, without another line or count: one stall, one {@code sftp.deadline-fired}.
+     */
+    private static final Map<Object, Boolean> CLOSED_BY_DEADLINE = Collections.synchronizedMap(new WeakHashMap<Object, Boolean>());
 
     private final Object key;
     private final Object channel;
@@ -54,6 +66,8 @@ public final class SftpDeadline {
     private final long startNanos = DeadlineScheduler.nanoTime();
     private final AtomicInteger state = new AtomicInteger(WAITING);
     private volatile DeadlineScheduler.Deadline pending;
+    /** Made on a channel a deadline already closed: fails at once, silently. */
+    private boolean followUp;
 
     private SftpDeadline(Object key, Object channel, SftpControl control, Policy policy, String lib, String op) {
         this.key = key == null ? this : key;
@@ -85,10 +99,11 @@ public final class SftpDeadline {
             return null;
         }
         final SftpDeadline d = new SftpDeadline(key, channel, control, policy, lib, op);
+        d.followUp = !CLOSED_BY_DEADLINE.isEmpty() && CLOSED_BY_DEADLINE.containsKey(channel);
         if (WAITING_NOW.putIfAbsent(d.key, d) != null) {
             return null;
         }
-        d.pending = DeadlineScheduler.schedule("sftp.check", d.limitMs, new Runnable() {
+        d.pending = DeadlineScheduler.schedule("sftp.check", d.followUp ? 0 : d.limitMs, new Runnable() {
             @Override
             public void run() {
                 d.check();
@@ -155,6 +170,12 @@ public final class SftpDeadline {
         if (state.get() != WAITING) {
             return;
         }
+        if (followUp) {
+            if (state.compareAndSet(WAITING, FIRED)) {
+                Actions.run("sftp.fail", failing(Collections.singletonList(this), false));
+            }
+            return;
+        }
         String down = Policies.standDownReason(policy);
         if (down != null) {
             if (state.compareAndSet(WAITING, DONE)) {
@@ -163,33 +184,57 @@ public final class SftpDeadline {
             }
             return;
         }
-        if (policy.mode() == Mode.AUDIT) {
-            if (state.compareAndSet(WAITING, DONE)) {
-                WAITING_NOW.remove(key, this);
-                Counters.increment(Counter.SFTP_DEADLINES_AUDITED);
-                Log.warn("sftp.deadline-would-fire", fields("would", "fail the call, close the SFTP channel",
-                        "action", "none (audit)"));
+        boolean audit = policy.mode() == Mode.AUDIT;
+        if (!state.compareAndSet(WAITING, audit ? DONE : FIRED)) {
+            return;
+        }
+        // the other requests waiting on the channel are the same stall (pipelined writes, read-ahead): one line
+        List<SftpDeadline> all = new ArrayList<SftpDeadline>();
+        all.add(this);
+        for (SftpDeadline other : WAITING_NOW.values()) {
+            if (other != this && other.channel == channel && other.state.compareAndSet(WAITING, audit ? DONE : FIRED)) {
+                DeadlineScheduler.Deadline p = other.pending;
+                if (p != null) {
+                    p.cancel();
+                }
+                all.add(other);
             }
+        }
+        if (audit) {
+            for (SftpDeadline d : all) {
+                WAITING_NOW.remove(d.key, d);
+            }
+            Counters.increment(Counter.SFTP_DEADLINES_AUDITED);
+            Log.warn("sftp.deadline-would-fire", fields("waiting", all.size(),
+                    "would", "fail the call, close the SFTP channel", "action", "none (audit)"));
             return;
         }
-        if (!state.compareAndSet(WAITING, FIRED)) {
-            return;
-        }
+        CLOSED_BY_DEADLINE.put(channel, Boolean.TRUE);
         Counters.increment(Counter.SFTP_DEADLINES_FIRED);
         BlockedThreads.sessionEnding();
-        Log.warn("sftp.deadline-fired", fields("action", "SFTP channel closed, call failed (session kept)"));
-        final IOException why = exception();
-        Actions.run("sftp.close", new Runnable() {
+        Log.warn("sftp.deadline-fired", fields("waiting", all.size(),
+                "action", "SFTP channel closed, call failed (session kept)"));
+        Actions.run("sftp.close", failing(all, true));
+    }
+
+    /** Fails each request (where the library wakes waiters per request), then closes the channel once. */
+    private Runnable failing(final List<SftpDeadline> requests, final boolean close) {
+        return new Runnable() {
             @Override
             public void run() {
                 try {
-                    control.fail(why);
+                    for (SftpDeadline d : requests) {
+                        d.control.failRequest(d.exception());
+                    }
+                    if (close) {
+                        control.closeChannel();
+                    }
                 } catch (Exception e) {
                     Counters.increment(Counter.INTERNAL_ERRORS);
                     Log.info("sftp.close-failed", "lib", lib, "host", policy.host(), "port", policy.port(), "error", e);
                 }
             }
-        });
+        };
     }
 
     private Object[] fields(Object... extra) {

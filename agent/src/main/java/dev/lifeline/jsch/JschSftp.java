@@ -46,7 +46,12 @@ final class JschSftp {
         }
 
         @Override
-        public void fail(IOException why) throws Exception {
+        public void failRequest(IOException why) {
+            // the channel's close wakes it
+        }
+
+        @Override
+        public void closeChannel() throws Exception {
             JschApi.of(channel).disconnect(channel);
         }
     }

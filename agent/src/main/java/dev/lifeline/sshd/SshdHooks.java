@@ -148,4 +148,19 @@ public final class SshdHooks {
             throw fail;
         }
     }
+
+    /** {@code SftpOutputStreamAsync.write(byte[], int, int)} entered: bounded as a whole by {@code sftp.timeout}. */
+    public static Object sftpWriting(Object stream) {
+        try {
+            return SshdSftp.streamWriting(stream);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+            return null;
+        }
+    }
+
+    /** The write returned or threw: as {@link #sftpAnswered}, the deliberate exception when its deadline fired. */
+    public static void sftpWritten(Throwable thrown, Object deadline, Object stream) throws IOException {
+        sftpAnswered(thrown, deadline, stream, 0, null);
+    }
 }

@@ -17,6 +17,7 @@ import java.time.Duration;
  * {@code receive(int id, Duration)}: {@code receive(int)} and {@code receive(int, long)} hand over to it. Closing the
  * SFTP channel immediately ({@code close(true)}) ends that wait with MINA's own "channel is being closed"; the hook
  * turns it into the deadline's exception (an {@code IOException}, which every {@code SftpClient} call declares).
+ * The write stream's {@code write} is bounded as a whole ({@link #streamWriting}).
  */
 final class SshdSftp {
     /** {@code DefaultSftpClient.getClientChannel()}, per copy of sshd-sftp (another jar: maybe another loader). */
@@ -24,6 +25,13 @@ final class SshdSftp {
         @Override
         protected Method create(ClassLoader loader) throws Exception {
             return SshdModule.SFTP_CLIENT_CHANNEL.method(loader);
+        }
+    };
+    /** {@code SftpClientHolder.getClient()}: the client of a stream. */
+    private static final PerLoader<Method> CLIENT_GETTER = new PerLoader<Method>() {
+        @Override
+        protected Method create(ClassLoader loader) throws Exception {
+            return SshdModule.SFTP_STREAM_CLIENT.method(loader);
         }
     };
 
@@ -38,6 +46,10 @@ final class SshdSftp {
      */
     static Object waiting(Object client, Object timeout) throws Exception {
         Faults.inject("SshdSftp.waiting");
+        return waiting(client, timeout, "response");
+    }
+
+    private static Object waiting(Object client, Object timeout, String op) throws Exception {
         Object channel = Reflection.call(CHANNEL_GETTER.of(client), client);
         if (channel == null) {
             return null;
@@ -51,7 +63,18 @@ final class SshdSftp {
                 && ((Duration) timeout).toMillis() <= p.sftpTimeoutMillis()) {
             return null;
         }
-        return SftpDeadline.started(null, channel, new Control(channel), p, "sshd", "response");
+        return SftpDeadline.started(null, channel, new Control(channel), p, "sshd", op);
+    }
+
+    /**
+     * {@code SftpOutputStreamAsync.write(byte[], int, int)} entered. The write stream pipelines its requests, so a
+     * stalled server shows first as a write that cannot be sent (OpenSSH stops opening the channel's window when
+     * sftp-server stops reading), not as a wait for a response: the whole call is bounded.
+     */
+    static Object streamWriting(Object stream) throws Exception {
+        Faults.inject("SshdSftp.streamWriting");
+        Object client = Reflection.call(CLIENT_GETTER.of(stream), stream);
+        return client == null ? null : waiting(client, null, "write");
     }
 
     static IOException answered(Object handle) {
@@ -67,7 +90,12 @@ final class SshdSftp {
         }
 
         @Override
-        public void fail(IOException why) throws Exception {
+        public void failRequest(IOException why) {
+            // the channel's close wakes it
+        }
+
+        @Override
+        public void closeChannel() throws Exception {
             SshdApi.of(channel).closeImmediately(channel);
         }
     }

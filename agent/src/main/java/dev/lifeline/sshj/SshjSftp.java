@@ -81,10 +81,14 @@ final class SshjSftp {
             this.members = members;
         }
 
-        /** The promise first (it wakes the waiter now); the close may wait for the server's reply (sshj's timeout). */
+        /** Wakes the waiter at once: sshj's close may wait for the server's reply (sshj's timeout). */
         @Override
-        public void fail(IOException why) throws Exception {
+        public void failRequest(IOException why) throws Exception {
             Reflection.call(members.deliverError, promise, why);
+        }
+
+        @Override
+        public void closeChannel() throws Exception {
             SshjApi.of(channel).close(channel);
         }
     }
