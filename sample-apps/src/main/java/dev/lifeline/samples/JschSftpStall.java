@@ -9,7 +9,7 @@ import java.io.InputStream;
 
 /**
  * Issue 25: an SFTP upload whose server stops answering while the transport lives ({@code sftp-server} stopped): an
- * endless {@code put} to {@code REMOTE_PATH} with no timeout. READY after the first 4 MB; when the put fails it prints
+ * endless {@code put} to {@code REMOTE_PATH} with no timeout. READY after the first MB; when the put fails it prints
  * {@code FAILED}, then runs {@code echo alive} on the same session ({@code exec_after}) to show the session survived.
  */
 public final class JschSftpStall {
@@ -21,7 +21,7 @@ public final class JschSftpStall {
             ChannelSftp sftp = (ChannelSftp) session.openChannel("sftp");
             sftp.connect();
             try {
-                sftp.put(SftpStallSupport.endless(4 << 20), t.rest[0]);
+                sftp.put(SftpStallSupport.endless(1 << 20), t.rest[0]);
                 result.finish("ok");
             } catch (Exception e) {
                 SftpStallSupport.failed(result, e);

@@ -19,7 +19,7 @@ public final class MinaSftpStall {
             ClientSession session = MinaClients.session(client, t);
             result.endPhase();
             SftpClient sftp = SftpClientFactory.instance().createSftpClient(session);
-            InputStream endless = SftpStallSupport.endless(4 << 20);
+            InputStream endless = SftpStallSupport.endless(1 << 20);
             byte[] chunk = new byte[32 * 1024];
             try (OutputStream out = sftp.write(t.rest[0])) {
                 while (true) {

@@ -20,7 +20,7 @@ public final class SshjSftpStall {
             SSHClient ssh = SshjClients.connect(t, result);
             result.endPhase();
             SFTPClient sftp = ssh.newSFTPClient();
-            InputStream endless = SftpStallSupport.endless(4 << 20);
+            InputStream endless = SftpStallSupport.endless(1 << 20);
             byte[] chunk = new byte[32 * 1024];
             try (RemoteFile file = sftp.open(t.rest[0], EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.TRUNC));
                  OutputStream out = file.new RemoteFileOutputStream(0, 16)) {

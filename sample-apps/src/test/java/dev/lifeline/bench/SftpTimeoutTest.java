@@ -3,11 +3,16 @@ package dev.lifeline.bench;
 import dev.lifeline.samples.ForkedJvm;
 import dev.lifeline.samples.Versions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -19,11 +24,14 @@ import static org.awaitility.Awaitility.await;
  * Issue 25, item 1: an SFTP request that never gets a response while the transport lives. OpenSSH serves SFTP with a
  * separate {@code sftp-server} process; the test stops that process ({@code SIGSTOP}) in the middle of an endless
  * upload, as a hung NFS mount or a stuck disk behind the server looks: the SSH connection still answers keepalives, the
- * SFTP requests never get a response. Each test has its own sshd, so the stopped process is found among that server's
- * descendants only, and is continued ({@code SIGCONT}) before the server is closed.
+ * SFTP requests never get a response. The class has its own sshd: the stopped process is found among that server's
+ * descendants only (the one that appeared with the test's app: the tests of a class run one after another), and is
+ * continued ({@code SIGCONT}) before the app is closed.
  */
 class SftpTimeoutTest {
-    static final String SFTP_SERVER = "Subsystem sftp /usr/lib/openssh/sftp-server";
+    @RegisterExtension
+    static final OpenSshExtension SSHD = OpenSshExtension.builder().config("Subsystem sftp /usr/lib/openssh/sftp-server").build();
+
     static final long LIMIT_MS = 2000;
     /** Generous: two cores shared by parallel test classes. */
     static final long MARGIN_MS = 5000;
@@ -31,16 +39,17 @@ class SftpTimeoutTest {
     private static final Pattern READY = Pattern.compile("^READY putting");
     private static final Pattern FAILED = Pattern.compile("^FAILED");
 
-    /** One app uploading forever to its own sshd, whose sftp-server the test can stop and continue. */
+    /** One app uploading forever, whose sftp-server the test can stop and continue. */
     private static final class Stall implements AutoCloseable {
-        final OpenSshServer server;
+        final OpenSshServer server = SSHD.server();
         final ForkedJvm app;
+        /** The sftp-servers there were before this app connected (an earlier test's may still be ending). */
+        private final Set<ProcessHandle> before = new HashSet<>(server.sftpServers());
         private ProcessHandle sftpServer;
 
         Stall(String appName, String libraryDir, String agentArgs) throws Exception {
-            server = OpenSshServer.builder().config(SFTP_SERVER).start();
             ForkedJvm.Builder b = Bench.app(appName, libraryDir, Bench.defaultJdk())
-                    .args(server.target(server.dir.resolve("upload.bin").toAbsolutePath().toString()));
+                    .args(server.target(server.dir.resolve("upload-" + appName + ".bin").toAbsolutePath().toString()));
             if (agentArgs != null) {
                 b = Bench.withAgent(b, agentArgs).jvmArg("-Dsample.counters=true").jvmArg("-Dcom.sun.management.jmxremote");
             }
@@ -52,7 +61,6 @@ class SftpTimeoutTest {
                 if (started != null) {
                     started.close();
                 }
-                server.close();
                 throw e;
             }
             app = started;
@@ -60,8 +68,9 @@ class SftpTimeoutTest {
 
         /** SIGSTOP to this session's sftp-server. @return when (System.nanoTime) */
         long stopSftpServer() throws Exception {
-            List<ProcessHandle> found = server.sftpServers();
-            assertThat(found).as("the one sftp-server of this test's sshd").hasSize(1);
+            List<ProcessHandle> found = new ArrayList<>(server.sftpServers());
+            found.removeAll(before);
+            assertThat(found).as("the one sftp-server of this test's app").hasSize(1);
             sftpServer = found.get(0);
             signal("STOP");
             return System.nanoTime();
@@ -83,11 +92,8 @@ class SftpTimeoutTest {
             try {
                 continueSftpServer();
             } finally {
-                try {
-                    app.close();
-                } finally {
-                    server.close();
-                }
+                app.close();
+                Files.deleteIfExists(server.dir.resolve("upload-" + app.name() + ".bin"));
             }
         }
     }
