@@ -34,6 +34,12 @@ public final class SftpDeadline {
     private static final int WAITING = 0;
     private static final int FIRED = 1;
     private static final int DONE = 2;
+    /**
+     * How long after the channel's close a waiter that is still waiting is interrupted. The close wakes every wait in
+     * the libraries but one: MINA 2.7 to 2.12 leave a write waiting for window space ({@code DefaultSftpClient.send})
+     * pending after {@code close(true)}; its wait ends on an interrupt ({@code InterruptedIOException}).
+     */
+    static final long WAKE_AFTER_CLOSE_MS = 500;
 
     /** What a deadline does to one library's SFTP channel. Implementations use reflection. */
     public interface SftpControl {
@@ -68,6 +74,10 @@ public final class SftpDeadline {
     private volatile DeadlineScheduler.Deadline pending;
     /** Made on a channel a deadline already closed: fails at once, silently. */
     private boolean followUp;
+    /** The thread that waits, where the hook runs on it (JSch, MINA); null where the wait is elsewhere (sshj). */
+    private final Thread waiter;
+    /** Set once {@link #WAKE_AFTER_CLOSE_MS} after the close the waiter was still there and was interrupted. */
+    private volatile boolean interrupted;
 
     private SftpDeadline(Object key, Object channel, SftpControl control, Policy policy, String lib, String op) {
         this.key = key == null ? this : key;
@@ -77,6 +87,7 @@ public final class SftpDeadline {
         this.lib = lib;
         this.op = op;
         this.limitMs = policy.sftpTimeoutMillis();
+        this.waiter = key == null ? Thread.currentThread() : null;
     }
 
     /** Whether {@link #started} would arm a deadline under {@code policy}. */
@@ -133,6 +144,11 @@ public final class SftpDeadline {
         DeadlineScheduler.Deadline p = d.pending;
         if (p != null) {
             p.cancel();
+        }
+        synchronized (d) { // after the removal: an interrupt either came before this, or never comes
+            if (d.interrupted && Thread.currentThread() == d.waiter) {
+                Thread.interrupted(); // ours, not the app's: the wait it was meant to end is over
+            }
         }
         return before == FIRED ? d.exception() : null;
     }
@@ -228,6 +244,7 @@ public final class SftpDeadline {
                     }
                     if (close) {
                         control.closeChannel();
+                        wakeIfStillWaiting(requests);
                     }
                 } catch (Exception e) {
                     Counters.increment(Counter.INTERNAL_ERRORS);
@@ -235,6 +252,26 @@ public final class SftpDeadline {
                 }
             }
         };
+    }
+
+    /** After the close: a waiter the close did not wake is interrupted, once (see {@link #WAKE_AFTER_CLOSE_MS}). */
+    private static void wakeIfStillWaiting(final List<SftpDeadline> requests) {
+        DeadlineScheduler.schedule("sftp.wake", WAKE_AFTER_CLOSE_MS, new Runnable() {
+            @Override
+            public void run() {
+                for (SftpDeadline d : requests) {
+                    if (d.waiter == null || d.state.get() != FIRED) {
+                        continue;
+                    }
+                    synchronized (d) {
+                        if (WAITING_NOW.get(d.key) == d) {
+                            d.interrupted = true;
+                            d.waiter.interrupt();
+                        }
+                    }
+                }
+            }
+        });
     }
 
     private Object[] fields(Object... extra) {

@@ -87,9 +87,18 @@ final class SshjSftp {
             Reflection.call(members.deliverError, promise, why);
         }
 
+        /**
+         * Best effort: the waiters are already woken by their promises. sshj's close waits for the server's reply,
+         * which the server may send only once its sftp-server ends; an app that disconnects meanwhile ends the wait
+         * with "Disconnected", which is no failure of Lifeline's.
+         */
         @Override
-        public void closeChannel() throws Exception {
-            SshjApi.of(channel).close(channel);
+        public void closeChannel() {
+            try {
+                SshjApi.of(channel).close(channel);
+            } catch (Exception overtaken) {
+                // the session ended first
+            }
         }
     }
 }
