@@ -1,6 +1,9 @@
 package dev.lifeline.enforce;
 
+import dev.lifeline.config.Config;
 import dev.lifeline.config.Durations;
+import dev.lifeline.config.HostRule;
+import dev.lifeline.config.Key;
 import dev.lifeline.config.Mode;
 import dev.lifeline.config.Policy;
 import dev.lifeline.policy.Policies;
@@ -88,6 +91,31 @@ public final class SftpDeadline {
         this.op = op;
         this.limitMs = policy.sftpTimeoutMillis();
         this.waiter = key == null ? Thread.currentThread() : null;
+    }
+
+    /** The configuration {@link #configured} last looked at, and its answer. */
+    private static volatile Config lookedAt;
+    private static volatile boolean setAnywhere;
+
+    /**
+     * Whether the active configuration sets {@code sftp.timeout} anywhere (globally or in a rule): when not, the hooks
+     * stop here, before any reflection, on every SFTP response of every app that never asked for it. Once per
+     * configuration (a reload or {@code setMode} replaces it).
+     */
+    public static boolean configured() {
+        Config c = Policies.activeConfig();
+        if (c == null) {
+            return false;
+        }
+        if (c != lookedAt) {
+            boolean any = !"0".equals(c.globalValue(Key.SFTP_TIMEOUT.name));
+            for (HostRule r : c.rules()) {
+                any |= r.values().containsKey(Key.SFTP_TIMEOUT.name);
+            }
+            setAnywhere = any;
+            lookedAt = c;
+        }
+        return setAnywhere;
     }
 
     /** Whether {@link #started} would arm a deadline under {@code policy}. */

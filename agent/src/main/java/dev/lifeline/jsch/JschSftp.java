@@ -21,6 +21,9 @@ final class JschSftp {
     /** {@code header()} entered: the thread waits for a response now. @return the deadline's handle, or null */
     static Object waiting(Object channel) throws Exception {
         Faults.inject("JschSftp.waiting");
+        if (!SftpDeadline.configured()) {
+            return null;
+        }
         Object session = JschApi.of(channel).sessionField(channel);
         if (session == null) {
             return null;

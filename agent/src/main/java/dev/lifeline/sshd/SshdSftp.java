@@ -50,6 +50,9 @@ final class SshdSftp {
     }
 
     private static Object waiting(Object client, Object timeout, String op) throws Exception {
+        if (!SftpDeadline.configured()) {
+            return null;
+        }
         Object channel = Reflection.call(CHANNEL_GETTER.of(client), client);
         if (channel == null) {
             return null;
@@ -73,6 +76,9 @@ final class SshdSftp {
      */
     static Object streamWriting(Object stream) throws Exception {
         Faults.inject("SshdSftp.streamWriting");
+        if (!SftpDeadline.configured()) {
+            return null;
+        }
         Object client = Reflection.call(CLIENT_GETTER.of(stream), stream);
         return client == null ? null : waiting(client, null, "write");
     }

@@ -44,7 +44,7 @@ final class SshjSftp {
     /** {@code SFTPEngine.request(Request)} returned the promise of its response. */
     static void requested(Object promise, Object engine) throws Exception {
         Faults.inject("SshjSftp.requested");
-        if (promise == null) {
+        if (promise == null || !SftpDeadline.configured()) {
             return;
         }
         Members m = MEMBERS.of(engine);

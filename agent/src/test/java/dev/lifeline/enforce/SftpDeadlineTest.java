@@ -1,5 +1,7 @@
 package dev.lifeline.enforce;
 
+import dev.lifeline.config.Config;
+import dev.lifeline.policy.Policies;
 import dev.lifeline.report.Counters.Counter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -7,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -110,5 +113,31 @@ class SftpDeadlineTest {
         assertThat(SftpDeadline.answered(handle)).as("the call goes on as without Lifeline").isNull();
         assertThat(fake.actions).isEmpty();
         assertThat(Counter.SFTP_DEADLINES_FIRED.get()).isEqualTo(fired);
+    }
+
+    /** The hooks' first test: a configuration that sets sftp.timeout nowhere costs them no reflection. */
+    @Test
+    void configuredOnlyWhereAKeyOrARuleSetsIt() {
+        try {
+            for (String[] c : new String[][] {{"", "false"}, {"sftp.timeout=0", "false"}, {"sftp.timeout=30s", "true"},
+                    {"host.files.match=*.files,host.files.sftp.timeout=1m", "true"}}) {
+                Config config = Config.load(c[0], Collections.emptyMap(), Collections.emptyMap());
+                Policies.use(new Policies.Source() {
+                    @Override
+                    public Config config() {
+                        return config;
+                    }
+
+                    @Override
+                    public boolean active() {
+                        return true;
+                    }
+                });
+                assertThat(SftpDeadline.configured()).as(c[0]).isEqualTo(Boolean.parseBoolean(c[1]));
+            }
+        } finally {
+            Policies.use(null);
+        }
+        assertThat(SftpDeadline.configured()).as("inactive").isFalse();
     }
 }
