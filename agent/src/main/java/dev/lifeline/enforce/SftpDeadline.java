@@ -93,9 +93,8 @@ public final class SftpDeadline {
         this.waiter = key == null ? Thread.currentThread() : null;
     }
 
-    /** The configuration {@link #configured} last looked at, and its answer. */
-    private static volatile Config lookedAt;
-    private static volatile boolean setAnywhere;
+    /** The configuration {@link #configured} last looked at and its answer, as one pair (one volatile read). */
+    private static volatile Object[] lookedAt = {null, Boolean.FALSE};
 
     /**
      * Whether the active configuration sets {@code sftp.timeout} anywhere (globally or in a rule): when not, the hooks
@@ -107,15 +106,16 @@ public final class SftpDeadline {
         if (c == null) {
             return false;
         }
-        if (c != lookedAt) {
-            boolean any = !"0".equals(c.globalValue(Key.SFTP_TIMEOUT.name));
-            for (HostRule r : c.rules()) {
-                any |= r.values().containsKey(Key.SFTP_TIMEOUT.name);
-            }
-            setAnywhere = any;
-            lookedAt = c;
+        Object[] last = lookedAt;
+        if (last[0] == c) {
+            return (Boolean) last[1];
         }
-        return setAnywhere;
+        boolean any = !"0".equals(c.globalValue(Key.SFTP_TIMEOUT.name));
+        for (HostRule r : c.rules()) {
+            any |= r.values().containsKey(Key.SFTP_TIMEOUT.name);
+        }
+        lookedAt = new Object[] {c, any};
+        return any;
     }
 
     /** Whether {@link #started} would arm a deadline under {@code policy}. */
