@@ -67,6 +67,11 @@ public final class Policy {
         return (Long) values.get(Key.CLOSE_TIMEOUT);
     }
 
+    /** How long one SFTP request may wait for its response; 0 = no limit. */
+    public long sftpTimeoutMillis() {
+        return (Long) values.get(Key.SFTP_TIMEOUT);
+    }
+
     /** Whether deadline log lines may carry the remote command (it may hold secrets). */
     public boolean logCommands() {
         return (Boolean) values.get(Key.LOG_COMMANDS);

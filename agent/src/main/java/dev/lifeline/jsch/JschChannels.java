@@ -40,7 +40,7 @@ final class JschChannels {
         }
     }
 
-    private static Policy policy(Object session) throws Exception {
+    static Policy policy(Object session) throws Exception {
         Config active = Policies.activeConfig();
         if (active == null) {
             return null;

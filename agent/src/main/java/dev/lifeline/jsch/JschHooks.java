@@ -3,6 +3,8 @@ package dev.lifeline.jsch;
 import dev.lifeline.report.Faults;
 import dev.lifeline.sessions.ChannelHooks;
 
+import java.io.IOException;
+
 /**
  * The static methods woven into JSch ({@link JschModule}): each hands over to {@link JschSessions},
  * {@link JschChannels} or the hooks every library shares ({@link ChannelHooks}). JDK types only, so they link wherever
@@ -83,6 +85,37 @@ public final class JschHooks {
             JschView.pipeOpened(channel, pipe);
         } catch (Throwable t) {
             Faults.suppressed(t);
+        }
+    }
+
+    /** {@code ChannelSftp.header()} entered: an SFTP request waits for its response. @return the deadline, or null */
+    public static Object sftpWaiting(Object channel) {
+        try {
+            return JschSftp.waiting(channel);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+            return null;
+        }
+    }
+
+    /**
+     * {@code ChannelSftp.header()} returned or threw. The one hook that throws into the app, on purpose: when
+     * {@code sftp.timeout} fired on this wait, the call fails with Lifeline's exception (JSch wraps it in its
+     * {@code SftpException}) instead of the pipe's "inputstream is closed".
+     */
+    public static void sftpAnswered(Throwable thrown, Object deadline, Object channel) throws IOException {
+        IOException fail;
+        try {
+            fail = JschSftp.answered(deadline);
+            if (fail != null && thrown != null) {
+                fail.initCause(thrown);
+            }
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+            return;
+        }
+        if (fail != null) {
+            throw fail;
         }
     }
 

@@ -19,6 +19,8 @@ import java.util.List;
  * <li>{@code Channel.write/write_ext}: every incoming data packet (the exec idle clock); {@code disconnect()}: every
  * way a channel ends; {@code getExitStatus()}: a command a deadline sent TERM reports no exit status (-1).</li>
  * <li>{@code ChannelExec.start()} sends the exec request: from its normal return the command runs.</li>
+ * <li>{@code ChannelSftp.header(Buffer, Header)} (optional): where every SFTP response is awaited, on the app's thread,
+ * in every line (jcraft 0.1.55 to mwiede 2.x): {@code sftp.timeout} is armed on entry and ends on exit.</li>
  * <li>{@code Channel.getInputStream()/getExtInputStream()} (optional: a line may drop or rename them): the pipes an
  * app's reader waits on are {@code java.io} objects JSch's fields do not reach (unless the input buffer is resizable),
  * so their return values tie a blocked reader to its channel and session.</li>
@@ -107,7 +109,12 @@ public final class JschModule implements InstrumentationModule {
                                 Hook.on("getExtInputStream", "()Ljava/io/InputStream;", JschHooks.class).optional()
                                         .exitWithValue("pipeOpened")),
                 InstrumentedType.named("com.jcraft.jsch.ChannelExec")
-                        .hooks(Hook.on("start", "()V", JschHooks.class).exit("execStarted")));
+                        .hooks(Hook.on("start", "()V", JschHooks.class).exit("execStarted")),
+                // sftp.timeout: every SFTP response is awaited here, on the app's thread
+                InstrumentedType.named("com.jcraft.jsch.ChannelSftp")
+                        .hooks(Hook.on("header", "(" + BUFFER + "Lcom/jcraft/jsch/ChannelSftp$Header;)"
+                                + "Lcom/jcraft/jsch/ChannelSftp$Header;", JschHooks.class).optional().thisOnly()
+                                .enterKeepingState("sftpWaiting").exitOrThrow("sftpAnswered")));
     }
 
     @Override

@@ -17,6 +17,10 @@ public final class Counters {
         EXEC_DEADLINES_AUDITED("execDeadlinesAudited"),
         CLOSE_DEADLINES_FIRED("closeDeadlinesFired"),
         CONNECT_DEADLINES_FIRED("connectDeadlinesFired"),
+        /** SFTP requests failed by {@code sftp.timeout} (their SFTP channel closed, the session kept). */
+        SFTP_DEADLINES_FIRED("sftpDeadlinesFired"),
+        /** SFTP deadlines that would have fired in {@code audit} mode. */
+        SFTP_DEADLINES_AUDITED("sftpDeadlinesAudited"),
         THREADS_WOKEN("threadsWoken"),
         INTERNAL_ERRORS("internalErrors"),
         /** Deadline actions (signal, close) not run because the action queue was full; each also counts as internalErrors. */

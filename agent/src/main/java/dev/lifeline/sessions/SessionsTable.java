@@ -1,6 +1,7 @@
 package dev.lifeline.sessions;
 
 import dev.lifeline.enforce.ExecDeadline;
+import dev.lifeline.enforce.SftpDeadline;
 import dev.lifeline.report.Log;
 
 import java.lang.management.LockInfo;
@@ -103,6 +104,7 @@ final class SessionsTable {
                     // shown as none
                 }
                 out.append("  deadline: ").append(deadline == null ? "none" : deadline).append('\n');
+                sftpRequests(out, ch);
             }
             List<Watchdog.Blocked> l = bySession.get(e);
             if (l != null) {
@@ -325,6 +327,17 @@ final class SessionsTable {
                     }
                 }
             }
+        }
+    }
+
+    /** The SFTP requests waiting on this channel for their response, and their age (only under sftp.timeout). */
+    private static void sftpRequests(StringBuilder out, Object channel) {
+        try {
+            for (String r : SftpDeadline.describe(channel)) {
+                out.append("     sftp request ").append(Log.escapeLine(r)).append('\n');
+            }
+        } catch (Throwable ignored) {
+            // not listed
         }
     }
 }

@@ -3,6 +3,8 @@ package dev.lifeline.sshd;
 import dev.lifeline.report.Faults;
 import dev.lifeline.sessions.ChannelHooks;
 
+import java.io.IOException;
+
 /**
  * The static methods woven into MINA ({@link SshdModule}). JDK types only, so they link wherever MINA lives; each one
  * catches what it throws and counts it ({@link Faults#suppressed}): the application never sees Lifeline fail.
@@ -114,5 +116,51 @@ public final class SshdHooks {
     /** A command a deadline sent TERM reports no exit status (as one killed by a signal), even if it exited 0. */
     public static Object exitStatus(Object status, Object channel) {
         return ChannelHooks.exitStatus(status, channel);
+    }
+
+    /** {@code DefaultSftpClient.receive(id, timeout)} entered: an SFTP request waits for its response. */
+    public static Object sftpWaiting(Object client, int id, Object timeout) {
+        try {
+            return SshdSftp.waiting(client, timeout);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+            return null;
+        }
+    }
+
+    /**
+     * {@code receive(id, timeout)} returned or threw. The one hook that throws into the app, on purpose: when
+     * {@code sftp.timeout} fired on this wait, the call fails with Lifeline's {@code IOException}.
+     */
+    public static void sftpAnswered(Throwable thrown, Object deadline, Object client, int id, Object timeout)
+            throws IOException {
+        IOException fail;
+        try {
+            fail = SshdSftp.answered(deadline);
+            if (fail != null && thrown != null) {
+                fail.initCause(thrown);
+            }
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+            return;
+        }
+        if (fail != null) {
+            throw fail;
+        }
+    }
+
+    /** {@code SftpOutputStreamAsync.write(byte[], int, int)} entered: bounded as a whole by {@code sftp.timeout}. */
+    public static Object sftpWriting(Object stream) {
+        try {
+            return SshdSftp.streamWriting(stream);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+            return null;
+        }
+    }
+
+    /** The write returned or threw: as {@link #sftpAnswered}, the deliberate exception when its deadline fired. */
+    public static void sftpWritten(Throwable thrown, Object deadline, Object stream) throws IOException {
+        sftpAnswered(thrown, deadline, stream, 0, null);
     }
 }

@@ -32,6 +32,9 @@ import java.util.List;
  * <li>{@code ChannelExec.doOpen()} writes the exec request; {@code AbstractChannel.handleData/handleExtendedData}
  * see every incoming data packet; {@code AbstractClientChannel.getExitStatus()} reports no status for a command a
  * deadline ended; {@code AbstractCloseable.close(boolean)} is the one final method every MINA close goes through.</li>
+ * <li>{@code DefaultSftpClient.receive(int, Duration)} (sshd-sftp 2.7+, optional): where every SFTP response is awaited,
+ * {@code receive(int)} and {@code receive(int, long)} handing over to it: {@code sftp.timeout} is armed on entry;
+ * {@code SftpOutputStreamAsync.write(byte[], int, int)}, where a pipelined upload waits for window to send.</li>
  * </ul>
  */
 public final class SshdModule implements InstrumentationModule {
@@ -63,6 +66,8 @@ public final class SshdModule implements InstrumentationModule {
 
     // ---- the members SshdApi resolves: every one MINA is reached through (public interfaces where MINA has one) ----
     private static final String CLOSEABLE = "org.apache.sshd.common.Closeable";
+    private static final String SFTP_CLIENT = "org.apache.sshd.sftp.client.impl.DefaultSftpClient";
+    private static final String SFTP_BUFFER = "Lorg/apache/sshd/common/util/buffer/Buffer;";
     private static final String BEFORE_2_6 = "MINA 2.6+: CoreModuleProperties (before, SshdModule.UNSUPPORTED)";
     static final LibraryMember GET_IO_SESSION = LibraryMember.method("org.apache.sshd.common.session.Session", "getIoSession",
             "()Lorg/apache/sshd/common/io/IoSession;");
@@ -104,6 +109,10 @@ public final class SshdModule implements InstrumentationModule {
             .optional("MINA 2.13+");
     static final LibraryMember SERVICE_OUTSTANDING = LibraryMember.field(CONNECTION_SERVICE, "outstandingHeartbeats")
             .optional("MINA 2.13+");
+    static final LibraryMember SFTP_CLIENT_CHANNEL = LibraryMember.method(SFTP_CLIENT, "getClientChannel",
+            "()Lorg/apache/sshd/client/channel/ClientChannel;").optional("sshd-sftp, another jar");
+    static final LibraryMember SFTP_STREAM_CLIENT = LibraryMember.method("org.apache.sshd.sftp.client.SftpClientHolder",
+            "getClient", "()Lorg/apache/sshd/sftp/client/SftpClient;").optional("sshd-sftp, another jar");
     static final LibraryMember SUBSYSTEM = LibraryMember.type("org.apache.sshd.client.channel.ChannelSubsystem");
     static final LibraryMember GET_SUBSYSTEM = LibraryMember.method("org.apache.sshd.client.channel.ChannelSubsystem",
             "getSubsystem", "()Ljava/lang/String;");
@@ -187,7 +196,8 @@ public final class SshdModule implements InstrumentationModule {
             CLIENT_CHANNEL, EXEC_COMMAND, HEARTBEAT_INTERVAL, HEARTBEAT_REQUEST, HEARTBEAT_NO_REPLY_MAX, HEARTBEAT_REPLY_WAIT,
             GET_CONNECT_ADDRESS, GET_IDLE_TIMEOUT_START, GET_SERVICE, SERVICE_TYPE, GET_CHANNELS,
             SERVICE_HEARTBEAT_INTERVAL, SERVICE_NO_REPLY_MAX, SERVICE_OUTSTANDING, SUBSYSTEM, GET_SUBSYSTEM, CREATE_BUFFER,
-            GET_RECIPIENT, GET_RECIPIENT_LONG, PUT_UINT, PUT_INT, PUT_STRING, PUT_BOOLEAN, WRITE_PACKET);
+            GET_RECIPIENT, GET_RECIPIENT_LONG, PUT_UINT, PUT_INT, PUT_STRING, PUT_BOOLEAN, WRITE_PACKET,
+            SFTP_CLIENT_CHANNEL, SFTP_STREAM_CLIENT);
 
     /** An {@code IoConnector}'s {@code connect(target, context, local)}: where every client's TCP connection starts. */
     private static InstrumentedType ioConnector(String className) {
@@ -254,7 +264,14 @@ public final class SshdModule implements InstrumentationModule {
                 InstrumentedType.named("org.apache.sshd.common.util.closeable.AbstractCloseable")
                         .hooks(Hook.on("close", "(Z)Lorg/apache/sshd/common/future/CloseFuture;", SshdHooks.class).enter("closing")),
                 InstrumentedType.named("org.apache.sshd.client.channel.AbstractClientChannel")
-                        .hooks(Hook.on("getExitStatus", "()Ljava/lang/Integer;", SshdHooks.class).exitReplacingValue("exitStatus")));
+                        .hooks(Hook.on("getExitStatus", "()Ljava/lang/Integer;", SshdHooks.class).exitReplacingValue("exitStatus")),
+                // sftp.timeout: every SFTP response is awaited here (sshd-sftp 2.7+)
+                InstrumentedType.named(SFTP_CLIENT)
+                        .hooks(Hook.on("receive", "(ILjava/time/Duration;)" + SFTP_BUFFER, SshdHooks.class).optional()
+                                .enterKeepingState("sftpWaiting").exitOrThrow("sftpAnswered")),
+                InstrumentedType.named("org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync")
+                        .hooks(Hook.on("write", "([BII)V", SshdHooks.class).optional().thisOnly()
+                                .enterKeepingState("sftpWriting").exitOrThrow("sftpWritten")));
     }
 
     @Override

@@ -137,4 +137,22 @@ public final class SshjHooks {
     public static Object exitStatus(Object status, Object channel) {
         return ChannelHooks.exitStatus(status, channel);
     }
+
+    /** {@code SFTPEngine.request(Request)} returned the promise of the response: {@code sftp.timeout} starts. */
+    public static void sftpRequested(Object promise, Object engine) {
+        try {
+            SshjSftp.requested(promise, engine);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /** {@code Promise.deliver/deliverError} entered, on every sshj promise: an SFTP response ends its deadline. */
+    public static void promiseDelivered(Object promise) {
+        try {
+            SshjSftp.delivered(promise);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
 }

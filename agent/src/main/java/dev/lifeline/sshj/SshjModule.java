@@ -30,6 +30,9 @@ import java.util.List;
  * <li>{@code SessionChannel.exec(String)}: from its return the command runs; {@code getExitStatus()}: null after a
  * deadline; {@code AbstractChannel.receiveInto}: every data packet (the idle clock); {@code finishOff()}: every way a
  * channel ends (close reply, transport error).</li>
+ * <li>{@code SFTPEngine.request(Request)} (optional): every SFTP request goes out here and returns its response's
+ * promise, where {@code sftp.timeout} starts; {@code Promise.deliver/deliverError} (every promise of sshj: one map
+ * lookup) end it.</li>
  * </ul>
  */
 public final class SshjModule implements InstrumentationModule {
@@ -43,6 +46,9 @@ public final class SshjModule implements InstrumentationModule {
     private static final String RUNNER = "net.schmizz.keepalive.KeepAliveRunner";
     private static final String CHANNEL = "net.schmizz.sshj.connection.channel.AbstractChannel";
     private static final String SSH_EXCEPTION = "(Lnet/schmizz/sshj/common/SSHException;)V";
+    private static final String SFTP_ENGINE = "net.schmizz.sshj.sftp.SFTPEngine";
+    private static final String PROMISE = "net.schmizz.concurrent.Promise";
+    private static final String PROMISE_TYPE = "Lnet/schmizz/concurrent/Promise;";
 
     // ---- the members SshjApi resolves: every one sshj is reached through ----
     static final LibraryMember CLIENT_SOCKET = LibraryMember.field(SOCKET_CLIENT, "socket");
@@ -96,6 +102,9 @@ public final class SshjModule implements InstrumentationModule {
     static final LibraryMember EXPAND = LibraryMember.method("net.schmizz.sshj.connection.channel.Window", "expand", "(J)V");
     static final LibraryMember SIGNAL = LibraryMember.method("net.schmizz.sshj.connection.channel.direct.SessionChannel", "signal",
             "(Lnet/schmizz/sshj/connection/channel/direct/Signal;)V");
+    static final LibraryMember ENGINE_GET_SUBSYSTEM = LibraryMember.method(SFTP_ENGINE, "getSubsystem",
+            "()Lnet/schmizz/sshj/connection/channel/direct/Session$Subsystem;");
+    static final LibraryMember PROMISE_DELIVER_ERROR = LibraryMember.method(PROMISE, "deliverError", "(Ljava/lang/Throwable;)V");
     static final LibraryMember SIGNAL_VALUE_OF = LibraryMember.method("net.schmizz.sshj.connection.channel.direct.Signal", "valueOf",
             "(Ljava/lang/String;)Lnet/schmizz/sshj/connection/channel/direct/Signal;");
 
@@ -106,7 +115,7 @@ public final class SshjModule implements InstrumentationModule {
             RUNNER_MAX_ALIVE_COUNT, KEEP_ALIVE_PROVIDER, PROVIDE, TRANS_READER, TRANS_SERVICE, TRANS_KEXER, DIE,
             KEXER_NOTIFY_ERROR, TRANSPORT_EXCEPTION, CONNECTION_LOST, CONNECTION_EXCEPTION, PROMISE_LOCK, IS_FULFILLED,
             CHANNEL_CONN, CLOSE_REQUESTED, REMOTE_WINDOW, IS_OPEN, CLOSE, GET_INPUT_STREAM, CHANNEL_NOTIFY_ERROR,
-            INPUT_NOTIFY_ERROR, EXPAND, SIGNAL, SIGNAL_VALUE_OF);
+            INPUT_NOTIFY_ERROR, EXPAND, SIGNAL, SIGNAL_VALUE_OF, ENGINE_GET_SUBSYSTEM, PROMISE_DELIVER_ERROR);
 
     @Override
     public String name() {
@@ -168,7 +177,15 @@ public final class SshjModule implements InstrumentationModule {
                 InstrumentedType.named("net.schmizz.sshj.connection.channel.direct.SessionChannel")
                         .hooks(Hook.on("exec", "(Ljava/lang/String;)Lnet/schmizz/sshj/connection/channel/direct/Session$Command;", h)
                                         .exitWithValue("execStarted"),
-                                Hook.on("getExitStatus", "()Ljava/lang/Integer;", h).exitReplacingValue("exitStatus")));
+                                Hook.on("getExitStatus", "()Ljava/lang/Integer;", h).exitReplacingValue("exitStatus")),
+                // sftp.timeout: each SFTP request's promise, from request() to its delivery
+                InstrumentedType.named(SFTP_ENGINE)
+                        .hooks(Hook.on("request", "(Lnet/schmizz/sshj/sftp/Request;)" + PROMISE_TYPE, h).optional().thisOnly()
+                                .exitWithValue("sftpRequested")),
+                InstrumentedType.named(PROMISE)
+                        .hooks(Hook.on("deliver", "(Ljava/lang/Object;)V", h).optional().thisOnly().enter("promiseDelivered"),
+                                Hook.on("deliverError", "(Ljava/lang/Throwable;)V", h).optional().thisOnly()
+                                        .enter("promiseDelivered")));
     }
 
     @Override

@@ -182,6 +182,9 @@ final class OpenSshServer implements AutoCloseable {
                 // bash run by sshd sources ~/.bashrc when SHLVL < 2; a root .bashrc that runs e.g. "pyenv init" (a
                 // rehash under a lock) then turns 32 concurrent execs into minutes. SHLVL=1 makes it a nested shell.
                 "SetEnv SHLVL=1"));
+        if (Arrays.stream(extraConfig).anyMatch(l -> l.startsWith("Subsystem sftp "))) {
+            config.remove("Subsystem sftp internal-sftp"); // sshd refuses a second definition of a subsystem
+        }
         config.addAll(Arrays.asList(extraConfig));
         Path cfg = dir.resolve("sshd_config");
         Files.write(cfg, (String.join("\n", config) + "\n").getBytes(StandardCharsets.US_ASCII));
@@ -304,6 +307,16 @@ final class OpenSshServer implements AutoCloseable {
         List<String> a = new ArrayList<>(Arrays.asList(host, String.valueOf(port), user, identity.toString()));
         a.addAll(Arrays.asList(rest));
         return a.toArray(new String[0]);
+    }
+
+    /**
+     * The SFTP server processes of this sshd's sessions now (with {@code Subsystem sftp /usr/lib/openssh/sftp-server}):
+     * only this server's descendants, never another test's.
+     */
+    java.util.List<ProcessHandle> sftpServers() {
+        return process.descendants()
+                .filter(p -> p.info().command().map(c -> c.endsWith("/sftp-server")).orElse(false))
+                .collect(java.util.stream.Collectors.toList());
     }
 
     /** Everything sshd printed with {@code -e}: connections, auth, {@code Timeout, client not responding}... */

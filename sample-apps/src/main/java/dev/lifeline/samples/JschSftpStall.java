@@ -1,0 +1,45 @@
+package dev.lifeline.samples;
+
+import com.jcraft.jsch.ChannelExec;
+import com.jcraft.jsch.ChannelSftp;
+import com.jcraft.jsch.Session;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+
+/**
+ * Issue 25: an SFTP upload whose server stops answering while the transport lives ({@code sftp-server} stopped): an
+ * endless {@code put} to {@code REMOTE_PATH} with no timeout. READY after the first MB; when the put fails it prints
+ * {@code FAILED}, then runs {@code echo alive} on the same session ({@code exec_after}) to show the session survived.
+ */
+public final class JschSftpStall {
+    public static void main(String[] args) {
+        Target t = Target.parse(args, 1, "REMOTE_PATH");
+        Result result = new Result("JschSftpStall");
+        try {
+            Session session = JschClients.connect(t, result);
+            ChannelSftp sftp = (ChannelSftp) session.openChannel("sftp");
+            sftp.connect();
+            try {
+                sftp.put(SftpStallSupport.endless(1 << 20), t.rest[0]);
+                result.finish("ok");
+            } catch (Exception e) {
+                SftpStallSupport.failed(result, e);
+            }
+            ChannelExec exec = (ChannelExec) session.openChannel("exec");
+            exec.setCommand("echo alive");
+            InputStream in = exec.getInputStream();
+            exec.connect();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            byte[] buf = new byte[256];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                out.write(buf, 0, n);
+            }
+            exec.disconnect();
+            session.disconnect();
+            result.with("exec_after", out.toString("UTF-8").trim()).finish("error");
+        } catch (Throwable e) {
+            result.fail(e);
+        }
+    }
+}
