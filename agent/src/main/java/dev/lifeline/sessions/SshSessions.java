@@ -49,6 +49,8 @@ public final class SshSessions {
         volatile long lastPacketNanos;
         /** What the library's module keeps for this open session ({@link #memo}), or null. */
         volatile Object memo;
+        /** Already open when Lifeline was attached, found then (issue 24), not seen opening. */
+        volatile boolean foundAtAttach;
 
         Entry(Object session, String lib, String host, int port, LibraryView view) {
             this.session = session;
@@ -83,6 +85,31 @@ public final class SshSessions {
         } catch (Throwable t) {
             Faults.suppressed(t);
         }
+    }
+
+    /**
+     * A session that was already open when Lifeline was attached (issue 24): registered as {@link #opened} does, and
+     * marked so in {@code sessions}; its age counts from now, since when it opened is not known.
+     *
+     * @return false when it was registered already (opened under the agent, or found by an earlier attach)
+     */
+    public static boolean foundAtAttach(Object session, String lib, String host, int port, LibraryView view) {
+        try {
+            Entry e = new Entry(session, lib, host, port, view);
+            e.foundAtAttach = true;
+            if (session != null && OPEN.putIfAbsent(session, e) == null) {
+                Watchdog.sessionsExist();
+                return true;
+            }
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+        return false;
+    }
+
+    /** Whether the session is registered (open, as far as Lifeline knows). */
+    public static boolean isRegistered(Object session) {
+        return session != null && OPEN.containsKey(session);
     }
 
     /** The session is closing or closed, by anyone. */
