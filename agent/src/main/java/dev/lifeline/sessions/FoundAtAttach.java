@@ -18,6 +18,8 @@ public final class FoundAtAttach {
     private static Map<String, int[]> counts = new LinkedHashMap<String, int[]>();
     /** Guarded by LOCK: "lib host:port: why", one per session left as it was. */
     private static List<String> notProtected = new ArrayList<String>();
+    /** Guarded by LOCK: "lib host:port: what", protections a session found could not get. */
+    private static List<String> notes = new ArrayList<String>();
     private static String mode = "";
     private static volatile String text = "";
 
@@ -32,6 +34,7 @@ public final class FoundAtAttach {
                 counts.put(lib, new int[2]);
             }
             notProtected = new ArrayList<String>();
+            notes = new ArrayList<String>();
             mode = modeLabel;
         }
     }
@@ -50,6 +53,13 @@ public final class FoundAtAttach {
             } else {
                 notProtected.add(lib + " " + Log.value(peer) + ": " + Log.escapeLine(why));
             }
+        }
+    }
+
+    /** What a protected session still lacks (a protection its library does not allow on a live session). */
+    public static void note(String lib, String peer, String what) {
+        synchronized (LOCK) {
+            notes.add(lib + " " + Log.value(peer) + ": " + Log.escapeLine(what));
         }
     }
 
@@ -77,6 +87,9 @@ public final class FoundAtAttach {
             }
             for (String n : notProtected) {
                 b.append("  not protected: ").append(n).append('\n');
+            }
+            for (String n : notes) {
+                b.append("  note: ").append(n).append('\n');
             }
             if (audit) {
                 b.append("mode=audit: nothing was changed on them; the log says what would be done to each\n");

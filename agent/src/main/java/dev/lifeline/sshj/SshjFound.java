@@ -92,6 +92,12 @@ public final class SshjFound {
         } else if (appSeconds <= 0 && policy.mode() != Mode.AUDIT) {
             why = "no keepalive.interval configured for this host";
         }
+        int channels = SshjFoundView.INSTANCE.channels(trans).size();
+        if (channels > 0) {
+            FoundAtAttach.note("sshj", host + ":" + port, channels + (channels == 1 ? " channel" : " channels")
+                    + " open at attach get no exec deadline (sshj keeps no command on a channel: an exec cannot be told"
+                    + " from a shell); execs started from now on get one");
+        }
         plan.record("exec.deadlines", "none for channels open at attach (sshj keeps no command: exec or shell cannot be"
                 + " told); execs started from now on get them", "n/a");
         plan.record("tcp.keepalive", "left as it is (sshj's transport holds the socket's streams, not the socket)", "n/a");
