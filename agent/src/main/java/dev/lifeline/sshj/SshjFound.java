@@ -94,8 +94,8 @@ public final class SshjFound {
         }
         int channels = SshjFoundView.INSTANCE.channels(trans).size();
         if (channels > 0) {
-            FoundAtAttach.note("sshj", host + ":" + port, channels + (channels == 1 ? " channel" : " channels")
-                    + " open at attach get no exec deadline (sshj keeps no command on a channel: an exec cannot be told"
+            FoundAtAttach.note("sshj", host + ":" + port, channels + (channels == 1 ? " channel open at attach gets" : " channels open at attach get")
+                    + " no exec deadline (sshj keeps no command on a channel: an exec cannot be told"
                     + " from a shell); execs started from now on get one");
         }
         plan.record("exec.deadlines", "none for channels open at attach (sshj keeps no command: exec or shell cannot be"
