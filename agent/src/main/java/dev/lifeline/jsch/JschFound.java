@@ -44,8 +44,8 @@ public final class JschFound {
     /** Finds, registers and protects the JSch sessions open now that Lifeline does not know yet. */
     public static void adopt(List<Thread> threads) {
         for (Object session : sessions(threads)) {
-            if (SshSessions.isRegistered(session)) {
-                continue; // opened under the agent, or found by an earlier attach
+            if (!SshSessions.awaitsProtection(session)) {
+                continue; // opened under the agent, or brought under by an earlier attach
             }
             String peer = "?";
             try {
@@ -131,6 +131,9 @@ public final class JschFound {
             plan.record("exec.deadlines", execs + " exec channel" + (execs == 1 ? "" : "s") + ", counted from the attach",
                     policy.mode() == Mode.AUDIT ? "would-set" : "set");
         }
+        if (policy.mode() != Mode.AUDIT) {
+            SshSessions.broughtUnder(session);
+        }
         Log.info("session.found-at-attach", "lib", "jsch", "host", host, "port", port, "mode", policy.mode().label(),
                 "applied", plan.applied().toString(), "not_protected", why == null ? "" : why);
         return why;
@@ -157,10 +160,13 @@ public final class JschFound {
             if (!LiveThreads.isA(ch, EXEC) || api.sessionField(ch) != session || api.isClosed(ch)) {
                 continue;
             }
+            n++;
+            if (policy.mode() == Mode.AUDIT) {
+                continue; // counted for the log line only: a later attach in fill or enforce arms it
+            }
             byte[] command = api.command(ch);
             ExecDeadline.started(ch, new JschChannels.Control(ch, session), policy, "jsch",
                     command == null ? null : new String(command, StandardCharsets.UTF_8));
-            n++;
         }
         return n;
     }

@@ -75,7 +75,7 @@ public final class SshdFound {
             String peer = "?";
             try {
                 SshdApi api = SshdApi.of(session);
-                if (SshSessions.isRegistered(session) || api.clientSession == null || !api.clientSession.isInstance(session)
+                if (!SshSessions.awaitsProtection(session) || api.clientSession == null || !api.clientSession.isInstance(session)
                         || api.isClosing(session)) {
                     continue; // known already, a server session, or ending
                 }
@@ -154,6 +154,9 @@ public final class SshdFound {
             plan.record("exec.deadlines", execs + " exec channel" + (execs == 1 ? "" : "s") + ", counted from the attach",
                     policy.mode() == Mode.AUDIT ? "would-set" : "set");
         }
+        if (policy.mode() != Mode.AUDIT) {
+            SshSessions.broughtUnder(session);
+        }
         Log.info("session.found-at-attach", "lib", "sshd", "host", host, "port", port, "mode", policy.mode().label(),
                 "applied", plan.applied().toString(), "not_protected", why == null ? "" : why);
         return why;
@@ -200,6 +203,10 @@ public final class SshdFound {
             if (!LiveThreads.isA(ch, CLIENT_EXEC) || api.isClosing(ch)) {
                 continue;
             }
+            n++;
+            if (policy.mode() == Mode.AUDIT) {
+                continue; // counted for the log line only: a later attach in fill or enforce arms it
+            }
             final Object channel = ch;
             ExecDeadline.started(channel, new SshdChannels.Control(channel, session), policy, "sshd", api.command(channel));
             SshdChannels.whenClosed(channel, new Runnable() {
@@ -208,7 +215,6 @@ public final class SshdFound {
                     ExecDeadline.ended(channel);
                 }
             });
-            n++;
         }
         return n;
     }

@@ -42,7 +42,7 @@ public final class SshjFound {
             try {
                 SshjApi api = SshjApi.of(t);
                 Object trans = api.transportOfReader(t);
-                if (trans == null || SshSessions.isRegistered(trans) || registeredClient(api, trans)) {
+                if (trans == null || !SshSessions.awaitsProtection(trans) || registeredClient(api, trans)) {
                     continue;
                 }
                 peer = api.remoteHost(trans) + ":" + api.remotePort(trans);
@@ -54,10 +54,11 @@ public final class SshjFound {
         }
     }
 
-    /** Opened under the agent: its client is registered and its connection known. */
+    /** Opened under the agent: its connection is known, with its {@code SSHClient} (not a transport found at attach). */
     private static boolean registeredClient(SshjApi api, Object trans) throws Exception {
         Object service = api.service(trans);
-        return service != null && SshjSessions.clientOfConnection(service) != null;
+        SshjSessions.Client c = service == null ? null : SshjSessions.clientOfConnection(service);
+        return c != null && c.client.get() != trans;
     }
 
     private static String adoptOne(SshjApi api, Object trans) throws Exception {
@@ -101,6 +102,9 @@ public final class SshjFound {
         plan.record("exec.deadlines", "none for channels open at attach (sshj keeps no command: exec or shell cannot be"
                 + " told); execs started from now on get them", "n/a");
         plan.record("tcp.keepalive", "left as it is (sshj's transport holds the socket's streams, not the socket)", "n/a");
+        if (policy.mode() != Mode.AUDIT) {
+            SshSessions.broughtUnder(trans);
+        }
         Log.info("session.found-at-attach", "lib", "sshj", "host", host, "port", port, "mode", policy.mode().label(),
                 "applied", plan.applied().toString(), "not_protected", why == null ? "" : why);
         return why;
