@@ -5,7 +5,8 @@ import dev.lifeline.samples.ForkedJvm;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -51,20 +53,43 @@ class StuckNowAttachTest {
         }
     }
 
+    /**
+     * By default each library once on JDK 17 (JSch mwiede, MINA 2.20, sshj 0.40), JSch on JDK 11 and 25, and the
+     * audit-then-enforce recipe; {@code -Dlifeline.test.rescueAll=true} adds the other lines whose live-session path
+     * differs: MINA 2.7 and 2.12 (heartbeat reply wait, not count), 2.14 in audit, jcraft JSch 0.1.55 (the session is
+     * the reader thread's task itself, not a lambda's capture), sshj 0.27.
+     */
+    static Stream<Arguments> cases() {
+        List<Arguments> cases = new ArrayList<>(Arrays.asList(Arguments.of("jsch", "17", "enforce"),
+                Arguments.of("sshd", "17", "enforce"), Arguments.of("sshj", "17", "enforce"),
+                Arguments.of("jsch", "11", "enforce"), Arguments.of("jsch", "25", "enforce"),
+                Arguments.of("jsch", "17", "audit")));
+        if (Boolean.getBoolean("lifeline.test.rescueAll")) {
+            cases.addAll(Arrays.asList(Arguments.of("sshd-2.7.0", "17", "enforce"), Arguments.of("sshd-2.12.1", "17", "enforce"),
+                    Arguments.of("sshd-2.14.0", "17", "audit"), Arguments.of("jsch-jcraft-0.1.55", "17", "enforce"),
+                    Arguments.of("sshj-0.27.0", "17", "enforce")));
+        }
+        return cases.stream();
+    }
+
     @ParameterizedTest(name = "{0} on JDK {1}, mode={2}")
-    @CsvSource({"jsch,17,enforce", "sshd,17,enforce", "sshj,17,enforce", "jsch,11,enforce", "jsch,25,enforce",
-            "jsch,17,audit"})
-    void attachRescuesTheSessionsAlreadyOpen(String lib, String jdkName, String mode, @TempDir Path dir) throws Exception {
+    @MethodSource("cases")
+    void attachRescuesTheSessionsAlreadyOpen(String libCase, String jdkName, String mode, @TempDir Path dir) throws Exception {
         Requirements.require(PacketDrop.available(), "needs root and nft");
         Path jdk = jdk(jdkName);
         if (System.getenv("CI") == null) {
             Assumptions.assumeTrue(Files.isExecutable(jdk.resolve("bin/java")), "JDK " + jdkName + " not installed at " + jdk);
         }
+        // "sshd-2.7.0", "jsch-jcraft-0.1.55": a library directory of target/libs (the extra cases, see cases())
+        String libDir = libCase.contains("-") ? libCase : null;
+        String lib = libDir != null ? libCase.substring(0, libCase.indexOf('-')) : libCase;
         boolean jsch = lib.equals("jsch");
         boolean audit = mode.equals("audit");
         boolean sshj = lib.equals("sshj");
         String app = jsch ? "JschStuckNow" : sshj ? "SshjStuckNow" : "MinaStuckNow";
-        String libDir = jsch ? Library.JSCH_MWIEDE.dir : sshj ? "sshj-" + dev.lifeline.samples.Versions.SSHJ : Library.SSHD.dir;
+        if (libDir == null) {
+            libDir = jsch ? Library.JSCH_MWIEDE.dir : sshj ? "sshj-" + dev.lifeline.samples.Versions.SSHJ : Library.SSHD.dir;
+        }
         String command = ExecDeadlineTest.sleepForever();
         Path config = Files.write(dir.resolve("lifeline.properties"), ("mode = " + mode + "\nkeepalive.interval = 1s\n"
                 + "keepalive.countMax = " + COUNT_MAX + "\nexec.timeout = 3s\n").getBytes(StandardCharsets.UTF_8));
