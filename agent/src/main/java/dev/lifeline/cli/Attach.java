@@ -160,6 +160,28 @@ final class Attach {
         }
     }
 
+    /**
+     * The sessions the agent found already open at this attach (issue 24), as it reports them: per library how many,
+     * how many it brought under protection, and each it could not, with why. @return false for an agent that does not
+     * report them (an older version)
+     */
+    static boolean printFound(Status.Snapshot after, PrintStream out) {
+        String found = after.text("FoundAtAttach");
+        if (found == null) {
+            return false;
+        }
+        out.println("sessions already open (found at attach):");
+        if (found.trim().isEmpty()) {
+            out.println("  none looked for (Lifeline is not active there)");
+        }
+        for (String line : found.split("\n")) {
+            if (!line.isEmpty()) {
+                out.println("  " + Log.escapeLine(line));
+            }
+        }
+        return true;
+    }
+
     /** The target said no: newly disabled, or its last reload changed to a rejection. */
     private static boolean failedDefinitely(Status.Snapshot before, Status.Snapshot now) {
         if (!now.present || now.text("State") == null) {
@@ -194,6 +216,7 @@ final class Attach {
                 out.println("attached Lifeline to " + pid + " with " + with);
             }
             after.print(pid, out);
+            boolean foundReported = printFound(after, out);
             // "protected" only of what was checked: every library copy the target loaded, as it reports them
             if (after.unprotected() > 0) {
                 err.println("lifeline: NOT protected: " + pid + " runs Lifeline, active, with " + with + ", but "
@@ -216,8 +239,9 @@ final class Attach {
                 return Cli.OK;
             }
             out.println("PROTECTED: " + pid + " runs Lifeline, active, with " + with + "; every SSH library copy it"
-                    + " loaded is woven (libraries above). New SSH sessions get these settings; sessions already open"
-                    + " keep theirs. Its log lines go to that JVM's stderr (or log.file).");
+                    + " loaded is woven (libraries above). New SSH sessions get these settings; " + (foundReported
+                    ? "sessions already open were brought under them as far as each library allows (found at attach, above)."
+                    : "sessions already open keep theirs.") + " Its log lines go to that JVM's stderr (or log.file).");
             return Cli.OK;
         }
         after.print(pid, out);

@@ -107,6 +107,10 @@ public final class Cli {
         s.println("         exit 0 only when PID reports Lifeline active with FILE and no SSH library copy it loaded is left");
         s.println("         unprotected (a running Lifeline switches to FILE; without FILE it keeps its settings and");
         s.println("         attach prints its status); ends within " + Bounded.seconds(Attach.boundMillis()));
+        s.println("         A JVM stuck now: the SSH sessions already open there are found and brought under FILE as far");
+        s.println("         as each library allows (keepalive with dead-peer detection, so a thread blocked on a dead peer");
+        s.println("         is woken; exec deadlines counted from the attach; close deadline; TCP keepalive); attach");
+        s.println("         lists them per library, and each one it could not protect with why (mode=audit: only logged)");
         s.println("       java -jar lifeline-agent.jar status PID");
         s.println("         version, state, mode, file, libraries, counters, settings and rules of Lifeline in PID");
         s.println("         (reads the local JMX connector it starts in PID; no port is opened); ends within "

@@ -6,6 +6,7 @@ import dev.lifeline.config.HostRule;
 import dev.lifeline.config.Key;
 import dev.lifeline.report.Counters.Counter;
 import dev.lifeline.instrument.WovenLibraries;
+import dev.lifeline.sessions.FoundAtAttach;
 import dev.lifeline.sessions.SshSessions;
 
 import javax.management.Attribute;
@@ -130,6 +131,8 @@ public final class AgentMBean implements DynamicMBean {
                 + " relocated)"));
         attrs.add(attr("HookFailures", String.class.getName(), "hooks that failed at run time, each with its first"
                 + " error (a protection that could not be applied), one per line; empty when none"));
+        attrs.add(attr("FoundAtAttach", String.class.getName(), "the sessions the last attach found already open, per"
+                + " library: how many, how many were brought under protection, and each one that could not be and why"));
         attrs.add(attr("Sessions", String.class.getName(),
                 "open sessions, their channels and deadlines, and the threads blocked on them: the sessions command's table"));
         MBeanOperationInfo[] ops = writable ? new MBeanOperationInfo[]{
@@ -221,6 +224,9 @@ public final class AgentMBean implements DynamicMBean {
         }
         if (name.equals("Sessions")) {
             return SshSessions.table();
+        }
+        if (name.equals("FoundAtAttach")) {
+            return FoundAtAttach.text();
         }
         throw new AttributeNotFoundException(name);
     }

@@ -43,6 +43,8 @@ final class JschApi {
     /** One of the two, by line: mwiede 2.x keeps a session's channels, older lines all channels in one static list. */
     final Field sessionChannels;
     final Field channelPool;
+    final Field seqi;
+    final Method sendKeepAliveMsg;
 
     private JschApi(ClassLoader loader) throws Exception {
         getHost = GET_HOST.method(loader);
@@ -63,6 +65,8 @@ final class JschApi {
         channelSession = CHANNEL_SESSION.field(loader);
         sessionChannels = SESSION_CHANNELS.fieldOf(SESSION_CHANNELS.ownerIn(loader));
         channelPool = CHANNEL_POOL.fieldOf(CHANNEL_POOL.ownerIn(loader));
+        seqi = SESSION_SEQI.fieldOf(SESSION_SEQI.ownerIn(loader));
+        sendKeepAliveMsg = SEND_KEEPALIVE.method(loader);
     }
 
     /** For any JSch object: Session, a channel. */
@@ -146,6 +150,16 @@ final class JschApi {
     List<?> channelPool() throws Exception {
         Object pool = channelPool == null ? null : channelPool.get(null);
         return pool instanceof List ? (List<?>) pool : null;
+    }
+
+    /** Packets read so far (JSch's incoming sequence number), or null when this line has no such field. */
+    Integer packetsRead(Object session) throws Exception {
+        return seqi == null ? null : (Integer) seqi.get(session);
+    }
+
+    /** A {@code keepalive@jcraft.com} request that wants a reply; writes to the socket, so never on the deadline thread. */
+    void sendKeepalive(Object session) throws Exception {
+        Reflection.call(sendKeepAliveMsg, session);
     }
 
     Object sessionField(Object channel) throws Exception {

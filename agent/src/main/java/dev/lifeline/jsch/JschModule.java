@@ -57,11 +57,15 @@ public final class JschModule implements InstrumentationModule {
     static final LibraryMember IS_CLOSED = LibraryMember.method(CHANNEL, "isClosed", "()Z");
     static final LibraryMember CHANNEL_DISCONNECT = LibraryMember.method(CHANNEL, "disconnect", "()V");
     static final LibraryMember EXEC_COMMAND = LibraryMember.field("com.jcraft.jsch.ChannelExec", "command");
+    /** A session found open at attach (issue 24): its incoming packet count tells whether its reader is still in the read it was in. */
+    static final LibraryMember SESSION_SEQI = LibraryMember.field(SESSION, "seqi")
+            .optional("JSch's private incoming sequence number; without it a session found at attach gets no probes");
+    static final LibraryMember SEND_KEEPALIVE = LibraryMember.method(SESSION, "sendKeepAliveMsg", "()V");
 
     private static final List<LibraryMember> MEMBERS = Arrays.asList(GET_HOST, GET_PORT, GET_TIMEOUT,
             IS_CONNECTED, GET_ALIVE_INTERVAL, SET_ALIVE_INTERVAL, GET_ALIVE_COUNT_MAX, SET_ALIVE_COUNT_MAX, SESSION_SOCKET,
             SESSION_TIMEOUT, SESSION_PROXY, PROXY_SOCKET, SESSION_CHANNELS, CHANNEL_POOL, CHANNEL_SESSION,
-            CHANNEL_GET_SESSION, SEND_SIGNAL, IS_CLOSED, CHANNEL_DISCONNECT, EXEC_COMMAND);
+            CHANNEL_GET_SESSION, SEND_SIGNAL, IS_CLOSED, CHANNEL_DISCONNECT, EXEC_COMMAND, SESSION_SEQI, SEND_KEEPALIVE);
 
     @Override
     public String name() {

@@ -160,6 +160,9 @@ public final class Startup {
                 return loaded.failOnConfigError() && !dynamicAttach ? EXIT_CONFIG_ERROR : 0;
             }
         }
+        if (dynamicAttach) {
+            OpenAtAttach.protect("attach"); // after the hooks are in the loaded classes (issue 24)
+        }
         return 0;
     }
 
@@ -335,6 +338,7 @@ public final class Startup {
         if (result.startsWith("ok")) {
             Log.info("agent.reconfigured", "via", "attach", "file", configFile == null ? "none" : configFile,
                     "previous_file", previousFile, "previous_mode", previousMode, "result", firstLine(result));
+            OpenAtAttach.protect("attach-again"); // sessions opened while it was off or disabled (issue 24)
         } else {
             Log.warn("agent.attach-rejected", "file", AgentArgument.fileOf(agentArgs) == null ? "none" : AgentArgument.fileOf(agentArgs),
                     "reason", firstLine(result), "action", running ? "active configuration kept" : "agent stays disabled");

@@ -86,7 +86,8 @@ final class SessionsTable {
             }
             n++;
             out.append('\n').append('#').append(n).append(' ').append(e.lib).append(' ').append(Log.value(e.peer()))
-                    .append("  age ").append(ago(now - e.openedNanos))
+                    .append(e.foundAtAttach ? "  found at attach " : "  age ").append(ago(now - e.openedNanos))
+                    .append(e.foundAtAttach ? " ago" : "")
                     .append("  last packet from peer ").append(ago(now - e.lastPacket())).append(" ago\n");
             out.append("   keepalive: ").append(Log.escapeLine(keepalive(e))).append('\n');
             List<Object> channels = channels(e);

@@ -49,6 +49,10 @@ public final class SshSessions {
         volatile long lastPacketNanos;
         /** What the library's module keeps for this open session ({@link #memo}), or null. */
         volatile Object memo;
+        /** Already open when Lifeline was attached, found then (issue 24), not seen opening. */
+        volatile boolean foundAtAttach;
+        /** Found at attach and brought under the settings (not in audit or off: a later attach may still do it). */
+        volatile boolean broughtUnder;
 
         Entry(Object session, String lib, String host, int port, LibraryView view) {
             this.session = session;
@@ -82,6 +86,50 @@ public final class SshSessions {
             }
         } catch (Throwable t) {
             Faults.suppressed(t);
+        }
+    }
+
+    /**
+     * A session that was already open when Lifeline was attached (issue 24): registered as {@link #opened} does, and
+     * marked so in {@code sessions}; its age counts from now, since when it opened is not known.
+     *
+     * @return false when it was registered already (opened under the agent, or brought under by an earlier attach)
+     */
+    public static boolean foundAtAttach(Object session, String lib, String host, int port, LibraryView view) {
+        try {
+            Entry e = new Entry(session, lib, host, port, view);
+            e.foundAtAttach = true;
+            if (session != null && OPEN.putIfAbsent(session, e) == null) {
+                Watchdog.sessionsExist();
+                return true;
+            }
+            Entry known = session == null ? null : OPEN.get(session);
+            return known != null && known.foundAtAttach && !known.broughtUnder;
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+        return false;
+    }
+
+    /** Whether the session is registered (open, as far as Lifeline knows). */
+    public static boolean isRegistered(Object session) {
+        return session != null && OPEN.containsKey(session);
+    }
+
+    /**
+     * Whether an attach should bring this open session under its settings: not registered yet, or found by an earlier
+     * attach that changed nothing on it (mode audit or off then: the rescue recipe audits first, then enforces).
+     */
+    public static boolean awaitsProtection(Object session) {
+        Entry e = session == null ? null : OPEN.get(session);
+        return e == null || (e.foundAtAttach && !e.broughtUnder);
+    }
+
+    /** A session found at attach is now under the settings: a later attach leaves it alone. */
+    public static void broughtUnder(Object session) {
+        Entry e = session == null ? null : OPEN.get(session);
+        if (e != null) {
+            e.broughtUnder = true;
         }
     }
 

@@ -71,6 +71,9 @@ final class SshdApi {
     final Method ioGetSession;
     final Method sessionOfIo;
     final Method nio2GetSocket;
+    final Field timeoutSessions;
+    final Field serviceHeartbeatRequest;
+    final Field serviceReplyMaxWait;
 
     private SshdApi(ClassLoader loader) throws Exception {
         getIoSession = GET_IO_SESSION.method(loader);
@@ -124,6 +127,10 @@ final class SshdApi {
         ioGetSession = IO_GET_SESSION.method(loader);
         sessionOfIo = SESSION_OF_IO.method(loader);
         nio2GetSocket = NIO2_GET_SOCKET.method(loader);
+        Class<?> listenerType = TIMEOUT_SESSIONS.ownerInOrNull(loader);
+        timeoutSessions = listenerType == null ? null : TIMEOUT_SESSIONS.fieldOf(listenerType);
+        serviceHeartbeatRequest = service == null ? null : SERVICE_HEARTBEAT_REQUEST.fieldOf(service);
+        serviceReplyMaxWait = service == null ? null : SERVICE_REPLY_MAX_WAIT.fieldOf(service);
     }
 
     // ---- futures (the connect deadline) ----

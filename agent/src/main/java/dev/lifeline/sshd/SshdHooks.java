@@ -92,6 +92,15 @@ public final class SshdHooks {
         }
     }
 
+    /** MINA's session timeout checker, once a second: one volatile read unless an attach is looking for sessions. */
+    public static void timeoutsChecking(Object listener) {
+        try {
+            SshdFound.timeoutsChecking(listener);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
     public static void execOpened(Object channel) {
         ChannelHooks.execStarted(SshdChannels.EXEC, channel, null);
     }

@@ -131,6 +131,16 @@ public final class SshdModule implements InstrumentationModule {
     static final LibraryMember WRITE_PACKET = LibraryMember.method("org.apache.sshd.common.channel.Channel", "writePacket",
             "(Lorg/apache/sshd/common/util/buffer/Buffer;)Lorg/apache/sshd/common/io/IoWriteFuture;");
 
+    // sessions found open at attach (SshdFound, issue 24): MINA's session timeout checker holds them, once a second
+    static final String TIMEOUT_LISTENER = "org.apache.sshd.common.session.helpers.SessionTimeoutListener";
+    static final LibraryMember TIMEOUT_SESSIONS = LibraryMember.field(TIMEOUT_LISTENER, "sessions")
+            .optional("MINA's session timeout checker's set; without it sessions open at attach are not found");
+    static final LibraryMember SERVICE_HEARTBEAT_REQUEST = LibraryMember.field(CONNECTION_SERVICE, "heartbeatRequest");
+    static final LibraryMember SERVICE_REPLY_MAX_WAIT = LibraryMember.field(CONNECTION_SERVICE, "heartbeatReplyMaxWait")
+            .optional("MINA 2.6 to 2.12");
+    static final LibraryMember START_HEARTBEAT = LibraryMember.method(CONNECTION_SERVICE, "startHeartBeat",
+            "()Ljava/util/concurrent/ScheduledFuture;").declaredOnly();
+
     // the connect deadline's futures (SshdConnectDeadline)
     private static final String CONNECT_FUTURE = "org.apache.sshd.client.future.ConnectFuture";
     private static final String IO_FUTURE = "org.apache.sshd.common.io.IoConnectFuture";
@@ -197,7 +207,8 @@ public final class SshdModule implements InstrumentationModule {
             GET_CONNECT_ADDRESS, GET_IDLE_TIMEOUT_START, GET_SERVICE, SERVICE_TYPE, GET_CHANNELS,
             SERVICE_HEARTBEAT_INTERVAL, SERVICE_NO_REPLY_MAX, SERVICE_OUTSTANDING, SUBSYSTEM, GET_SUBSYSTEM, CREATE_BUFFER,
             GET_RECIPIENT, GET_RECIPIENT_LONG, PUT_UINT, PUT_INT, PUT_STRING, PUT_BOOLEAN, WRITE_PACKET,
-            SFTP_CLIENT_CHANNEL, SFTP_STREAM_CLIENT);
+            SFTP_CLIENT_CHANNEL, SFTP_STREAM_CLIENT,
+            TIMEOUT_SESSIONS, SERVICE_HEARTBEAT_REQUEST, SERVICE_REPLY_MAX_WAIT, START_HEARTBEAT);
 
     /** An {@code IoConnector}'s {@code connect(target, context, local)}: where every client's TCP connection starts. */
     private static InstrumentedType ioConnector(String className) {
@@ -245,6 +256,9 @@ public final class SshdModule implements InstrumentationModule {
                 InstrumentedType.named("org.apache.sshd.common.session.helpers.SessionHelper")
                         .hooks(Hook.on("exceptionCaught", "(Ljava/lang/Throwable;)V", SshdHooks.class).enter("exceptionCaught"),
                                 Hook.on("setAuthenticated", "()V", SshdHooks.class).optional().exit("authenticated")),
+                // once a second while sessions are open: where sessions open at attach are found (SshdFound)
+                InstrumentedType.named(TIMEOUT_LISTENER)
+                        .hooks(Hook.on("run", "()V", SshdHooks.class).thisOnly().optional().enter("timeoutsChecking")),
                 InstrumentedType.named("org.apache.sshd.client.SshClient")
                         // one of the two, by line: 2.7 and 2.8 end with a boolean where 2.9+ take the HostConfigEntry
                         .hooks(Hook.on("doConnect", DO_CONNECT, SshdHooks.class).optional().exitWithValue("connectStarted"),

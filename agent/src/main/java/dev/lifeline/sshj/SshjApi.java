@@ -68,6 +68,9 @@ final class SshjApi {
     final Method expand;
     final Method signal;
     final Method signalValueOf;
+    final Field readerTrans;
+    final Method remoteHost;
+    final Method remotePort;
 
     private SshjApi(ClassLoader loader) throws Exception {
         clientSocket = CLIENT_SOCKET.field(loader);
@@ -92,6 +95,9 @@ final class SshjApi {
         keepAliveProvider = KEEP_ALIVE_PROVIDER.constant(loader);
         provide = PROVIDE.method(loader);
         transReader = TRANS_READER.field(loader);
+        readerTrans = READER_TRANS.field(loader);
+        remoteHost = REMOTE_HOST.method(loader);
+        remotePort = REMOTE_PORT.method(loader);
         transService = TRANS_SERVICE.field(loader);
         transKexer = TRANS_KEXER.field(loader);
         die = DIE.method(loader);
@@ -202,6 +208,19 @@ final class SshjApi {
     }
 
     // ---- transport ----
+
+    /** The transport a reader thread ({@code net.schmizz.sshj.transport.Reader}) reads for. */
+    Object transportOfReader(Object reader) throws Exception {
+        return readerTrans.get(reader);
+    }
+
+    String remoteHost(Object trans) throws Exception {
+        return (String) Reflection.call(remoteHost, trans);
+    }
+
+    int remotePort(Object trans) throws Exception {
+        return ((Number) Reflection.call(remotePort, trans)).intValue();
+    }
 
     Object reader(Object trans) throws Exception {
         return transReader.get(trans);

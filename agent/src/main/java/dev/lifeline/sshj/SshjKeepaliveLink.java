@@ -22,10 +22,15 @@ final class SshjKeepaliveLink implements SshjKeepalive.Link {
     private final WeakReference<Object> trans;
 
     SshjKeepaliveLink(SshjSessions.Client owner, Object client) throws Exception {
-        this.api = SshjApi.of(client);
+        this(owner, SshjApi.of(client).connection(client), SshjApi.of(client).transport(client));
+    }
+
+    /** A connection found at attach: no {@code SSHClient} is known, its transport is what is registered. */
+    SshjKeepaliveLink(SshjSessions.Client owner, Object conn, Object trans) {
+        this.api = SshjApi.of(trans);
         this.owner = owner;
-        this.conn = new WeakReference<Object>(api.connection(client));
-        this.trans = new WeakReference<Object>(api.transport(client));
+        this.conn = new WeakReference<Object>(conn);
+        this.trans = new WeakReference<Object>(trans);
     }
 
     @Override
@@ -91,6 +96,9 @@ final class SshjKeepaliveLink implements SshjKeepalive.Link {
             });
         }
         final WeakReference<Object> client = owner.client;
+        if (t != null && client.get() == t) {
+            return; // found at attach: no SSHClient known to read the socket from; die() closes the socket's streams
+        }
         DeadlineScheduler.schedule("sshj.dead", 200, new Runnable() {
             @Override
             public void run() {

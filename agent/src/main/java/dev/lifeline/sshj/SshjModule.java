@@ -108,7 +108,12 @@ public final class SshjModule implements InstrumentationModule {
     static final LibraryMember SIGNAL_VALUE_OF = LibraryMember.method("net.schmizz.sshj.connection.channel.direct.Signal", "valueOf",
             "(Ljava/lang/String;)Lnet/schmizz/sshj/connection/channel/direct/Signal;");
 
-    private static final List<LibraryMember> MEMBERS = Arrays.asList(CLIENT_SOCKET, CLIENT_CONNECT_TIMEOUT, GET_SOCKET,
+    /** Sessions found at attach (issue 24): the reader thread holds its transport, the transport says where it goes. */
+    static final LibraryMember READER_TRANS = LibraryMember.field("net.schmizz.sshj.transport.Reader", "trans");
+    static final LibraryMember REMOTE_HOST = LibraryMember.method(TRANSPORT, "getRemoteHost", "()Ljava/lang/String;");
+    static final LibraryMember REMOTE_PORT = LibraryMember.method(TRANSPORT, "getRemotePort", "()I");
+
+    private static final List<LibraryMember> MEMBERS = Arrays.asList(READER_TRANS, REMOTE_HOST, REMOTE_PORT, CLIENT_SOCKET, CLIENT_CONNECT_TIMEOUT, GET_SOCKET,
             GET_CONNECT_TIMEOUT, SET_CONNECT_TIMEOUT, TUNNELED, CLIENT_CONN, CLIENT_TRANS, CONN_KEEP_ALIVE, CONN_CHANNELS,
             GET_KEEP_ALIVE, GET_TRANSPORT, SEND_GLOBAL_REQUEST, KEEP_ALIVE_CONN, GET_KEEP_ALIVE_INTERVAL,
             SET_KEEP_ALIVE_INTERVAL, KEEP_ALIVE_RUNNER, GET_MAX_ALIVE_COUNT, SET_MAX_ALIVE_COUNT, RUNNER_QUEUE,

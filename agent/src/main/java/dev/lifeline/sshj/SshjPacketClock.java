@@ -28,6 +28,11 @@ final class SshjPacketClock {
         }
     }
 
+    /** A connection found at attach (issue 24), registered by its transport: its clock starts now. */
+    static void foundAtAttach(Object trans) {
+        BY_TRANSPORT.putIfAbsent(trans, new Clock());
+    }
+
     /** Every packet: one map lookup and a volatile write. */
     static void packet(Object trans) {
         Clock c = BY_TRANSPORT.get(trans);
@@ -41,6 +46,10 @@ final class SshjPacketClock {
         if (BY_TRANSPORT.isEmpty()) {
             return fallback;
         }
+        Clock own = BY_TRANSPORT.get(client); // a connection found at attach is registered by its transport
+        if (own != null) {
+            return own.nanos;
+        }
         Object trans = SshjApi.of(client).transport(client);
         Clock c = trans == null ? null : BY_TRANSPORT.get(trans);
         return c == null ? fallback : c.nanos;
@@ -48,8 +57,8 @@ final class SshjPacketClock {
 
     /** The client left the registry (disconnect, dead peer, or the sweep found its transport ended): the clock goes. */
     static void forget(Object client) {
-        if (client == null || BY_TRANSPORT.isEmpty()) {
-            return;
+        if (client == null || BY_TRANSPORT.isEmpty() || BY_TRANSPORT.remove(client) != null) {
+            return; // (a transport: a connection found at attach)
         }
         try {
             Object trans = SshjApi.of(client).transport(client);

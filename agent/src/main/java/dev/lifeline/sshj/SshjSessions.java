@@ -94,6 +94,11 @@ final class SshjSessions {
         }
     }
 
+    /** A connection found at attach (issue 24): its execs and disconnect find its policy as for one opened under the agent. */
+    static void found(Object conn, Client owner) {
+        BY_CONN.put(conn, owner);
+    }
+
     static Client clientOfConnection(Object conn) {
         return conn == null ? null : BY_CONN.get(conn);
     }

@@ -17,8 +17,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 7: {@code java -jar lifeline-agent.jar attach PID FILE} on a running JSch app whose JSch classes are already
- * loaded: sessions opened afterwards get the policy, the session already open keeps its settings, and a second
- * attach is harmless (it re-applies the file: {@code agent.reconfigured}).
+ * loaded: sessions opened afterwards get the policy, and a second attach is harmless (it re-applies the file:
+ * {@code agent.reconfigured}). Since issue 24 the session already open is found at the attach and gets the policy too
+ * ({@link StuckNowAttachTest} covers what that does on a dead peer).
  */
 class DynamicAttachTest {
     private static String attach(long pid, Path config) throws Exception {
@@ -57,7 +58,8 @@ class DynamicAttachTest {
             app.send("go");
             app.awaitExit(30_000);
             assertThat(app.result()).containsEntry("status", "ok").containsEntry("before_interval", "0")
-                    .containsEntry("after_interval", "7000").containsEntry("before_interval_now", "0");
+                    .containsEntry("after_interval", "7000")
+                    .containsEntry("before_interval_now", "7000"); // issue 24: found at attach, brought under the file
             assertThat(app.stderr()).noneMatch(l -> l.contains("level=error"));
         }
     }

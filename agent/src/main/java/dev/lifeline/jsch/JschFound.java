@@ -1,0 +1,248 @@
+package dev.lifeline.jsch;
+
+import dev.lifeline.config.Mode;
+import dev.lifeline.config.Policy;
+import dev.lifeline.enforce.Actions;
+import dev.lifeline.enforce.DeadlineScheduler;
+import dev.lifeline.enforce.ExecDeadline;
+import dev.lifeline.enforce.SessionEvents;
+import dev.lifeline.instrument.LiveThreads;
+import dev.lifeline.policy.Policies;
+import dev.lifeline.policy.SessionPlan;
+import dev.lifeline.policy.SessionPolicy;
+import dev.lifeline.report.Faults;
+import dev.lifeline.report.Log;
+import dev.lifeline.sessions.FoundAtAttach;
+import dev.lifeline.sessions.SshSessions;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * JSch sessions already open when Lifeline is attached (issue 24). JSch keeps no registry of its sessions: each
+ * connected session is the task of its reader thread ({@code "Connect thread HOST session"}), as the session itself
+ * (jcraft 0.1.55) or a lambda capturing it (0.2+, through the session's thread factory), so live threads lead to them.
+ *
+ * <p>What a live session allows: {@code setServerAliveInterval} sets the socket's read timeout, which applies from the
+ * reader's next read, not to the read it is blocked in (a dead peer sends nothing, so that read never returns). So
+ * Lifeline probes that read itself: every interval a {@code keepalive@jcraft.com} request (on {@link Actions}: a write),
+ * and JSch's incoming packet count tells whether anything came; after {@code countMax} probes with nothing, the peer is
+ * declared dead and the socket shut, which JSch's reader turns into the session's end, closing its channels and waking
+ * their readers as for a session opened under the agent. The first packet ends the probes: JSch's own keepalive
+ * (the read timeout just set) is then in force.
+ */
+public final class JschFound {
+    private static final String SESSION = "com.jcraft.jsch.Session";
+    private static final String EXEC = "com.jcraft.jsch.ChannelExec";
+
+    private JschFound() {
+    }
+
+    /** Finds, registers and protects the JSch sessions open now that Lifeline does not know yet. */
+    public static void adopt(List<Thread> threads) {
+        for (Object session : sessions(threads)) {
+            if (!SshSessions.awaitsProtection(session)) {
+                continue; // opened under the agent, or brought under by an earlier attach
+            }
+            String peer = "?";
+            try {
+                JschApi api = JschApi.of(session);
+                if (!api.isConnected(session)) {
+                    continue;
+                }
+                peer = api.host(session) + ":" + api.port(session);
+                FoundAtAttach.found("jsch", peer, adoptOne(session, api));
+            } catch (Throwable t) {
+                Faults.suppressed(t);
+                FoundAtAttach.found("jsch", peer, "could not be read: " + t);
+            }
+        }
+    }
+
+    /** Sessions that are a live thread's task, or captured by it (one or two steps: a lambda, a wrapping Runnable). */
+    static List<Object> sessions(List<Thread> threads) {
+        Map<Object, Boolean> found = new IdentityHashMap<Object, Boolean>();
+        for (Thread t : threads) {
+            if (!t.getName().startsWith("Connect thread")) {
+                continue; // JSch names its reader so, in every line; an app's thread factory may rename it (not found then)
+            }
+            Object task = LiveThreads.task(t);
+            collect(task, found, 2);
+        }
+        return new ArrayList<Object>(found.keySet());
+    }
+
+    private static void collect(Object o, Map<Object, Boolean> found, int depth) {
+        if (o == null) {
+            return;
+        }
+        if (LiveThreads.isA(o, SESSION)) {
+            found.put(o, Boolean.TRUE);
+            return;
+        }
+        if (depth > 0 && !o.getClass().getName().startsWith("java.")) {
+            for (Object c : LiveThreads.captured(o)) {
+                collect(c, found, depth - 1);
+            }
+        }
+    }
+
+    /** @return null when the session was brought under protection (in audit: would be), else why not */
+    private static String adoptOne(Object session, JschApi api) throws Exception {
+        String host = api.host(session);
+        int port = api.port(session);
+        SshSessions.foundAtAttach(session, "jsch", host, port, JschView.INSTANCE);
+        Policy policy = Policies.forHost(host, null, port);
+        if (policy == null || policy.mode() == Mode.OFF) {
+            Log.info("session.found-at-attach", "lib", "jsch", "host", host, "port", port, "mode", "off", "action", "none");
+            return "mode off for this host";
+        }
+        int appTimeout = api.timeout(session);
+        int appCountMax = api.aliveCountMax(session);
+        long appKeepalive = appTimeout > 0 ? appTimeout : api.aliveInterval(session);
+        SessionPlan plan = SessionPolicy.plan("jsch", policy, appKeepalive, appCountMax, -1);
+        String why = null;
+        if (plan.setsKeepalive()) {
+            Integer packets = api.packetsRead(session);
+            try {
+                api.setAliveInterval(session, (int) Math.min(Integer.MAX_VALUE, plan.keepaliveIntervalMillis));
+                if (plan.keepaliveCountMax != appCountMax) {
+                    api.setAliveCountMax(session, plan.keepaliveCountMax);
+                }
+                if (packets == null) {
+                    why = "JSch's packet count is not readable in this version: the read in flight at attach is not probed";
+                } else {
+                    ReadInFlight.start(session, api, host, port, plan.keepaliveIntervalMillis, plan.keepaliveCountMax, packets);
+                    plan.record("keepalive.probes", "until the first packet (the read in flight at attach)", "set");
+                }
+            } catch (Exception e) {
+                plan.failed(e);
+                why = "JSch refused the keepalive interval: " + e;
+            }
+        } else if (appKeepalive <= 0 && policy.mode() != Mode.AUDIT) {
+            why = "no keepalive.interval configured for this host";
+        }
+        SessionEvents.tcpKeepalive(plan, JschSockets.socketOf(session));
+        int execs = execChannels(session, api, policy);
+        if (execs > 0) {
+            plan.record("exec.deadlines", execs + " exec channel" + (execs == 1 ? "" : "s") + ", counted from the attach",
+                    policy.mode() == Mode.AUDIT ? "would-set" : "set");
+        }
+        if (policy.mode() != Mode.AUDIT) {
+            SshSessions.broughtUnder(session);
+        }
+        Log.info("session.found-at-attach", "lib", "jsch", "host", host, "port", port, "mode", policy.mode().label(),
+                "applied", plan.applied().toString(), "not_protected", why == null ? "" : why);
+        return why;
+    }
+
+    /** Exec channels of the session still open: their deadlines start now (counted from the attach). */
+    private static int execChannels(Object session, JschApi api, Policy policy) throws Exception {
+        if (!ExecDeadline.applies(policy)) {
+            return 0;
+        }
+        List<?> channels = api.ownChannels(session);
+        if (channels == null) {
+            channels = api.channelPool();
+        }
+        if (channels == null) {
+            return 0;
+        }
+        int n = 0;
+        Object[] copy;
+        synchronized (channels) { // JSch's own lists are Vectors: their monitor is their lock
+            copy = channels.toArray();
+        }
+        for (Object ch : copy) {
+            if (!LiveThreads.isA(ch, EXEC) || api.sessionField(ch) != session || api.isClosed(ch)) {
+                continue;
+            }
+            n++;
+            if (policy.mode() == Mode.AUDIT) {
+                continue; // counted for the log line only: a later attach in fill or enforce arms it
+            }
+            byte[] command = api.command(ch);
+            ExecDeadline.started(ch, new JschChannels.Control(ch, session), policy, "jsch",
+                    command == null ? null : new String(command, StandardCharsets.UTF_8));
+        }
+        return n;
+    }
+
+    /**
+     * Probes the read JSch's reader was blocked in when Lifeline was attached (no read timeout applies to it): one
+     * {@code keepalive@jcraft.com} per interval; the peer is declared dead after {@code countMax} without a packet.
+     */
+    static final class ReadInFlight implements Runnable {
+        private final Object session;
+        private final JschApi api;
+        private final String host;
+        private final int port;
+        private final long intervalMillis;
+        private final int countMax;
+        private final int packetsAtAttach;
+        private int misses;
+        private volatile DeadlineScheduler.Deadline ticks;
+
+        private ReadInFlight(Object session, JschApi api, String host, int port, long intervalMillis, int countMax, int packets) {
+            this.session = session;
+            this.api = api;
+            this.host = host;
+            this.port = port;
+            this.intervalMillis = intervalMillis;
+            this.countMax = countMax;
+            this.packetsAtAttach = packets;
+        }
+
+        static void start(Object session, JschApi api, String host, int port, long intervalMillis, int countMax, int packets) {
+            ReadInFlight r = new ReadInFlight(session, api, host, port, intervalMillis, countMax, packets);
+            r.ticks = DeadlineScheduler.every("jsch.found.keepalive", intervalMillis, r);
+            r.probe(); // the first probe now: a live peer answers within a round trip
+        }
+
+        /** On the deadline thread: reads two fields, never blocks. */
+        @Override
+        public void run() {
+            try {
+                Integer packets = api.packetsRead(session);
+                if (!api.isConnected(session) || packets == null || packets != packetsAtAttach) {
+                    stop(); // ended, or a packet came: the reader left that read, JSch's own keepalive applies now
+                    return;
+                }
+                if (++misses <= countMax) {
+                    probe();
+                    return;
+                }
+                stop();
+                SessionEvents.declaredDead("jsch", host, port, intervalMillis, countMax,
+                        "socket shut (session found at attach), JSch ends the session and closes its channels");
+                JschSockets.shut(session);
+            } catch (Throwable t) {
+                stop();
+                Faults.suppressed(t);
+            }
+        }
+
+        private void probe() {
+            Actions.run("jsch.found.keepalive.send", new Runnable() {
+                @Override
+                public void run() {
+                    try {
+                        api.sendKeepalive(session);
+                    } catch (Exception e) {
+                        // a write that failed: the session is ending; the next tick sees it
+                    }
+                }
+            });
+        }
+
+        private void stop() {
+            DeadlineScheduler.Deadline t = ticks;
+            if (t != null) {
+                t.cancel();
+            }
+        }
+    }
+}

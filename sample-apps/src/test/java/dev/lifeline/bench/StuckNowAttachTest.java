@@ -1,0 +1,173 @@
+package dev.lifeline.bench;
+
+import dev.lifeline.bench.Bench.Library;
+import dev.lifeline.samples.ForkedJvm;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue 24: a JVM that is stuck now, rescued by {@code attach}. The app runs without the agent against two real
+ * OpenSSH servers: a thread blocked reading an idle shell on the first, whose packets are then silently dropped (nft),
+ * and an exec of a {@code sleep} waited on over the second. Ten seconds after the cut (the control: nothing wakes;
+ * once per library, on JDK 17), Lifeline is attached with keepalive 1 s × 3 and {@code exec.timeout=3s}: the blocked
+ * thread is woken within {@code interval × (countMax + 1) + 2 s} of the attach, the exec is ended by its deadline
+ * counted from the attach (JSch, MINA; sshj cannot tell an exec from a shell on a live channel, and the attach says
+ * so), and the healthy session still runs a command afterwards. One forked app per case (each library on JDK 17, JSch
+ * also on 11 and 25), and one JSch case in {@code mode=audit}, where nothing may change until the same JVM is
+ * attached again in enforce (the recipe).
+ */
+class StuckNowAttachTest {
+    private static final long INTERVAL_MS = 1000;
+    private static final int COUNT_MAX = 3;
+    private static final long BOUND_MS = INTERVAL_MS * (COUNT_MAX + 1) + 2000;
+    private static final long CONTROL_MS = 10_000;
+    private static final Pattern WOKE = Pattern.compile("^EVENT woke ");
+    private static final Pattern EXEC_ENDED = Pattern.compile("^EVENT exec-ended ");
+
+    private static Path jdk(String name) {
+        switch (name) {
+            case "11":
+                return Paths.get(System.getProperty("lifeline.test.jdk11", "/usr/lib/jvm/java-11-openjdk-amd64"));
+            case "25":
+                return Paths.get("/usr/lib/jvm/temurin-25-jdk-amd64");
+            default:
+                return Bench.defaultJdk();
+        }
+    }
+
+    /**
+     * By default each library once on JDK 17 (JSch mwiede, MINA 2.20, sshj 0.40), JSch on JDK 11 and 25, and the
+     * audit-then-enforce recipe; {@code -Dlifeline.test.rescueAll=true} adds the other lines whose live-session path
+     * differs: MINA 2.7 and 2.12 (heartbeat reply wait, not count), 2.14 in audit, jcraft JSch 0.1.55 (the session is
+     * the reader thread's task itself, not a lambda's capture), sshj 0.27.
+     */
+    static Stream<Arguments> cases() {
+        List<Arguments> cases = new ArrayList<>(Arrays.asList(Arguments.of("jsch", "17", "enforce"),
+                Arguments.of("sshd", "17", "enforce"), Arguments.of("sshj", "17", "enforce"),
+                Arguments.of("jsch", "11", "enforce"), Arguments.of("jsch", "25", "enforce"),
+                Arguments.of("jsch", "17", "audit")));
+        if (Boolean.getBoolean("lifeline.test.rescueAll")) {
+            cases.addAll(Arrays.asList(Arguments.of("sshd-2.7.0", "17", "enforce"), Arguments.of("sshd-2.12.1", "17", "enforce"),
+                    Arguments.of("sshd-2.14.0", "17", "audit"), Arguments.of("jsch-jcraft-0.1.55", "17", "enforce"),
+                    Arguments.of("sshj-0.27.0", "17", "enforce")));
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} on JDK {1}, mode={2}")
+    @MethodSource("cases")
+    void attachRescuesTheSessionsAlreadyOpen(String libCase, String jdkName, String mode, @TempDir Path dir) throws Exception {
+        Requirements.require(PacketDrop.available(), "needs root and nft");
+        Path jdk = jdk(jdkName);
+        if (System.getenv("CI") == null) {
+            Assumptions.assumeTrue(Files.isExecutable(jdk.resolve("bin/java")), "JDK " + jdkName + " not installed at " + jdk);
+        }
+        // "sshd-2.7.0", "jsch-jcraft-0.1.55": a library directory of target/libs (the extra cases, see cases())
+        String libDir = libCase.contains("-") ? libCase : null;
+        String lib = libDir != null ? libCase.substring(0, libCase.indexOf('-')) : libCase;
+        boolean jsch = lib.equals("jsch");
+        boolean audit = mode.equals("audit");
+        boolean sshj = lib.equals("sshj");
+        String app = jsch ? "JschStuckNow" : sshj ? "SshjStuckNow" : "MinaStuckNow";
+        if (libDir == null) {
+            libDir = jsch ? Library.JSCH_MWIEDE.dir : sshj ? "sshj-" + dev.lifeline.samples.Versions.SSHJ : Library.SSHD.dir;
+        }
+        String command = ExecDeadlineTest.sleepForever();
+        Path config = Files.write(dir.resolve("lifeline.properties"), ("mode = " + mode + "\nkeepalive.interval = 1s\n"
+                + "keepalive.countMax = " + COUNT_MAX + "\nexec.timeout = 3s\n").getBytes(StandardCharsets.UTF_8));
+        try (OpenSshServer cutServer = OpenSshServer.start();
+             OpenSshServer healthyServer = OpenSshServer.start()) {
+            List<String> args = new ArrayList<>(Arrays.asList(cutServer.target()));
+            args.addAll(Arrays.asList(healthyServer.targetUnprivileged(command)));
+            try (ForkedJvm jvm = Bench.app(app, libDir, jdk).args(args.toArray(new String[0])).keepStdin().start()) {
+                jvm.awaitLine(Pattern.compile("^READY all"), 60_000);
+                try (PacketDrop drop = PacketDrop.on(cutServer.port)) {
+                    // the control: the peer cut for 10 s, and without Lifeline nothing wakes (once per library, on JDK 17)
+                    if (!audit && jdkName.equals("17")) {
+                        await().during(Duration.ofMillis(CONTROL_MS)).atMost(Duration.ofMillis(CONTROL_MS + 2000))
+                                .until(() -> jvm.stdout().stream().noneMatch(l -> WOKE.matcher(l).find()
+                                        || EXEC_ENDED.matcher(l).find()));
+                    }
+                    CompletableFuture<AgentCli> attach = CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return AgentCli.run("attach", String.valueOf(jvm.pid()), config.toString());
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+                    jvm.awaitLine(Pattern.compile("event=attach\\.found-sessions"), 60_000);
+                    long attachedAt = System.nanoTime();
+                    if (audit) {
+                        AgentCli audited = attach.get(60, TimeUnit.SECONDS);
+                        assertThat(audited.output).contains(lib + ": 2 sessions open, 2 would be brought under protection")
+                                .contains("mode=audit: nothing was changed");
+                        // nothing touched: still blocked a full keepalive bound after the attach
+                        await().during(Duration.ofMillis(BOUND_MS)).atMost(Duration.ofMillis(BOUND_MS + 2000))
+                                .until(() -> jvm.stdout().stream().noneMatch(l -> WOKE.matcher(l).find()));
+                        assertThat(jvm.stderr()).anyMatch(l -> l.contains("event=session.found-at-attach")
+                                && l.contains("mode=audit") && l.contains("would-set"));
+                        assertThat(jvm.stderr()).noneMatch(l -> l.contains("event=keepalive.declared-dead"));
+                        // the recipe's second step: the same JVM attached again with the file in enforce
+                        Files.write(config, Files.readAllLines(config).stream().map(l -> l.startsWith("mode") ? "mode = enforce" : l)
+                                .collect(java.util.stream.Collectors.toList()));
+                        attach = CompletableFuture.supplyAsync(() -> {
+                            try {
+                                return AgentCli.run("attach", String.valueOf(jvm.pid()), config.toString());
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+                        jvm.awaitLine(Pattern.compile("event=attach\\.found-sessions via=attach-again"), 60_000);
+                        attachedAt = System.nanoTime();
+                    }
+                    jvm.awaitLine(WOKE, BOUND_MS + 5000);
+                    long wokeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - attachedAt);
+                    Measurements.record("thread blocked on a dead peer, woken after attach" + (audit ? " (after an audit attach)" : "")
+                            + ", " + app + " JDK " + jdkName + " 1s x3", wokeMs);
+                    assertThat(wokeMs).as(jvm.output()).isLessThanOrEqualTo(BOUND_MS);
+                    assertThat(jvm.stderr()).anyMatch(l -> l.contains("event=keepalive.declared-dead") && l.contains("lib=" + lib));
+
+                    AgentCli cli = attach.get(60, TimeUnit.SECONDS);
+                    assertThat(cli.exit).as(cli.output).isZero();
+                    assertThat(cli.output).contains("sessions already open (found at attach):")
+                            .contains(lib + ": 2 sessions open, 2 brought under protection");
+                    if (!sshj) {
+                        String ended = jvm.awaitLine(EXEC_ENDED, 15_000);
+                        long endedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - attachedAt);
+                        // counted from the attach: the exec had run for over 10 s, so from its start it would fire at once
+                        assertThat(endedMs).as(ended).isBetween(2500L, 3000L + 5000L);
+                        assertThat(jvm.stderr()).anyMatch(l -> l.contains("event=exec.deadline-fired"));
+                    } else {
+                        assertThat(cli.output).contains("no exec deadline (sshj keeps no command");
+                    }
+                    AgentCli sessions = AgentCli.run("sessions", String.valueOf(jvm.pid()));
+                    assertThat(sessions.output).contains("found at attach");
+
+                    jvm.send("run");
+                    assertThat(jvm.awaitLine(Pattern.compile("^EVENT ran "), 30_000)).contains("output=alive");
+                }
+            } finally {
+                ExecDeadlineTest.killRemote(command);
+            }
+        }
+    }
+}
