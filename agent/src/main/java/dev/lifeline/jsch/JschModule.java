@@ -19,6 +19,10 @@ import java.util.List;
  * <li>{@code Channel.write/write_ext}: every incoming data packet (the exec idle clock); {@code disconnect()}: every
  * way a channel ends; {@code getExitStatus()}: a command a deadline sent TERM reports no exit status (-1).</li>
  * <li>{@code ChannelExec.start()} sends the exec request: from its normal return the command runs.</li>
+ * <li>Local forwards: {@code setPortForwardingL(String, int, String, int, ServerSocketFactory, int)}, which every
+ * overload calls, returns the port bound; {@code ChannelDirectTCPIP.connect(int)} starts a forwarded connection (its
+ * thread copies the local socket into {@code Session.write(Packet, Channel, int)}, the one way channel data goes
+ * out; data in arrives through {@code Channel.write}). {@code disconnect()} closes a session's listeners itself.</li>
  * <li>{@code Channel.getInputStream()/getExtInputStream()} (optional: a line may drop or rename them): the pipes an
  * app's reader waits on are {@code java.io} objects JSch's fields do not reach (unless the input buffer is resizable),
  * so their return values tie a blocked reader to its channel and session.</li>
@@ -56,10 +60,18 @@ public final class JschModule implements InstrumentationModule {
     static final LibraryMember CHANNEL_DISCONNECT = LibraryMember.method(CHANNEL, "disconnect", "()V");
     static final LibraryMember EXEC_COMMAND = LibraryMember.field("com.jcraft.jsch.ChannelExec", "command");
 
+    // ---- local port forwards (JschForwards): the target of a forwarded channel, the session's listeners ----
+    private static final String DIRECT_TCPIP = "com.jcraft.jsch.ChannelDirectTCPIP";
+    static final LibraryMember DIRECT_HOST = LibraryMember.field(DIRECT_TCPIP, "host");
+    static final LibraryMember DIRECT_PORT = LibraryMember.field(DIRECT_TCPIP, "port");
+    static final LibraryMember GET_FORWARDS_L = LibraryMember.method(SESSION, "getPortForwardingL", "()[Ljava/lang/String;");
+    static final LibraryMember DEL_FORWARD_L = LibraryMember.method(SESSION, "delPortForwardingL", "(Ljava/lang/String;I)V");
+
     private static final List<LibraryMember> MEMBERS = Arrays.asList(GET_HOST, GET_PORT, GET_TIMEOUT,
             IS_CONNECTED, GET_ALIVE_INTERVAL, SET_ALIVE_INTERVAL, GET_ALIVE_COUNT_MAX, SET_ALIVE_COUNT_MAX, SESSION_SOCKET,
             SESSION_TIMEOUT, SESSION_PROXY, PROXY_SOCKET, SESSION_CHANNELS, CHANNEL_POOL, CHANNEL_SESSION,
-            CHANNEL_GET_SESSION, SEND_SIGNAL, IS_CLOSED, CHANNEL_DISCONNECT, EXEC_COMMAND);
+            CHANNEL_GET_SESSION, SEND_SIGNAL, IS_CLOSED, CHANNEL_DISCONNECT, EXEC_COMMAND,
+            DIRECT_HOST, DIRECT_PORT, GET_FORWARDS_L, DEL_FORWARD_L);
 
     @Override
     public String name() {
@@ -89,7 +101,13 @@ public final class JschModule implements InstrumentationModule {
                                         .enterReplacingArg("connectStarting", 0).exitOrThrow("connectEnded"),
                                 Hook.on("disconnect", "()V", JschHooks.class)
                                         .enterKeepingState("sessionDisconnecting").exitOrThrow("disconnected"),
-                                Hook.on("read", "(" + BUFFER + ")" + BUFFER, JschHooks.class).thisOnly().exitOrThrow("readEnded")),
+                                Hook.on("read", "(" + BUFFER + ")" + BUFFER, JschHooks.class).thisOnly().exitOrThrow("readEnded"),
+                                // forwards: a listener bound (every setPortForwardingL overload ends here), data out
+                                Hook.on("setPortForwardingL", "(Ljava/lang/String;ILjava/lang/String;I"
+                                        + "Lcom/jcraft/jsch/ServerSocketFactory;I)I", JschHooks.class)
+                                        .exitWithValue("forwardListening"),
+                                Hook.on("write", "(Lcom/jcraft/jsch/Packet;Lcom/jcraft/jsch/Channel;I)V", JschHooks.class)
+                                        .enter("channelDataOut")),
                 InstrumentedType.named(CHANNEL)
                         .hooks(Hook.on("write", "([BII)V", JschHooks.class).thisOnly().enter("output"),
                                 Hook.on("write_ext", "([BII)V", JschHooks.class).thisOnly().enter("output"),
@@ -102,7 +120,9 @@ public final class JschModule implements InstrumentationModule {
                                 Hook.on("getExtInputStream", "()Ljava/io/InputStream;", JschHooks.class).optional()
                                         .exitWithValue("pipeOpened")),
                 InstrumentedType.named("com.jcraft.jsch.ChannelExec")
-                        .hooks(Hook.on("start", "()V", JschHooks.class).exit("execStarted")));
+                        .hooks(Hook.on("start", "()V", JschHooks.class).exit("execStarted")),
+                InstrumentedType.named(DIRECT_TCPIP)
+                        .hooks(Hook.on("connect", "(I)V", JschHooks.class).thisOnly().exit("forwardConnected")));
     }
 
     @Override

@@ -1,0 +1,87 @@
+package dev.lifeline.sessions;
+
+import dev.lifeline.enforce.ForwardIdle;
+import dev.lifeline.report.Counters;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A session's local-forward listeners end with it, however it ends (its close hook, or the sweep of a session that
+ * died unseen); the sessions view lists listeners and forwarded channels, the target escaped, no user name.
+ */
+class ForwardsTest {
+    static final class FakeListener implements Forwards.Listener {
+        final AtomicBoolean open = new AtomicBoolean(true);
+
+        @Override
+        public boolean isOpen() {
+            return open.get();
+        }
+
+        @Override
+        public void close() {
+            open.set(false);
+        }
+    }
+
+    @AfterEach
+    void clear() {
+        SshSessions.OPEN.clear();
+    }
+
+    @Test
+    void listenersStillOpenWhenTheSessionEndsAreClosed() {
+        SessionRegistryTest.FakeSession session = new SessionRegistryTest.FakeSession();
+        SshSessions.opened(session, "sshj", "db.example", 22, SessionRegistryTest.VIEW);
+        FakeListener open = new FakeListener();
+        FakeListener closedByLibrary = new FakeListener();
+        closedByLibrary.open.set(false);
+        Forwards.listening(session, "sshj", 4000, "target", 5432, open);
+        Forwards.listening(session, "sshj", 4001, "target", 5433, closedByLibrary);
+        long before = Counters.Counter.FORWARD_LISTENERS_CLOSED.get();
+        SshSessions.closed(session);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !open.isOpen());
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> Counters.Counter.FORWARD_LISTENERS_CLOSED.get() == before + 2);
+        assertThat(Forwards.sessionsWithListeners()).isZero();
+    }
+
+    @Test
+    void aSessionThatDiedUnseenHasItsListenersClosedAtTheSweep() {
+        SessionRegistryTest.FakeSession session = new SessionRegistryTest.FakeSession();
+        SshSessions.opened(session, "jsch", "h", 22, SessionRegistryTest.VIEW);
+        FakeListener l = new FakeListener();
+        Forwards.listening(session, "jsch", 4002, "t", 1, l);
+        session.open = false;
+        SshSessions.sweep();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !l.isOpen());
+    }
+
+    @Test
+    void theViewListsListenersAndForwardedChannelsEscaped() {
+        SessionRegistryTest.FakeSession session = new SessionRegistryTest.FakeSession();
+        SshSessions.opened(session, "jsch", "h", 22, SessionRegistryTest.VIEW);
+        Forwards.listening(session, "jsch", 4003, "evil\n#9 jsch x", 5432, new FakeListener());
+        Forwards.connectionOpened(session, session.channel, "jsch", "db\u001b[31m", 5432, new ForwardIdle.Closer() {
+            @Override
+            public void close() {
+            }
+
+            @Override
+            public boolean isClosed() {
+                return false;
+            }
+        });
+        String table = SshSessions.table();
+        assertThat(table).contains("forward listener port 4003 -> ").contains("  accepting")
+                .contains("channel direct-tcpip to ");
+        assertThat(table).doesNotContain("\n#9").doesNotContain("\u001b");
+        SshSessions.closed(session);
+    }
+}
