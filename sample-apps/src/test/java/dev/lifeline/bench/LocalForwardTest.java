@@ -219,4 +219,30 @@ class LocalForwardTest {
                     && l.contains("listeners=1"));
         }
     }
+
+    /**
+     * (b) for MINA and sshj, without a control (JSch's above shows the fault): sshj closes its forwarders only in
+     * {@code disconnect()}, so after a dead peer {@code listen()} would accept forever; Lifeline closes the listener.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"MinaLocalForward:sshd-" + Versions.SSHD, "SshjLocalForward:sshj-" + Versions.SSHJ})
+    void deadSessionClosesItsForwardListener(String appAndLibrary) throws Exception {
+        String[] al = appAndLibrary.split(":");
+        OpenSshServer server = DROPPED.server();
+        try (SilentListener target = new SilentListener();
+             ForkedJvm treated = app(al[0], al[1], "keepalive.interval=1s,keepalive.countMax=3")
+                     .args(server.target("127.0.0.1", String.valueOf(target.port()))).start()) {
+            int port = forwardPort(treated);
+            assertThat(accepts(port)).isTrue();
+            try (PacketDrop drop = PacketDrop.on(server.port)) {
+                long t0 = System.nanoTime();
+                await().atMost(Duration.ofMillis(DEAD_BOUND_MS)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> !accepts(port));
+                Measurements.record("dead peer, " + al[1] + " local forward: listener refuses new clients after (ms)",
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> treated.stderr().stream()
+                    .anyMatch(l -> l.contains("event=forward.listeners-closed") && l.contains("listeners=1")));
+        }
+    }
 }
