@@ -14,6 +14,7 @@ public final class JschLocalForward {
         try {
             Session session = JschClients.connect(t, result);
             int port = session.setPortForwardingL("127.0.0.1", 0, t.rest[0], Integer.parseInt(t.rest[1]));
+            SessionsOnStdin.startIfAsked();
             Result.ready("forward port=" + port);
             while (true) {
                 Thread.sleep(60_000);

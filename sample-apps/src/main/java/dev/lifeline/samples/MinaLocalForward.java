@@ -14,6 +14,7 @@ public final class MinaLocalForward {
             ClientSession session = MinaClients.session(client, t);
             SshdSocketAddress bound = session.startLocalPortForwarding(new SshdSocketAddress("127.0.0.1", 0),
                     new SshdSocketAddress(t.rest[0], Integer.parseInt(t.rest[1])));
+            SessionsOnStdin.startIfAsked();
             Result.ready("forward port=" + bound.getPort());
             while (true) {
                 Thread.sleep(60_000);

@@ -21,6 +21,7 @@ public final class SshjLocalForward {
             listener.bind(new InetSocketAddress("127.0.0.1", 0));
             Parameters params = new Parameters("127.0.0.1", listener.getLocalPort(), t.rest[0], Integer.parseInt(t.rest[1]));
             LocalPortForwarder forwarder = ssh.newLocalPortForwarder(params, listener);
+            SessionsOnStdin.startIfAsked();
             Result.ready("forward port=" + listener.getLocalPort());
             forwarder.listen();
             result.finish("listen-ended");

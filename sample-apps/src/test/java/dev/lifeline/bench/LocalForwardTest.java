@@ -15,6 +15,8 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -118,6 +120,26 @@ class LocalForwardTest {
         }
     }
 
+    /**
+     * The sessions view (JMX {@code Sessions}, what {@code sessions PID} prints) lists the forward's listener and the
+     * busy connection's channel with its target and its idle deadline; no user name.
+     */
+    private static void assertSessionsViewShowsTheForward(ForkedJvm app, int localPort, int targetPort) throws Exception {
+        app.send("sessions");
+        app.awaitLine(Pattern.compile("^SESSIONS-END"), 30_000);
+        List<String> view = new ArrayList<>();
+        for (String l : app.stdout()) {
+            if (l.startsWith("SESSIONS ")) {
+                view.add(l.substring("SESSIONS ".length()));
+            }
+        }
+        String table = String.join("\n", view);
+        assertThat(table).contains("forward listener port " + localPort + " -> 127.0.0.1:" + targetPort + "  accepting")
+                .contains("channel direct-tcpip to 127.0.0.1:" + targetPort)
+                .contains("deadline: forward.idleTimeout=2s (idle ")
+                .doesNotContain(System.getProperty("user.name") + "@");
+    }
+
     /** Whether a new TCP client is accepted on {@code port} (false: refused). */
     private static boolean accepts(int port) throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -137,7 +159,7 @@ class LocalForwardTest {
              ForkedJvm control = app("JschLocalForward", Bench.Library.JSCH_MWIEDE.dir, "keepalive.interval=15s")
                      .args(SSHD.server().target("127.0.0.1", String.valueOf(target.port()))).start();
              ForkedJvm treated = app("JschLocalForward", Bench.Library.JSCH_MWIEDE.dir, "forward.idleTimeout=2s")
-                     .args(SSHD.server().target("127.0.0.1", String.valueOf(target.port()))).start()) {
+                     .keepStdin().sysprop("sample.sessionsOnStdin", "true").args(SSHD.server().target("127.0.0.1", String.valueOf(target.port()))).start()) {
             int controlPort = forwardPort(control);
             int treatedPort = forwardPort(treated);
             try (Client controlIdle = new Client(controlPort);
@@ -155,6 +177,7 @@ class LocalForwardTest {
                         .pollInterval(Duration.ofMillis(200))
                         .until(() -> !controlIdle.closedByForward() && !busy.closedByForward());
                 assertThat(busy.ageMillis()).isGreaterThan(LIMIT_MS * 2);
+                assertSessionsViewShowsTheForward(treated, treatedPort, target.port());
             }
             assertThat(treated.stderr()).filteredOn(l -> l.contains("event=forward.idle-closed")).hasSize(1)
                     .allMatch(l -> l.contains("lib=jsch") && l.contains("target=127.0.0.1:" + target.port())
@@ -170,7 +193,7 @@ class LocalForwardTest {
         String[] al = appAndLibrary.split(":");
         try (SilentListener target = new SilentListener();
              ForkedJvm treated = app(al[0], al[1], "forward.idleTimeout=2s")
-                     .args(SSHD.server().target("127.0.0.1", String.valueOf(target.port()))).start()) {
+                     .keepStdin().sysprop("sample.sessionsOnStdin", "true").args(SSHD.server().target("127.0.0.1", String.valueOf(target.port()))).start()) {
             int port = forwardPort(treated);
             try (Client idle = new Client(port); Client busy = new Client(port).active()) {
                 await().atMost(Duration.ofMillis(LIMIT_MS + MARGIN_MS)).pollInterval(Duration.ofMillis(50))
@@ -182,6 +205,7 @@ class LocalForwardTest {
                 long rest = Math.max(500, LIMIT_MS * 2 + 500 - busy.ageMillis());
                 await().during(Duration.ofMillis(rest)).atMost(Duration.ofMillis(rest + 3000))
                         .pollInterval(Duration.ofMillis(200)).until(() -> !busy.closedByForward());
+                assertSessionsViewShowsTheForward(treated, port, target.port());
             }
             assertThat(treated.stderr()).filteredOn(l -> l.contains("event=forward.idle-closed")).hasSize(1);
         }
