@@ -71,8 +71,8 @@ public final class Forwards {
     /** A local forward of {@code session} listens on {@code localPort}; a second call for the same port is ignored. */
     public static void listening(Object session, String lib, int localPort, String targetHost, int targetPort, Listener l) {
         try {
-            if (session == null || l == null) {
-                return;
+            if (session == null || l == null || !SshSessions.OPEN.containsKey(session)) {
+                return; // a session the registry does not hold would never be told ended: nothing kept for it
             }
             List<Bound> list = LISTENERS.get(session);
             if (list == null) {

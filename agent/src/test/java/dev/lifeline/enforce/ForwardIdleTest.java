@@ -59,6 +59,17 @@ class ForwardIdleTest {
     }
 
     @Test
+    void perHostRulesSetIt() {
+        Config c = Config.load("host.db.match=db*,host.db.forward.idleTimeout=3s", Collections.emptyMap(),
+                Collections.emptyMap());
+        assertThat(c.errors()).isEmpty();
+        assertThat(c.policyFor("db1", null, 22).forwardIdleTimeoutMillis()).isEqualTo(3000);
+        assertThat(c.policyFor("web1", null, 22).forwardIdleTimeoutMillis()).isZero();
+        assertThat(Config.load("forward.idleTimout=3s", Collections.emptyMap(), Collections.emptyMap()).errors().toString())
+                .contains("did you mean forward.idleTimeout?");
+    }
+
+    @Test
     void anIdleConnectionIsClosedOnceAtTheLimit() throws Exception {
         Object channel = new Object();
         FakeForward fake = new FakeForward();
