@@ -11,8 +11,8 @@ import java.lang.reflect.Method;
 import static dev.lifeline.sshd.SshdModule.*;
 
 /**
- * MINA's local port forwards ({@code startLocalPortForwarding}). The listener goes to {@link Forwards} (stopped with
- * {@code stopLocalPortForwarding} if it is still bound when its session ends); each forwarded connection, a
+ * MINA's local port forwards ({@code startLocalPortForwarding}). The listener goes to {@link Forwards} for the view
+ * (MINA unbinds it itself when the session closes; {@code stopLocalPortForwarding} if it were still bound); each forwarded connection, a
  * {@code TcpipClientChannel} over a local I/O session, goes under {@code forward.idleTimeout}, its I/O session as the
  * alias its outgoing data is seen on. Closing one is {@code close(true)} of the channel and of the I/O session.
  */
@@ -64,9 +64,14 @@ final class SshdForwards {
         final Api api = APIS.of(session);
         final int localPort = api.port(bound);
         Forwards.listening(session, "sshd", localPort, api.host(remote), api.port(remote), new Forwards.Listener() {
+            /**
+             * MINA unbinds a session's forwards when the session closes (its forwarder is one of the session's
+             * closeables), but still lists them: a closing session's are taken as closed by MINA.
+             */
             @Override
             public boolean isOpen() throws Exception {
-                return Boolean.TRUE.equals(Reflection.call(api.forwardStarted, session, localPort));
+                return !SshdApi.of(session).isClosing(session)
+                        && Boolean.TRUE.equals(Reflection.call(api.forwardStarted, session, localPort));
             }
 
             @Override

@@ -18,8 +18,8 @@ import static dev.lifeline.sshj.SshjModule.*;
  * clients whose channel can never open. So the listener (the app's own {@code ServerSocket}) is handed to
  * {@link Forwards}, which closes it when the session ends; {@code listen()} then fails with a {@code SocketException}.
  * Each forwarded connection goes under {@code forward.idleTimeout}: its data out passes through its
- * {@code ChannelOutputStream} (an alias), data in through {@code receiveInto}; closing it shuts the local socket and
- * closes the channel.
+ * {@code ChannelOutputStream} (an alias), data in through {@code receiveInto}; closing it closes the local socket,
+ * after which sshj's own socket monitor closes the channel.
  */
 final class SshjForwards {
     private static final PerLoader<Api> APIS = new PerLoader<Api>() {
@@ -98,12 +98,16 @@ final class SshjForwards {
         Object client = c == null ? null : c.client.get();
         Forwards.connectionOpened(client, channel, "sshj", target.substring(0, colon),
                 Integer.parseInt(target.substring(colon + 1)), new ForwardIdle.Closer() {
+                    /**
+                     * The local socket only: its copiers end, and sshj's socket monitor thread closes the channel.
+                     * Not {@code close()} on the channel here: it waits for the peer's reply (sshj's timeout, 30 s),
+                     * and a dead peer's would hold a thread of the action pool that keepalive probes are sent on.
+                     */
                     @Override
                     public void close() throws Exception {
                         if (socket != null) {
-                            socket.close(); // the local client sees EOF now, whatever the channel close waits for
+                            socket.close();
                         }
-                        sshj.close(channel);
                     }
 
                     @Override
