@@ -1,5 +1,6 @@
 package dev.lifeline.sessions;
 
+import dev.lifeline.config.Mode;
 import dev.lifeline.config.Policy;
 import dev.lifeline.enforce.Actions;
 import dev.lifeline.enforce.ForwardIdle;
@@ -29,7 +30,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *
  * <p>{@link SshSessions#closed} (every library's close hook, a dead peer, the sweep) calls {@link #sessionEnded}: each
  * listener still open is closed, and one {@code forward.listeners-closed} line says how many the session had, and how
- * many Lifeline closed (the rest the library closed itself, as JSch's {@code disconnect()} does). Host names are shown
+ * many Lifeline closed (the rest the library closed itself, as JSch's {@code disconnect()} does); in {@code audit} one
+ * {@code forward.listeners-would-close} line for those still open, untouched. Host names are shown
  * as the app gave them, escaped; no user name is kept.
  */
 public final class Forwards {
@@ -148,6 +150,11 @@ public final class Forwards {
         if (list == null || list.isEmpty()) {
             return;
         }
+        Policy p = Policies.forHost(host, null, port);
+        if (p == null) {
+            return; // Lifeline inactive, or mode=off for this host: the listeners are the library's business
+        }
+        final boolean audit = p.mode() == Mode.AUDIT;
         Actions.run("forward.listeners-close", new Runnable() {
             @Override
             public void run() {
@@ -155,12 +162,21 @@ public final class Forwards {
                 for (Bound b : list) {
                     try {
                         if (b.listener.isOpen()) {
-                            b.listener.close();
+                            if (!audit) {
+                                b.listener.close();
+                            }
                             byLifeline++;
                         }
                     } catch (Throwable t) {
                         Faults.suppressed(t);
                     }
+                }
+                if (audit) {
+                    if (byLifeline > 0) {
+                        Log.warn("forward.listeners-would-close", "lib", lib, "host", host, "port", port,
+                                "listeners", list.size(), "still_open", byLifeline, "action", "none (audit)");
+                    }
+                    return;
                 }
                 Counters.add(Counter.FORWARD_LISTENERS_CLOSED, list.size());
                 Log.info("forward.listeners-closed", "lib", lib, "host", host, "port", port, "listeners", list.size(),

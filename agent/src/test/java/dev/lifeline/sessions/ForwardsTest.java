@@ -18,9 +18,11 @@ import static org.awaitility.Awaitility.await;
 class ForwardsTest {
     static final class FakeListener implements Forwards.Listener {
         final AtomicBoolean open = new AtomicBoolean(true);
+        final java.util.concurrent.atomic.AtomicInteger looks = new java.util.concurrent.atomic.AtomicInteger();
 
         @Override
         public boolean isOpen() {
+            looks.incrementAndGet();
             return open.get();
         }
 
@@ -30,9 +32,31 @@ class ForwardsTest {
         }
     }
 
+    @org.junit.jupiter.api.BeforeEach
+    void active() {
+        use("mode=fill");
+    }
+
     @AfterEach
     void clear() {
         SshSessions.OPEN.clear();
+        dev.lifeline.policy.Policies.use(null);
+    }
+
+    private static void use(String args) {
+        dev.lifeline.config.Config c = dev.lifeline.config.Config.load(args, java.util.Collections.emptyMap(),
+                java.util.Collections.emptyMap());
+        dev.lifeline.policy.Policies.use(new dev.lifeline.policy.Policies.Source() {
+            @Override
+            public dev.lifeline.config.Config config() {
+                return c;
+            }
+
+            @Override
+            public boolean active() {
+                return true;
+            }
+        });
     }
 
     @Test
@@ -50,6 +74,22 @@ class ForwardsTest {
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> Counters.Counter.FORWARD_LISTENERS_CLOSED.get() == before + 2);
         assertThat(Forwards.sessionsWithListeners()).isZero();
+    }
+
+    @Test
+    void auditTouchesNoListener() throws Exception {
+        use("mode=audit");
+        try {
+            SessionRegistryTest.FakeSession session = new SessionRegistryTest.FakeSession();
+            SshSessions.opened(session, "sshj", "h", 22, SessionRegistryTest.VIEW);
+            FakeListener l = new FakeListener();
+            Forwards.listening(session, "sshj", 4004, "t", 1, l);
+            SshSessions.closed(session);
+            await().atMost(Duration.ofSeconds(5)).until(() -> l.looks.get() > 0); // the action looked
+            assertThat(l.open.get()).isTrue();
+        } finally {
+            use("mode=fill");
+        }
     }
 
     @Test
