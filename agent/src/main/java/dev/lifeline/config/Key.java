@@ -42,6 +42,8 @@ public final class Key {
     public static final Key EXEC_KILL_GRACE = new Key("exec.killGrace", DURATIONS, "2s", true);
     public static final Key CLOSE_TIMEOUT = new Key("close.timeout", DURATIONS, "5s", true);
     public static final Key SFTP_TIMEOUT = new Key("sftp.timeout", DURATIONS, "0", true);
+    /** Forwards: a locally forwarded connection with no data either way for this long is closed (0 = never). */
+    public static final Key FORWARD_IDLE_TIMEOUT = new Key("forward.idleTimeout", DURATIONS, "0", true);
     public static final Key FAIL_ON_CONFIG_ERROR = new Key("failOnConfigError", BOOLEANS, "false", false);
     public static final Key LOG_COMMANDS = new Key("log.commands", BOOLEANS, "false", false);
     public static final Key LOG_LEVEL = new Key("log.level", LEVELS, "info", false);
@@ -58,7 +60,7 @@ public final class Key {
     static final Key[] IN_ORDER = {MODE, KEEPALIVE_INTERVAL, KEEPALIVE_COUNT_MAX, TCP_KEEPALIVE, TCP_KEEPALIVE_IDLE,
             TCP_KEEPALIVE_INTERVAL, TCP_KEEPALIVE_COUNT, CONNECT_TIMEOUT, EXEC_TIMEOUT, EXEC_IDLE_TIMEOUT,
             EXEC_KILL_GRACE, CLOSE_TIMEOUT,
-            SFTP_TIMEOUT,
+            SFTP_TIMEOUT, FORWARD_IDLE_TIMEOUT,
             FAIL_ON_CONFIG_ERROR, LOG_COMMANDS, LOG_LEVEL, LOG_FILE, JMX_ENABLED, JMX_WRITABLE,
             CONFIG_RELOAD_INTERVAL, WATCHDOG_THRESHOLD};
     private static final Map<String, Key> ALL;

@@ -72,6 +72,11 @@ public final class Policy {
         return (Long) values.get(Key.SFTP_TIMEOUT);
     }
 
+    /** {@code forward.idleTimeout}: 0 when forwarded connections are never closed for idleness. */
+    public long forwardIdleTimeoutMillis() {
+        return (Long) values.get(Key.FORWARD_IDLE_TIMEOUT);
+    }
+
     /** Whether deadline log lines may carry the remote command (it may hold secrets). */
     public boolean logCommands() {
         return (Boolean) values.get(Key.LOG_COMMANDS);

@@ -6,6 +6,7 @@ import dev.lifeline.enforce.ChannelControl;
 import dev.lifeline.enforce.CloseDeadline;
 import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.ExecDeadline;
+import dev.lifeline.enforce.ForwardIdle;
 import dev.lifeline.policy.Policies;
 import dev.lifeline.report.Faults;
 import dev.lifeline.sessions.ChannelHooks;
@@ -74,6 +75,7 @@ final class JschChannels {
     static DeadlineScheduler.Deadline channelDisconnecting(Object channel) throws Exception {
         Faults.inject("JschChannels.channelDisconnecting");
         ExecDeadline.ended(channel);
+        ForwardIdle.ended(channel);
         Object session;
         try {
             session = JschApi.of(channel).sessionOf(channel);

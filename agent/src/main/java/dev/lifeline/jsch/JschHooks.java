@@ -1,5 +1,6 @@
 package dev.lifeline.jsch;
 
+import dev.lifeline.enforce.ForwardIdle;
 import dev.lifeline.report.Faults;
 import dev.lifeline.sessions.ChannelHooks;
 
@@ -116,6 +117,34 @@ public final class JschHooks {
         }
         if (fail != null) {
             throw fail;
+        }
+    }
+
+    /** {@code setPortForwardingL} returned the local port bound. */
+    public static void forwardListening(int boundPort, Object session, Object bindAddress, int port, Object host,
+            int hostPort, Object serverSocketFactory, int connectTimeout) {
+        try {
+            JschForwards.listening(session, bindAddress, boundPort, host, hostPort);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /** {@code ChannelDirectTCPIP.connect(int)} returned: a forwarded connection is open. */
+    public static void forwardConnected(Object channel) {
+        try {
+            JschForwards.connected(channel);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /** Every channel data packet the app side sends: a forwarded connection's idle clock restarts. */
+    public static void channelDataOut(Object session, Object packet, Object channel, int length) {
+        try {
+            ForwardIdle.activity(channel);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
         }
     }
 

@@ -21,6 +21,10 @@ import java.util.List;
  * <li>{@code ChannelExec.start()} sends the exec request: from its normal return the command runs.</li>
  * <li>{@code ChannelSftp.header(Buffer, Header)} (optional): where every SFTP response is awaited, on the app's thread,
  * in every line (jcraft 0.1.55 to mwiede 2.x): {@code sftp.timeout} is armed on entry and ends on exit.</li>
+ * <li>Local forwards: {@code setPortForwardingL(String, int, String, int, ServerSocketFactory, int)}, which every
+ * overload calls, returns the port bound; {@code ChannelDirectTCPIP.connect(int)} starts a forwarded connection (its
+ * thread copies the local socket into {@code Session.write(Packet, Channel, int)}, the one way channel data goes
+ * out; data in arrives through {@code Channel.write}). {@code disconnect()} closes a session's listeners itself.</li>
  * <li>{@code Channel.getInputStream()/getExtInputStream()} (optional: a line may drop or rename them): the pipes an
  * app's reader waits on are {@code java.io} objects JSch's fields do not reach (unless the input buffer is resizable),
  * so their return values tie a blocked reader to its channel and session.</li>
@@ -62,10 +66,18 @@ public final class JschModule implements InstrumentationModule {
             .optional("JSch's private incoming sequence number; without it a session found at attach gets no probes");
     static final LibraryMember SEND_KEEPALIVE = LibraryMember.method(SESSION, "sendKeepAliveMsg", "()V");
 
+    // ---- local port forwards (JschForwards): the target of a forwarded channel, the session's listeners ----
+    private static final String DIRECT_TCPIP = "com.jcraft.jsch.ChannelDirectTCPIP";
+    static final LibraryMember DIRECT_HOST = LibraryMember.field(DIRECT_TCPIP, "host");
+    static final LibraryMember DIRECT_PORT = LibraryMember.field(DIRECT_TCPIP, "port");
+    static final LibraryMember GET_FORWARDS_L = LibraryMember.method(SESSION, "getPortForwardingL", "()[Ljava/lang/String;");
+    static final LibraryMember DEL_FORWARD_L = LibraryMember.method(SESSION, "delPortForwardingL", "(Ljava/lang/String;I)V");
+
     private static final List<LibraryMember> MEMBERS = Arrays.asList(GET_HOST, GET_PORT, GET_TIMEOUT,
             IS_CONNECTED, GET_ALIVE_INTERVAL, SET_ALIVE_INTERVAL, GET_ALIVE_COUNT_MAX, SET_ALIVE_COUNT_MAX, SESSION_SOCKET,
             SESSION_TIMEOUT, SESSION_PROXY, PROXY_SOCKET, SESSION_CHANNELS, CHANNEL_POOL, CHANNEL_SESSION,
-            CHANNEL_GET_SESSION, SEND_SIGNAL, IS_CLOSED, CHANNEL_DISCONNECT, EXEC_COMMAND, SESSION_SEQI, SEND_KEEPALIVE);
+            CHANNEL_GET_SESSION, SEND_SIGNAL, IS_CLOSED, CHANNEL_DISCONNECT, EXEC_COMMAND, SESSION_SEQI, SEND_KEEPALIVE,
+            DIRECT_HOST, DIRECT_PORT, GET_FORWARDS_L, DEL_FORWARD_L);
 
     @Override
     public String name() {
@@ -100,7 +112,13 @@ public final class JschModule implements InstrumentationModule {
                                         .enterReplacingArg("connectStarting", 0).exitOrThrow("connectEnded"),
                                 Hook.on("disconnect", "()V", JschHooks.class)
                                         .enterKeepingState("sessionDisconnecting").exitOrThrow("disconnected"),
-                                Hook.on("read", "(" + BUFFER + ")" + BUFFER, JschHooks.class).thisOnly().exitOrThrow("readEnded")),
+                                Hook.on("read", "(" + BUFFER + ")" + BUFFER, JschHooks.class).thisOnly().exitOrThrow("readEnded"),
+                                // forwards: a listener bound (every setPortForwardingL overload ends here), data out
+                                Hook.on("setPortForwardingL", "(Ljava/lang/String;ILjava/lang/String;I"
+                                        + "Lcom/jcraft/jsch/ServerSocketFactory;I)I", JschHooks.class)
+                                        .exitWithValue("forwardListening"),
+                                Hook.on("write", "(Lcom/jcraft/jsch/Packet;Lcom/jcraft/jsch/Channel;I)V", JschHooks.class)
+                                        .enter("channelDataOut")),
                 InstrumentedType.named(CHANNEL)
                         .hooks(Hook.on("write", "([BII)V", JschHooks.class).thisOnly().enter("output"),
                                 Hook.on("write_ext", "([BII)V", JschHooks.class).thisOnly().enter("output"),
@@ -118,7 +136,9 @@ public final class JschModule implements InstrumentationModule {
                 InstrumentedType.named("com.jcraft.jsch.ChannelSftp")
                         .hooks(Hook.on("header", "(" + BUFFER + "Lcom/jcraft/jsch/ChannelSftp$Header;)"
                                 + "Lcom/jcraft/jsch/ChannelSftp$Header;", JschHooks.class).optional().thisOnly()
-                                .enterKeepingState("sftpWaiting").exitOrThrow("sftpAnswered")));
+                                .enterKeepingState("sftpWaiting").exitOrThrow("sftpAnswered")),
+                InstrumentedType.named(DIRECT_TCPIP)
+                        .hooks(Hook.on("connect", "(I)V", JschHooks.class).thisOnly().exit("forwardConnected")));
     }
 
     @Override

@@ -26,7 +26,13 @@ public final class Counters {
         /** Deadline actions (signal, close) not run because the action queue was full; each also counts as internalErrors. */
         ACTIONS_DROPPED("actionsDropped"),
         /** Threads found blocked in an SSH library call longer than {@code watchdog.threshold} (each blocking once). */
-        THREADS_STUCK("threadsStuck");
+        THREADS_STUCK("threadsStuck"),
+        /** Forwarded connections closed by {@code forward.idleTimeout}. */
+        FORWARD_IDLE_CLOSED("forwardIdleClosed"),
+        /** Forwarded connections {@code forward.idleTimeout} would have closed in {@code audit} mode. */
+        FORWARD_IDLE_AUDITED("forwardIdleAudited"),
+        /** Local-forward listeners closed because their session ended (by the library or by Lifeline). */
+        FORWARD_LISTENERS_CLOSED("forwardListenersClosed");
 
         /** The JMX attribute name. */
         public final String attribute;

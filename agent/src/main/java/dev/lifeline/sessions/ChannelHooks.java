@@ -1,6 +1,7 @@
 package dev.lifeline.sessions;
 
 import dev.lifeline.enforce.ExecDeadline;
+import dev.lifeline.enforce.ForwardIdle;
 import dev.lifeline.report.Faults;
 
 /**
@@ -29,6 +30,7 @@ public final class ChannelHooks {
     public static void output(Object channel) {
         try {
             ExecDeadline.output(channel);
+            ForwardIdle.activity(channel); // a forwarded connection's data from the peer
         } catch (Throwable t) {
             Faults.suppressed(t);
         }

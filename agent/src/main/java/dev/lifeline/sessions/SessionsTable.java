@@ -1,6 +1,7 @@
 package dev.lifeline.sessions;
 
 import dev.lifeline.enforce.ExecDeadline;
+import dev.lifeline.enforce.ForwardIdle;
 import dev.lifeline.enforce.SftpDeadline;
 import dev.lifeline.report.Log;
 
@@ -94,13 +95,20 @@ final class SessionsTable {
             if (channels.isEmpty()) {
                 out.append("   channels: none\n");
             }
+            for (String listener : Forwards.listenerLines(e.session)) {
+                out.append("   ").append(listener).append('\n');
+            }
             for (Object ch : channels) {
-                out.append("   channel ").append(Log.escapeLine(kind(e, ch)));
+                String forwarded = Forwards.target(ch);
+                out.append("   channel ").append(forwarded != null ? forwarded : Log.escapeLine(kind(e, ch)));
                 long[] since = SshSessions.channelSince(ch, now);
                 out.append(since[1] == 1 ? "  age " : "  seen for ").append(ago(now - since[0]));
                 String deadline = null;
                 try {
                     deadline = ExecDeadline.describe(ch);
+                    if (deadline == null) {
+                        deadline = ForwardIdle.describe(ch);
+                    }
                 } catch (Throwable ignored) {
                     // shown as none
                 }

@@ -135,8 +135,21 @@ public final class SshSessions {
 
     /** The session is closing or closed, by anyone. */
     public static void closed(Object session) {
-        if (session != null && OPEN.remove(session) != null && OPEN.isEmpty()) {
-            Watchdog.noSessions(); // no tick queued while no session is open
+        Entry e = session == null ? null : OPEN.remove(session);
+        if (e != null) {
+            ended(e);
+            if (OPEN.isEmpty()) {
+                Watchdog.noSessions(); // no tick queued while no session is open
+            }
+        }
+    }
+
+    /** What outlives a session's entry and must end with it: its forwards' listeners. */
+    private static void ended(Entry e) {
+        try {
+            Forwards.sessionEnded(e.session, e.lib, e.host, e.port);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
         }
     }
 
@@ -228,6 +241,7 @@ public final class SshSessions {
                 open = true; // cannot tell: the close hook will still remove it
             }
             if (!open && OPEN.remove(e.session, e)) {
+                ended(e);
                 dropped++;
             }
         }

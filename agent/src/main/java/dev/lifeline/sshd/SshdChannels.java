@@ -5,6 +5,7 @@ import dev.lifeline.enforce.ChannelControl;
 import dev.lifeline.enforce.CloseDeadline;
 import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.ExecDeadline;
+import dev.lifeline.enforce.ForwardIdle;
 import dev.lifeline.policy.Policies;
 import dev.lifeline.report.Faults;
 import dev.lifeline.instrument.Reflection;
@@ -64,6 +65,7 @@ final class SshdChannels {
      * tests run on a type sshd-common does not know only for sshd-core client classes) not yet closing is bounded.
      */
     static void closing(Object closeable) throws Exception {
+        ForwardIdle.ended(closeable); // a forwarded connection's channel or local I/O session (not client. classes)
         if (!closeable.getClass().getName().startsWith("org.apache.sshd.client.")) {
             return;
         }

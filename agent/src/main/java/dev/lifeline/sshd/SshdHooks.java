@@ -1,5 +1,6 @@
 package dev.lifeline.sshd;
 
+import dev.lifeline.enforce.ForwardIdle;
 import dev.lifeline.report.Faults;
 import dev.lifeline.sessions.ChannelHooks;
 
@@ -123,6 +124,33 @@ public final class SshdHooks {
     }
 
     /** A command a deadline sent TERM reports no exit status (as one killed by a signal), even if it exited 0. */
+    /** {@code startLocalPortForwarding} returned the address bound. */
+    public static void forwardListening(Object bound, Object session, Object local, Object remote) {
+        try {
+            SshdForwards.listening(session, bound, remote);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /** A client connected to a local forward: its channel is being opened. */
+    public static void forwardConnected(Object handler, Object ioSession) {
+        try {
+            SshdForwards.connected(ioSession);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /** The local socket of a forwarded connection sent data: its idle clock restarts. */
+    public static void forwardDataOut(Object handler, Object ioSession, Object data) {
+        try {
+            ForwardIdle.activity(ioSession);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
     public static Object exitStatus(Object status, Object channel) {
         return ChannelHooks.exitStatus(status, channel);
     }

@@ -35,6 +35,10 @@ import java.util.List;
  * <li>{@code DefaultSftpClient.receive(int, Duration)} (sshd-sftp 2.7+, optional): where every SFTP response is awaited,
  * {@code receive(int)} and {@code receive(int, long)} handing over to it: {@code sftp.timeout} is armed on entry;
  * {@code SftpOutputStreamAsync.write(byte[], int, int)}, where a pipelined upload waits for window to send.</li>
+ * <li>Local forwards: {@code AbstractClientSession.startLocalPortForwarding(local, remote)} returns the address bound;
+ * {@code DefaultForwarder$StaticIoHandler.sessionCreated(IoSession)} opens a forwarded connection's channel (kept as
+ * the local I/O session's {@code TcpipClientChannel} attribute), and its {@code messageReceived} is where the local
+ * socket's data goes out (data in arrives through {@code handleData}).</li>
  * </ul>
  */
 public final class SshdModule implements InstrumentationModule {
@@ -196,6 +200,20 @@ public final class SshdModule implements InstrumentationModule {
     static final LibraryMember NIO_OPTION_OF = LibraryMember.method("io.netty.channel.socket.nio.NioChannelOption", "of",
             "(Ljava/net/SocketOption;)Lio/netty/channel/ChannelOption;").optional(NETTY);
 
+    // ---- local port forwards (SshdForwards): 2.7 to 2.20 share these ----
+    private static final String FORWARD = "org.apache.sshd.common.forward.";
+    private static final String SOCKET_ADDRESS = "org.apache.sshd.common.util.net.SshdSocketAddress";
+    static final LibraryMember TCPIP_CLIENT_CHANNEL = LibraryMember.type(FORWARD + "TcpipClientChannel");
+    static final LibraryMember TCPIP_REMOTE = LibraryMember.field(FORWARD + "TcpipClientChannel", "remote");
+    static final LibraryMember IO_GET_ATTRIBUTE = LibraryMember.method("org.apache.sshd.common.io.IoSession", "getAttribute",
+            "(Ljava/lang/Object;)Ljava/lang/Object;");
+    static final LibraryMember ADDRESS_HOST = LibraryMember.method(SOCKET_ADDRESS, "getHostName", "()Ljava/lang/String;");
+    static final LibraryMember ADDRESS_PORT = LibraryMember.method(SOCKET_ADDRESS, "getPort", "()I");
+    static final LibraryMember LOCAL_FORWARD_STARTED = LibraryMember.method(FORWARD + "PortForwardingInformationProvider",
+            "isLocalPortForwardingStartedForPort", "(I)Z");
+    static final LibraryMember STOP_LOCAL_FORWARD = LibraryMember.method(FORWARD + "PortForwardingManager",
+            "stopLocalPortForwarding", "(L" + SOCKET_ADDRESS.replace('.', '/') + ";)V");
+
     private static final List<LibraryMember> MEMBERS = Arrays.asList(IS_AUTHENTICATED, ADD_LISTENER, IS_DONE, CONNECT_IS_CONNECTED,
             CONNECT_SET_EXCEPTION, IO_SET_EXCEPTION, CONNECT_CANCEL, IO_CANCEL, CANCELLABLE_CANCEL, IO_GET_SESSION,
             SESSION_OF_IO, CONNECTOR_HANDLER, NIO2_GET_SOCKET, MINA_GET_SESSION, MINA_CHANNEL, NETTY_CONTEXT, NETTY_CHANNEL,
@@ -208,7 +226,9 @@ public final class SshdModule implements InstrumentationModule {
             SERVICE_HEARTBEAT_INTERVAL, SERVICE_NO_REPLY_MAX, SERVICE_OUTSTANDING, SUBSYSTEM, GET_SUBSYSTEM, CREATE_BUFFER,
             GET_RECIPIENT, GET_RECIPIENT_LONG, PUT_UINT, PUT_INT, PUT_STRING, PUT_BOOLEAN, WRITE_PACKET,
             SFTP_CLIENT_CHANNEL, SFTP_STREAM_CLIENT,
-            TIMEOUT_SESSIONS, SERVICE_HEARTBEAT_REQUEST, SERVICE_REPLY_MAX_WAIT, START_HEARTBEAT);
+            TIMEOUT_SESSIONS, SERVICE_HEARTBEAT_REQUEST, SERVICE_REPLY_MAX_WAIT, START_HEARTBEAT,
+            TCPIP_CLIENT_CHANNEL, TCPIP_REMOTE, IO_GET_ATTRIBUTE, ADDRESS_HOST, ADDRESS_PORT, LOCAL_FORWARD_STARTED,
+            STOP_LOCAL_FORWARD);
 
     /** An {@code IoConnector}'s {@code connect(target, context, local)}: where every client's TCP connection starts. */
     private static InstrumentedType ioConnector(String className) {
@@ -270,6 +290,15 @@ public final class SshdModule implements InstrumentationModule {
                 InstrumentedType.named(LEGACY_IO_FUTURE)
                         .hooks(Hook.on("setSession", "(Lorg/apache/sshd/common/io/IoSession;)V", SshdHooks.class)
                                 .enter("ioSessionArriving")),
+                InstrumentedType.named("org.apache.sshd.client.session.AbstractClientSession")
+                        .hooks(Hook.on("startLocalPortForwarding", "(L" + SOCKET_ADDRESS.replace('.', '/') + ";L"
+                                + SOCKET_ADDRESS.replace('.', '/') + ";)L" + SOCKET_ADDRESS.replace('.', '/') + ";",
+                                SshdHooks.class).exitWithValue("forwardListening")),
+                InstrumentedType.named(FORWARD + "DefaultForwarder$StaticIoHandler")
+                        .hooks(Hook.on("sessionCreated", "(Lorg/apache/sshd/common/io/IoSession;)V", SshdHooks.class)
+                                        .exit("forwardConnected"),
+                                Hook.on("messageReceived", "(Lorg/apache/sshd/common/io/IoSession;"
+                                        + "Lorg/apache/sshd/common/util/Readable;)V", SshdHooks.class).enter("forwardDataOut")),
                 InstrumentedType.named("org.apache.sshd.client.channel.ChannelExec")
                         .hooks(Hook.on("doOpen", "()V", SshdHooks.class).exit("execOpened")),
                 InstrumentedType.named("org.apache.sshd.common.channel.AbstractChannel")

@@ -5,6 +5,7 @@ import dev.lifeline.enforce.ChannelControl;
 import dev.lifeline.enforce.CloseDeadline;
 import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.ExecDeadline;
+import dev.lifeline.enforce.ForwardIdle;
 import dev.lifeline.report.Faults;
 import dev.lifeline.sessions.ChannelHooks;
 import dev.lifeline.sessions.SshSessions;
@@ -51,6 +52,7 @@ final class SshjChannels {
     /** Any channel ended ({@code finishOff}): everything kept for it goes. */
     static void ended(Object channel) {
         ExecDeadline.ended(channel);
+        ForwardIdle.ended(channel);
         SshSessions.channelClosed(channel);
         SshjView.channelEnded(channel);
     }

@@ -1,5 +1,6 @@
 package dev.lifeline.sshj;
 
+import dev.lifeline.enforce.ForwardIdle;
 import dev.lifeline.report.Faults;
 import dev.lifeline.sessions.ChannelHooks;
 
@@ -124,6 +125,33 @@ public final class SshjHooks {
     public static void channelEnded(Object channel) {
         try {
             SshjChannels.ended(channel);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /** {@code SSHClient.newLocalPortForwarder} returned: its listener belongs to this client. */
+    public static void forwarderCreated(Object forwarder, Object client, Object parameters, Object serverSocket) {
+        try {
+            SshjForwards.forwarderCreated(client, parameters, serverSocket);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /** A forwarded channel started copying. */
+    public static void forwardStarted(Object channel) {
+        try {
+            SshjForwards.channelStarted(channel);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /** Every write to a channel's output stream: a forwarded connection's idle clock restarts. */
+    public static void channelDataOut(Object stream) {
+        try {
+            ForwardIdle.activity(stream);
         } catch (Throwable t) {
             Faults.suppressed(t);
         }

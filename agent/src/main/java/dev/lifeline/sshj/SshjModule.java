@@ -33,6 +33,10 @@ import java.util.List;
  * <li>{@code SFTPEngine.request(Request)} (optional): every SFTP request goes out here and returns its response's
  * promise, where {@code sftp.timeout} starts; {@code Promise.deliver/deliverError} (every promise of sshj: one map
  * lookup) end it.</li>
+ * <li>Local forwards: {@code SSHClient.newLocalPortForwarder(parameters, serverSocket)} (the listener, the app's own
+ * socket), the forwarded channel's {@code start()} (0.28+ {@code LocalPortForwarder$ForwardedChannel}, before
+ * {@code LocalPortForwarder$DirectTCPIPChannel}) and {@code ChannelOutputStream.write(byte[], int, int)}, where a
+ * forwarded connection's data goes out.</li>
  * </ul>
  */
 public final class SshjModule implements InstrumentationModule {
@@ -113,6 +117,28 @@ public final class SshjModule implements InstrumentationModule {
     static final LibraryMember REMOTE_HOST = LibraryMember.method(TRANSPORT, "getRemoteHost", "()Ljava/lang/String;");
     static final LibraryMember REMOTE_PORT = LibraryMember.method(TRANSPORT, "getRemotePort", "()I");
 
+    // ---- local port forwards (SshjForwards); Parameters and the channel class moved out of LocalPortForwarder in 0.28 ----
+    private static final String DIRECT = "net.schmizz.sshj.connection.channel.direct.";
+    private static final String PARAMS = DIRECT + "Parameters";
+    private static final String PARAMS_0_27 = DIRECT + "LocalPortForwarder$Parameters";
+    /** A forwarded connection's channel: a class of 0.28+ only ... */
+    public static final String FORWARDED = DIRECT + "LocalPortForwarder$ForwardedChannel";
+    /** ... and its name before 0.28 (a class of 0.27 only). */
+    public static final String FORWARDED_0_27 = DIRECT + "LocalPortForwarder$DirectTCPIPChannel";
+    static final LibraryMember FWD_REMOTE_HOST = LibraryMember.method(PARAMS, "getRemoteHost", "()Ljava/lang/String;")
+            .optional("0.28+");
+    static final LibraryMember FWD_REMOTE_PORT = LibraryMember.method(PARAMS, "getRemotePort", "()I").optional("0.28+");
+    static final LibraryMember FWD_REMOTE_HOST_0_27 = LibraryMember.method(PARAMS_0_27, "getRemoteHost",
+            "()Ljava/lang/String;").optional("before 0.28");
+    static final LibraryMember FWD_REMOTE_PORT_0_27 = LibraryMember.method(PARAMS_0_27, "getRemotePort", "()I")
+            .optional("before 0.28");
+    static final LibraryMember FWD_SOCKET = LibraryMember.field(FORWARDED, "socket").optional("0.28+");
+    static final LibraryMember FWD_SOCKET_0_27 = LibraryMember.field(FORWARDED_0_27, "socket").optional("before 0.28");
+    static final LibraryMember FWD_PARAMETERS = LibraryMember.field(DIRECT + "DirectTCPIPChannel", "parameters")
+            .optional("0.28+");
+    static final LibraryMember FWD_PARAMETERS_0_27 = LibraryMember.field(FORWARDED_0_27, "parameters").optional("before 0.28");
+    static final LibraryMember GET_OUTPUT_STREAM = LibraryMember.method(CHANNEL, "getOutputStream", "()Ljava/io/OutputStream;");
+
     private static final List<LibraryMember> MEMBERS = Arrays.asList(READER_TRANS, REMOTE_HOST, REMOTE_PORT, CLIENT_SOCKET, CLIENT_CONNECT_TIMEOUT, GET_SOCKET,
             GET_CONNECT_TIMEOUT, SET_CONNECT_TIMEOUT, TUNNELED, CLIENT_CONN, CLIENT_TRANS, CONN_KEEP_ALIVE, CONN_CHANNELS,
             GET_KEEP_ALIVE, GET_TRANSPORT, SEND_GLOBAL_REQUEST, KEEP_ALIVE_CONN, GET_KEEP_ALIVE_INTERVAL,
@@ -120,7 +146,9 @@ public final class SshjModule implements InstrumentationModule {
             RUNNER_MAX_ALIVE_COUNT, KEEP_ALIVE_PROVIDER, PROVIDE, TRANS_READER, TRANS_SERVICE, TRANS_KEXER, DIE,
             KEXER_NOTIFY_ERROR, TRANSPORT_EXCEPTION, CONNECTION_LOST, CONNECTION_EXCEPTION, PROMISE_LOCK, IS_FULFILLED,
             CHANNEL_CONN, CLOSE_REQUESTED, REMOTE_WINDOW, IS_OPEN, CLOSE, GET_INPUT_STREAM, CHANNEL_NOTIFY_ERROR,
-            INPUT_NOTIFY_ERROR, EXPAND, SIGNAL, SIGNAL_VALUE_OF, ENGINE_GET_SUBSYSTEM, PROMISE_DELIVER_ERROR);
+            INPUT_NOTIFY_ERROR, EXPAND, SIGNAL, SIGNAL_VALUE_OF, ENGINE_GET_SUBSYSTEM, PROMISE_DELIVER_ERROR,
+            FWD_REMOTE_HOST, FWD_REMOTE_PORT, FWD_REMOTE_HOST_0_27, FWD_REMOTE_PORT_0_27, FWD_SOCKET, FWD_SOCKET_0_27,
+            FWD_PARAMETERS, FWD_PARAMETERS_0_27, GET_OUTPUT_STREAM);
 
     @Override
     public String name() {
@@ -170,7 +198,13 @@ public final class SshjModule implements InstrumentationModule {
                         .hooks(Hook.on("auth", "(Ljava/lang/String;Ljava/lang/Iterable;)V", h)
                                         .enterKeepingState("authStarting").exitOrThrow("authEnded"),
                                 Hook.on("disconnect", "()V", h)
-                                        .enterKeepingState("disconnecting").exitOrThrow("disconnected")),
+                                        .enterKeepingState("disconnecting").exitOrThrow("disconnected"),
+                                Hook.on("newLocalPortForwarder", "(L" + PARAMS.replace('.', '/') + ";Ljava/net/ServerSocket;)L"
+                                        + DIRECT.replace('.', '/') + "LocalPortForwarder;", h).optional()
+                                        .exitWithValue("forwarderCreated"),
+                                Hook.on("newLocalPortForwarder", "(L" + PARAMS_0_27.replace('.', '/')
+                                        + ";Ljava/net/ServerSocket;)L" + DIRECT.replace('.', '/') + "LocalPortForwarder;", h)
+                                        .optional().exitWithValue("forwarderCreated")),
                 InstrumentedType.named(TRANSPORT)
                         .hooks(Hook.on("handle", "(Lnet/schmizz/sshj/common/Message;" + PACKET + ")V", h).thisOnly()
                                 .enter("packetReceived")),
@@ -179,6 +213,10 @@ public final class SshjModule implements InstrumentationModule {
                 InstrumentedType.named(CHANNEL)
                         .hooks(Hook.on("receiveInto", "(" + STREAM + PACKET + ")V", h).thisOnly().enter("output"),
                                 Hook.on("finishOff", "()V", h).thisOnly().enter("channelEnded")),
+                InstrumentedType.named(FORWARDED).hooks(Hook.on("start", "()V", h).thisOnly().exit("forwardStarted")),
+                InstrumentedType.named(FORWARDED_0_27).hooks(Hook.on("start", "()V", h).thisOnly().exit("forwardStarted")),
+                InstrumentedType.named("net.schmizz.sshj.connection.channel.ChannelOutputStream")
+                        .hooks(Hook.on("write", "([BII)V", h).thisOnly().enter("channelDataOut")),
                 InstrumentedType.named("net.schmizz.sshj.connection.channel.direct.SessionChannel")
                         .hooks(Hook.on("exec", "(Ljava/lang/String;)Lnet/schmizz/sshj/connection/channel/direct/Session$Command;", h)
                                         .exitWithValue("execStarted"),

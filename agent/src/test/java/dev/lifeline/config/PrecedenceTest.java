@@ -18,7 +18,7 @@ class PrecedenceTest {
         Policy p = Config.load(null, Map.of(), Map.of()).policyFor("h", null, 22);
         assertThat(p.describe()).isEqualTo("mode=fill keepalive.interval=15s keepalive.countMax=3 tcp.keepalive=true "
                 + "tcp.keepalive.idle=60s tcp.keepalive.interval=10s tcp.keepalive.count=3 connect.timeout=30s "
-                + "exec.timeout=0 exec.idleTimeout=0 exec.killGrace=2s close.timeout=5s sftp.timeout=0");
+                + "exec.timeout=0 exec.idleTimeout=0 exec.killGrace=2s close.timeout=5s sftp.timeout=0 forward.idleTimeout=0");
         assertThat(p.source("keepalive.interval")).isEqualTo("default");
         assertThat(p.rules()).isEqualTo("global");
     }

@@ -95,6 +95,13 @@ class WeaveEveryLibraryVersionTest {
                         assertThat(dirName).doesNotMatch("sshd-2\\.[78]\\..*|jgit-5\\..*");
                         continue;
                     }
+                    if ((t.className().equals(dev.lifeline.sshj.SshjModule.FORWARDED)
+                            || t.className().equals(dev.lifeline.sshj.SshjModule.FORWARDED_0_27))
+                            && library.findResource(t.internalName() + ".class") == null) {
+                        // sshj renamed the forwarded channel's class in 0.28: each name is a class of one side only
+                        assertThat(dirName).startsWith("sshj-");
+                        continue;
+                    }
                     byte[] original = read(library, t.internalName());
                     byte[] out = transformer.transform(library, t.internalName(), null, null, original);
                     assertThat(out).as(t.className() + " woven").isNotNull();

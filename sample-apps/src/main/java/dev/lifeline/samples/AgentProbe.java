@@ -77,6 +77,19 @@ final class AgentProbe {
         }
     }
 
+    /** A String attribute of the agent's MBean (e.g. {@code Sessions}), or null without one. */
+    static String text(String attribute) {
+        ObjectName name = agent();
+        if (name == null) {
+            return null;
+        }
+        try {
+            return String.valueOf(ManagementFactory.getPlatformMBeanServer().getAttribute(name, attribute));
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
     static int pendingDeadlines() {
         return gauge("PendingDeadlines");
     }
