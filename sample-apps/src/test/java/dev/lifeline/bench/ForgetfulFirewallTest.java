@@ -3,6 +3,7 @@ package dev.lifeline.bench;
 import dev.lifeline.bench.Bench.Library;
 import dev.lifeline.samples.ForkedJvm;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the flow timeout, or TCP keepalive alone, all survive. The six apps (JSch and MINA × control, SSH keepalive, TCP
  * keepalive only) idle at the same time.
  */
+@ResourceLock(Locks.CPU)
 class ForgetfulFirewallTest {
     static final int SESSIONS = 20;
     static final int FLOW_TIMEOUT_S = 5;

@@ -4,6 +4,7 @@ import dev.lifeline.bench.Bench.Library;
 import dev.lifeline.samples.ForkedJvm;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * -Dlifeline.tests=full}, or {@code -Dlifeline.test.sftpMb}; the transfer time with and without the agent is recorded
  * in the same run, not asserted.
  */
+@ResourceLock(Locks.CPU)
 class SftpIntegrityTest {
     @RegisterExtension
     static final OpenSshExtension SSHD = OpenSshExtension.builder().build();
