@@ -2,6 +2,7 @@ package dev.lifeline;
 
 import dev.lifeline.cli.MiniJson;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
@@ -21,7 +22,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Issue 27, the host inventory: {@code status --all} finds a JVM that loaded JSch without Lifeline and flags it, lists
  * one with Lifeline with its state, names a JVM stopped with {@code kill -STOP} as not answering within its bound,
  * and its JSON parses. Three forked JVMs; other JVMs of the machine are listed too and left out of the assertions.
+ * Isolated: the ITs run three classes at a time, and {@code status --all} would attach to the other classes' JVMs
+ * (a JVM another IT stopped with {@code kill -STOP} among them).
  */
+@Isolated("status --all attaches to every JVM of the machine")
 class StatusAllIT {
     @TempDir
     Path dir;

@@ -101,6 +101,23 @@ final class Bench {
         return out;
     }
 
+    /**
+     * {@code -Dlifeline.tests=full}: every cell of the heavy matrices and the long default runs (README, "Run the
+     * tests"). Without it ({@code mvn -B verify}, CI) they run the reduced set that README names.
+     */
+    static boolean fullSuite() {
+        return "full".equalsIgnoreCase(System.getProperty("lifeline.tests", "").trim());
+    }
+
+    /**
+     * Whether the matrix cell ({@code row}, the JDK at {@code jdkIndex} of {@link #jdks()}) runs for the feature
+     * numbered {@code feature}: always with {@link #fullSuite()}; otherwise each row × feature runs on one JDK only,
+     * alternating, so every row still runs on every JDK and every feature on every JDK, at 1/n of the cells.
+     */
+    static boolean runsCell(int row, int feature, int jdkIndex, int jdkCount) {
+        return fullSuite() || (row + feature + jdkIndex) % jdkCount == 0;
+    }
+
     static Path defaultJdk() {
         return Paths.get(System.getProperty("java.home"));
     }

@@ -6,6 +6,7 @@ import dev.lifeline.samples.Versions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -20,6 +21,7 @@ import static org.awaitility.Awaitility.await;
  * Issue 6: deadlines at scale. 10,000 exec cycles that each arm (and cancel) a deadline leave no thread, no queued
  * task, no watched channel and no heap behind; 200 concurrent exec channels each get their own deadline.
  */
+@ResourceLock(Locks.CPU)
 class ExecDeadlineScaleTest {
     static final int CYCLES = Integer.getInteger("lifeline.test.cycles", 10_000);
     /** Only the concurrent-exec rows use it; the cycle rows run against an embedded server. */

@@ -20,8 +20,12 @@ import static org.awaitility.Awaitility.await;
  * channel closed, the app's loop or {@code waitFor(CLOSED)} returns, never as a success, and nothing is left running.
  */
 class ExecDeadlineTest {
-    /** Unique sleep lengths (GNU sleep takes fractions) tell this test's remote processes from any other. */
-    private static final AtomicInteger UNIQUE = new AtomicInteger((int) (ProcessHandle.current().pid() % 1000) * 100);
+    /**
+     * Unique sleep lengths (GNU sleep takes fractions) tell this test's remote processes from any other. All of one
+     * width (1PPPCCC: pid mod 1000, then a counter), so that no marker is a prefix of another: {@link #remote} matches
+     * by substring, and the test classes that use it run at the same time.
+     */
+    private static final AtomicInteger UNIQUE = new AtomicInteger(1_000_000 + (int) (ProcessHandle.current().pid() % 1000) * 1000);
 
     @RegisterExtension
     static final OpenSshExtension SSHD = OpenSshExtension.builder().build();

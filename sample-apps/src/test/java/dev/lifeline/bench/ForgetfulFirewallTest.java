@@ -3,6 +3,7 @@ package dev.lifeline.bench;
 import dev.lifeline.bench.Bench.Library;
 import dev.lifeline.samples.ForkedJvm;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,15 +17,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * do after 350 s), between the apps and a real OpenSSH server. sshd runs in a network namespace of its own
  * ({@link NetnsFirewall}: a veth pair to the root namespace, nftables with conntrack, established/related accepted, new
  * flows only by SYN, everything else dropped); the apps stay in the root namespace and connect to the namespace's
- * address. 20 sessions per app sit idle for 60 s, then exec. Without the agent they are dead; with SSH keepalive under
+ * address. 20 sessions per app sit idle for 20 s (60 s with {@code -Dlifeline.tests=full}), then exec. Without the agent they are dead; with SSH keepalive under
  * the flow timeout, or TCP keepalive alone, all survive. The six apps (JSch and MINA × control, SSH keepalive, TCP
  * keepalive only) idle at the same time.
  */
+@ResourceLock(Locks.CPU)
 class ForgetfulFirewallTest {
     static final int SESSIONS = 20;
     static final int FLOW_TIMEOUT_S = 5;
     static final int SSH_PORT = 22; // in the namespace, which nothing else uses
-    static final int IDLE_S = Integer.getInteger("lifeline.test.idleSeconds", 60);
+    /** Four flow timeouts by default, enough for the firewall to forget every idle flow; 60 s with the full suite. */
+    static final int IDLE_S = Integer.getInteger("lifeline.test.idleSeconds", Bench.fullSuite() ? 60 : 4 * FLOW_TIMEOUT_S);
 
     @Test
     void idleSessionsSurviveAForgetfulFirewallOnlyWithKeepalive() throws Exception {

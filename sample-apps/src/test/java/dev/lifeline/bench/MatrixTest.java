@@ -20,20 +20,41 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 8: every library version Lifeline supports × JDK 17 and 25 (where installed): keepalive detection, exec
- * deadline and close deadline, each proven per cell against the real OpenSSH server.
+ * deadline and close deadline, each proven per cell against the real OpenSSH server. By default each library version ×
+ * feature runs on one of the JDKs, alternating ({@link Bench#runsCell}), so each version and each feature still runs on
+ * both; {@code -Dlifeline.tests=full} runs every cell.
  */
 class MatrixTest {
     @RegisterExtension
     static final OpenSshExtension SSHD = OpenSshExtension.builder().requires(PacketDrop::available, "needs root and nft").build();
 
-    static List<Arguments> cells() {
+    static final int KEEPALIVE = 0;
+    static final int EXEC = 1;
+    static final int CLOSE = 2;
+
+    static List<Arguments> cells(int feature) {
         List<Arguments> cells = new ArrayList<>();
-        for (Path jdk : Bench.jdks()) {
+        List<Path> jdks = Bench.jdks();
+        for (int j = 0; j < jdks.size(); j++) {
             for (Library lib : Library.values()) {
-                cells.add(Arguments.of(lib, jdk));
+                if (Bench.runsCell(lib.ordinal(), feature, j, jdks.size())) {
+                    cells.add(Arguments.of(lib, jdks.get(j)));
+                }
             }
         }
         return cells;
+    }
+
+    static List<Arguments> keepaliveCells() {
+        return cells(KEEPALIVE);
+    }
+
+    static List<Arguments> execCells() {
+        return cells(EXEC);
+    }
+
+    static List<Arguments> closeCells() {
+        return cells(CLOSE);
     }
 
     private static String cell(Library lib, Path jdk) {
@@ -41,7 +62,7 @@ class MatrixTest {
     }
 
     @ParameterizedTest(name = "{0} on {1}")
-    @MethodSource("cells")
+    @MethodSource("keepaliveCells")
     void keepaliveDetectsADeadPeer(Library lib, Path jdk) throws Exception {
         try (ForkedJvm app = Bench.withAgent(Bench.app(lib.execApp(), lib, jdk), "keepalive.interval=1s,keepalive.countMax=3")
                 .args(SSHD.server().target("sleep 1000")).start()) {
@@ -55,9 +76,13 @@ class MatrixTest {
     /** Issue 15: sshj's keepalive cell only (its other features run on JDK 17 in {@link SshjAgentTest}). */
     static List<Arguments> sshjCells() {
         List<Arguments> cells = new ArrayList<>();
-        for (Path jdk : Bench.jdks()) {
-            for (String version : new String[]{Versions.SSHJ, Versions.SSHJ_OLD}) {
-                cells.add(Arguments.of(version, jdk));
+        List<Path> jdks = Bench.jdks();
+        String[] versions = {Versions.SSHJ, Versions.SSHJ_OLD};
+        for (int j = 0; j < jdks.size(); j++) {
+            for (int v = 0; v < versions.length; v++) {
+                if (Bench.runsCell(v, KEEPALIVE, j, jdks.size())) {
+                    cells.add(Arguments.of(versions[v], jdks.get(j)));
+                }
             }
         }
         return cells;
@@ -76,7 +101,7 @@ class MatrixTest {
     }
 
     @ParameterizedTest(name = "{0} on {1}")
-    @MethodSource("cells")
+    @MethodSource("execCells")
     void execDeadlineEndsACommandThatNeverEnds(Library lib, Path jdk) throws Exception {
         String sleep = ExecDeadlineTest.sleepForever();
         try (ForkedJvm app = Bench.withAgent(Bench.app(lib.execApp(), lib, jdk), "exec.timeout=2s")
@@ -94,7 +119,7 @@ class MatrixTest {
     }
 
     @ParameterizedTest(name = "{0} on {1}")
-    @MethodSource("cells")
+    @MethodSource("closeCells")
     void closeDeadlineFreesACloseStuckOnADeadPeer(Library lib, Path jdk) throws Exception {
         ForkedJvm.Builder b = lib.isJsch()
                 ? Bench.app("JschDisconnectDeadPeer", lib, jdk).args(SSHD.server().target(Bench.STUCK_WRITERS))
