@@ -26,6 +26,16 @@ final class ModuleShape {
             this.superName = superName;
             this.interfaces = interfaces;
         }
+
+        static Node of(ClassFile file, ClassShape shape) {
+            int at = file.header + 4; // access_flags, this_class
+            String superName = file.classNameAt(at);
+            String[] interfaces = new String[file.u2(at + 2)];
+            for (int i = 0; i < interfaces.length; i++) {
+                interfaces[i] = file.classNameAt(at + 4 + 2 * i);
+            }
+            return new Node(shape, superName, interfaces);
+        }
     }
 
     private ModuleShape(ClassLoader loader) {
@@ -34,7 +44,24 @@ final class ModuleShape {
 
     /** What the library in {@code loader} lacks of {@code members} (the first one), or null when it has them all. */
     static String missing(List<LibraryMember> members, ClassLoader loader) {
+        return missing(members, loader, null, null, null);
+    }
+
+    /**
+     * {@link #missing(List, ClassLoader)}, with the class being woven ({@code internalName}) taken from the bytes the
+     * transformer already holds and parsed ({@code file}, {@code shape}): that class is not read again through the
+     * loader. It is often the library's largest (JSch's {@code Session}: 79 KB of 2.28.8's class file).
+     */
+    static String missing(List<LibraryMember> members, ClassLoader loader, String internalName, ClassFile file,
+                          ClassShape shape) {
         ModuleShape check = new ModuleShape(loader);
+        if (internalName != null) {
+            try {
+                check.read.put(internalName, Node.of(file, shape));
+            } catch (Throwable t) {
+                // read through the loader instead, as any other class
+            }
+        }
         for (LibraryMember m : members) {
             if (!m.isOptional() && !check.has(m)) {
                 return m.toString();
@@ -100,13 +127,7 @@ final class ModuleShape {
         }
         try {
             ClassFile file = new ClassFile(bytes);
-            int at = file.header + 4; // access_flags, this_class
-            String superName = file.classNameAt(at);
-            String[] interfaces = new String[file.u2(at + 2)];
-            for (int i = 0; i < interfaces.length; i++) {
-                interfaces[i] = file.classNameAt(at + 4 + 2 * i);
-            }
-            return new Node(ClassShape.of(file, null), superName, interfaces);
+            return Node.of(file, ClassShape.of(file, null));
         } catch (Throwable t) {
             return null;
         }
