@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URL;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -26,11 +28,21 @@ final class ClassBytes {
     /** The JVM's feature version (8, 11, 17...), as a multi-release jar is read on it. */
     private static final int FEATURE = feature(System.getProperty("java.specification.version"));
 
-    private ClassBytes() {
-    }
+    /** The jars opened by this reader, kept open until {@link #close}: a shape check reads up to 30 classes of one. */
+    private final Map<File, ZipFile> open = new HashMap<File, ZipFile>();
 
     /** {@code resource}'s bytes as {@code loader} finds it, or null when absent or unreadable. */
     static byte[] read(ClassLoader loader, String resource) {
+        ClassBytes reader = new ClassBytes();
+        try {
+            return reader.bytes(loader, resource);
+        } finally {
+            reader.close();
+        }
+    }
+
+    /** {@link #read}, keeping the jar open for the next class until {@link #close}. */
+    byte[] bytes(ClassLoader loader, String resource) {
         try {
             URL url = loader == null ? ClassLoader.getSystemResource(resource) : loader.getResource(resource);
             if (url == null) {
@@ -42,6 +54,17 @@ final class ClassBytes {
         } catch (Throwable t) {
             return null;
         }
+    }
+
+    void close() {
+        for (ZipFile z : open.values()) {
+            try {
+                z.close();
+            } catch (Throwable ignored) {
+                // read already
+            }
+        }
+        open.clear();
     }
 
     /** The local jar file of {@code jar:file:/path/lib.jar!/resource}, or null for any other URL. */
@@ -67,24 +90,24 @@ final class ClassBytes {
     }
 
     /** The entry the JVM would read for {@code resource}, or null (then the URL is read instead). */
-    static byte[] fromJar(File jar, String resource) throws IOException {
-        ZipFile zip = new ZipFile(jar);
+    private byte[] fromJar(File jar, String resource) throws IOException {
+        ZipFile zip = open.get(jar);
+        if (zip == null) {
+            zip = new ZipFile(jar);
+            open.put(jar, zip);
+        }
+        ZipEntry entry = versioned(zip, resource);
+        if (entry == null) {
+            entry = zip.getEntry(resource);
+        }
+        if (entry == null || entry.isDirectory()) {
+            return null;
+        }
+        InputStream in = zip.getInputStream(entry);
         try {
-            ZipEntry entry = versioned(zip, resource);
-            if (entry == null) {
-                entry = zip.getEntry(resource);
-            }
-            if (entry == null || entry.isDirectory()) {
-                return null;
-            }
-            InputStream in = zip.getInputStream(entry);
-            try {
-                return readAll(in, entry.getSize());
-            } finally {
-                in.close();
-            }
+            return readAll(in, entry.getSize());
         } finally {
-            zip.close();
+            in.close();
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Map;
  */
 final class ModuleShape {
     private final ClassLoader loader;
+    private final ClassBytes files = new ClassBytes();
     /** Class files read so far (internal name to shape; null when the loader has no such class). */
     private final Map<String, Node> read = new HashMap<String, Node>();
 
@@ -62,12 +63,16 @@ final class ModuleShape {
                 // read through the loader instead, as any other class
             }
         }
-        for (LibraryMember m : members) {
-            if (!m.isOptional() && !check.has(m)) {
-                return m.toString();
+        try {
+            for (LibraryMember m : members) {
+                if (!m.isOptional() && !check.has(m)) {
+                    return m.toString();
+                }
             }
+            return null;
+        } finally {
+            check.files.close();
         }
-        return null;
     }
 
     private boolean has(LibraryMember m) {
@@ -77,38 +82,49 @@ final class ModuleShape {
                 return node(owner) != null;
             case LibraryMember.FIELD:
             case LibraryMember.CONSTANT:
-                return hasField(owner, m.name, 0);
+                return hasField(owner, m.name, 0, false) || hasField(owner, m.name, 0, true);
             case LibraryMember.CONSTRUCTOR: {
                 Node n = node(owner);
                 return n != null && n.shape.methods.containsKey("<init>" + m.descriptor);
             }
             default:
-                return hasMethod(owner, m.name + m.descriptor, 0);
+                return hasMethod(owner, m.name + m.descriptor, 0, false) || hasMethod(owner, m.name + m.descriptor, 0, true);
         }
     }
 
-    private boolean hasField(String type, String name, int depth) {
-        Node n = type == null || depth > 32 ? null : node(type);
+    /**
+     * @param jdk whether the JDK's own types are read too: a member is first looked for in the library's types only,
+     *            and the JDK's class files (read through a {@code jrt:} URL, whose first use costs milliseconds) only
+     *            when the library's do not declare it. Every interface's superclass is {@code java/lang/Object}: a
+     *            method an interface inherits from another would otherwise read it first.
+     */
+    private boolean hasField(String type, String name, int depth, boolean jdk) {
+        Node n = type == null || depth > 32 || (!jdk && isJdk(type)) ? null : node(type);
         if (n == null) {
             return false;
         }
-        return n.shape.fields.contains(name) || hasField(n.superName, name, depth + 1);
+        return n.shape.fields.contains(name) || hasField(n.superName, name, depth + 1, jdk);
     }
 
-    private boolean hasMethod(String type, String key, int depth) {
-        Node n = type == null || depth > 32 ? null : node(type);
+    private boolean hasMethod(String type, String key, int depth, boolean jdk) {
+        Node n = type == null || depth > 32 || (!jdk && isJdk(type)) ? null : node(type);
         if (n == null) {
             return false;
         }
-        if (n.shape.methods.containsKey(key) || hasMethod(n.superName, key, depth + 1)) {
+        if (n.shape.methods.containsKey(key) || hasMethod(n.superName, key, depth + 1, jdk)) {
             return true;
         }
         for (String i : n.interfaces) {
-            if (hasMethod(i, key, depth + 1)) {
+            if (hasMethod(i, key, depth + 1, jdk)) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean isJdk(String internalName) {
+        return internalName.startsWith("java/") || internalName.startsWith("javax/") || internalName.startsWith("jdk/")
+                || internalName.startsWith("sun/");
     }
 
     private Node node(String internalName) {
@@ -121,7 +137,7 @@ final class ModuleShape {
     }
 
     private Node load(String internalName) {
-        byte[] bytes = ClassShape.readResource(loader, internalName + ".class");
+        byte[] bytes = files.bytes(loader, internalName + ".class");
         if (bytes == null) {
             return null;
         }
