@@ -2,9 +2,6 @@ package dev.lifeline.instrument;
 
 import net.bytebuddy.jar.asm.Opcodes;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -64,34 +61,10 @@ final class ClassShape {
     }
 
     /**
-     * A library class file's bytes read through the library's loader ({@code getResourceAsStream}: nothing is loaded),
-     * or null when absent or unreadable.
+     * A library class file's bytes as the library's loader finds them ({@link ClassBytes}: nothing is loaded), or
+     * null when absent or unreadable.
      */
     static byte[] readResource(ClassLoader loader, String resource) {
-        InputStream in = null;
-        try {
-            in = loader == null ? ClassLoader.getSystemResourceAsStream(resource) : loader.getResourceAsStream(resource);
-            return in == null ? null : readAll(in);
-        } catch (Throwable t) {
-            return null;
-        } finally {
-            if (in != null) {
-                try {
-                    in.close();
-                } catch (Exception ignored) {
-                    // read already
-                }
-            }
-        }
-    }
-
-    static byte[] readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-        byte[] buf = new byte[8192];
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
+        return ClassBytes.read(loader, resource);
     }
 }

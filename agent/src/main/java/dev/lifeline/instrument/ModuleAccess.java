@@ -41,8 +41,20 @@ public final class ModuleAccess {
      * {@code member.setAccessible(true)}, opening its class's package to Lifeline first when the class is in a named
      * module that does not. Never throws: a member that stays inaccessible keeps the checked path (public members of
      * exported packages still work), and the caller's own error handling names what fails.
+     *
+     * <p>Tried first as it is: a library on the class path (the unnamed module, open to all) or in a package already
+     * opened succeeds at once, and then nothing of the module API is looked up or called. Asking the module API first
+     * for every member cost the first connect about 20 reflective calls of {@code getModule}/{@code isNamed}: past the
+     * JDK's inflation threshold (15 calls of one {@code Method}), so two accessor classes were generated and defined,
+     * with the generator's own 15 classes loaded, on the application's thread.
      */
     public static <T extends AccessibleObject> T accessible(T member) {
+        try {
+            member.setAccessible(true);
+            return member;
+        } catch (Throwable notOpen) {
+            // a named module that does not open the package to Lifeline (InaccessibleObjectException): open it, retry
+        }
         try {
             if (member instanceof Member) {
                 openPackageOf(((Member) member).getDeclaringClass());

@@ -55,12 +55,15 @@ final class SshTransformer implements ClassFileTransformer {
             }
         }
 
-        /** The module's shape check, once per library copy: the first of its classes pays for it. */
-        String missingMembers(ClassLoader loader) {
+        /**
+         * The module's shape check, once per library copy: the first of its classes pays for it, and is checked from
+         * the bytes being transformed ({@code file}, {@code shape}) instead of being read again.
+         */
+        String missingMembers(ClassLoader loader, String className, ClassFile file, ClassShape shape) {
             synchronized (missingByLoader) {
                 String missing = missingByLoader.get(loader);
                 if (missing == null) {
-                    missing = ModuleShape.missing(members, loader);
+                    missing = ModuleShape.missing(members, loader, className, file, shape);
                     missing = missing == null ? "" : missing;
                     missingByLoader.put(loader, missing);
                 }
@@ -298,19 +301,19 @@ final class SshTransformer implements ClassFileTransformer {
                 return null;
             }
         }
-        String absent = d.missingMembers(loader);
-        if (absent != null) {
-            unsupported(module, className, loader, domain, "members Lifeline needs are missing (" + absent + ")");
-            return null;
-        }
         Set<String> hooked = new HashSet<String>();
         for (InstrumentedType t : types) {
             for (Hook h : t.hooks) {
                 hooked.add(h.key());
             }
         }
-        ClassFile classFile = new ClassFile(bytes); // its constant pool indexed once, for both passes
+        ClassFile classFile = new ClassFile(bytes); // its constant pool indexed once, for the check and both passes
         ClassShape shape = ClassShape.of(classFile, hooked);
+        String absent = d.missingMembers(loader, className, classFile, shape);
+        if (absent != null) {
+            unsupported(module, className, loader, domain, "members Lifeline needs are missing (" + absent + ")");
+            return null;
+        }
         Map<String, Hook> chosen = new LinkedHashMap<String, Hook>();
         String lineMissing = null;
         boolean lineFound = false;
