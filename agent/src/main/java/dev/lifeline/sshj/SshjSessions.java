@@ -314,7 +314,8 @@ final class SshjSessions {
         }
         int interval = api.keepAliveSeconds(runner);
         int count = api.maxAliveCount(runner);
-        SessionEvents.declaredDead("sshj", c.host, c.port, interval * 1000L, count, "transport killed by sshj, socket shut");
+        SessionEvents.declaredDead("sshj", c.host, c.port, interval * 1000L, count, SshSessions.silentMillis(c.client.get()),
+                "transport killed by sshj, socket shut");
         unregister(c.client.get());
         // sshj's die() first (its error reaches every waiter); then the socket, which frees a writer stuck on the dead
         // peer that would otherwise hold die()'s disconnect packet
