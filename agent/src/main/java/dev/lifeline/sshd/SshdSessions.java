@@ -25,7 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>MINA's heartbeat ({@code heartbeat-interval}, {@code heartbeat-request}, {@code heartbeat-no-reply-max}, 2.13+)
  * sends a global request that wants a reply every interval and closes the session when more than no-reply-max are
- * outstanding: a dead peer is detected after {@code interval × (countMax + 1)}, as with JSch. Replies also reset MINA's
+ * outstanding; {@link #heartbeatStarting} sets that count back to 0 when any packet arrived since the previous heartbeat
+ * (OpenSSH's meaning of countMax), so a dead peer is detected between {@code interval × countMax} and
+ * {@code interval × (countMax + 1)} after its last packet. Replies also reset MINA's
  * own idle timeout (default 10 min), so a session Lifeline keeps alive is not idled out while the server answers, even
  * during a long exec without output; with a dead server the heartbeat closes it first. MINA 2.9 to 2.12 cannot count
  * missing replies: each heartbeat waits up to {@code heartbeat-reply-wait} for its reply and closes the session when
