@@ -20,11 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 25 item 4: no keepalive probe breaks a key exchange. OpenSSH re-keys every 256 KB or 3 s
- * ({@code RekeyLimit 256K 3s}); JSch, MINA and sshj each run exec after exec on one session ({@code head -c} of 500 KB, two key exchanges by volume besides one every 3 s,
- * then 1.5 s quiet, so keepalive probes go out between transfers while time-based key exchanges run) under Lifeline
- * at keepalive 1 s × 3, beside the same app without the agent as the control, for 20 s; every session lives to the end
- * with every exec ending 0, as the control's. {@code -Dlifeline.rekey.seconds=300} runs it for 5 minutes instead.
- * All six JVMs run at once against this class's own server.
+ * ({@code RekeyLimit 256K 3s}); JSch, MINA and sshj each run exec after exec on one session ({@code head -c} of
+ * 500 KB, two key exchanges by volume besides one every 3 s, then 1.5 s quiet, so keepalive probes go out between
+ * transfers while time-based key exchanges run) under Lifeline at keepalive 1 s × 3, beside the same app without the
+ * agent as the control, for 20 s; every session lives to the end with every exec ending 0, as the control's.
+ * {@code -Dlifeline.rekey.seconds=300} runs it for 5 minutes instead. All six JVMs run at once against this class's
+ * own server.
  */
 class RekeyKeepaliveTest {
     private static final long SECONDS = Long.getLong("lifeline.rekey.seconds", 20);
