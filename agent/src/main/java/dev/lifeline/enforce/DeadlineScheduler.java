@@ -54,6 +54,12 @@ public final class DeadlineScheduler {
         void cancel();
     }
 
+    /** A periodic check that may move its own next run (a keepalive due one interval after the peer's last packet). */
+    public interface Repeating extends Deadline {
+        /** Called from the check's own run: the next run comes {@code millis} after this one instead of one period. */
+        void nextIn(long millis);
+    }
+
     private static class Task implements Deadline, Comparable<Task> {
         final long dueNanos;
         final long seq;
@@ -99,12 +105,14 @@ public final class DeadlineScheduler {
         }
     }
 
-    private static final class Periodic implements Deadline {
+    private static final class Periodic implements Repeating {
         final String what;
         final Runnable action;
         final long periodNanos;
         /** Guarded by LOCK. */
         boolean cancelled;
+        /** Guarded by LOCK: the delay {@link #nextIn} asked for during the current run, or -1 for one period. */
+        long nextNanos = -1;
         /** Guarded by LOCK: the run queued now, or null while it runs. */
         PeriodicRun next;
 
@@ -122,6 +130,13 @@ public final class DeadlineScheduler {
                     periodic--;
                 }
                 next = null;
+            }
+        }
+
+        @Override
+        public void nextIn(long millis) {
+            synchronized (LOCK) {
+                nextNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(1, millis));
             }
         }
 
@@ -180,7 +195,7 @@ public final class DeadlineScheduler {
     }
 
     /** A periodic background check on the same single thread (not the configuration file: that has its own thread). */
-    public static Deadline every(final String what, long periodMillis, final Runnable action) {
+    public static Repeating every(final String what, long periodMillis, final Runnable action) {
         long period = TimeUnit.MILLISECONDS.toNanos(Math.max(1, periodMillis));
         synchronized (LOCK) {
             Periodic p = new Periodic(what, action, period);
@@ -263,7 +278,9 @@ public final class DeadlineScheduler {
             if (due instanceof PeriodicRun) {
                 Periodic p = ((PeriodicRun) due).owner;
                 synchronized (LOCK) {
-                    p.queue(nanoTime() + p.periodNanos); // fixed delay, after the run
+                    long delay = p.nextNanos >= 0 ? p.nextNanos : p.periodNanos;
+                    p.nextNanos = -1;
+                    p.queue(nanoTime() + delay); // fixed delay, after the run, unless the run chose another
                 }
             }
         }

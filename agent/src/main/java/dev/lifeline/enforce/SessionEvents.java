@@ -99,13 +99,21 @@ public final class SessionEvents {
      * The library's keepalive gave up on the peer and is ending the session.
      *
      * @param countMax the count in force, or -1 where the library does not tell
+     * @param silentMillis how long nothing at all has arrived from the peer (the true silence), or -1 where unknown
      */
-    public static void declaredDead(String lib, String host, int port, long intervalMillis, int countMax, String action) {
+    public static void declaredDead(String lib, String host, int port, long intervalMillis, int countMax,
+                                    long silentMillis, String action) {
         Counters.increment(Counters.Counter.KEEPALIVE_DECLARED_DEAD);
         String interval = intervalMillis > 0 ? Durations.format(intervalMillis) : "?";
-        if (countMax >= 0) {
+        if (countMax >= 0 && silentMillis >= 0) {
             Log.warn("keepalive.declared-dead", "lib", lib, "host", host, "port", port, "interval", interval,
-                    "countMax", countMax, "silent_ms", intervalMillis * (countMax + 1L), "action", action);
+                    "countMax", countMax, "silent_ms", silentMillis, "action", action);
+        } else if (countMax >= 0) {
+            Log.warn("keepalive.declared-dead", "lib", lib, "host", host, "port", port, "interval", interval,
+                    "countMax", countMax, "action", action);
+        } else if (silentMillis >= 0) {
+            Log.warn("keepalive.declared-dead", "lib", lib, "host", host, "port", port, "interval", interval,
+                    "silent_ms", silentMillis, "action", action);
         } else {
             Log.warn("keepalive.declared-dead", "lib", lib, "host", host, "port", port, "interval", interval,
                     "action", action);

@@ -216,7 +216,7 @@ public final class JschFound {
                     return;
                 }
                 stop();
-                SessionEvents.declaredDead("jsch", host, port, intervalMillis, countMax,
+                SessionEvents.declaredDead("jsch", host, port, intervalMillis, countMax, SshSessions.silentMillis(session),
                         "socket shut (session found at attach), JSch ends the session and closes its channels");
                 JschSockets.shut(session);
             } catch (Throwable t) {

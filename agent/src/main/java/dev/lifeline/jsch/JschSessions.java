@@ -183,7 +183,7 @@ final class JschSessions {
         int aliveInterval = api.aliveInterval(session);
         long interval = aliveInterval > 0 ? aliveInterval : api.timeout(session);
         SessionEvents.declaredDead("jsch", api.host(session), api.port(session), interval, countMax,
-                "session ended by JSch, its channels closed");
+                SshSessions.silentMillis(session), "session ended by JSch, its channels closed");
     }
 
     /** A session going away takes its streak with it, so the map never holds a session JSch has let go. */

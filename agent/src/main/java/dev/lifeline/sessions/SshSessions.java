@@ -161,6 +161,21 @@ public final class SshSessions {
         }
     }
 
+    /** When the peer's last packet arrived ({@link System#nanoTime()}), or 0 when the session is not listed. */
+    public static long lastPacketNanos(Object session) {
+        Entry e = session == null ? null : OPEN.get(session);
+        return e == null ? 0 : e.lastPacket();
+    }
+
+    /**
+     * How long nothing has arrived from an open session's peer, in milliseconds (the {@code silent_ms} of a dead-peer
+     * line), or -1 when the session is not listed.
+     */
+    public static long silentMillis(Object session) {
+        Entry e = session == null ? null : OPEN.get(session);
+        return e == null ? -1 : Math.max(0, (System.nanoTime() - e.lastPacket()) / 1000000L);
+    }
+
     /** What a module kept for an open session ({@link #memo(Object, Object)}), or null (not open, or nothing kept). */
     public static Object memo(Object session) {
         Entry e = session == null ? null : OPEN.get(session);

@@ -52,6 +52,7 @@ final class SshdApi {
     final Field serviceHeartbeatInterval;
     final Field serviceNoReplyMax;
     final Field serviceOutstanding;
+    final Method serviceSession;
     final Class<?> subsystem;
     final Method getSubsystem;
     final Method createBuffer;
@@ -104,6 +105,7 @@ final class SshdApi {
         serviceHeartbeatInterval = service == null ? null : SERVICE_HEARTBEAT_INTERVAL.fieldOf(service);
         serviceNoReplyMax = service == null ? null : SERVICE_NO_REPLY_MAX.fieldOf(service);
         serviceOutstanding = service == null ? null : SERVICE_OUTSTANDING.fieldOf(service);
+        serviceSession = SERVICE_GET_SESSION.method(loader);
         subsystem = SUBSYSTEM.ownerInOrNull(loader);
         getSubsystem = GET_SUBSYSTEM.methodOrNull(loader);
         createBuffer = CREATE_BUFFER.method(loader);
@@ -283,6 +285,11 @@ final class SshdApi {
         } catch (Exception none) {
             return null; // not yet started
         }
+    }
+
+    /** The session a connection service belongs to. */
+    Object sessionOfService(Object service) throws Exception {
+        return Reflection.call(serviceSession, service);
     }
 
     Object channels(Object service) throws Exception {

@@ -3,6 +3,7 @@ package dev.lifeline.sshd;
 import dev.lifeline.enforce.ForwardIdle;
 import dev.lifeline.report.Faults;
 import dev.lifeline.sessions.ChannelHooks;
+import dev.lifeline.sessions.SshSessions;
 
 import java.io.IOException;
 
@@ -33,7 +34,20 @@ public final class SshdHooks {
     }
 
     public static void heartbeatStarting(Object service) {
-        SshdSessions.heartbeatStarting();
+        try {
+            SshdSessions.heartbeatStarting(service);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /** Every packet MINA decodes ({@code AbstractSession.handleMessage}): the session's last-packet clock. */
+    public static void packetReceived(Object session) {
+        try {
+            SshSessions.packet(session);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
     }
 
     public static void heartbeatEnded(Throwable thrown, Object service) {

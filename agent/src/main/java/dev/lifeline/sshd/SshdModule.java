@@ -117,6 +117,9 @@ public final class SshdModule implements InstrumentationModule {
             "()Lorg/apache/sshd/client/channel/ClientChannel;").optional("sshd-sftp, another jar");
     static final LibraryMember SFTP_STREAM_CLIENT = LibraryMember.method("org.apache.sshd.sftp.client.SftpClientHolder",
             "getClient", "()Lorg/apache/sshd/sftp/client/SftpClient;").optional("sshd-sftp, another jar");
+    static final LibraryMember SERVICE_GET_SESSION = LibraryMember.method(
+            "org.apache.sshd.common.session.helpers.AbstractConnectionService", "getSession",
+            "()Lorg/apache/sshd/common/session/helpers/AbstractSession;");
     static final LibraryMember SUBSYSTEM = LibraryMember.type("org.apache.sshd.client.channel.ChannelSubsystem");
     static final LibraryMember GET_SUBSYSTEM = LibraryMember.method("org.apache.sshd.client.channel.ChannelSubsystem",
             "getSubsystem", "()Ljava/lang/String;");
@@ -223,7 +226,7 @@ public final class SshdModule implements InstrumentationModule {
             IS_CLOSING, IS_CLOSED, IS_OPEN, CLOSE, LISTENER, ADD_CLOSE_LISTENER, GET_OR_CUSTOM_DEFAULT, SET, CLIENT_SESSION,
             CLIENT_CHANNEL, EXEC_COMMAND, HEARTBEAT_INTERVAL, HEARTBEAT_REQUEST, HEARTBEAT_NO_REPLY_MAX, HEARTBEAT_REPLY_WAIT,
             GET_CONNECT_ADDRESS, GET_IDLE_TIMEOUT_START, GET_SERVICE, SERVICE_TYPE, GET_CHANNELS,
-            SERVICE_HEARTBEAT_INTERVAL, SERVICE_NO_REPLY_MAX, SERVICE_OUTSTANDING, SUBSYSTEM, GET_SUBSYSTEM, CREATE_BUFFER,
+            SERVICE_HEARTBEAT_INTERVAL, SERVICE_NO_REPLY_MAX, SERVICE_OUTSTANDING, SERVICE_GET_SESSION, SUBSYSTEM, GET_SUBSYSTEM, CREATE_BUFFER,
             GET_RECIPIENT, GET_RECIPIENT_LONG, PUT_UINT, PUT_INT, PUT_STRING, PUT_BOOLEAN, WRITE_PACKET,
             SFTP_CLIENT_CHANNEL, SFTP_STREAM_CLIENT,
             TIMEOUT_SESSIONS, SERVICE_HEARTBEAT_REQUEST, SERVICE_REPLY_MAX_WAIT, START_HEARTBEAT,
@@ -273,6 +276,8 @@ public final class SshdModule implements InstrumentationModule {
                 InstrumentedType.named(CONNECTION_SERVICE)
                         .hooks(Hook.on("sendHeartBeat", "()Z", SshdHooks.class).thisOnly()
                                 .enter("heartbeatStarting").exitOrThrow("heartbeatEnded")),
+                InstrumentedType.named("org.apache.sshd.common.session.helpers.AbstractSession")
+                        .hooks(Hook.on("handleMessage", BUFFER, SshdHooks.class).thisOnly().enter("packetReceived")),
                 InstrumentedType.named("org.apache.sshd.common.session.helpers.SessionHelper")
                         .hooks(Hook.on("exceptionCaught", "(Ljava/lang/Throwable;)V", SshdHooks.class).enter("exceptionCaught"),
                                 Hook.on("setAuthenticated", "()V", SshdHooks.class).optional().exit("authenticated")),

@@ -6,6 +6,7 @@ import dev.lifeline.config.Policy;
 import dev.lifeline.policy.Policies;
 import dev.lifeline.policy.SessionPlan;
 import dev.lifeline.policy.SessionPolicy;
+import dev.lifeline.instrument.Reflection;
 import dev.lifeline.report.Faults;
 import dev.lifeline.report.Log;
 import dev.lifeline.sessions.SshSessions;
@@ -14,13 +15,19 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.channels.NetworkChannel;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * MINA client sessions: the policy's decisions written into MINA's heartbeat properties, and the heartbeat's verdict.
  *
  * <p>MINA's heartbeat ({@code heartbeat-interval}, {@code heartbeat-request}, {@code heartbeat-no-reply-max}, 2.13+)
  * sends a global request that wants a reply every interval and closes the session when more than no-reply-max are
- * outstanding: a dead peer is detected after {@code interval × (countMax + 1)}, as with JSch. Replies also reset MINA's
+ * outstanding; {@link #heartbeatStarting} sets that count back to 0 when any packet arrived since the previous heartbeat
+ * (OpenSSH's meaning of countMax), so a dead peer is detected between {@code interval × countMax} and
+ * {@code interval × (countMax + 1)} after its last packet. Replies also reset MINA's
  * own idle timeout (default 10 min), so a session Lifeline keeps alive is not idled out while the server answers, even
  * during a long exec without output; with a dead server the heartbeat closes it first. MINA 2.9 to 2.12 cannot count
  * missing replies: each heartbeat waits up to {@code heartbeat-reply-wait} for its reply and closes the session when
@@ -120,8 +127,41 @@ final class SshdSessions {
     /** Set while MINA's heartbeat runs on this thread: an error it reports then is the keepalive's verdict. */
     private static final ThreadLocal<Boolean> IN_HEARTBEAT = new ThreadLocal<Boolean>();
 
-    static void heartbeatStarting() {
+    /** When each 2.13+ connection service's last heartbeat started (nanoTime); weak keys, so nothing outlives it. */
+    private static final Map<Object, long[]> PREVIOUS_BEAT = Collections.synchronizedMap(new WeakHashMap<Object, long[]>());
+
+    /**
+     * {@code sendHeartBeat()} entry. MINA 2.13+ counts heartbeats since the last reply to one, so a server that streams
+     * output and never answers keepalive requests is closed after countMax intervals; OpenSSH's client counts from the
+     * last packet of any kind. So when a packet arrived since the previous heartbeat, MINA's count restarts at 0 here
+     * (this heartbeat then makes it 1): the session ends after countMax heartbeat intervals with nothing at all from
+     * the peer, on the same ticks as before on a dead one. MINA 2.9 to 2.12 wait for each reply and have no count.
+     */
+    static void heartbeatStarting(Object service) throws Exception {
         IN_HEARTBEAT.set(Boolean.TRUE);
+        SshdApi api = SshdApi.of(service);
+        if (api.serviceOutstanding == null) {
+            return;
+        }
+        Object session = api.sessionOfService(service);
+        long now = System.nanoTime();
+        long[] previous;
+        synchronized (PREVIOUS_BEAT) {
+            previous = PREVIOUS_BEAT.get(service);
+            if (previous == null) {
+                PREVIOUS_BEAT.put(service, new long[]{now});
+                return; // the first heartbeat: nothing counted yet
+            }
+        }
+        long last = SshSessions.lastPacketNanos(session);
+        long before = previous[0];
+        previous[0] = now;
+        if (last != 0 && last - before > 0 && Policies.forAddress(api.remoteAddress(session)) != null) {
+            Object count = Reflection.readQuietly(api.serviceOutstanding, service);
+            if (count instanceof AtomicInteger) {
+                ((AtomicInteger) count).set(0);
+            }
+        }
     }
 
     static void heartbeatEnded() {
@@ -144,8 +184,11 @@ final class SshdSessions {
         SocketAddress address = api.remoteAddress(session);
         Duration interval = (Duration) api.get(api.heartbeatInterval, session);
         InetSocketAddress target = address instanceof InetSocketAddress ? (InetSocketAddress) address : null;
+        Object service = api.connectionService(session);
+        Object max = service == null ? null : Reflection.readQuietly(api.serviceNoReplyMax, service);
         SessionEvents.declaredDead("sshd", target == null ? String.valueOf(address) : target.getHostString(),
-                target == null ? 0 : target.getPort(), interval == null ? 0 : interval.toMillis(), -1,
+                target == null ? 0 : target.getPort(), interval == null ? 0 : interval.toMillis(),
+                max instanceof Integer ? (Integer) max : -1, SshSessions.silentMillis(session),
                 "session closed by MINA, its channels and waits ended");
     }
 }

@@ -27,9 +27,15 @@ final class SshdView extends LibraryView {
         return SshdApi.of(session).isOpen(session);
     }
 
-    /** MINA's idle clock ({@code getIdleTimeoutStart()}), which every message from the peer resets. */
+    /**
+     * The {@code AbstractSession.handleMessage} hook's clock (every packet from the peer); before its first packet,
+     * MINA's idle clock ({@code getIdleTimeoutStart()}), which MINA also resets on its own writes.
+     */
     @Override
     public long lastPacketNanos(Object session, long fromHook) throws Exception {
+        if (fromHook != 0) {
+            return fromHook;
+        }
         Object start = SshdApi.of(session).idleTimeoutStart(session);
         if (!(start instanceof Instant)) {
             return fromHook;

@@ -96,8 +96,17 @@ public final class SshjHooks {
         }
     }
 
+    /** {@code KeepAliveRunner.checkMaxReached(queue)} entry, on the runner's thread: any packet answers every request. */
+    public static void keepaliveChecking(Object runner, Object queue) {
+        try {
+            SshjSessions.keepaliveChecking(runner, queue);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
     /** {@code KeepAliveRunner.checkMaxReached} returned or threw: a throw is sshj declaring the peer dead. */
-    public static void keepaliveChecked(Throwable thrown, Object runner) {
+    public static void keepaliveChecked(Throwable thrown, Object runner, Object queue) {
         if (thrown == null) {
             return;
         }

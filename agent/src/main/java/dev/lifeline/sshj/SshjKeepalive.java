@@ -11,15 +11,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Lifeline's own keepalive for one sshj connection, ticked by the {@code lifeline-deadlines} thread: no thread per
- * connection. It does what sshj's {@code KeepAliveRunner} does, without ever blocking the tick: every interval the
- * tick forgets the probes that were answered, declares the peer dead when {@code countMax} are still unanswered, and
- * otherwise sends one more probe (a want-reply global request {@code keepalive@openssh.com}).
+ * connection. It counts as OpenSSH's client does ({@code ServerAliveInterval}/{@code ServerAliveCountMax}): any packet
+ * from the peer resets the count. A probe (a want-reply global request {@code keepalive@openssh.com}) goes out only
+ * after an interval in which nothing arrived, one more after each further silent interval, and the peer is declared
+ * dead when {@code countMax} probes went out and another interval passed with nothing at all from it: after
+ * {@code interval × (countMax + 1)} of silence, as JSch and OpenSSH. A server that streams output and never answers
+ * keepalive requests is alive; a reply is a packet like any other ({@code TransportImpl.handle} sets the clock).
+ *
+ * <p>The next tick is due one interval after the peer's last packet (or after the last probe), so the verdict comes
+ * {@code interval × (countMax + 1)} after the last packet, not up to an interval later.
  *
  * <p>The send is a transport write, which can block (the write lock held by an app thread stuck on a dead peer, a key
- * exchange in progress, a full socket buffer), so it runs on {@link Actions}, one send per connection at a time, and
- * the tick reads its promise on a later run. A send that started and has not returned counts as unanswered, one miss
- * per tick, so a connection whose writes are stuck is declared dead on the same schedule as a silent one; a send still
- * waiting for a pool thread (the pool busy with other connections) is no sign against this peer, so the tick waits.
+ * exchange in progress, a full socket buffer), so it runs on {@link Actions}, one send per connection at a time. A send
+ * that started and has not returned counts as unanswered, one miss per silent tick, so a connection whose writes are
+ * stuck is declared dead on the same schedule as a silent one; a send still waiting for a pool thread (the pool busy
+ * with other connections) is no sign against this peer, so the tick waits.
  */
 final class SshjKeepalive implements Runnable {
     /** What a tick needs from one connection: {@link SshjKeepaliveLink} implements it over sshj, tests with fakes. */
@@ -30,14 +36,14 @@ final class SshjKeepalive implements Runnable {
         /** Key exchange and authentication done (sshj's own runner waits for this too). */
         boolean ready() throws Exception;
 
-        /** Sends one probe; may block. @return what {@link #answered} is asked about later */
-        Object send() throws Exception;
+        /** When the last packet from the peer arrived, on {@link System#nanoTime()}; never blocks. */
+        long lastPacketNanos() throws Exception;
 
-        /** Never blocks. */
-        boolean answered(Object probe) throws Exception;
+        /** Sends one probe; may block. */
+        void send() throws Exception;
 
         /** Logs, counts and kills the transport; called once, on the tick. */
-        void dead(long intervalMillis, int countMax);
+        void dead(long intervalMillis, int countMax, long silentMillis);
     }
 
     private static final AtomicInteger LIVE = new AtomicInteger();
@@ -54,20 +60,24 @@ final class SshjKeepalive implements Runnable {
     private final Link link;
     private final Executor sender;
 
-    /** Guarded by this: probes sent (or stuck sending) and not yet answered, oldest first. */
+    /** Guarded by this: probes sent (or stuck sending) since the peer's last packet, oldest first. */
     private final ArrayDeque<Probe> probes = new ArrayDeque<Probe>(4);
     /** Guarded by this: the probe whose send has not returned yet, or null. */
     private Probe sending;
     private volatile boolean stopped;
-    private volatile DeadlineScheduler.Deadline ticks;
+    private volatile DeadlineScheduler.Repeating ticks;
     /** Guarded by this: counted in {@link #LIVE} (started, not yet stopped). */
     private boolean counted;
 
     private static final class Probe {
+        /** When the tick decided it (nanoTime): a packet from the peer after this answers it. */
+        final long nanos;
         /** The send began on a pool thread. */
         boolean started;
-        /** sshj's promise once the send returned; null while sending or for a tick counted against a stuck send. */
-        Object promise;
+
+        Probe(long nanos) {
+            this.nanos = nanos;
+        }
     }
 
     SshjKeepalive(long intervalMillis, int countMax, Link link, Executor sender) {
@@ -122,56 +132,71 @@ final class SshjKeepalive implements Runnable {
         return stopped;
     }
 
-    /** Probes sent and unanswered (a stuck send included): for the sessions view. */
+    /** Probes sent since the peer's last packet (a stuck send included): for the sessions view. */
     synchronized int outstanding() {
         return probes.size();
     }
 
-    /** One tick, on the deadline thread: never blocks, never throws. */
+    /** One tick, on the deadline thread: never blocks, never throws; it says when the next is due. */
     @Override
     public void run() {
         try {
-            tick();
+            long next = tick(System.nanoTime());
+            DeadlineScheduler.Repeating t = ticks;
+            if (next > 0 && t != null) {
+                t.nextIn(next);
+            }
         } catch (Throwable t) {
             Faults.suppressed(t);
         }
     }
 
-    void tick() throws Exception {
+    /**
+     * @param now {@link System#nanoTime()}, the clock packets are stamped with
+     * @return milliseconds until the next tick, or -1 once stopped
+     */
+    long tick(long now) throws Exception {
         if (stopped) {
-            return;
+            return -1;
         }
         if (link.closed()) {
             stop();
-            return;
+            return -1;
         }
         if (!link.ready()) {
-            return;
+            return intervalMillis;
         }
+        long last = link.lastPacketNanos();
+        long silence = now - last;
+        long intervalNanos = intervalMillis * 1000000L;
         Probe send;
         synchronized (this) {
             if (stopped) {
-                return;
+                return -1;
             }
-            forgetAnswered();
+            forgetAnsweredBy(last);
+            long left = intervalNanos - silence;
+            if (left > 1000000L) {
+                return (left + 999999L) / 1000000L; // heard from within the interval: the count is 0, ask one interval after
+            }
             if (sending != null && !sending.started) {
-                return; // queued behind other connections' sends: nothing learned about this peer yet
+                return intervalMillis; // queued behind other connections' sends: nothing learned about this peer yet
             }
             if (probes.size() >= countMax) {
                 send = null;
             } else if (sending != null) {
-                probes.add(new Probe()); // the last send is still stuck in sshj: this interval's probe is missed too
-                return;
+                probes.add(new Probe(now)); // the last send is still stuck in sshj: this interval's probe is missed too
+                return intervalMillis;
             } else {
-                send = new Probe();
+                send = new Probe(now);
                 probes.add(send);
                 sending = send;
             }
         }
         if (send == null) {
             stop();
-            link.dead(intervalMillis, countMax);
-            return;
+            link.dead(intervalMillis, countMax, silence / 1000000L);
+            return -1;
         }
         final Probe probe = send;
         sender.execute(new Runnable() {
@@ -180,6 +205,7 @@ final class SshjKeepalive implements Runnable {
                 send(probe);
             }
         });
+        return intervalMillis;
     }
 
     /** On a pool thread. A failed send leaves the probe unanswered: the transport is failing, the ticks will tell. */
@@ -191,14 +217,12 @@ final class SshjKeepalive implements Runnable {
             }
             probe.started = true;
         }
-        Object promise = null;
         try {
-            promise = link.send();
+            link.send();
         } catch (Throwable t) {
             // a transport error: the connection is ending, and the next tick sees it closed or counts the miss
         } finally {
             synchronized (this) {
-                probe.promise = promise;
                 if (sending == probe) {
                     sending = null;
                 }
@@ -206,20 +230,15 @@ final class SshjKeepalive implements Runnable {
         }
     }
 
-    /** Caller holds this. The newest answered probe answers every older one (the server replies in order). */
-    private void forgetAnswered() throws Exception {
-        int answered = 0;
-        int i = 0;
-        for (Probe p : probes) {
-            i++;
-            if (p.promise != null && link.answered(p.promise)) {
-                answered = i;
-            }
-        }
+    /** Caller holds this. Any packet from the peer answers every probe sent before it, as OpenSSH resets its count. */
+    private void forgetAnsweredBy(long lastPacketNanos) {
         Iterator<Probe> it = probes.iterator();
-        for (int n = 0; n < answered; n++) {
-            it.next();
-            it.remove();
+        while (it.hasNext()) {
+            if (it.next().nanos - lastPacketNanos < 0) {
+                it.remove();
+            } else {
+                return;
+            }
         }
     }
 }

@@ -6,14 +6,13 @@ import dev.lifeline.enforce.SessionEvents;
 import dev.lifeline.report.Faults;
 
 import java.lang.ref.WeakReference;
-import java.util.concurrent.locks.Lock;
 
 /**
  * Lifeline's keepalive over one sshj connection, by reflection; weak, so a forgotten client is not kept. The tick
- * side ({@link #closed}, {@link #ready}, {@link #answered}) takes no lock sshj may hold while it writes: not
+ * side ({@link #closed}, {@link #ready}, {@link #lastPacketNanos}) takes no lock sshj may hold while it writes: not
  * {@code isRunning()} (the close event's lock, held by {@code disconnect()} and {@code die()} while they send the
  * disconnect packet, which waits on a dead peer), not {@code getService()} (the transport's monitor); the reader
- * thread's life, the volatile {@code service} field and the promise's lock taken with {@code tryLock} instead.
+ * thread's life, the volatile {@code service} field and {@link SshjPacketClock} (a map lookup) instead.
  */
 final class SshjKeepaliveLink implements SshjKeepalive.Link {
     private final SshjApi api;
@@ -52,22 +51,19 @@ final class SshjKeepaliveLink implements SshjKeepalive.Link {
     }
 
     @Override
-    public Object send() throws Exception {
+    public void send() throws Exception {
         Object c = conn.get();
-        return c == null ? null : api.sendKeepalive(c);
+        if (c != null) {
+            api.sendKeepalive(c); // the reply is a packet: TransportImpl.handle sets the clock the ticks read
+        }
     }
 
+    /** {@link SshjPacketClock}'s; without a clock (it failed to start) the peer counts as heard now: no false verdict. */
     @Override
-    public boolean answered(Object promise) throws Exception {
-        Object lock = api.promiseLock(promise);
-        if (!(lock instanceof Lock) || !((Lock) lock).tryLock()) {
-            return false; // being delivered right now: read at the next tick
-        }
-        try {
-            return api.isFulfilled(promise);
-        } finally {
-            ((Lock) lock).unlock();
-        }
+    public long lastPacketNanos() throws Exception {
+        long now = System.nanoTime();
+        Object client = owner.client.get();
+        return client == null ? now : SshjPacketClock.lastNanos(client, now);
     }
 
     /**
@@ -76,13 +72,13 @@ final class SshjKeepaliveLink implements SshjKeepalive.Link {
      * which frees a writer stuck on the dead peer that would otherwise hold that packet.
      */
     @Override
-    public void dead(long intervalMillis, int countMax) {
-        SessionEvents.declaredDead("sshj", owner.host, owner.port, intervalMillis, countMax,
+    public void dead(long intervalMillis, int countMax, long silentMillis) {
+        SessionEvents.declaredDead("sshj", owner.host, owner.port, intervalMillis, countMax, silentMillis,
                 "transport killed by Lifeline, socket shut");
         SshjSessions.unregister(owner.client.get());
         final Object t = trans.get();
-        final String message = "Did not receive any keep-alive response for "
-                + (intervalMillis * countMax + 999) / 1000 + " seconds (Lifeline keepalive)";
+        final String message = "Did not receive any packet for " + (silentMillis + 999) / 1000
+                + " seconds, " + countMax + " keep-alive requests unanswered (Lifeline keepalive)";
         if (t != null) {
             Actions.run("sshj.keepalive.die", new Runnable() {
                 @Override

@@ -26,7 +26,9 @@ import java.util.List;
  * <li>{@code TransportImpl.handle(Message, SSHPacket)}: every packet the reader thread decodes (keepalive replies
  * included), 0.27 to 0.40: the connection's last-packet clock, which sshj does not keep.</li>
  * <li>{@code KeepAliveRunner.checkMaxReached(Queue)}: throws when {@code maxAliveCount} keepalives are unanswered,
- * sshj's verdict that the peer is dead ({@code KeepAlive.run} then kills the transport).</li>
+ * sshj's verdict that the peer is dead ({@code KeepAlive.run} then kills the transport); on entry, on the runner's own
+ * thread, the queue of unanswered requests it is handed is emptied when a packet arrived since the previous check
+ * (OpenSSH's meaning of countMax, for a runner Lifeline configured).</li>
  * <li>{@code SessionChannel.exec(String)}: from its return the command runs; {@code getExitStatus()}: null after a
  * deadline; {@code AbstractChannel.receiveInto}: every data packet (the idle clock); {@code finishOff()}: every way a
  * channel ends (close reply, transport error).</li>
@@ -209,7 +211,8 @@ public final class SshjModule implements InstrumentationModule {
                         .hooks(Hook.on("handle", "(Lnet/schmizz/sshj/common/Message;" + PACKET + ")V", h).thisOnly()
                                 .enter("packetReceived")),
                 InstrumentedType.named(RUNNER)
-                        .hooks(Hook.on("checkMaxReached", "(Ljava/util/Queue;)V", h).thisOnly().exitOrThrow("keepaliveChecked")),
+                        .hooks(Hook.on("checkMaxReached", "(Ljava/util/Queue;)V", h).enter("keepaliveChecking")
+                                .exitOrThrow("keepaliveChecked")),
                 InstrumentedType.named(CHANNEL)
                         .hooks(Hook.on("receiveInto", "(" + STREAM + PACKET + ")V", h).thisOnly().enter("output"),
                                 Hook.on("finishOff", "()V", h).thisOnly().enter("channelEnded")),

@@ -309,6 +309,39 @@ final class SshjSessions {
         // a failed method with time left: the app may try another, still under the deadline
     }
 
+    /** When each {@code KeepAliveRunner} last checked its count (nanoTime); weak keys. */
+    private static final Map<Object, long[]> RUNNER_CHECKS = Collections.synchronizedMap(new WeakHashMap<Object, long[]>());
+
+    /**
+     * Before a {@code KeepAliveRunner} of a connection Lifeline configured counts its unanswered requests, on its own
+     * thread (the only one that touches its queue): when any packet arrived since its previous check, the queue is
+     * emptied, as OpenSSH resets its count on any packet. A server that streams and never answers keepalive requests
+     * is then alive, and a silent one is declared dead on the same checks as before.
+     */
+    static void keepaliveChecking(Object runner, Object queue) throws Exception {
+        SshjApi api = SshjApi.of(runner);
+        Client c = clientOfConnection(api.connectionOfKeepAlive(runner));
+        if (c == null || !(queue instanceof java.util.Collection)) {
+            return; // a connection Lifeline leaves alone: the app's own keepalive, as sshj counts
+        }
+        long now = System.nanoTime();
+        long[] previous;
+        synchronized (RUNNER_CHECKS) {
+            previous = RUNNER_CHECKS.get(runner);
+            if (previous == null) {
+                RUNNER_CHECKS.put(runner, new long[]{now});
+                return;
+            }
+        }
+        long before = previous[0];
+        previous[0] = now;
+        Object client = c.client.get();
+        long last = client == null ? 0 : SshSessions.lastPacketNanos(client);
+        if (last != 0 && last - before > 0) {
+            ((java.util.Collection<?>) queue).clear();
+        }
+    }
+
     /** A keepalive check threw: {@code maxAliveCount} keepalives unanswered, sshj kills the transport. */
     static void declaredDead(Object runner) throws Exception {
         Faults.inject("SshjSessions.declaredDead");
@@ -319,7 +352,8 @@ final class SshjSessions {
         }
         int interval = api.keepAliveSeconds(runner);
         int count = api.maxAliveCount(runner);
-        SessionEvents.declaredDead("sshj", c.host, c.port, interval * 1000L, count, "transport killed by sshj, socket shut");
+        SessionEvents.declaredDead("sshj", c.host, c.port, interval * 1000L, count, SshSessions.silentMillis(c.client.get()),
+                "transport killed by sshj, socket shut");
         unregister(c.client.get());
         // sshj's die() first (its error reaches every waiter); then the socket, which frees a writer stuck on the dead
         // peer that would otherwise hold die()'s disconnect packet

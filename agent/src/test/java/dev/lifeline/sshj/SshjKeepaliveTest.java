@@ -7,26 +7,35 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The tick logic of Lifeline's sshj keepalive ({@link SshjKeepalive}) over a fake connection: ticks by hand, sends run
- * by hand (the "pool"), so each case is exact and instant.
+ * The tick logic of Lifeline's sshj keepalive ({@link SshjKeepalive}) over a fake connection: time, packets from the
+ * peer and sends are the test's (a clock in milliseconds, a "pool" run by hand), so each case is exact and instant.
  */
 class SshjKeepaliveTest {
+    private static final long MS = 1000000L;
 
-    /** A connection whose replies the test decides; the promise is a flag. */
+    /** A connection whose packets the test decides; an answering peer's reply arrives when its probe is sent. */
     static final class FakeLink implements SshjKeepalive.Link {
+        final AtomicLong clock;
         volatile boolean closed;
         volatile boolean ready = true;
         volatile boolean answering;
-        final List<AtomicBoolean> sent = new ArrayList<>();
+        volatile long lastPacket;
+        final AtomicInteger sent = new AtomicInteger();
         final AtomicInteger dead = new AtomicInteger();
+        volatile long silentMillis = -1;
         volatile CountDownLatch blockSends;
+
+        FakeLink(AtomicLong clock) {
+            this.clock = clock;
+            this.lastPacket = clock.get();
+        }
 
         @Override
         public boolean closed() {
@@ -39,25 +48,30 @@ class SshjKeepaliveTest {
         }
 
         @Override
-        public Object send() throws Exception {
+        public long lastPacketNanos() {
+            return lastPacket;
+        }
+
+        @Override
+        public void send() throws Exception {
             CountDownLatch b = blockSends;
             if (b != null) {
                 b.await();
             }
-            AtomicBoolean reply = new AtomicBoolean(answering);
-            synchronized (sent) {
-                sent.add(reply);
+            sent.incrementAndGet();
+            if (answering) {
+                packet();
             }
-            return reply;
+        }
+
+        /** A packet from the peer, now. */
+        void packet() {
+            lastPacket = clock.get() + 1; // just after whatever the tick decided at this instant
         }
 
         @Override
-        public boolean answered(Object probe) {
-            return ((AtomicBoolean) probe).get();
-        }
-
-        @Override
-        public void dead(long intervalMillis, int countMax) {
+        public void dead(long intervalMillis, int countMax, long silentMillis) {
+            this.silentMillis = silentMillis;
             dead.incrementAndGet();
         }
     }
@@ -78,59 +92,127 @@ class SshjKeepaliveTest {
         }
     }
 
+    /** Ticks as the deadline thread would: each at the time the previous one asked for. */
+    static final class Ticker {
+        final AtomicLong clock;
+        final SshjKeepalive k;
+        final ManualPool pool;
+        long next;
+
+        Ticker(AtomicLong clock, SshjKeepalive k, ManualPool pool) {
+            this.clock = clock;
+            this.k = k;
+            this.pool = pool;
+            this.next = k.intervalMillis; // the first tick: one interval after the start
+        }
+
+        /** Advances to the next tick, runs it and the sends it queued; @return the tick's time in ms from the start */
+        long tick() throws Exception {
+            clock.addAndGet(next * MS);
+            next = k.tick(clock.get());
+            pool.runAll();
+            return clock.get() / MS;
+        }
+    }
+
     @Test
-    void aSilentPeerIsDeclaredDeadAtTheTickAfterCountMaxUnansweredProbes() throws Exception {
-        FakeLink link = new FakeLink();
+    void aSilentPeerIsDeclaredDeadAfterIntervalTimesCountMaxPlusOneOfSilence() throws Exception {
+        AtomicLong clock = new AtomicLong();
+        FakeLink link = new FakeLink(clock);
         ManualPool pool = new ManualPool();
         SshjKeepalive k = new SshjKeepalive(1000, 3, link, pool);
-        for (int tick = 1; tick <= 3; tick++) {
-            k.tick();
-            pool.runAll();
+        Ticker t = new Ticker(clock, k, pool);
+        for (int probe = 1; probe <= 3; probe++) {
+            assertThat(t.tick()).isEqualTo(1000L * probe);
             assertThat(link.dead).hasValue(0);
-            assertThat(k.outstanding()).isEqualTo(tick);
+            assertThat(k.outstanding()).isEqualTo(probe);
         }
-        k.tick(); // the 4th tick: 3 unanswered, as KeepAliveRunner (interval x countMax after the first probe)
+        assertThat(t.tick()).isEqualTo(4000); // 3 probes unanswered and one more interval: as OpenSSH and JSch
         assertThat(link.dead).hasValue(1);
+        assertThat(link.silentMillis).isEqualTo(4000);
         assertThat(k.stopped()).isTrue();
-        k.tick();
+        assertThat(k.tick(clock.get() + 1000 * MS)).isEqualTo(-1);
         assertThat(link.dead).hasValue(1);
-        assertThat(link.sent).hasSize(3);
+        assertThat(link.sent).hasValue(3);
     }
 
     @Test
     void anAnsweringPeerIsNeverDeclaredDead() throws Exception {
-        FakeLink link = new FakeLink();
+        AtomicLong clock = new AtomicLong();
+        FakeLink link = new FakeLink(clock);
         link.answering = true;
         ManualPool pool = new ManualPool();
         SshjKeepalive k = new SshjKeepalive(1000, 3, link, pool);
+        Ticker t = new Ticker(clock, k, pool);
         for (int tick = 0; tick < 50; tick++) {
-            k.tick();
-            pool.runAll();
+            t.tick();
         }
         assertThat(link.dead).hasValue(0);
-        assertThat(k.outstanding()).isEqualTo(1); // the last probe, answered, forgotten at the next tick
+        assertThat(link.sent.get()).isBetween(20, 50);
     }
 
+    /**
+     * Issue 25 item 3: a server that streams output and never answers keepalive requests is alive; any packet resets
+     * the count, as in OpenSSH's client, and no probe goes out while packets arrive within every interval.
+     */
     @Test
-    void aLaterAnswerAnswersEveryOlderProbe() throws Exception {
-        FakeLink link = new FakeLink();
+    void aPeerThatStreamsButNeverAnswersProbesIsAliveAndIsNotProbed() throws Exception {
+        AtomicLong clock = new AtomicLong();
+        FakeLink link = new FakeLink(clock);
         ManualPool pool = new ManualPool();
         SshjKeepalive k = new SshjKeepalive(1000, 3, link, pool);
-        k.tick();
-        pool.runAll();
-        k.tick();
-        pool.runAll();
-        link.sent.get(1).set(true);
-        k.tick();
-        pool.runAll();
-        assertThat(k.outstanding()).isEqualTo(1);
+        long next = 1000;
+        for (long ms = 200; ms <= 60_000; ms += 200) { // a line every 200 ms for a minute
+            clock.set(ms * MS);
+            link.packet();
+            if (ms >= next) {
+                next = ms + k.tick(clock.get());
+            }
+        }
         assertThat(link.dead).hasValue(0);
+        assertThat(link.sent).hasValue(0);
+        // the stream stops: the last packet at 60 s, the verdict at 64 s
+        Ticker t = new Ticker(clock, k, pool);
+        t.next = next - 60_000;
+        while (link.dead.get() == 0) {
+            t.tick();
+        }
+        assertThat(clock.get() / MS).isBetween(64_000L, 64_001L);
+        assertThat(link.silentMillis).isBetween(4000L, 4001L);
+        assertThat(link.sent).hasValue(3);
+    }
+
+    /** A packet between probes (an unanswered probe, then output) starts the count again. */
+    @Test
+    void anyPacketAnswersEveryProbeSentBeforeIt() throws Exception {
+        AtomicLong clock = new AtomicLong();
+        FakeLink link = new FakeLink(clock);
+        ManualPool pool = new ManualPool();
+        SshjKeepalive k = new SshjKeepalive(1000, 3, link, pool);
+        Ticker t = new Ticker(clock, k, pool);
+        t.tick();
+        t.tick();
+        assertThat(k.outstanding()).isEqualTo(2);
+        clock.addAndGet(300 * MS);
+        link.packet();
+        t.next -= 300;
+        t.tick(); // 700 ms after the packet: nothing asked, the count is 0
+        assertThat(k.outstanding()).isZero();
+        assertThat(t.next).isEqualTo(301);
+        for (int probe = 1; probe <= 3; probe++) {
+            t.tick();
+            assertThat(k.outstanding()).isEqualTo(probe);
+        }
+        t.tick();
+        assertThat(link.dead).hasValue(1);
+        assertThat(link.silentMillis).isEqualTo(4000);
     }
 
     /** A send stuck in sshj (its write lock held by a writer stuck on the dead peer) counts as a miss each tick. */
     @Test
     void aSendStuckInTheTransportCountsAsUnansweredAndNoSecondSendIsQueued() throws Exception {
-        FakeLink link = new FakeLink();
+        AtomicLong clock = new AtomicLong();
+        FakeLink link = new FakeLink(clock);
         link.blockSends = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
         SshjKeepalive k = new SshjKeepalive(1000, 3, link, r -> {
@@ -139,13 +221,17 @@ class SshjKeepaliveTest {
             threads.add(t);
             t.start();
         });
-        k.tick();
+        clock.addAndGet(1000 * MS);
+        k.tick(clock.get());
         await().atMost(Duration.ofSeconds(5)).until(() -> threads.get(0).getState() == Thread.State.WAITING);
-        k.tick();
-        k.tick();
+        clock.addAndGet(1000 * MS);
+        k.tick(clock.get());
+        clock.addAndGet(1000 * MS);
+        k.tick(clock.get());
         assertThat(threads).hasSize(1);
         assertThat(link.dead).hasValue(0);
-        k.tick();
+        clock.addAndGet(1000 * MS);
+        k.tick(clock.get());
         assertThat(link.dead).hasValue(1);
         link.blockSends.countDown();
         threads.get(0).join(5000);
@@ -155,11 +241,13 @@ class SshjKeepaliveTest {
     /** A send still waiting for a pool thread (other connections' sends ahead of it) says nothing about this peer. */
     @Test
     void aSendNotYetStartedIsNoEvidenceAgainstThePeer() throws Exception {
-        FakeLink link = new FakeLink();
+        AtomicLong clock = new AtomicLong();
+        FakeLink link = new FakeLink(clock);
         ManualPool pool = new ManualPool();
         SshjKeepalive k = new SshjKeepalive(1000, 3, link, pool);
         for (int tick = 0; tick < 10; tick++) {
-            k.tick();
+            clock.addAndGet(1000 * MS);
+            k.tick(clock.get());
         }
         assertThat(pool.queued).hasSize(1);
         assertThat(link.dead).hasValue(0);
@@ -167,16 +255,18 @@ class SshjKeepaliveTest {
 
     @Test
     void nothingIsSentBeforeAuthenticationAndAClosedConnectionStopsTheTicks() throws Exception {
-        FakeLink link = new FakeLink();
+        AtomicLong clock = new AtomicLong();
+        FakeLink link = new FakeLink(clock);
         link.ready = false;
         ManualPool pool = new ManualPool();
         SshjKeepalive k = new SshjKeepalive(1000, 3, link, pool);
         for (int tick = 0; tick < 5; tick++) {
-            k.tick();
+            clock.addAndGet(1000 * MS);
+            assertThat(k.tick(clock.get())).isEqualTo(1000);
         }
         assertThat(pool.queued).isEmpty();
         link.closed = true;
-        k.tick();
+        k.tick(clock.get());
         assertThat(k.stopped()).isTrue();
         assertThat(link.dead).hasValue(0);
     }
@@ -186,8 +276,9 @@ class SshjKeepaliveTest {
         int before = SshjKeepalive.live();
         int periodicBefore = DeadlineScheduler.periodic();
         List<FakeLink> closedByTransport = new ArrayList<>();
+        AtomicLong clock = new AtomicLong(System.nanoTime());
         for (int i = 0; i < 1000; i++) {
-            FakeLink link = new FakeLink();
+            FakeLink link = new FakeLink(clock);
             SshjKeepalive k = SshjKeepalive.start(20, 3, link);
             if (i % 2 == 0) {
                 k.stop(); // disconnect()
@@ -198,15 +289,16 @@ class SshjKeepaliveTest {
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> SshjKeepalive.live() == before
                 && DeadlineScheduler.periodic() == periodicBefore);
-        assertThat(closedByTransport).allMatch(l -> l.sent.isEmpty() && l.dead.get() == 0);
+        assertThat(closedByTransport).allMatch(l -> l.sent.get() == 0 && l.dead.get() == 0);
     }
 
     @Test
     void ticksRunOnTheDeadlineThreadAndDeclareASilentPeerDead() {
-        FakeLink link = new FakeLink();
+        FakeLink link = new FakeLink(new AtomicLong(System.nanoTime()));
         SshjKeepalive k = SshjKeepalive.start(50, 3, link);
         await().atMost(Duration.ofSeconds(5)).until(() -> link.dead.get() == 1);
         assertThat(k.stopped()).isTrue();
-        assertThat(link.sent).hasSize(3);
+        assertThat(link.sent).hasValue(3);
+        assertThat(link.silentMillis).isGreaterThanOrEqualTo(200);
     }
 }

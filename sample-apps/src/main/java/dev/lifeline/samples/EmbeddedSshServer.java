@@ -49,6 +49,11 @@ public final class EmbeddedSshServer implements AutoCloseable {
     }
 
     public static EmbeddedSshServer start(Path workDir) throws IOException {
+        return start(workDir, null);
+    }
+
+    /** @param customize changes the server before it starts (a test's misbehaviour); null for none */
+    public static EmbeddedSshServer start(Path workDir, java.util.function.Consumer<SshServer> customize) throws IOException {
         SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setHost("127.0.0.1");
         sshd.setPort(0);
@@ -63,6 +68,9 @@ public final class EmbeddedSshServer implements AutoCloseable {
                 ? new NoopCommand() : new KillingProcessShellFactory(command, processes).createShell(channel));
         sshd.setShellFactory(InteractiveProcessShellFactory.INSTANCE);
         sshd.setSubsystemFactories(Collections.singletonList(new SftpSubsystemFactory()));
+        if (customize != null) {
+            customize.accept(sshd);
+        }
         sshd.start();
         return new EmbeddedSshServer(sshd, processes);
     }
