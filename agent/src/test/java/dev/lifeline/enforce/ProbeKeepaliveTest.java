@@ -1,6 +1,6 @@
-package dev.lifeline.sshj;
+package dev.lifeline.enforce;
 
-import dev.lifeline.enforce.DeadlineScheduler;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -14,13 +14,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The tick logic of Lifeline's sshj keepalive ({@link SshjKeepalive}) over a fake connection: ticks by hand, sends run
+ * The tick logic of Lifeline's sshj keepalive ({@link ProbeKeepalive}) over a fake connection: ticks by hand, sends run
  * by hand (the "pool"), so each case is exact and instant.
  */
-class SshjKeepaliveTest {
+class ProbeKeepaliveTest {
 
     /** A connection whose replies the test decides; the promise is a flag. */
-    static final class FakeLink implements SshjKeepalive.Link {
+    static final class FakeLink implements ProbeKeepalive.Link {
         volatile boolean closed;
         volatile boolean ready = true;
         volatile boolean answering;
@@ -82,7 +82,7 @@ class SshjKeepaliveTest {
     void aSilentPeerIsDeclaredDeadAtTheTickAfterCountMaxUnansweredProbes() throws Exception {
         FakeLink link = new FakeLink();
         ManualPool pool = new ManualPool();
-        SshjKeepalive k = new SshjKeepalive(1000, 3, link, pool);
+        ProbeKeepalive k = new ProbeKeepalive(1000, 3, link, pool);
         for (int tick = 1; tick <= 3; tick++) {
             k.tick();
             pool.runAll();
@@ -102,7 +102,7 @@ class SshjKeepaliveTest {
         FakeLink link = new FakeLink();
         link.answering = true;
         ManualPool pool = new ManualPool();
-        SshjKeepalive k = new SshjKeepalive(1000, 3, link, pool);
+        ProbeKeepalive k = new ProbeKeepalive(1000, 3, link, pool);
         for (int tick = 0; tick < 50; tick++) {
             k.tick();
             pool.runAll();
@@ -115,7 +115,7 @@ class SshjKeepaliveTest {
     void aLaterAnswerAnswersEveryOlderProbe() throws Exception {
         FakeLink link = new FakeLink();
         ManualPool pool = new ManualPool();
-        SshjKeepalive k = new SshjKeepalive(1000, 3, link, pool);
+        ProbeKeepalive k = new ProbeKeepalive(1000, 3, link, pool);
         k.tick();
         pool.runAll();
         k.tick();
@@ -133,7 +133,7 @@ class SshjKeepaliveTest {
         FakeLink link = new FakeLink();
         link.blockSends = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
-        SshjKeepalive k = new SshjKeepalive(1000, 3, link, r -> {
+        ProbeKeepalive k = new ProbeKeepalive(1000, 3, link, r -> {
             Thread t = new Thread(r, "stuck-send");
             t.setDaemon(true);
             threads.add(t);
@@ -157,7 +157,7 @@ class SshjKeepaliveTest {
     void aSendNotYetStartedIsNoEvidenceAgainstThePeer() throws Exception {
         FakeLink link = new FakeLink();
         ManualPool pool = new ManualPool();
-        SshjKeepalive k = new SshjKeepalive(1000, 3, link, pool);
+        ProbeKeepalive k = new ProbeKeepalive(1000, 3, link, pool);
         for (int tick = 0; tick < 10; tick++) {
             k.tick();
         }
@@ -170,7 +170,7 @@ class SshjKeepaliveTest {
         FakeLink link = new FakeLink();
         link.ready = false;
         ManualPool pool = new ManualPool();
-        SshjKeepalive k = new SshjKeepalive(1000, 3, link, pool);
+        ProbeKeepalive k = new ProbeKeepalive(1000, 3, link, pool);
         for (int tick = 0; tick < 5; tick++) {
             k.tick();
         }
@@ -183,12 +183,12 @@ class SshjKeepaliveTest {
 
     @Test
     void aThousandConnectionsOpenedAndClosedLeaveNoTickBehind() throws Exception {
-        int before = SshjKeepalive.live();
+        int before = ProbeKeepalive.live();
         int periodicBefore = DeadlineScheduler.periodic();
         List<FakeLink> closedByTransport = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             FakeLink link = new FakeLink();
-            SshjKeepalive k = SshjKeepalive.start(20, 3, link);
+            ProbeKeepalive k = ProbeKeepalive.start("test", 20, 3, link);
             if (i % 2 == 0) {
                 k.stop(); // disconnect()
             } else {
@@ -196,7 +196,7 @@ class SshjKeepaliveTest {
                 closedByTransport.add(link);
             }
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> SshjKeepalive.live() == before
+        await().atMost(Duration.ofSeconds(10)).until(() -> ProbeKeepalive.live() == before
                 && DeadlineScheduler.periodic() == periodicBefore);
         assertThat(closedByTransport).allMatch(l -> l.sent.isEmpty() && l.dead.get() == 0);
     }
@@ -204,7 +204,7 @@ class SshjKeepaliveTest {
     @Test
     void ticksRunOnTheDeadlineThreadAndDeclareASilentPeerDead() {
         FakeLink link = new FakeLink();
-        SshjKeepalive k = SshjKeepalive.start(50, 3, link);
+        ProbeKeepalive k = ProbeKeepalive.start("test", 50, 3, link);
         await().atMost(Duration.ofSeconds(5)).until(() -> link.dead.get() == 1);
         assertThat(k.stopped()).isTrue();
         assertThat(link.sent).hasSize(3);
