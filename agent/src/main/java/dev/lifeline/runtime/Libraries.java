@@ -4,6 +4,7 @@ import dev.lifeline.instrument.InstrumentationModule;
 
 import dev.lifeline.jsch.JschModule;
 import dev.lifeline.sshj.SshjModule;
+import dev.lifeline.trilead.TrileadModule;
 import dev.lifeline.sshd.SshdModule;
 
 import java.util.Arrays;
@@ -16,6 +17,7 @@ public final class Libraries {
     }
 
     public static List<InstrumentationModule> all() {
-        return Collections.unmodifiableList(Arrays.<InstrumentationModule>asList(new JschModule(), new SshdModule(), new SshjModule()));
+        return Collections.unmodifiableList(Arrays.<InstrumentationModule>asList(new JschModule(), new SshdModule(), new SshjModule(),
+                new TrileadModule()));
     }
 }

@@ -1,0 +1,93 @@
+package dev.lifeline.ssh2family;
+
+import dev.lifeline.instrument.Hook;
+import dev.lifeline.instrument.InstrumentationModule;
+import dev.lifeline.instrument.InstrumentedType;
+import dev.lifeline.instrument.LibraryMember;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The declarations both libraries of the family share (each library's module names its package, its hook class and
+ * its {@code connect} signature). Why these methods:
+ * <ul>
+ * <li>{@code Connection.connect(verifier, connectTimeout, [readTimeout,] kexTimeout)}: every other {@code connect}
+ * delegates to it; on entry host and port are final and the TCP connect timeout still replaceable.</li>
+ * <li>{@code Connection.authenticateWith...}: the end of authentication ends the connect deadline; all optional (a
+ * method a version lacks is only one hook fewer: the deadline itself checks the {@code authenticated} field).</li>
+ * <li>{@code Connection.close()}: every way an app ends a connection (the library's own failures end the transport,
+ * which the keepalive and the view read).</li>
+ * <li>{@code Session.execCommand(String)}: the exec request is out when it returns; {@code getExitStatus()}: no false
+ * success after a deadline; {@code Session.close()}: the exec is over.</li>
+ * <li>{@code ChannelManager.msgChannelData/msgChannelExtendedData}: every data message (the exec idle clock);
+ * {@code msgGlobalSuccess/msgGlobalFailure}: the replies to Lifeline's keepalive probes.</li>
+ * </ul>
+ */
+public abstract class Ssh2Module implements InstrumentationModule {
+    private final Ssh2Library lib;
+    private final Class<?> hooks;
+    private final String connectDescriptor;
+
+    /** @param connectArguments the most specific {@code connect}'s integer arguments: {@code III} or {@code II} */
+    protected Ssh2Module(Ssh2Library lib, Class<?> hooks, String connectArguments) {
+        this.lib = lib;
+        this.hooks = hooks;
+        this.connectDescriptor = "(" + lib.type("ServerHostKeyVerifier") + connectArguments + ")" + lib.type("ConnectionInfo");
+    }
+
+    @Override
+    public String name() {
+        return lib.name;
+    }
+
+    @Override
+    public String library() {
+        return lib.pkg;
+    }
+
+    @Override
+    public String packagePrefix() {
+        return Ssh2Library.internal(lib.pkg) + "/";
+    }
+
+    @Override
+    public Class<?> hookClass() {
+        return hooks;
+    }
+
+    @Override
+    public List<InstrumentedType> types() {
+        String s = "Ljava/lang/String;";
+        return Arrays.asList(
+                InstrumentedType.named(lib.pkg + ".Connection").hooks(
+                        Hook.on("connect", connectDescriptor, hooks).enterReplacingArg("connectStarting", 1)
+                                .exitOrThrow("connectEnded"),
+                        auth("authenticateWithPassword", "(" + s + s + ")Z"),
+                        auth("authenticateWithPublicKey", "(" + s + "[C" + s + ")Z"),
+                        auth("authenticateWithPublicKey", "(" + s + "Ljava/io/File;" + s + ")Z"),
+                        auth("authenticateWithKeyboardInteractive", "(" + s + "[" + s + lib.type("InteractiveCallback") + ")Z"),
+                        auth("authenticateWithNone", "(" + s + ")Z"),
+                        auth("authenticateWithDSA", "(" + s + s + s + ")Z"),
+                        auth("authenticateWithAgent", "(" + s + lib.type("auth.AgentProxy") + ")Z"),
+                        Hook.on("close", "()V", hooks).enterKeepingState("closing").exitOrThrow("closed")),
+                InstrumentedType.named(lib.pkg + ".Session").hooks(
+                        Hook.on("execCommand", "(" + s + ")V", hooks).exit("execStarted"),
+                        Hook.on("getExitStatus", "()Ljava/lang/Integer;", hooks).exitReplacingValue("exitStatus"),
+                        Hook.on("close", "()V", hooks).thisOnly().enter("sessionClosing")),
+                InstrumentedType.named(lib.pkg + ".channel.ChannelManager").hooks(
+                        Hook.on("msgChannelData", "([BI)V", hooks).enter("channelData"),
+                        Hook.on("msgChannelExtendedData", "([BI)V", hooks).enter("channelData"),
+                        Hook.on("msgGlobalSuccess", "()V", hooks).thisOnly().enter("globalSuccess"),
+                        Hook.on("msgGlobalFailure", "()V", hooks).thisOnly().enter("globalFailure")));
+    }
+
+    private Hook auth(String method, String descriptor) {
+        return Hook.on(method, descriptor, hooks).optional().thisOnly().exitOrThrow("authenticationEnded");
+    }
+
+    @Override
+    public List<LibraryMember> members() {
+        return lib.members();
+    }
+}
