@@ -26,7 +26,7 @@ class LayersTest {
             Arrays.asList("sessions"),
             Arrays.asList("instrument"),
             Arrays.asList("ssh2family"), // what Ganymed SSH-2 and its fork Trilead share: below both library packages
-            Arrays.asList("jsch", "sshd", "sshj", "trilead"),
+            Arrays.asList("jsch", "sshd", "sshj", "trilead", "ganymed"),
             Arrays.asList("jmx"),
             Arrays.asList("runtime"),
             Arrays.asList("cli"),

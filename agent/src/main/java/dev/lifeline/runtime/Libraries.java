@@ -2,6 +2,7 @@ package dev.lifeline.runtime;
 
 import dev.lifeline.instrument.InstrumentationModule;
 
+import dev.lifeline.ganymed.GanymedModule;
 import dev.lifeline.jsch.JschModule;
 import dev.lifeline.sshj.SshjModule;
 import dev.lifeline.trilead.TrileadModule;
@@ -18,6 +19,7 @@ public final class Libraries {
 
     public static List<InstrumentationModule> all() {
         return Collections.unmodifiableList(Arrays.<InstrumentationModule>asList(new JschModule(), new SshdModule(), new SshjModule(),
-                new TrileadModule()));
+                new TrileadModule(),
+                new GanymedModule()));
     }
 }

@@ -5,6 +5,7 @@ import dev.lifeline.instrument.PerLoader;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One library of the family: its name in log lines, its package, and every member of it that the family's code
@@ -12,6 +13,8 @@ import java.util.List;
  * module lists {@link #members()}, so the shape check finds each in the library's class files before weaving.
  */
 public final class Ssh2Library {
+    /** Every library of the family a module was made for: the hooks both share tell them apart by package. */
+    private static final List<Ssh2Library> ALL = new CopyOnWriteArrayList<Ssh2Library>();
     final String name;
     final String pkg;
     final Ssh2View view;
@@ -81,6 +84,18 @@ public final class Ssh2Library {
                 transportSocket, transportClosed, transportClose, transportSend, managerChannels, globalSuccessCounter,
                 globalFailedCounter, getChannel, sessionChannel, sessionManager, sessionClose, sessionSignal, channelState,
                 channelCloseSent);
+        ALL.add(this);
+    }
+
+    /** The library an object of the family belongs to, by its class's package; null for none. */
+    static Ssh2Library of(Object libraryObject) {
+        String n = libraryObject.getClass().getName();
+        for (Ssh2Library lib : ALL) {
+            if (n.startsWith(lib.pkg) && n.length() > lib.pkg.length() && n.charAt(lib.pkg.length()) == '.') {
+                return lib;
+            }
+        }
+        return null;
     }
 
     public String name() {

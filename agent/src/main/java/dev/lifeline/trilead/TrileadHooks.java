@@ -2,7 +2,10 @@ package dev.lifeline.trilead;
 
 import dev.lifeline.ssh2family.Ssh2Hooks;
 
-/** The static methods woven into Trilead ({@link TrileadModule}): each hands over to the family's ({@link Ssh2Hooks}). */
+/**
+ * The static methods woven into Trilead ({@link TrileadModule}) whose signatures are Trilead's own; the rest, the same in both
+ * libraries of the family, are {@link Ssh2Hooks}'. Each hands over with the library's description.
+ */
 public final class TrileadHooks {
     private TrileadHooks() {
     }
@@ -16,39 +19,8 @@ public final class TrileadHooks {
         Ssh2Hooks.connectEnded(TrileadModule.LIBRARY, connection, thrown);
     }
 
-    public static void authenticationEnded(Throwable thrown, Object connection) {
-        Ssh2Hooks.authenticationEnded(connection, thrown);
-    }
-
-    public static Object closing(Object connection) {
-        return Ssh2Hooks.closing(connection);
-    }
-
-    public static void closed(Throwable thrown, Object closeDeadline, Object connection) {
-        Ssh2Hooks.closed(closeDeadline, connection);
-    }
-
+    /** {@code execCommand(cmd)} returned: the exec request is out. */
     public static void execStarted(Object session, Object command) {
         Ssh2Hooks.execStarted(TrileadModule.LIBRARY, session, command);
-    }
-
-    public static Object exitStatus(Object status, Object session) {
-        return Ssh2Hooks.exitStatus(TrileadModule.LIBRARY, status, session);
-    }
-
-    public static void sessionClosing(Object session) {
-        Ssh2Hooks.sessionClosing(TrileadModule.LIBRARY, session);
-    }
-
-    public static void channelData(Object manager, Object msg, int len) {
-        Ssh2Hooks.channelData(TrileadModule.LIBRARY, manager, msg, len);
-    }
-
-    public static void globalSuccess(Object manager) {
-        Ssh2Hooks.globalReply(manager, true);
-    }
-
-    public static void globalFailure(Object manager) {
-        Ssh2Hooks.globalReply(manager, false);
     }
 }

@@ -14,6 +14,6 @@ public final class TrileadModule extends Ssh2Module {
     static final Ssh2Library LIBRARY = new Ssh2Library("trilead", "com.trilead.ssh2", "TransportManager");
 
     public TrileadModule() {
-        super(LIBRARY, TrileadHooks.class, "III");
+        super(LIBRARY, TrileadHooks.class, "III", "(Ljava/lang/String;)V");
     }
 }

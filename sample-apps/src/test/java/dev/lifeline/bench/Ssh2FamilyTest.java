@@ -1,0 +1,165 @@
+package dev.lifeline.bench;
+
+import dev.lifeline.samples.ForkedJvm;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Issue 26: the Ganymed SSH-2 family, on each copy (Trilead build222 from Maven, Jenkins' fork build217-jenkins-8 from
+ * Debian, Ganymed 262 from Maven), against Debian's OpenSSH with ssh-rsa and diffie-hellman-group14-sha1 enabled (the family speaks nothing newer). One window
+ * per copy, all apps at once: the controls without the agent (an exec of {@code sleep 30000}, an idle read on a peer
+ * whose packets are dropped) are still blocked when it closes, and the same apps with the agent
+ * ({@code exec.timeout=3s}; keepalive 1 s x 3) have ended within their bounds, never as a success.
+ *
+ * <p>By default every copy on the build's JDK (17), and one smoke case (the exec deadline on Jenkins' fork) on JDK 11
+ * and on JDK 25; {@code -Dlifeline.ssh2family.allJdks=true} runs the whole window for every copy on JDK 11, 17 and 25.
+ */
+class Ssh2FamilyTest {
+    static final String[] OLD_ALGORITHMS = {"KexAlgorithms +diffie-hellman-group14-sha1"};
+    static final long HANGS_S = 8;
+    @RegisterExtension
+    static final OpenSshExtension CUT = OpenSshExtension.builder().config(OLD_ALGORITHMS)
+            .requires(PacketDrop::available, "needs root and nft").build();
+    @RegisterExtension
+    static final OpenSshExtension LIVE = OpenSshExtension.builder().config(OLD_ALGORITHMS).build();
+
+    /** The library directories under target/libs: one per copy. */
+    static final List<String> COPIES = Arrays.asList("trilead-build222", "trilead-jenkins-217", "ganymed-262");
+    static final Path JDK25 = Paths.get(System.getProperty("lifeline.test.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+
+    /** Every copy on JDK 17; with {@code lifeline.ssh2family.allJdks} on 11 and 25 too. */
+    static List<Arguments> copies() {
+        List<Path> jdks = Boolean.getBoolean("lifeline.ssh2family.allJdks")
+                ? Arrays.asList(Jdk11Test.JDK11, Bench.defaultJdk(), JDK25) : Arrays.asList(Bench.defaultJdk());
+        List<Arguments> out = new ArrayList<>();
+        for (Path jdk : jdks) {
+            for (String copy : COPIES) {
+                out.add(Arguments.of(copy, jdk));
+            }
+        }
+        return out;
+    }
+
+    static List<Path> smokeJdks() {
+        return Arrays.asList(Jdk11Test.JDK11, JDK25);
+    }
+
+    static ForkedJvm.Builder app(String copy, Path jdk, String... args) {
+        return Bench.app("Ssh2Exec", copy, jdk).args(args);
+    }
+
+    static void requireJdk(Path jdk) {
+        boolean present = Files.isExecutable(jdk.resolve("bin/java"));
+        if (System.getenv("CI") != null) { // .ci/run installs JDK 11; JDK 25 is the image's
+            assertThat(present).as("JDK at " + jdk).isTrue();
+        }
+        Assumptions.assumeTrue(present, "no JDK at " + jdk);
+    }
+
+    /** The smoke case on JDK 11 and 25: an exec that never ends, on Jenkins' fork, ended by exec.timeout. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("smokeJdks")
+    void execTimeoutOnJenkinsForkOnOtherJdks(Path jdk) throws Exception {
+        requireJdk(jdk);
+        String command = ExecDeadlineTest.sleepForever();
+        try (ForkedJvm app = Bench.withAgent(app("trilead-jenkins-217", jdk, LIVE.server().targetUnprivileged(command)),
+                "exec.timeout=3s,exec.killGrace=1s").start()) {
+            app.awaitExit(60_000);
+            Map<String, String> r = app.result();
+            assertThat(r.get("status")).isNotEqualTo("ok");
+            assertThat(Long.parseLong(r.get("exec_ms"))).isBetween(2900L, 7000L);
+            assertThat(app.stderr()).anyMatch(l -> l.contains("event=exec.deadline-fired") && l.contains("lib=trilead"));
+        } finally {
+            ExecDeadlineTest.killRemote(command);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} on {1}")
+    @MethodSource("copies")
+    void controlsHangAndTheAgentEndsEachWithinItsBound(String copy, Path jdk) throws Exception {
+        requireJdk(jdk);
+        assertThat(Bench.libs().resolve(copy)).as("copied by sample-apps/pom.xml (Jenkins' fork: from Debian's package)").isDirectory();
+        String lib = "lib=" + copy.substring(0, copy.indexOf('-'));
+        String marker = "30000." + (ProcessHandle.current().pid() % 10000) + copy.length();
+        String sleep = "sleep " + marker;
+        Map<String, ForkedJvm> controls = new LinkedHashMap<>();
+        ForkedJvm exec = null;
+        ForkedJvm idle = null;
+        ForkedJvm works = null;
+        ForkedJvm connect = null;
+        try (SilentListener silent = new SilentListener()) {
+            String[] noBanner = {"127.0.0.1", String.valueOf(silent.port()), "nobody", "/nonexistent", "true"};
+            works = Bench.withAgent(app(copy, jdk, LIVE.server().target("echo hi")), "mode=enforce").start();
+            controls.put("exec sleep forever", app(copy, jdk, LIVE.server().targetUnprivileged(sleep)).start());
+            controls.put("idle read, peer cut", app(copy, jdk, CUT.server().target("idle")).start());
+            controls.put("connect, no banner", app(copy, jdk, noBanner).start());
+            connect = Bench.withAgent(app(copy, jdk, noBanner), "connect.timeout=3s").start();
+            exec = Bench.withAgent(app(copy, jdk, LIVE.server().targetUnprivileged(sleep)), "exec.timeout=3s,exec.killGrace=1s").start();
+            idle = Bench.withAgent(app(copy, jdk, CUT.server().target("idle")), JschKeepaliveTest.KEEPALIVE_1S_X3).start();
+            works.awaitExit(30_000);
+            assertThat(works.result()).containsEntry("status", "ok").containsEntry("exit", "0").containsEntry("out", "hi");
+            assertThat(works.stderr()).anyMatch(l -> l.contains("event=session.configured") && l.contains(lib));
+            controls.get("exec sleep forever").awaitLine(Pattern.compile("^READY exec"), 30_000);
+            controls.get("idle read, peer cut").awaitLine(Pattern.compile("^READY idle"), 30_000);
+            exec.awaitLine(Pattern.compile("^READY exec"), 30_000);
+            idle.awaitLine(Pattern.compile("^READY idle"), 30_000);
+            connect.awaitExit(30_000);
+            assertThat(connect.result().get("status")).isNotEqualTo("ok");
+            assertThat(connect.stderr()).anyMatch(l -> l.contains("event=connect.deadline-fired") && l.contains(lib)
+                    && l.contains("elapsed_ms=3"));
+            long cut;
+            try (PacketDrop drop = PacketDrop.on(CUT.server().port)) {
+                cut = System.nanoTime();
+                idle.awaitExit(30_000);
+                long idleMs = (System.nanoTime() - cut) / 1_000_000L;
+                Measurements.record("keepalive 1s x3, idle read on a cut peer, " + copy, idleMs);
+                // interval x (countMax + 1) + 1 s, and the exit of the JVM
+                assertThat(idleMs).as("declared dead within 1 s x (3 + 1) + 1 s").isLessThan(6_000L);
+                assertThat(idle.result().get("status")).isNotEqualTo("ok");
+                assertThat(idle.stderr()).anyMatch(l -> l.contains("event=keepalive.declared-dead") && l.contains(lib));
+
+                exec.awaitExit(30_000);
+                Map<String, String> r = exec.result();
+                long execMs = Long.parseLong(r.get("exec_ms"));
+                Measurements.record("exec.timeout=3s, sleep forever, " + copy, execMs);
+                assertThat(r.get("status")).as("a timed-out command is not a success").isNotEqualTo("ok");
+                assertThat(r.get("exit")).isNotEqualTo("0");
+                assertThat(execMs).isBetween(2900L, 7000L);
+                assertThat(exec.stderr()).anyMatch(l -> l.contains("event=exec.deadline-fired") && l.contains(lib));
+
+                await().during(Duration.ofSeconds(Math.max(1, HANGS_S - (System.nanoTime() - cut) / 1_000_000_000L)))
+                        .atMost(Duration.ofSeconds(HANGS_S + 5)).untilAsserted(() -> {
+                    for (Map.Entry<String, ForkedJvm> e : controls.entrySet()) {
+                        assertThat(e.getValue().isAlive()).as(e.getKey() + " (no agent) still blocked; it printed: "
+                                + e.getValue().resultLine()).isTrue();
+                    }
+                });
+            }
+        } finally {
+            controls.values().forEach(ForkedJvm::close);
+            for (ForkedJvm j : new ForkedJvm[]{works, exec, idle, connect}) {
+                if (j != null) {
+                    j.close();
+                }
+            }
+            ExecDeadlineTest.killRemote(marker);
+        }
+    }
+}
