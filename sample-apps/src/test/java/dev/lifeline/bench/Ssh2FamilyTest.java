@@ -25,8 +25,10 @@ import static org.awaitility.Awaitility.await;
  * Issue 26: the Ganymed SSH-2 family, on each copy (Trilead build222 from Maven, Jenkins' fork build217-jenkins-8 from
  * Debian, Ganymed 262 from Maven), against Debian's OpenSSH with ssh-rsa and diffie-hellman-group14-sha1 enabled (the family speaks nothing newer). One window
  * per copy, all apps at once: the controls without the agent (an exec of {@code sleep 30000}, an idle read on a peer
- * whose packets are dropped) are still blocked when it closes, and the same apps with the agent
- * ({@code exec.timeout=3s}; keepalive 1 s x 3) have ended within their bounds, never as a success.
+ * whose packets are dropped, a connect to a listener that never greets, a {@code Connection.close()} with writers
+ * stuck on the dropped peer) are still blocked when it closes, and the same apps with the agent ({@code exec.timeout=3s};
+ * keepalive 1 s x 3; {@code connect.timeout=3s}; {@code close.timeout=2s}) have ended within their bounds, never as a
+ * success.
  *
  * <p>By default every copy on the build's JDK (17), and one smoke case (the exec deadline on Jenkins' fork) on JDK 11
  * and on JDK 25; {@code -Dlifeline.ssh2family.allJdks=true} runs the whole window for every copy on JDK 11, 17 and 25.
@@ -65,6 +67,11 @@ class Ssh2FamilyTest {
 
     static ForkedJvm.Builder app(String copy, Path jdk, String... args) {
         return Bench.app("Ssh2Exec", copy, jdk).args(args);
+    }
+
+    /** Six sessions of 2 MB window each: more than the client's socket send buffer holds (4 MB). */
+    static ForkedJvm.Builder closeApp(String copy, Path jdk) {
+        return Bench.app("Ssh2CloseDeadPeer", copy, jdk).args(CUT.server().target("6")).keepStdin();
     }
 
     static void requireJdk(Path jdk) {
@@ -106,11 +113,14 @@ class Ssh2FamilyTest {
         ForkedJvm idle = null;
         ForkedJvm works = null;
         ForkedJvm connect = null;
+        ForkedJvm close = null;
         try (SilentListener silent = new SilentListener()) {
             String[] noBanner = {"127.0.0.1", String.valueOf(silent.port()), "nobody", "/nonexistent", "true"};
             controls.put("exec sleep forever", app(copy, jdk, LIVE.server().targetUnprivileged(sleep)).start());
             controls.put("idle read, peer cut", app(copy, jdk, CUT.server().target("idle")).start());
             controls.put("connect, no banner", app(copy, jdk, noBanner).start());
+            controls.put("close, stuck writers, peer cut", closeApp(copy, jdk).start());
+            close = Bench.withAgent(closeApp(copy, jdk), CloseDeadlineTest.CLOSE_2S).start();
             connect = Bench.withAgent(app(copy, jdk, noBanner), "connect.timeout=3s").start();
             exec = Bench.withAgent(app(copy, jdk, LIVE.server().targetUnprivileged(sleep)), "exec.timeout=3s,exec.killGrace=1s").start();
             idle = Bench.withAgent(app(copy, jdk, CUT.server().target("idle")), JschKeepaliveTest.KEEPALIVE_1S_X3).start();
@@ -118,6 +128,8 @@ class Ssh2FamilyTest {
             controls.get("idle read, peer cut").awaitLine(Pattern.compile("^READY idle"), STARTS_MS);
             exec.awaitLine(Pattern.compile("^READY exec"), STARTS_MS);
             idle.awaitLine(Pattern.compile("^READY idle"), STARTS_MS);
+            close.awaitLine(Pattern.compile("^READY sessions"), STARTS_MS);
+            controls.get("close, stuck writers, peer cut").awaitLine(Pattern.compile("^READY sessions"), STARTS_MS);
             connect.awaitExit(STARTS_MS);
             assertThat(connect.result().get("status")).isNotEqualTo("ok");
             assertThat(connect.stderr()).anyMatch(l -> l.contains("event=connect.deadline-fired") && l.contains(lib)
@@ -125,6 +137,8 @@ class Ssh2FamilyTest {
             long cut;
             try (PacketDrop drop = PacketDrop.on(CUT.server().port)) {
                 cut = System.nanoTime();
+                close.send("close");
+                controls.get("close, stuck writers, peer cut").send("close");
                 idle.awaitLine(Pattern.compile("^RESULT "), STARTS_MS);
                 long idleMs = (System.nanoTime() - cut) / 1_000_000L;
                 Measurements.record("keepalive 1s x3, idle read on a cut peer, " + copy, idleMs);
@@ -141,6 +155,14 @@ class Ssh2FamilyTest {
                 assertThat(execMs).isBetween(2900L, 7000L);
                 assertThat(exec.stderr()).anyMatch(l -> l.contains("event=exec.deadline-fired") && l.contains(lib));
 
+                close.awaitLine(Pattern.compile("^READY stalled"), STARTS_MS);
+                close.awaitLine(Pattern.compile("^RESULT "), STARTS_MS);
+                long closeMs = Long.parseLong(close.result().get("close_ms"));
+                Measurements.record("close.timeout=2s, Connection.close() with stuck writers, " + copy, closeMs);
+                assertThat(Integer.parseInt(close.result().get("in_socket_write"))).as("writers stuck in the kernel").isPositive();
+                assertThat(closeMs).isBetween(1900L, 4000L);
+                assertThat(close.stderr()).anyMatch(l -> l.contains("event=close.deadline-fired") && l.contains(lib));
+                controls.get("close, stuck writers, peer cut").awaitLine(Pattern.compile("^READY stalled in_socket_write=[1-9]"), STARTS_MS);
                 await().during(Duration.ofSeconds(Math.max(1, HANGS_S - (System.nanoTime() - cut) / 1_000_000_000L)))
                         .atMost(Duration.ofSeconds(HANGS_S + 5)).untilAsserted(() -> {
                     for (Map.Entry<String, ForkedJvm> e : controls.entrySet()) {
@@ -157,7 +179,7 @@ class Ssh2FamilyTest {
             assertThat(works.stderr()).anyMatch(l -> l.contains("event=session.configured") && l.contains(lib));
         } finally {
             controls.values().forEach(ForkedJvm::close);
-            for (ForkedJvm j : new ForkedJvm[]{works, exec, idle, connect}) {
+            for (ForkedJvm j : new ForkedJvm[]{works, exec, idle, connect, close}) {
                 if (j != null) {
                     j.close();
                 }
