@@ -40,11 +40,16 @@ final class Ssh2Keepalive implements ProbeKeepalive.Link {
         return m;
     }
 
+    /** Ended: its entry goes too, for an app that never calls {@code close()} on a connection that died. */
     @Override
     public boolean closed() {
         Ssh2Api api = c.api();
         Object tm = api.transport(c.connection);
-        return tm == null || api.transportClosed(tm);
+        boolean closed = tm == null || api.transportClosed(tm);
+        if (closed) {
+            Ssh2Sessions.forget(c);
+        }
+        return closed;
     }
 
     /** Global requests belong to the connection protocol: after authentication. */

@@ -165,7 +165,8 @@ public final class Ssh2Sessions {
         }
     }
 
-    private static void forget(Ssh2Connection c) {
+    /** The connection is over (closed by the app, a failed connect, or its transport found ended): let go of it. */
+    static void forget(Ssh2Connection c) {
         c.stopKeepalive();
         c.cancelConnectDeadline();
         CONNECTIONS.remove(c.connection, c);
