@@ -134,6 +134,12 @@ class Ssh2FamilyTest {
             assertThat(connect.result().get("status")).isNotEqualTo("ok");
             assertThat(connect.stderr()).anyMatch(l -> l.contains("event=connect.deadline-fired") && l.contains(lib)
                     && l.contains("elapsed_ms=3"));
+            // the sessions view: the connection, Lifeline's keepalive on it, its exec channel
+            String peer = CUT.server().host + ":" + CUT.server().port;
+            String name = lib.substring("lib=".length());
+            String listed = SessionsCommandTest.sessionsUntil(idle.pid(), o -> o.contains(" " + name + " " + peer));
+            assertThat(listed).containsPattern("keepalive: every 1000ms x3 \\(Lifeline's keepalive@openssh.com\\), probes outstanding \\d")
+                    .containsPattern("(?m)^   channel exec ");
             long cut;
             try (PacketDrop drop = PacketDrop.on(CUT.server().port)) {
                 cut = System.nanoTime();
