@@ -25,7 +25,8 @@ class LayersTest {
             Arrays.asList("enforce"),
             Arrays.asList("sessions"),
             Arrays.asList("instrument"),
-            Arrays.asList("jsch", "sshd", "sshj"),
+            Arrays.asList("ssh2family"), // what Ganymed SSH-2 and its fork Trilead share: below both library packages
+            Arrays.asList("jsch", "sshd", "sshj", "trilead", "ganymed"),
             Arrays.asList("jmx"),
             Arrays.asList("runtime"),
             Arrays.asList("cli"),

@@ -341,7 +341,8 @@ final class Status {
                 out.print(lines(failures.trim(), "  "));
             }
             for (String n : new String[]{"PendingDeadlines", "WatchedExecChannels", "RuleCount", "SessionsOpenJsch",
-                    "SessionsOpenSshd", "SessionsOpenSshj", "OldestIdleSeconds", "ThreadsBlockedInSsh"}) {
+                    "SessionsOpenSshd", "SessionsOpenSshj", "SessionsOpenTrilead", "SessionsOpenGanymed", "OldestIdleSeconds",
+                    "ThreadsBlockedInSsh"}) {
                 if (attributes.containsKey(n)) {
                     out.println("  " + pad(n, 26) + " " + one(orUnknown(attributes.get(n))));
                 }

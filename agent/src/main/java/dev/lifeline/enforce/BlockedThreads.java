@@ -24,9 +24,14 @@ public final class BlockedThreads {
     static final long CHECK_AFTER_MILLIS = 3000;
     /** Events closer than this share one look at the threads, so one thread is counted once. */
     static final long COALESCE_NANOS = 200_000_000L;
-    private static final String[] LIBRARY_PREFIXES = {"com.jcraft.jsch.", "org.apache.sshd.", "net.schmizz.", "com.hierynomus.sshj."};
-    /** sshj's own threads are Thread subclasses (reader, keepalive), named per version: told by their outermost frame. */
-    private static final String[] SSHJ_PREFIXES = {"net.schmizz.", "com.hierynomus.sshj."};
+    private static final String[] LIBRARY_PREFIXES = {"com.jcraft.jsch.", "org.apache.sshd.", "net.schmizz.", "com.hierynomus.sshj.",
+            "com.trilead.ssh2.", "ch.ethz.ssh2."};
+    /**
+     * The library's own threads, named per version or not at all, told by their outermost frame below
+     * {@code java.lang.Thread}'s: sshj's are Thread subclasses (reader, keepalive), Trilead's and Ganymed's receive
+     * thread runs a Runnable of the transport's.
+     */
+    private static final String[] OWN_THREAD_PREFIXES = {"net.schmizz.", "com.hierynomus.sshj.", "com.trilead.ssh2.", "ch.ethz.ssh2."};
 
     private static final Map<Long, Seen> WATCHED = new HashMap<Long, Seen>();
     private static long lastLookNanos;
@@ -129,7 +134,7 @@ public final class BlockedThreads {
             return false;
         }
         if (isLibraryOrOwnThread(t.getThreadName())
-                || (stack.length > 0 && startsWithAny(stack[stack.length - 1].getClassName(), SSHJ_PREFIXES))) {
+                || startsWithAny(outermostBelowThread(stack), OWN_THREAD_PREFIXES)) {
             return false;
         }
         // JSch's channel streams are java.io pipes: no JSch frame on the stack, but the monitor is JSch's
@@ -151,6 +156,16 @@ public final class BlockedThreads {
      */
     public static boolean isLibraryOrOwnThread(String name) {
         return name.startsWith("Connect thread") || name.startsWith("sshd-") || name.startsWith("lifeline-");
+    }
+
+    private static String outermostBelowThread(StackTraceElement[] stack) {
+        for (int i = stack.length - 1; i >= 0; i--) {
+            String c = stack[i].getClassName();
+            if (!c.equals("java.lang.Thread")) {
+                return c;
+            }
+        }
+        return "";
     }
 
     private static boolean isLibrary(String className) {

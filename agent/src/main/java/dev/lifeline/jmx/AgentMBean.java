@@ -81,7 +81,7 @@ public final class AgentMBean implements DynamicMBean {
     }
 
     /** Libraries with a SessionsOpen gauge (the names their modules register sessions under). */
-    static final String[] LIBRARIES = {"jsch", "sshd", "sshj"};
+    static final String[] LIBRARIES = {"jsch", "sshd", "sshj", "trilead", "ganymed"};
 
     static String openAttribute(String lib) {
         return "SessionsOpen" + Character.toUpperCase(lib.charAt(0)) + lib.substring(1);

@@ -2,8 +2,10 @@ package dev.lifeline.runtime;
 
 import dev.lifeline.instrument.InstrumentationModule;
 
+import dev.lifeline.ganymed.GanymedModule;
 import dev.lifeline.jsch.JschModule;
 import dev.lifeline.sshj.SshjModule;
+import dev.lifeline.trilead.TrileadModule;
 import dev.lifeline.sshd.SshdModule;
 
 import java.util.Arrays;
@@ -16,6 +18,8 @@ public final class Libraries {
     }
 
     public static List<InstrumentationModule> all() {
-        return Collections.unmodifiableList(Arrays.<InstrumentationModule>asList(new JschModule(), new SshdModule(), new SshjModule()));
+        return Collections.unmodifiableList(Arrays.<InstrumentationModule>asList(new JschModule(), new SshdModule(), new SshjModule(),
+                new TrileadModule(),
+                new GanymedModule()));
     }
 }

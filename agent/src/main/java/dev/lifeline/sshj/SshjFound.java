@@ -19,7 +19,7 @@ import java.util.List;
  * is the connection. Nothing leads back to the app's {@code SSHClient} (0.40's transport keeps no reference to it), so
  * a connection found is registered by its transport ({@link SshjFoundView}).
  *
- * <p>Keepalive: Lifeline's own ({@link SshjKeepalive}, want-reply probes on the deadline thread), as for a connection
+ * <p>Keepalive: Lifeline's own ({@link dev.lifeline.enforce.ProbeKeepalive}, want-reply probes on the deadline thread), as for a connection
  * whose app set no interval; an app's own keepalive thread, already running, is left as it is. On a dead peer the
  * transport dies ({@code die()}: every channel and waiter gets the error, then sshj closes the socket's streams).
  * Exec deadlines: not for channels open at attach, since sshj keeps no command on a channel (an exec and a shell are the
@@ -88,7 +88,7 @@ public final class SshjFound {
         if (plan.setsKeepalive() && appThread) {
             why = "the app's own sshj keepalive thread runs: left as it is";
         } else if (plan.setsKeepalive()) {
-            owner.keepalive = SshjKeepalive.start(plan.keepaliveIntervalMillis, plan.keepaliveCountMax,
+            owner.keepalive = dev.lifeline.enforce.ProbeKeepalive.start("sshj", plan.keepaliveIntervalMillis, plan.keepaliveCountMax,
                     new SshjKeepaliveLink(owner, conn, trans));
         } else if (appSeconds <= 0 && policy.mode() != Mode.AUDIT) {
             why = "no keepalive.interval configured for this host";

@@ -38,7 +38,7 @@ final class SshjFoundView extends LibraryView {
     @Override
     public String keepalive(Object trans) throws Exception {
         SshjSessions.Client owner = SshjSessions.clientOfConnection(SshjApi.of(trans).service(trans));
-        SshjKeepalive own = owner == null ? null : owner.keepalive;
+        dev.lifeline.enforce.ProbeKeepalive own = owner == null ? null : owner.keepalive;
         if (own != null && !own.stopped()) {
             return "every " + own.intervalMillis + "ms x" + own.countMax + ", probes outstanding " + own.outstanding()
                     + " (Lifeline's, since the attach)";

@@ -1,6 +1,7 @@
 package dev.lifeline.sshj;
 
 import dev.lifeline.enforce.Actions;
+import dev.lifeline.enforce.ProbeKeepalive;
 import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.SessionEvents;
 import dev.lifeline.report.Faults;
@@ -14,7 +15,7 @@ import java.lang.ref.WeakReference;
  * disconnect packet, which waits on a dead peer), not {@code getService()} (the transport's monitor); the reader
  * thread's life, the volatile {@code service} field and {@link SshjPacketClock} (a map lookup) instead.
  */
-final class SshjKeepaliveLink implements SshjKeepalive.Link {
+final class SshjKeepaliveLink implements ProbeKeepalive.Link {
     private final SshjApi api;
     private final SshjSessions.Client owner;
     private final WeakReference<Object> conn;

@@ -1,6 +1,7 @@
 package dev.lifeline.sshj;
 
 import dev.lifeline.enforce.SessionEvents;
+import dev.lifeline.enforce.ProbeKeepalive;
 import dev.lifeline.config.Policy;
 import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.Sockets;
@@ -27,7 +28,7 @@ import java.util.WeakHashMap;
  * it never notices a dead peer) or {@code KEEP_ALIVE} ({@code KeepAliveRunner}: a want-reply global request every
  * interval, and after {@code maxAliveCount} unanswered it kills the transport). When Lifeline sets keepalive on a
  * connection whose app set none (interval 0), sshj's keepalive object is left at 0, so its thread never starts, and
- * {@link SshjKeepalive} does the runner's work on Lifeline's deadline thread: no thread per connection. When the app
+ * {@link ProbeKeepalive} does the runner's work on Lifeline's deadline thread: no thread per connection. When the app
  * set its own interval and the policy overrides it ({@code enforce}), sshj's thread is already the app's: a
  * {@code KeepAliveRunner} replaces a heartbeater and gets the policy's interval and count, as before.
  */
@@ -47,7 +48,7 @@ final class SshjSessions {
         final InetAddress address;
         final int port;
         /** Lifeline's keepalive on this connection, once connected; null when sshj's own (or none) runs. */
-        volatile SshjKeepalive keepalive;
+        volatile ProbeKeepalive keepalive;
         /** {@code connectVia}: the channel of another connection that carries this one (no socket); else null. */
         volatile WeakReference<Object> carrier;
 
@@ -275,7 +276,7 @@ final class SshjSessions {
         SessionEvents.tcpKeepalive(plan, SshjSockets.socketOf(client));
         if (connect.ownKeepalive) {
             try {
-                connect.owner.keepalive = SshjKeepalive.start(plan.keepaliveIntervalMillis, plan.keepaliveCountMax,
+                connect.owner.keepalive = ProbeKeepalive.start("sshj", plan.keepaliveIntervalMillis, plan.keepaliveCountMax,
                         new SshjKeepaliveLink(connect.owner, client));
             } catch (Exception e) {
                 plan.failed(e);
@@ -379,7 +380,7 @@ final class SshjSessions {
         if (c == null) {
             return null;
         }
-        SshjKeepalive k = c.keepalive;
+        ProbeKeepalive k = c.keepalive;
         if (k != null) {
             k.stop();
         }

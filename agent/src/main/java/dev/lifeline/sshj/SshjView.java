@@ -1,6 +1,7 @@
 package dev.lifeline.sshj;
 
 import dev.lifeline.sessions.LibraryView;
+import dev.lifeline.enforce.ProbeKeepalive;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -76,7 +77,7 @@ final class SshjView extends LibraryView {
     }
 
     /**
-     * Lifeline's own keepalive ({@link SshjKeepalive}: its unanswered probes), else
+     * Lifeline's own keepalive ({@link ProbeKeepalive}: its unanswered probes), else
      * {@code KeepAliveRunner} (sshj's {@code KEEP_ALIVE}, or the one Lifeline put in): its queue holds the keepalives
      * sent and not yet answered. The default {@code Heartbeater} expects no reply, so it has nothing outstanding.
      */
@@ -85,7 +86,7 @@ final class SshjView extends LibraryView {
         SshjApi api = SshjApi.of(client);
         Object conn = api.connection(client);
         SshjSessions.Client owner = SshjSessions.clientOfConnection(conn);
-        SshjKeepalive own = owner == null ? null : owner.keepalive;
+        ProbeKeepalive own = owner == null ? null : owner.keepalive;
         if (own != null && !own.stopped()) {
             return "every " + own.intervalMillis + "ms x" + own.countMax + ", probes outstanding " + own.outstanding()
                     + ", round trip n/a (sshj does not expose it)";

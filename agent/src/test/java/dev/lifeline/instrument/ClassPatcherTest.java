@@ -38,7 +38,7 @@ class ClassPatcherTest {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(WeaveEveryLibraryVersionTest.LIBS)) {
             for (Path dir : dirs) {
                 String n = dir.getFileName().toString();
-                String lib = n.startsWith("jsch-") ? "jsch" : n.startsWith("sshj-") ? "sshj" : "sshd";
+                String lib = WeaveEveryLibraryVersionTest.libraryOf(n);
                 tests.add(DynamicTest.dynamicTest(n, () -> compare(dir, lib)));
             }
         }

@@ -33,7 +33,9 @@ class InstalledTypesTest {
                 for (Hook h : t.hookList()) {
                     assertThat(h.problem(false)).as(h.toString()).isNull();
                     Class<?> hookClass = Class.forName(h.hookClass.replace('/', '.'));
-                    assertThat(hookClass).isEqualTo(m.hookClass());
+                    // the module's own, or (the Ganymed family) the hook class its two libraries share
+                    assertThat(hookClass == m.hookClass() || hookClass == dev.lifeline.ssh2family.Ssh2Hooks.class)
+                            .as(h + " calls " + hookClass).isTrue();
                     if (h.enter != null) {
                         assertHook(hookClass, h.enter, h.enterDescriptor(h.isConstructor()));
                         hooks++;
@@ -70,6 +72,11 @@ class InstalledTypesTest {
     void uncoveredLibrariesAreTheKnownOnesNoModuleCovers() {
         assertThat(UncoveredLibraries.without(new String[]{"com/jcraft/jsch/"}).length).isEqualTo(2);
         assertThat(UncoveredLibraries.without(new String[]{"com/trilead/ssh2/"}).length).isEqualTo(1);
+        java.util.List<String> covered = new java.util.ArrayList<>();
+        for (InstrumentationModule m : Libraries.all()) {
+            covered.add(m.packagePrefix());
+        }
+        assertThat(UncoveredLibraries.without(covered.toArray(new String[0]))).as("Trilead and Ganymed covered (issue 26)").isEmpty();
     }
 
     @Test

@@ -107,7 +107,7 @@ class ModuleMembersTest {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(libs)) {
             for (Path dir : dirs) {
                 String n = dir.getFileName().toString();
-                String lib = n.startsWith("jsch-") ? "jsch" : n.startsWith("sshj-") ? "sshj" : n.startsWith("sshd-") || n.startsWith("jgit-") ? "sshd" : null;
+                String lib = WeaveEveryLibraryVersionTest.libraryOf(n);
                 if (lib != null) {
                     tests.add(DynamicTest.dynamicTest(n, () -> {
                         List<URL> jars = new ArrayList<>();

@@ -37,11 +37,14 @@ class TransformerNoticesTest {
         return new ProtectionDomain(new CodeSource(new URL("file:/opt/app/lib/" + jar), (Certificate[]) null), null);
     }
 
+    /** Trilead is covered since issue 26: a transformer without its module is what an uncovered library meets. */
     @Test
     void anUncoveredLibraryIsNamedOnceWithItsVersion() throws Exception {
         Path log = dir.resolve("log");
         Log.useFile(log.toString());
-        SshTransformer t = new SshTransformer(Libraries.all());
+        List<InstrumentationModule> withoutTrilead = new java.util.ArrayList<>(Libraries.all());
+        withoutTrilead.removeIf(m -> m.name().equals("trilead"));
+        SshTransformer t = new SshTransformer(withoutTrilead);
         for (String c : new String[]{"com/trilead/ssh2/Connection", "com/trilead/ssh2/KnownHosts", "com/trilead/ssh2/Connection$1"}) {
             assertThat(t.transform(null, c, null, from("trilead-ssh2-1.0.0-build222.jar"), new byte[0])).isNull();
         }

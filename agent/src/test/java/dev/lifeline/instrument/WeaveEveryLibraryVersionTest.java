@@ -36,7 +36,7 @@ class WeaveEveryLibraryVersionTest {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(LIBS)) {
             for (Path dir : dirs) {
                 String n = dir.getFileName().toString();
-                if (n.startsWith("jsch-") || n.startsWith("sshj-") || n.startsWith("jgit-") || (n.startsWith("sshd-") && !n.endsWith("-mina") && !n.endsWith("-netty"))) {
+                if (libraryOf(n) != null && !n.endsWith("-mina") && !n.endsWith("-netty")) {
                     tests.add(DynamicTest.dynamicTest(n, () -> weaveAndVerify(dir)));
                 }
             }
@@ -44,6 +44,18 @@ class WeaveEveryLibraryVersionTest {
         assertThat(tests).hasSizeGreaterThanOrEqualTo(4);
         assertThat(withTransports()).as("MINA versions copied with sshd-mina and sshd-netty").isGreaterThanOrEqualTo(4);
         return tests;
+    }
+
+    /** The module a library set under target/libs is for, by the directory's name; null for none. */
+    static String libraryOf(String dirName) {
+        String[][] prefixes = {{"jsch-", "jsch"}, {"sshj-", "sshj"}, {"sshd-", "sshd"}, {"jgit-", "sshd"},
+                {"trilead-", "trilead"}, {"ganymed-", "ganymed"}};
+        for (String[] p : prefixes) {
+            if (dirName.startsWith(p[0])) {
+                return p[1];
+            }
+        }
+        return null;
     }
 
     /** MINA's optional transports: in their own jars, copied beside sshd-core for the versions they are served for. */
@@ -77,7 +89,7 @@ class WeaveEveryLibraryVersionTest {
         SshTransformer transformer = new SshTransformer(Libraries.all());
         String dirName = dir.getFileName().toString();
         // JGit's sets bring MINA as sshd-osgi (7.8.1: MINA 2.19; 5.13.5: MINA 2.7)
-        String lib = dirName.startsWith("jsch-") ? "jsch" : dirName.startsWith("sshj-") ? "sshj" : "sshd";
+        String lib = libraryOf(dirName);
         Map<String, byte[]> woven = new HashMap<>();
         try (URLClassLoader library = new URLClassLoader(jars.toArray(new URL[0]), WeaveEveryLibraryVersionTest.class.getClassLoader())) {
             for (InstrumentationModule m : Libraries.all()) {

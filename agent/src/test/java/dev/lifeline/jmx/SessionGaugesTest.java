@@ -41,6 +41,8 @@ class SessionGaugesTest {
             assertThat(server.getAttribute(agent, "SessionsOpenJsch")).isEqualTo(2);
             assertThat(server.getAttribute(agent, "SessionsOpenSshd")).isEqualTo(1);
             assertThat(server.getAttribute(agent, "SessionsOpenSshj")).isEqualTo(0);
+            assertThat(server.getAttribute(agent, "SessionsOpenTrilead")).isEqualTo(0);
+            assertThat(server.getAttribute(agent, "SessionsOpenGanymed")).isEqualTo(0);
             assertThat(server.getAttribute(agent, "ThreadsBlockedInSsh")).isEqualTo(0);
             await().until(() -> (Integer) server.getAttribute(agent, "OldestIdleSeconds") >= 1);
             SshSessions.packet(a);

@@ -31,7 +31,7 @@ class SessionsCommandTest {
     static final OpenSshExtension SSHD = OpenSshExtension.builder().requires(PacketDrop::available, "needs root and nft").build();
 
     /** Runs {@code sessions PID} until its output passes (the agent registers its MBean 5 s after start). */
-    private static String sessionsUntil(long pid, Predicate<String> expected) {
+    static String sessionsUntil(long pid, Predicate<String> expected) {
         AtomicReference<AgentCli> last = new AtomicReference<>();
         await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
             last.set(AgentCli.run("sessions", String.valueOf(pid)));

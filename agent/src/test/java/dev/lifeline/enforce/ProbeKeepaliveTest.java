@@ -1,6 +1,5 @@
-package dev.lifeline.sshj;
+package dev.lifeline.enforce;
 
-import dev.lifeline.enforce.DeadlineScheduler;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -14,14 +13,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The tick logic of Lifeline's sshj keepalive ({@link SshjKeepalive}) over a fake connection: time, packets from the
+ * The tick logic of Lifeline's sshj keepalive ({@link ProbeKeepalive}) over a fake connection: time, packets from the
  * peer and sends are the test's (a clock in milliseconds, a "pool" run by hand), so each case is exact and instant.
  */
-class SshjKeepaliveTest {
+class ProbeKeepaliveTest {
     private static final long MS = 1000000L;
 
     /** A connection whose packets the test decides; an answering peer's reply arrives when its probe is sent. */
-    static final class FakeLink implements SshjKeepalive.Link {
+    static final class FakeLink implements ProbeKeepalive.Link {
         final AtomicLong clock;
         volatile boolean closed;
         volatile boolean ready = true;
@@ -95,11 +94,11 @@ class SshjKeepaliveTest {
     /** Ticks as the deadline thread would: each at the time the previous one asked for. */
     static final class Ticker {
         final AtomicLong clock;
-        final SshjKeepalive k;
+        final ProbeKeepalive k;
         final ManualPool pool;
         long next;
 
-        Ticker(AtomicLong clock, SshjKeepalive k, ManualPool pool) {
+        Ticker(AtomicLong clock, ProbeKeepalive k, ManualPool pool) {
             this.clock = clock;
             this.k = k;
             this.pool = pool;
@@ -120,7 +119,7 @@ class SshjKeepaliveTest {
         AtomicLong clock = new AtomicLong();
         FakeLink link = new FakeLink(clock);
         ManualPool pool = new ManualPool();
-        SshjKeepalive k = new SshjKeepalive(1000, 3, link, pool);
+        ProbeKeepalive k = new ProbeKeepalive(1000, 3, link, pool);
         Ticker t = new Ticker(clock, k, pool);
         for (int probe = 1; probe <= 3; probe++) {
             assertThat(t.tick()).isEqualTo(1000L * probe);
@@ -142,7 +141,7 @@ class SshjKeepaliveTest {
         FakeLink link = new FakeLink(clock);
         link.answering = true;
         ManualPool pool = new ManualPool();
-        SshjKeepalive k = new SshjKeepalive(1000, 3, link, pool);
+        ProbeKeepalive k = new ProbeKeepalive(1000, 3, link, pool);
         Ticker t = new Ticker(clock, k, pool);
         for (int tick = 0; tick < 50; tick++) {
             t.tick();
@@ -160,7 +159,7 @@ class SshjKeepaliveTest {
         AtomicLong clock = new AtomicLong();
         FakeLink link = new FakeLink(clock);
         ManualPool pool = new ManualPool();
-        SshjKeepalive k = new SshjKeepalive(1000, 3, link, pool);
+        ProbeKeepalive k = new ProbeKeepalive(1000, 3, link, pool);
         long next = 1000;
         for (long ms = 200; ms <= 60_000; ms += 200) { // a line every 200 ms for a minute
             clock.set(ms * MS);
@@ -188,7 +187,7 @@ class SshjKeepaliveTest {
         AtomicLong clock = new AtomicLong();
         FakeLink link = new FakeLink(clock);
         ManualPool pool = new ManualPool();
-        SshjKeepalive k = new SshjKeepalive(1000, 3, link, pool);
+        ProbeKeepalive k = new ProbeKeepalive(1000, 3, link, pool);
         Ticker t = new Ticker(clock, k, pool);
         t.tick();
         t.tick();
@@ -215,7 +214,7 @@ class SshjKeepaliveTest {
         FakeLink link = new FakeLink(clock);
         link.blockSends = new CountDownLatch(1);
         List<Thread> threads = new ArrayList<>();
-        SshjKeepalive k = new SshjKeepalive(1000, 3, link, r -> {
+        ProbeKeepalive k = new ProbeKeepalive(1000, 3, link, r -> {
             Thread t = new Thread(r, "stuck-send");
             t.setDaemon(true);
             threads.add(t);
@@ -244,7 +243,7 @@ class SshjKeepaliveTest {
         AtomicLong clock = new AtomicLong();
         FakeLink link = new FakeLink(clock);
         ManualPool pool = new ManualPool();
-        SshjKeepalive k = new SshjKeepalive(1000, 3, link, pool);
+        ProbeKeepalive k = new ProbeKeepalive(1000, 3, link, pool);
         for (int tick = 0; tick < 10; tick++) {
             clock.addAndGet(1000 * MS);
             k.tick(clock.get());
@@ -259,7 +258,7 @@ class SshjKeepaliveTest {
         FakeLink link = new FakeLink(clock);
         link.ready = false;
         ManualPool pool = new ManualPool();
-        SshjKeepalive k = new SshjKeepalive(1000, 3, link, pool);
+        ProbeKeepalive k = new ProbeKeepalive(1000, 3, link, pool);
         for (int tick = 0; tick < 5; tick++) {
             clock.addAndGet(1000 * MS);
             assertThat(k.tick(clock.get())).isEqualTo(1000);
@@ -273,13 +272,13 @@ class SshjKeepaliveTest {
 
     @Test
     void aThousandConnectionsOpenedAndClosedLeaveNoTickBehind() throws Exception {
-        int before = SshjKeepalive.live();
+        int before = ProbeKeepalive.live();
         int periodicBefore = DeadlineScheduler.periodic();
         List<FakeLink> closedByTransport = new ArrayList<>();
         AtomicLong clock = new AtomicLong(System.nanoTime());
         for (int i = 0; i < 1000; i++) {
             FakeLink link = new FakeLink(clock);
-            SshjKeepalive k = SshjKeepalive.start(20, 3, link);
+            ProbeKeepalive k = ProbeKeepalive.start("test", 20, 3, link);
             if (i % 2 == 0) {
                 k.stop(); // disconnect()
             } else {
@@ -287,7 +286,7 @@ class SshjKeepaliveTest {
                 closedByTransport.add(link);
             }
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> SshjKeepalive.live() == before
+        await().atMost(Duration.ofSeconds(10)).until(() -> ProbeKeepalive.live() == before
                 && DeadlineScheduler.periodic() == periodicBefore);
         assertThat(closedByTransport).allMatch(l -> l.sent.get() == 0 && l.dead.get() == 0);
     }
@@ -295,7 +294,7 @@ class SshjKeepaliveTest {
     @Test
     void ticksRunOnTheDeadlineThreadAndDeclareASilentPeerDead() {
         FakeLink link = new FakeLink(new AtomicLong(System.nanoTime()));
-        SshjKeepalive k = SshjKeepalive.start(50, 3, link);
+        ProbeKeepalive k = ProbeKeepalive.start("test", 50, 3, link);
         await().atMost(Duration.ofSeconds(5)).until(() -> link.dead.get() == 1);
         assertThat(k.stopped()).isTrue();
         assertThat(link.sent).hasValue(3);

@@ -1,7 +1,5 @@
-package dev.lifeline.sshj;
+package dev.lifeline.enforce;
 
-import dev.lifeline.enforce.Actions;
-import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.report.Faults;
 
 import java.util.ArrayDeque;
@@ -10,7 +8,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Lifeline's own keepalive for one sshj connection, ticked by the {@code lifeline-deadlines} thread: no thread per
+ * Lifeline's own keepalive for one connection of a library whose own keepalive is a thread per connection (sshj's
+ * {@code KeepAlive}) or missing (Trilead, Ganymed), ticked by the {@code lifeline-deadlines} thread: no thread per
  * connection. It counts as OpenSSH's client does ({@code ServerAliveInterval}/{@code ServerAliveCountMax}): any packet
  * from the peer resets the count. A probe (a want-reply global request {@code keepalive@openssh.com}) goes out only
  * after an interval in which nothing arrived, one more after each further silent interval, and the peer is declared
@@ -27,9 +26,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * stuck is declared dead on the same schedule as a silent one; a send still waiting for a pool thread (the pool busy
  * with other connections) is no sign against this peer, so the tick waits.
  */
-final class SshjKeepalive implements Runnable {
-    /** What a tick needs from one connection: {@link SshjKeepaliveLink} implements it over sshj, tests with fakes. */
-    interface Link {
+public final class ProbeKeepalive implements Runnable {
+    /** What a tick needs from one connection: each library implements it (sshj's {@code SshjKeepaliveLink}), tests with fakes. */
+    public interface Link {
         /** The connection ended (transport not running, client gone): the keepalive stops. */
         boolean closed() throws Exception;
 
@@ -48,15 +47,9 @@ final class SshjKeepalive implements Runnable {
 
     private static final AtomicInteger LIVE = new AtomicInteger();
 
-    private static final Executor ACTIONS = new Executor() {
-        @Override
-        public void execute(Runnable command) {
-            Actions.run("sshj.keepalive.send", command);
-        }
-    };
 
-    final long intervalMillis;
-    final int countMax;
+    public final long intervalMillis;
+    public final int countMax;
     private final Link link;
     private final Executor sender;
 
@@ -80,7 +73,7 @@ final class SshjKeepalive implements Runnable {
         }
     }
 
-    SshjKeepalive(long intervalMillis, int countMax, Link link, Executor sender) {
+    ProbeKeepalive(long intervalMillis, int countMax, Link link, Executor sender) {
         this.intervalMillis = intervalMillis;
         this.countMax = countMax;
         this.link = link;
@@ -88,13 +81,18 @@ final class SshjKeepalive implements Runnable {
     }
 
     /** Starts ticking on the deadline thread, every interval. */
-    static SshjKeepalive start(long intervalMillis, int countMax, Link link) {
-        SshjKeepalive k = new SshjKeepalive(intervalMillis, countMax, link, ACTIONS);
+    public static ProbeKeepalive start(final String lib, long intervalMillis, int countMax, Link link) {
+        ProbeKeepalive k = new ProbeKeepalive(intervalMillis, countMax, link, new Executor() {
+            @Override
+            public void execute(Runnable command) {
+                Actions.run(lib + ".keepalive.send", command);
+            }
+        });
         synchronized (k) {
             k.counted = true;
             LIVE.incrementAndGet();
         }
-        k.ticks = DeadlineScheduler.every("sshj.keepalive", intervalMillis, k);
+        k.ticks = DeadlineScheduler.every(lib + ".keepalive", intervalMillis, k);
         if (k.stopped) {
             k.ticks.cancel(); // stopped from another thread before the ticks were known
         }
@@ -102,12 +100,12 @@ final class SshjKeepalive implements Runnable {
     }
 
     /** Keepalives ticking now, in the JVM: for leak tests. */
-    static int live() {
+    public static int live() {
         return LIVE.get();
     }
 
     /** Idempotent; from any thread. */
-    void stop() {
+    public void stop() {
         if (stopped) {
             return;
         }
@@ -128,12 +126,12 @@ final class SshjKeepalive implements Runnable {
         }
     }
 
-    boolean stopped() {
+    public boolean stopped() {
         return stopped;
     }
 
     /** Probes sent since the peer's last packet (a stuck send included): for the sessions view. */
-    synchronized int outstanding() {
+    public synchronized int outstanding() {
         return probes.size();
     }
 

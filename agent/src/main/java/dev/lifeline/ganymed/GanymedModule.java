@@ -1,0 +1,18 @@
+package dev.lifeline.ganymed;
+
+import dev.lifeline.ssh2family.Ssh2Library;
+import dev.lifeline.ssh2family.Ssh2Module;
+
+/**
+ * Ganymed SSH-2 ({@code ch.ethz.ssh2}) 262, Trilead's ancestor and still in older enterprise apps; it has no keepalive
+ * of any kind. What Lifeline does is the family's ({@link Ssh2Module}); Ganymed's most specific {@code connect} takes
+ * connect and kex timeouts, its {@code execCommand(cmd)} calls {@code execCommand(cmd, charset)}, and its client
+ * socket sits in {@code ClientTransportManager} (262 has a server side sharing the transport base).
+ */
+public final class GanymedModule extends Ssh2Module {
+    static final Ssh2Library LIBRARY = new Ssh2Library("ganymed", "ch.ethz.ssh2", "ClientTransportManager");
+
+    public GanymedModule() {
+        super(LIBRARY, GanymedHooks.class, "II", "(Ljava/lang/String;Ljava/lang/String;)V");
+    }
+}
