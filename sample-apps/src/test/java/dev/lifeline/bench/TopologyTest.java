@@ -38,6 +38,7 @@ import static org.awaitility.Awaitility.await;
 @Execution(ExecutionMode.SAME_THREAD)
 class TopologyTest {
     static final String JBOSS_MODULES = "jboss-modules-2.1.5.Final";
+    static final String TOMCAT = "tomcat-11.0.29";
     static final String AGENT_ARGS = "connect.timeout=5s,keepalive.interval=1s,keepalive.countMax=3";
     /** Three probes a second apart, then the one that finds the third unanswered, plus slack for a loaded machine. */
     static final long DEAD_PEER_BOUND_MS = 1000 * (3 + 1) + 1500;
@@ -169,5 +170,30 @@ class TopologyTest {
                 .sysprop("sample.counters", "true").echo("    [Topology/jboss-modules/jsch] "), AGENT_ARGS);
         Map<String, String> r = tour(b, Lib.JSCH, new String[]{"-mp", modules.toString(), "lifeline.tour"}, "jsch", "here");
         assertThat(r).containsEntry("loader", "org.jboss.modules.ModuleClassLoader");
+    }
+
+    /**
+     * Embedded Tomcat 11.0.29 serving a webapp with JSch in its {@code WEB-INF/lib} (the webapp loader, child-first):
+     * a request runs the tour in the webapp. Then the webapp is undeployed and its class loader is collected
+     * (a {@code WeakReference} cleared under {@code System.gc()}): nothing of Lifeline keeps the webapp's classes.
+     */
+    @Test
+    void jschInATomcatWebapp() throws Exception {
+        assertWebapp(Lib.JSCH);
+    }
+
+    static Map<String, String> assertWebapp(Lib lib) throws Exception {
+        ForkedJvm.Builder b = Bench.withAgent(ForkedJvm.builder("dev.lifeline.samples.TomcatTopology").javaHome(Bench.defaultJdk())
+                .classpath(Bench.sampleClasses().toAbsolutePath().toString(), Bench.libs().resolve(TOMCAT).toAbsolutePath() + "/*")
+                .sysprop("sample.counters", "true").echo("    [Topology/tomcat/" + lib.arg() + "] "), AGENT_ARGS);
+        String dump = System.getProperty("lifeline.test.heapDumpOnLeak"); // by hand: FILE.hprof, to see what keeps the loader
+        if (dump != null) {
+            b.sysprop("sample.heapDump", dump);
+        }
+        Map<String, String> r = tour(b, lib, lib.arg(), joined(lib.jars()));
+        assertThat(r).containsEntry("webapp_loader", "org.apache.catalina.loader.ParallelWebappClassLoader")
+                .containsEntry("loader", "org.apache.catalina.loader.ParallelWebappClassLoader")
+                .containsEntry("loader_collected", "true");
+        return r;
     }
 }
