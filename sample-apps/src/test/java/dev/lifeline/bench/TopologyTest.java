@@ -196,4 +196,38 @@ class TopologyTest {
                 .containsEntry("loader_collected", "true");
         return r;
     }
+
+    @Test
+    void minaInAUrlClassLoaderUnderThePlatformLoader() throws Exception {
+        Map<String, String> r = tour(topologyApp("isolated", Lib.MINA).sysprop("sample.libJars", joined(Lib.MINA.jars())),
+                Lib.MINA, "mina", "isolated");
+        assertThat(r).containsEntry("loader", "java.net.URLClassLoader");
+    }
+
+    @Test
+    void sshjInAUrlClassLoaderUnderThePlatformLoader() throws Exception {
+        Map<String, String> r = tour(topologyApp("isolated", Lib.SSHJ).sysprop("sample.libJars", joined(Lib.SSHJ.jars())),
+                Lib.SSHJ, "sshj", "isolated");
+        assertThat(r).containsEntry("loader", "java.net.URLClassLoader");
+    }
+
+    /** The JSch jar as a bundle in Equinox 3.21.0 with its defaults (through the bootstrap bridge). */
+    @Test
+    void jschBundleInEquinox() throws Exception {
+        Map<String, String> r = tour(topologyApp("equinox", Lib.JSCH, ClassLoaderTest.onlyJar("equinox-3.21.0").toString())
+                .sysprop("sample.libJars", ClassLoaderTest.jschJar().toString()).sysprop("sample.libClass", Lib.JSCH.mainClass),
+                Lib.JSCH, "jsch", "osgi");
+        assertThat(r).containsEntry("framework", "org.eclipse.osgi.launch.Equinox")
+                .containsEntry("loader", "org.eclipse.osgi.internal.loader.EquinoxClassLoader");
+    }
+
+    /** The same bundle in Felix 7.0.5 with its defaults (its implicit boot delegation reaches Lifeline's hooks). */
+    @Test
+    void jschBundleInFelix() throws Exception {
+        Map<String, String> r = tour(topologyApp("felix", Lib.JSCH, ClassLoaderTest.onlyJar("felix-7.0.5").toString())
+                .sysprop("sample.libJars", ClassLoaderTest.jschJar().toString()).sysprop("sample.libClass", Lib.JSCH.mainClass),
+                Lib.JSCH, "jsch", "osgi");
+        assertThat(r).containsEntry("framework", "org.apache.felix.framework.Felix")
+                .containsEntry("loader", "org.apache.felix.framework.BundleWiringImpl$BundleClassLoader");
+    }
 }
