@@ -17,6 +17,11 @@ import java.lang.instrument.Instrumentation;
  * {@code BootBridge}), and a loader that refuses even that is left alone (see {@code SshTransformer}).
  */
 public final class LifelineAgent {
+    /** {@code BootBridge}'s package, as a package name (a constant here so that premain loads nothing for it). */
+    static final String BRIDGE_PACKAGE = "dev.lifeline.bridge";
+    /** What JBoss Modules' loaders delegate to the system loader besides {@code java.*}, read once at its start. */
+    static final String JBOSS_MODULES_SYSTEM_PACKAGES = "jboss.modules.system.pkgs";
+
     private LifelineAgent() {
     }
 
@@ -33,9 +38,29 @@ public final class LifelineAgent {
         dev.lifeline.cli.Cli.main(args);
     }
 
+    /**
+     * JBoss Modules (WildFly, EAP) delegates nothing but {@code java.*} and the packages of
+     * {@value #JBOSS_MODULES_SYSTEM_PACKAGES} out of a module, so a library in a module could not reach the bootstrap
+     * bridge. Its {@code Module} class reads that property once, when it initializes, which is after premain: adding
+     * the bridge's package here (to what the operator set, never instead of it) makes its loaders delegate that one
+     * package, which holds only the bridge's forwarders, so nothing of the application or of Lifeline is shadowed.
+     * Any other JVM ignores the property. Not on attach: JBoss Modules has read it by then (see architecture.md).
+     */
+    static void delegateTheBridgeInJbossModules() {
+        String set = System.getProperty(JBOSS_MODULES_SYSTEM_PACKAGES);
+        if (set == null || set.trim().isEmpty()) {
+            System.setProperty(JBOSS_MODULES_SYSTEM_PACKAGES, BRIDGE_PACKAGE);
+        } else if (!("," + set.replace(" ", "") + ",").contains("," + BRIDGE_PACKAGE + ",")) {
+            System.setProperty(JBOSS_MODULES_SYSTEM_PACKAGES, set + "," + BRIDGE_PACKAGE);
+        }
+    }
+
     private static void launch(String args, Instrumentation inst, boolean dynamicAttach) {
         int exitCode = 0;
         try {
+            if (!dynamicAttach) {
+                delegateTheBridgeInJbossModules();
+            }
             // a constant (inlined: AgentState is not loaded); status and attach read it before the MBean is there
             System.setProperty(dev.lifeline.runtime.AgentState.LOADED_PROPERTY, dynamicAttach ? "agentmain" : "premain");
             DeferredStart pending = DeferredStart.pending;

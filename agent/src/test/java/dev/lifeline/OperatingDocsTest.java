@@ -62,6 +62,41 @@ class OperatingDocsTest {
         assertThat(existing).containsAll(named);
     }
 
+    /**
+     * Issue 23: a {@code Test#method} named as proof in operating.md or in the README (the support tables) is a method of
+     * that test class; a renamed or removed test fails here rather than leaving a table that claims it.
+     */
+    @Test
+    void everyTestMethodTheDocsNameExists() throws IOException {
+        Pattern ref = Pattern.compile("`([A-Z][A-Za-z0-9]*(?:Test|IT))#(\\w+)`");
+        TreeSet<String> missing = new TreeSet<>();
+        int n = 0;
+        for (Path doc : new Path[] {OPERATING, README}) {
+            Matcher m = ref.matcher(Files.readString(doc));
+            while (m.find()) {
+                n++;
+                String source = testSource(m.group(1));
+                if (source == null || !Pattern.compile("void " + m.group(2) + "\\(").matcher(source).find()) {
+                    missing.add(doc.getFileName() + ": " + m.group(1) + "#" + m.group(2));
+                }
+            }
+        }
+        assertThat(n).as("Test#method references in operating.md and README.md").isGreaterThan(5);
+        assertThat(missing).isEmpty();
+    }
+
+    private static String testSource(String className) throws IOException {
+        for (String dir : new String[] {"agent/src/test/java", "sample-apps/src/test/java"}) {
+            try (Stream<Path> files = Files.walk(ROOT.resolve(dir))) {
+                Path found = files.filter(p -> p.getFileName().toString().equals(className + ".java")).findFirst().orElse(null);
+                if (found != null) {
+                    return Files.readString(found);
+                }
+            }
+        }
+        return null;
+    }
+
     /** The README keeps a summary of measurements.md: a figure there that measurements.md lacks is stale or invented. */
     @Test
     void everyFigureInTheReadmesMeasuredSectionIsInMeasurementsMd() throws IOException {

@@ -1,5 +1,6 @@
 package dev.lifeline.config;
 
+import dev.lifeline.report.AgentThreads;
 import dev.lifeline.report.Counters;
 import dev.lifeline.report.Log;
 
@@ -39,13 +40,12 @@ public final class FileWatch {
         this.baseline = baseline;
         this.intervalMillis = intervalMillis;
         this.onChange = onChange;
-        this.thread = new Thread(new Runnable() {
+        this.thread = AgentThreads.daemon(new Runnable() { // a deferred start runs in an app call: keep nothing of it
             @Override
             public void run() {
                 loop();
             }
         }, "lifeline-config");
-        thread.setDaemon(true);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.lifeline.enforce;
 
+import dev.lifeline.report.AgentThreads;
 import dev.lifeline.report.Counters;
 import dev.lifeline.report.Log;
 
@@ -77,9 +78,7 @@ public final class Actions {
                             new ThreadFactory() {
                                 @Override
                                 public Thread newThread(Runnable r) {
-                                    Thread t = new Thread(r, "lifeline-actions");
-                                    t.setDaemon(true);
-                                    return t;
+                                    return AgentThreads.daemon(r, "lifeline-actions"); // keeps nothing of the app's thread
                                 }
                             });
                     e.allowCoreThreadTimeOut(true);

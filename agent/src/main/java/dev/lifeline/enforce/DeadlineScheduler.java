@@ -1,5 +1,6 @@
 package dev.lifeline.enforce;
 
+import dev.lifeline.report.AgentThreads;
 import dev.lifeline.report.Counters;
 import dev.lifeline.report.Log;
 
@@ -222,13 +223,12 @@ public final class DeadlineScheduler {
     private static void add(Task t) {
         PENDING.add(t);
         if (thread == null) {
-            Thread th = new Thread(new Runnable() {
+            Thread th = AgentThreads.daemon(new Runnable() { // started inside an app call: keeps nothing of it
                 @Override
                 public void run() {
                     loop();
                 }
             }, "lifeline-deadlines");
-            th.setDaemon(true);
             th.start();
             thread = th;
         } else if (waiting && (waitingForever || t.dueNanos - wakeAtNanos < 0)) {
@@ -238,50 +238,60 @@ public final class DeadlineScheduler {
         }
     }
 
-    /** The deadline thread: runs what is due, one at a time, outside the monitor. */
+    /**
+     * The deadline thread: runs what is due, one at a time, outside the monitor. No task is kept in a local variable
+     * while the thread waits: a frame's stale local stays reachable, and a task reaches its session and so the
+     * library's class loader, which kept an undeployed webapp's loader ({@code TopologyTest#jschInATomcatWebapp}).
+     */
     private static void loop() {
         while (true) {
-            Task due;
-            synchronized (LOCK) {
-                while (true) {
-                    if (PENDING.isEmpty()) {
-                        waiting = true;
-                        waitingForever = true;
-                        waitQuietly(0);
-                        waiting = false;
-                        continue;
-                    }
-                    Task first = PENDING.first();
-                    long left = first.dueNanos - nanoTime();
-                    if (left <= 0) {
-                        PENDING.pollFirst();
-                        if (first instanceof PeriodicRun) {
-                            periodic--;
-                            ((PeriodicRun) first).owner.next = null;
-                        }
-                        due = first;
-                        break;
-                    }
+            runOne(nextDue());
+        }
+    }
+
+    /** Waits for the first task to be due and takes it off the queue. */
+    private static Task nextDue() {
+        synchronized (LOCK) {
+            while (true) {
+                if (PENDING.isEmpty()) {
                     waiting = true;
-                    waitingForever = false;
-                    wakeAtNanos = first.dueNanos;
-                    waitQuietly(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+                    waitingForever = true;
+                    waitQuietly(0);
                     waiting = false;
+                    continue;
                 }
-            }
-            try {
-                due.action.run();
-            } catch (Throwable t) {
-                Counters.increment(Counters.Counter.INTERNAL_ERRORS);
-                Log.error("deadline.failed", "deadline", due.what, "error", t);
-            }
-            if (due instanceof PeriodicRun) {
-                Periodic p = ((PeriodicRun) due).owner;
-                synchronized (LOCK) {
-                    long delay = p.nextNanos >= 0 ? p.nextNanos : p.periodNanos;
-                    p.nextNanos = -1;
-                    p.queue(nanoTime() + delay); // fixed delay, after the run, unless the run chose another
+                long dueNanos = PENDING.first().dueNanos;
+                long left = dueNanos - nanoTime();
+                if (left <= 0) {
+                    Task due = PENDING.pollFirst();
+                    if (due instanceof PeriodicRun) {
+                        periodic--;
+                        ((PeriodicRun) due).owner.next = null;
+                    }
+                    return due;
                 }
+                waiting = true;
+                waitingForever = false;
+                wakeAtNanos = dueNanos;
+                waitQuietly(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+                waiting = false;
+            }
+        }
+    }
+
+    private static void runOne(Task due) {
+        try {
+            due.action.run();
+        } catch (Throwable t) {
+            Counters.increment(Counters.Counter.INTERNAL_ERRORS);
+            Log.error("deadline.failed", "deadline", due.what, "error", t);
+        }
+        if (due instanceof PeriodicRun) {
+            Periodic p = ((PeriodicRun) due).owner;
+            synchronized (LOCK) {
+                long delay = p.nextNanos >= 0 ? p.nextNanos : p.periodNanos;
+                p.nextNanos = -1;
+                p.queue(nanoTime() + delay); // fixed delay, after the run, unless the run chose another
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.lifeline.instrument;
 import dev.lifeline.report.Log;
 
 import java.lang.instrument.ClassFileTransformer;
+import java.lang.ref.WeakReference;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,9 +38,12 @@ final class SshTransformer implements ClassFileTransformer {
      * and a JSch application never loads MINA's or sshj's (their types, hooks and hook classes).
      */
     private final Declarations[] declarations;
-    /** Per module, the loader of the last class seen: {@link WovenLibraries} is asked only when it changes. */
-    private final Object[] lastLoader;
-    private static final Object NO_LOADER_YET = new Object();
+    /**
+     * Per module, the loader of the last class seen: {@link WovenLibraries} is asked only when it changes (it records
+     * the same copy once anyway). Weak: a strong reference kept an undeployed webapp's loader, and all its classes,
+     * for the life of the JVM ({@code TopologyTest#jschInATomcatWebapp}).
+     */
+    private final WeakReference<?>[] lastLoader;
 
     /** The modules' types by internal name, and the module each belongs to. */
     private static final class Declarations {
@@ -103,8 +107,7 @@ final class SshTransformer implements ClassFileTransformer {
         }
         covered = new boolean[modules.size()];
         declarations = new Declarations[modules.size()];
-        lastLoader = new Object[modules.size()];
-        java.util.Arrays.fill(lastLoader, NO_LOADER_YET);
+        lastLoader = new WeakReference<?>[modules.size()];
         uncovered = UncoveredLibraries.without(coveredPrefixes);
         uncoveredReported = new boolean[uncovered.length];
         for (String p : coveredPrefixes) {
@@ -196,8 +199,9 @@ final class SshTransformer implements ClassFileTransformer {
                 if (!covered[i]) {
                     librarySeen(i, domain);
                 }
-                if (lastLoader[i] != loader) { // a new copy, or one seen before: recorded once per copy
-                    lastLoader[i] = loader;
+                WeakReference<?> last = lastLoader[i];
+                if (last == null || last.get() != loader) { // a new copy, or one seen before: recorded once per copy
+                    lastLoader[i] = new WeakReference<ClassLoader>(loader);
                     WovenLibraries.seen(modules.get(i).name(), modules.get(i).library(), loader, domain);
                 }
                 return i;

@@ -1,5 +1,6 @@
 package dev.lifeline.runtime;
 
+import dev.lifeline.report.AgentThreads;
 import dev.lifeline.jmx.AgentMBean;
 import dev.lifeline.jmx.Jmx;
 import dev.lifeline.config.Config;
@@ -35,8 +36,7 @@ final class JmxControl {
         }
         try {
             // on a daemon thread: see Jmx. Started here, so premain loads one small class, not Jmx and the view
-            Thread t = new Thread(new JmxRegistration(c.jmxWritable()), "lifeline-jmx");
-            t.setDaemon(true);
+            Thread t = AgentThreads.daemon(new JmxRegistration(c.jmxWritable()), "lifeline-jmx"); // a deferred start runs in an app call
             t.start();
             if (dynamicAttachAtStart) {
                 Jmx.registerNow(); // the JVM is past its start-up, and attach waits to read the state

@@ -153,13 +153,26 @@ final class Watchdog {
         }
     }
 
-    /** The last session closed: the queued tick goes (a session opened meanwhile queues one again). */
+    /**
+     * The last session closed: the queued tick goes (a session opened meanwhile queues one again), and with it what
+     * the ticks saw: a thread's {@code ThreadInfo} holds its stack's classes, which kept an undeployed webapp's class
+     * loader for as long as no other session came ({@code TopologyTest#jschInATomcatWebapp}).
+     */
     static void noSessions() {
+        boolean stopped = false;
         synchronized (Watchdog.class) {
             DeadlineScheduler.Deadline p = pending;
             if (p != null && SshSessions.OPEN.isEmpty()) {
                 p.cancel();
                 pending = null;
+                stopped = true;
+            }
+        }
+        if (stopped) {
+            synchronized (SEEN) {
+                if (SshSessions.OPEN.isEmpty()) {
+                    SEEN.clear();
+                }
             }
         }
         if (!SshSessions.OPEN.isEmpty()) {

@@ -24,8 +24,12 @@ final class AgentCli {
 
     /** @param jvmOptions options before {@code -jar} (e.g. {@code -Dlifeline.attach.waitMillis=8000}) */
     static AgentCli run(List<String> jvmOptions, String... args) throws Exception {
+        return run(Paths.get(System.getProperty("java.home"), "bin", "java").toString(), jvmOptions, args);
+    }
+
+    private static AgentCli run(String java, List<String> jvmOptions, String... args) throws Exception {
         List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(java);
         command.addAll(jvmOptions);
         command.add("-jar");
         command.add(Bench.agentJar().toString());
@@ -39,6 +43,11 @@ final class AgentCli {
 
     static AgentCli run(String... args) throws Exception {
         return run(List.of(), args);
+    }
+
+    /** The same with the java of {@code jdk} (the CLI on JDK 11 attaching into 17, Jdk11Test). */
+    static AgentCli runOn(java.nio.file.Path jdk, String... args) throws Exception {
+        return run(jdk.resolve("bin").resolve("java").toString(), List.of(), args);
     }
 
     /**

@@ -8,7 +8,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+import java.util.regex.Pattern;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +65,34 @@ class Jdk11Test {
             long ms = PacketDrop.millisUntilAppGivesUp(jvm, "idle", SSHD.server().port);
             assertThat(jvm.result().get("status")).isIn("closed", "error");
             assertThat(ms).isLessThanOrEqualTo(JschKeepaliveTest.BOUND_MS);
+        }
+    }
+
+    /**
+     * {@code attach} and {@code status} across JDKs: the CLI on 17 into a JVM on 11, and the CLI on 11 into a JVM on
+     * 17. JschAttachLater (JSch loaded, one session open) gets Lifeline with {@code keepalive.interval=7s}; the
+     * session opened after it has the interval, the one before keeps its own.
+     */
+    @ParameterizedTest(name = "CLI on {0}, app on {1}")
+    @CsvSource({"17, 11", "11, 17"})
+    void attachAndStatusAcrossJdk11(String cliJdk, String appJdk, @TempDir Path dir) throws Exception {
+        Path cli = cliJdk.equals("11") ? JDK11 : Bench.defaultJdk();
+        Path config = Files.writeString(dir.resolve("lifeline.properties"), "keepalive.interval = 7s\n");
+        try (ForkedJvm app = Bench.app("JschAttachLater", Library.JSCH_MWIEDE, appJdk.equals("11") ? JDK11 : Bench.defaultJdk())
+                .args(SSHD.server().target()).keepStdin().start()) {
+            app.awaitLine(Pattern.compile("^READY first"), 30_000);
+            AgentCli attach = AgentCli.runOn(cli, "attach", String.valueOf(app.pid()), config.toString());
+            assertThat(attach.exit).as(attach.output).isZero();
+            assertThat(attach.output).contains("PROTECTED: " + app.pid() + " runs Lifeline, active, with " + config);
+            AgentCli status = AgentCli.runOn(cli, "status", String.valueOf(app.pid()));
+            assertThat(status.exit).as(status.output).isZero();
+            assertThat(status.output).containsPattern("^Lifeline \\d+\\.\\d+\\S* in JVM " + app.pid())
+                    .containsPattern("(?m)^state: +active");
+            app.send("go");
+            app.awaitExit(30_000);
+            assertThat(app.result()).containsEntry("status", "ok").containsEntry("before_interval", "0")
+                    .containsEntry("after_interval", "7000");
+            assertThat(app.stderr()).anyMatch(l -> l.contains("event=agent.started") && l.contains(" jdk=" + appJdk + "."));
         }
     }
 }
