@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * own server.
  */
 class RekeyKeepaliveTest {
-    private static final long SECONDS = Long.getLong("lifeline.rekey.seconds", 20);
+    private static final long SECONDS = Long.getLong("lifeline.rekey.seconds", Bench.fullSuite() ? 300 : 20);
     private static final String COMMAND = "head -c 500000 /dev/zero; sleep 1.5";
     private static final String KEEPALIVE_1S_X3 = "keepalive.interval=1s,keepalive.countMax=3";
 

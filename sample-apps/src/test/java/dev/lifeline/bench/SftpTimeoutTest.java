@@ -123,7 +123,7 @@ class SftpTimeoutTest {
         Stream<Arguments> reduced = Stream.of(Arguments.of("JschSftpStall", "jsch-mwiede-" + Versions.JSCH_MWIEDE),
                 Arguments.of("MinaSftpStall", "sshd-" + Versions.SSHD_2_7),
                 Arguments.of("SshjSftpStall", "sshj-" + Versions.SSHJ));
-        if (!Boolean.getBoolean("lifeline.test.sftpTimeoutAll")) {
+        if (!Bench.fullSuite() && !Boolean.getBoolean("lifeline.test.sftpTimeoutAll")) {
             return reduced;
         }
         return Stream.concat(reduced, Stream.of(Arguments.of("JschSftpStall", "jsch-jcraft-" + Versions.JSCH_JCRAFT),

@@ -50,7 +50,7 @@ class Ssh2FamilyTest {
 
     /** Every copy on JDK 17; with {@code lifeline.ssh2family.allJdks} on 11 and 25 too. */
     static List<Arguments> copies() {
-        List<Path> jdks = Boolean.getBoolean("lifeline.ssh2family.allJdks")
+        List<Path> jdks = Bench.fullSuite() || Boolean.getBoolean("lifeline.ssh2family.allJdks")
                 ? Arrays.asList(Jdk11Test.JDK11, Bench.defaultJdk(), JDK25) : Arrays.asList(Bench.defaultJdk());
         List<Arguments> out = new ArrayList<>();
         for (Path jdk : jdks) {

@@ -65,7 +65,7 @@ class StuckNowAttachTest {
                 Arguments.of("sshd", "17", "enforce"), Arguments.of("sshj", "17", "enforce"),
                 Arguments.of("jsch", "11", "enforce"), Arguments.of("jsch", "25", "enforce"),
                 Arguments.of("jsch", "17", "audit")));
-        if (Boolean.getBoolean("lifeline.test.rescueAll")) {
+        if (Bench.fullSuite() || Boolean.getBoolean("lifeline.test.rescueAll")) {
             cases.addAll(Arrays.asList(Arguments.of("sshd-2.7.0", "17", "enforce"), Arguments.of("sshd-2.12.1", "17", "enforce"),
                     Arguments.of("sshd-2.14.0", "17", "audit"), Arguments.of("jsch-jcraft-0.1.55", "17", "enforce"),
                     Arguments.of("sshj-0.27.0", "17", "enforce")));
