@@ -177,6 +177,23 @@ class AgentStartupIT {
     }
 
     /**
+     * An application's own properties file given by mistake: since unknown keys are warnings (issue 27), 300 of them
+     * would be 300 lines. The first 50 are logged one by one, the rest counted in one line; the agent runs.
+     */
+    @Test
+    void manyUnknownKeysAreLoggedFiftyThenCounted() throws Exception {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 300; i++) {
+            b.append("app.setting.").append(i).append(" = x\n");
+        }
+        Path file = write("application.properties", b.toString());
+        Run run = runMain(file.toString(), testClasses(), "dev.lifeline.hello.Hello");
+        assertThat(run.exit()).isZero();
+        assertThat(run.err().split("event=config.unknown-key", -1)).hasSize(51);
+        assertThat(run.err()).containsOnlyOnce("event=config.warnings-not-logged count=250 logged=50");
+    }
+
+    /**
      * Issue 14: with nothing configured (no argument, no lifeline.* property, no LIFELINE_* variable) premain loads
      * two classes of the agent and starts it at the first SSH library class, which then says so as with a file.
      */

@@ -390,14 +390,28 @@ public final class Startup {
      */
     static void logNewWarnings(Config loaded) {
         Set<String> now = new HashSet<String>();
+        int logged = 0;
+        int notLogged = 0;
         for (ConfigWarning w : loaded.warnings()) {
             String text = w.toString();
             if (now.add(text) && !warned.contains(text)) {
-                Log.warn(w.event(), "name", w.key(), "detail", text);
+                if (logged < MAX_WARNINGS_LOGGED) {
+                    logged++;
+                    Log.warn(w.event(), "name", w.key(), "detail", text);
+                } else {
+                    notLogged++;
+                }
             }
+        }
+        if (notLogged > 0) { // an application's own properties file given by mistake: hundreds of unknown keys
+            Log.warn("config.warnings-not-logged", "count", notLogged, "logged", logged,
+                    "action", "the rest not logged one by one; check FILE lists every one");
         }
         warned = now;
     }
+
+    /** Warnings logged one line each per configuration read; the rest are counted in one line. */
+    static final int MAX_WARNINGS_LOGGED = 50;
 
     static Map<String, String> lifelineSystemProperties() {
         Map<String, String> out = new HashMap<String, String>();
