@@ -161,6 +161,16 @@ public final class SshSessions {
         }
     }
 
+    /**
+     * When a module's hook last saw a packet from the peer ({@link #packet}), or 0 when none did (or the session is not
+     * listed): no library clock as a fallback, for a count that must not move on the session's own writes (MINA's idle
+     * clock does, so a heartbeat would look like an answer to itself).
+     */
+    public static long stampedPacketNanos(Object session) {
+        Entry e = session == null ? null : OPEN.get(session);
+        return e == null ? 0 : e.lastPacketNanos;
+    }
+
     /** When the peer's last packet arrived ({@link System#nanoTime()}), or 0 when the session is not listed. */
     public static long lastPacketNanos(Object session) {
         Entry e = session == null ? null : OPEN.get(session);

@@ -153,7 +153,9 @@ final class SshdSessions {
                 return; // the first heartbeat: nothing counted yet
             }
         }
-        long last = SshSessions.lastPacketNanos(session);
+        // the handleMessage hook's stamp only: MINA's idle clock moves on this very heartbeat's write, and a session
+        // found at attach on a dead peer has no stamp at all (nothing arrived since), so it must count to countMax
+        long last = SshSessions.stampedPacketNanos(session);
         long before = previous[0];
         previous[0] = now;
         if (last != 0 && last - before > 0 && Policies.forAddress(api.remoteAddress(session)) != null) {
