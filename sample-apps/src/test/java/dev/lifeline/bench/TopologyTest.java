@@ -95,7 +95,12 @@ class TopologyTest {
 
     /** The same with {@code before} ahead of the server's arguments (a launcher's own, such as JBoss Modules'). */
     static Map<String, String> tour(ForkedJvm.Builder builder, Lib lib, String[] before, String... appArgs) throws Exception {
-        OpenSshServer server = SSHD.server();
+        return tour(SSHD.server(), builder, lib, before, appArgs);
+    }
+
+    /** The same against {@code server}: another class's own, whose port that class alone cuts. */
+    static Map<String, String> tour(OpenSshServer server, ForkedJvm.Builder builder, Lib lib, String[] before, String... appArgs)
+            throws Exception {
         try (SilentListener silent = new SilentListener()) {
             String[] args = Stream.of(Stream.of(before), Stream.of(server.target(String.valueOf(silent.port()))), Stream.of(appArgs))
                     .flatMap(a -> a).toArray(String[]::new);
