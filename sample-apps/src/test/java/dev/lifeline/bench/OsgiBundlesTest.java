@@ -1,6 +1,7 @@
 package dev.lifeline.bench;
 
 import dev.lifeline.bench.TopologyTest.Lib;
+import dev.lifeline.samples.ForkedJvm;
 import dev.lifeline.samples.Versions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,8 +34,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * gives it a plain manifest here (its packages exported, {@code org.slf4j} imported).</li>
  * </ul>
  * By default one framework per library (MINA in Equinox, which reaches Lifeline through the bootstrap bridge; sshj in
- * Felix, whose implicit boot delegation reaches Lifeline's own hook classes); {@code -Dlifeline.tests=full} runs the
- * other two.
+ * Felix, whose implicit boot delegation reaches Lifeline's own hook classes); {@code -Dlifeline.tests=full} (or
+ * {@code -Dlifeline.test.osgiAll=true}) runs the other two. Nothing in the agent was needed for these bundles: the
+ * bridge and the frameworks' delegation of a request from outside any bundle (see {@code architecture.md}) reach them
+ * as they reach JSch's. The controls without the agent are {@link TopologyTest}'s; the control on the other side (a
+ * framework set to refuse that delegation leaves the library unchanged, with one line) is
+ * {@link #sshjBundleThatCannotReachLifelineIsLeftUnchangedWithOneLine}.
  *
  * <p>The methods share one server and cut its port in turn: they run one at a time within the class.
  */
@@ -73,6 +78,42 @@ class OsgiBundlesTest {
     void sshjBundleInEquinox() throws Exception {
         assumeTrue(ALL, "one framework per library by default; -Dlifeline.tests=full or -Dlifeline.test.osgiAll=true runs this");
         assertTour(Lib.SSHJ, sshjBundles(), EQUINOX, "org.eclipse.osgi.launch.Equinox", EQUINOX_LOADER);
+    }
+
+    /**
+     * The control on the other side: an operator turned off what makes Lifeline reachable from a bundle (the
+     * framework's delegation of a class asked for from outside any bundle: Equinox {@code osgi.context.bootdelegation},
+     * Felix {@code felix.bootdelegation.implicit}). Neither the hooks nor the bridge can be reached, so the library is
+     * left unchanged with one {@code instrumentation.unsupported} line for its copy, and the app runs as without the
+     * agent (no network: making a client loads the classes Lifeline would weave). sshj in Felix by default.
+     */
+    @Test
+    void sshjBundleThatCannotReachLifelineIsLeftUnchangedWithOneLine() throws Exception {
+        assertUnchanged(Lib.SSHJ, sshjBundles(), FELIX, "felix.bootdelegation.implicit=false", "net.schmizz.sshj");
+    }
+
+    @Test
+    void minaBundleThatCannotReachLifelineIsLeftUnchangedWithOneLine() throws Exception {
+        assumeTrue(ALL, "one framework per library by default; -Dlifeline.tests=full or -Dlifeline.test.osgiAll=true runs this");
+        assertUnchanged(Lib.MINA, minaBundles(), EQUINOX, "osgi.context.bootdelegation=false", "org.apache.sshd");
+    }
+
+    private static void assertUnchanged(Lib lib, List<Path> bundles, String framework, String setting, String library) throws Exception {
+        ForkedJvm.Builder b = Bench.withAgent(ForkedJvm.builder("dev.lifeline.samples.OsgiBundleLoad").javaHome(Bench.defaultJdk())
+                .classpath(Bench.sampleClasses().toAbsolutePath().toString(), ClassLoaderTest.onlyJar(framework).toString())
+                .sysprop("sample.libJars", TopologyTest.joined(bundles)).sysprop("sample.libClass", lib.mainClass)
+                .sysprop("sample.osgi", setting).echo("    [OsgiBundleLoad/" + framework + "/" + lib.arg() + "] "), TopologyTest.AGENT_ARGS);
+        try (ForkedJvm app = b.start()) {
+            app.awaitExit(60_000);
+            Map<String, String> r = app.result();
+            List<String> err = app.stderr();
+            assertThat(r.get("status")).as(app.output()).isEqualTo("ok");
+            assertThat(r).containsEntry("settings", setting);
+            List<String> unsupported = err.stream().filter(l -> l.contains("event=instrumentation.unsupported")).collect(Collectors.toList());
+            assertThat(unsupported).as(String.join("\n", err)).hasSize(1);
+            assertThat(unsupported.get(0)).contains("library=" + library).contains("cannot see the agent");
+            assertThat(err).noneMatch(l -> l.contains("internal.error") || l.contains("level=error") || l.contains("NoClassDefFoundError"));
+        }
     }
 
     private static void assertTour(Lib lib, List<Path> bundles, String framework, String frameworkClass, String loader) throws Exception {
