@@ -1,10 +1,19 @@
 package dev.lifeline.instrument;
 
+import java.io.File;
 import java.net.URL;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
-/** A library's version from the jar it was loaded from: {@code jsch-2.28.8.jar} gives {@code 2.28.8}. */
+/**
+ * A library's version from the jar it was loaded from: {@code jsch-2.28.8.jar} gives {@code 2.28.8}. A jar whose file
+ * is not named after it (Equinox keeps an installed bundle as {@code .../bundleFile}) is asked its own manifest's
+ * {@code Bundle-Version}, then {@code Implementation-Version}: only that file's, never the loader's resources, which
+ * could answer with another jar's manifest.
+ */
 public final class LibraryVersion {
     public static final String UNKNOWN = "unknown";
 
@@ -15,7 +24,34 @@ public final class LibraryVersion {
         try {
             CodeSource source = domain == null ? null : domain.getCodeSource();
             URL location = source == null ? null : source.getLocation();
-            return location == null ? UNKNOWN : fromPath(location.getPath());
+            if (location == null) {
+                return UNKNOWN;
+            }
+            String version = fromPath(location.getPath());
+            return UNKNOWN.equals(version) && "file".equals(location.getProtocol()) ? fromManifest(new File(location.toURI())) : version;
+        } catch (Throwable t) {
+            return UNKNOWN;
+        }
+    }
+
+    /** The jar file's manifest version (digits first, at most 40 characters), or {@link #UNKNOWN}. */
+    static String fromManifest(File file) {
+        if (!file.isFile()) {
+            return UNKNOWN;
+        }
+        try (JarFile jar = new JarFile(file, false)) {
+            Manifest manifest = jar.getManifest();
+            Attributes main = manifest == null ? null : manifest.getMainAttributes();
+            if (main == null) {
+                return UNKNOWN;
+            }
+            for (String key : new String[]{"Bundle-Version", "Implementation-Version"}) {
+                String v = main.getValue(key);
+                if (v != null && !v.isEmpty() && v.length() <= 40 && Character.isDigit(v.charAt(0))) {
+                    return v.trim();
+                }
+            }
+            return UNKNOWN;
         } catch (Throwable t) {
             return UNKNOWN;
         }
