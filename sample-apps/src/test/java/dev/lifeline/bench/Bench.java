@@ -4,11 +4,15 @@ import dev.lifeline.samples.ForkedJvm;
 import dev.lifeline.samples.Versions;
 import org.junit.jupiter.api.Assumptions;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Where the build put things, and forked sample apps preset with a library set and (optionally) the agent. */
 final class Bench {
@@ -83,7 +87,10 @@ final class Bench {
         return b.agent(agentJar(), agentArgs);
     }
 
-    /** JDKs to run forked apps on: 17 (the build's) and 25 where installed; {@code -Dlifeline.test.jdks=a,b} overrides. */
+    /**
+     * JDKs to run forked apps on: 17 (the build's) and 25 where installed; {@code -Dlifeline.test.jdks=a,b} overrides.
+     * {@link MatrixTest} adds JDK 11 to these ({@link MatrixTest#jdkHomes}).
+     */
     static List<Path> jdks() {
         List<Path> out = new ArrayList<>();
         String override = System.getProperty("lifeline.test.jdks");
@@ -110,12 +117,21 @@ final class Bench {
     }
 
     /**
-     * Whether the matrix cell ({@code row}, the JDK at {@code jdkIndex} of {@link #jdks()}) runs for the feature
-     * numbered {@code feature}: always with {@link #fullSuite()}; otherwise each row × feature runs on one JDK only,
-     * alternating, so every row still runs on every JDK and every feature on every JDK, at 1/n of the cells.
+     * The feature release (8, 11, 17, 25) of the JDK at {@code home}, from its {@code release} file, which every JDK
+     * since 8 has ({@code JAVA_VERSION="11.0.24"}, {@code "1.8.0_402"}).
      */
-    static boolean runsCell(int row, int feature, int jdkIndex, int jdkCount) {
-        return fullSuite() || (row + feature + jdkIndex) % jdkCount == 0;
+    static int javaVersion(Path home) {
+        try {
+            for (String line : Files.readAllLines(home.resolve("release"))) {
+                Matcher m = Pattern.compile("^JAVA_VERSION=\"(?:1\\.)?(\\d+)").matcher(line);
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("not a JDK home (no readable release file): " + home, e);
+        }
+        throw new IllegalStateException("no JAVA_VERSION in " + home.resolve("release"));
     }
 
     static Path defaultJdk() {
