@@ -331,26 +331,46 @@ class TopologyTest {
      */
     @Test
     void twoCopiesOfJschInTwoLoadersAtOnce() throws Exception {
+        assertTwoCopies(Lib.JSCH, List.of(ClassLoaderTest.jschJar()), Versions.JSCH_MWIEDE,
+                List.of(ClassLoaderTest.onlyJar(Library.JSCH_JCRAFT.dir)), Versions.JSCH_JCRAFT);
+    }
+
+    /** The same with MINA 2.20.0 and 2.7.0 (heartbeat properties of two shapes); with {@code -Dlifeline.tests=full}. */
+    @Test
+    void twoCopiesOfMinaInTwoLoadersAtOnce() throws Exception {
+        Assumptions.assumeTrue(Bench.fullSuite(), "-Dlifeline.tests=full: two MINA copies (two JSch copies run by default)");
+        assertTwoCopies(Lib.MINA, Lib.MINA.jars(), Versions.SSHD, jarsIn("sshd-" + Versions.SSHD_2_7), Versions.SSHD_2_7);
+    }
+
+    static List<Path> jarsIn(String dir) throws Exception {
+        try (Stream<Path> s = Files.list(Bench.libs().resolve(dir))) {
+            return s.filter(p -> p.toString().endsWith(".jar")).map(Path::toAbsolutePath).sorted().collect(Collectors.toList());
+        }
+    }
+
+    static void assertTwoCopies(Lib lib, List<Path> oneJars, String oneVersion, List<Path> twoJars, String twoVersion) throws Exception {
         OpenSshServer server = SSHD.server();
         String one = ExecDeadlineTest.sleepForever();
         String two = ExecDeadlineTest.sleepForever();
-        Path mwiede = ClassLoaderTest.jschJar();
-        Path jcraft = ClassLoaderTest.onlyJar(Library.JSCH_JCRAFT.dir);
+        // the library's own jar first: the app reports the first jar's name
+        Path oneJar = oneJars.stream().filter(p -> p.getFileName().toString().contains(oneVersion)).findFirst().orElseThrow();
+        Path twoJar = twoJars.stream().filter(p -> p.getFileName().toString().contains(twoVersion)).findFirst().orElseThrow();
         ForkedJvm.Builder b = Bench.withAgent(ForkedJvm.builder("dev.lifeline.samples.TopologyApps").javaHome(Bench.defaultJdk())
-                .classpath(Bench.sampleClasses().toAbsolutePath().toString())
-                .sysprop("sample.counters", "true").sysprop("sample.libJars", mwiede.toString()).sysprop("sample.otherLibJars", jcraft.toString())
-                .echo("    [Topology/two/jsch] "), AGENT_ARGS + ",log.commands=true");
+                .classpath(Bench.sampleClasses().toAbsolutePath().toString()).sysprop("sample.counters", "true")
+                .sysprop("sample.libJars", firstThenRest(oneJar, oneJars)).sysprop("sample.otherLibJars", firstThenRest(twoJar, twoJars))
+                .echo("    [Topology/two/" + lib.arg() + "] "), AGENT_ARGS + ",log.commands=true");
         try (SilentListener silent = new SilentListener();
-             ForkedJvm app = b.args(server.targetUnprivileged(String.valueOf(silent.port()), "jsch", "two", one, two)).start()) {
+             ForkedJvm app = b.args(server.targetUnprivileged(String.valueOf(silent.port()), lib.arg(), "two", one, two)).start()) {
             await().atMost(Duration.ofSeconds(60)).until(() -> app.stdout().stream().filter(l -> l.startsWith("READY idle")).count() == 2);
             await().atMost(Duration.ofSeconds(5)).until(() -> ExecDeadlineTest.remote(one) == 0 && ExecDeadlineTest.remote(two) == 0);
-            String peer = " jsch " + server.host + ":" + server.port;
+            String peer = " " + lib.name + " " + server.host + ":" + server.port;
             String listed = sessionsUntil(app.pid(), o -> o.split(Pattern.quote(peer), -1).length - 1 == 2);
             assertThat(listed).startsWith("2 sessions open");
             String status = AgentCli.run("status", String.valueOf(app.pid())).output;
-            assertThat(status).as(status)
-                    .containsPattern("jsch " + Versions.JSCH_MWIEDE.replace(".", "\\.") + " \\(com\\.jcraft\\.jsch\\) loader java\\.net\\.URLClassLoader@\\p{XDigit}+: woven \\(\\d+ classes\\)")
-                    .containsPattern("jsch " + Versions.JSCH_JCRAFT.replace(".", "\\.") + " \\(com\\.jcraft\\.jsch\\) loader java\\.net\\.URLClassLoader@\\p{XDigit}+: woven \\(\\d+ classes\\)");
+            for (String v : new String[]{oneVersion, twoVersion}) {
+                assertThat(status).as(status).containsPattern(Pattern.quote(lib.name + " " + v + " (")
+                        + "[a-z.]+\\) loader java\\.net\\.URLClassLoader@\\p{XDigit}+: woven \\(\\d+ class(es)?\\)");
+            }
             long ms;
             try (PacketDrop drop = PacketDrop.on(server.port)) {
                 long t0 = System.nanoTime();
@@ -361,20 +381,25 @@ class TopologyTest {
             Map<String, String> r = app.result();
             List<String> err = app.stderr();
             assertThat(r.get("status")).as(app.output()).isEqualTo("ok");
-            assertThat(r).containsEntry("one_jars", mwiede.getFileName().toString()).containsEntry("two_jars", jcraft.getFileName().toString())
+            assertThat(r).containsEntry("one_jars", oneJar.getFileName().toString()).containsEntry("two_jars", twoJar.getFileName().toString())
                     .containsEntry("one_loader", "java.net.URLClassLoader").containsEntry("two_loader", "java.net.URLClassLoader");
-            assertExecDeadline(r, "one_", err, Lib.JSCH, one);
-            assertExecDeadline(r, "two_", err, Lib.JSCH, two);
+            assertExecDeadline(r, "one_", err, lib, one);
+            assertExecDeadline(r, "two_", err, lib, two);
             assertThat(err.stream().filter(l -> l.contains("event=exec.deadline-fired"))).hasSize(2);
-            assertThat(err.stream().filter(l -> l.contains("event=connect.deadline-fired") && l.contains("lib=jsch"))).hasSize(2);
+            assertThat(err.stream().filter(l -> l.contains("event=connect.deadline-fired") && l.contains("lib=" + lib.name))).hasSize(2);
             assertThat(ms).as("both dead peers found after the cut (ms)").isLessThanOrEqualTo(DEAD_PEER_BOUND_MS);
             assertThat(err).noneMatch(l -> l.contains("event=instrumentation.unsupported") || l.contains("internal.error")
                     || l.contains("level=error") || l.contains("NoClassDefFoundError"));
-            System.out.println("    [Topology] two copies: exec deadlines " + r.get("one_exec_ms") + " and " + r.get("two_exec_ms")
-                    + " ms, both dead peers " + ms + " ms");
+            System.out.println("    [Topology] two copies of " + lib.arg() + ": exec deadlines " + r.get("one_exec_ms") + " and "
+                    + r.get("two_exec_ms") + " ms, both dead peers " + ms + " ms");
         } finally {
             ExecDeadlineTest.killRemote(one);
             ExecDeadlineTest.killRemote(two);
         }
+    }
+
+    private static String firstThenRest(Path first, List<Path> all) {
+        return Stream.concat(Stream.of(first), all.stream().filter(p -> !p.equals(first))).map(Path::toString)
+                .collect(Collectors.joining(File.pathSeparator));
     }
 }
