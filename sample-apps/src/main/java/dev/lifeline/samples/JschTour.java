@@ -1,6 +1,7 @@
 package dev.lifeline.samples;
 
 import com.jcraft.jsch.Channel;
+import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.Session;
 
@@ -16,7 +17,7 @@ public final class JschTour {
     private JschTour() {
     }
 
-    /** {@code HOST PORT USER IDENTITY SILENT_PORT}; see {@link TourSupport}. */
+    /** {@code HOST PORT USER IDENTITY SILENT_PORT [COMMAND]}; see {@link TourSupport}. */
     public static Map<String, String> run(String[] args) throws Exception {
         Map<String, String> out = TourSupport.fields(JschTour.class, JSch.class);
         long t0 = System.nanoTime();
@@ -32,6 +33,9 @@ public final class JschTour {
         Session session = session(args, Integer.parseInt(args[1]));
         session.connect();
         out.put("interval", String.valueOf(session.getServerAliveInterval()));
+        if (args.length > 5) {
+            exec(session, args[5], out);
+        }
         Channel shell = session.openChannel("shell");
         InputStream in = shell.getInputStream();
         shell.connect();
@@ -45,6 +49,24 @@ public final class JschTour {
         out.put("connected_after", String.valueOf(session.isConnected()));
         session.disconnect();
         return out;
+    }
+
+    /** Runs {@code command} on the session as {@code JschExec} does (poll {@code isClosed()}, no timeout). */
+    private static void exec(Session session, String command, Map<String, String> out) throws Exception {
+        long t0 = System.nanoTime();
+        ChannelExec exec = (ChannelExec) session.openChannel("exec");
+        exec.setCommand(command);
+        InputStream in = exec.getInputStream();
+        exec.connect();
+        byte[] buf = new byte[4096];
+        while (!exec.isClosed() || in.available() > 0) {
+            while (in.available() > 0 && in.read(buf) >= 0) {
+                // the command prints nothing
+            }
+            Thread.sleep(50);
+        }
+        TourSupport.exec(out, t0, String.valueOf(exec.getExitStatus()));
+        exec.disconnect();
     }
 
     private static Session session(String[] args, int port) throws Exception {

@@ -1,6 +1,7 @@
 package dev.lifeline.samples;
 
 import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ChannelShell;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.keyverifier.AcceptAllServerKeyVerifier;
@@ -36,6 +37,9 @@ public final class MinaTour {
             out.put("silent_connect_ms", String.valueOf((System.nanoTime() - t0) / 1000000L));
             ClientSession session = client.connect(args[2], args[0], Integer.parseInt(args[1])).verify().getSession();
             session.auth().verify();
+            if (args.length > 5) {
+                exec(session, args[5], out);
+            }
             ChannelShell shell = session.createShellChannel();
             shell.setOut(new ByteArrayOutputStream());
             shell.setErr(new ByteArrayOutputStream());
@@ -51,5 +55,17 @@ public final class MinaTour {
             client.stop();
         }
         return out;
+    }
+
+    /** Runs {@code command} as {@code MinaExec} does: wait for the channel to close, no timeout. */
+    private static void exec(ClientSession session, String command, Map<String, String> out) throws Exception {
+        long t0 = System.nanoTime();
+        ChannelExec exec = session.createExecChannel(command);
+        exec.setOut(new ByteArrayOutputStream());
+        exec.setErr(new ByteArrayOutputStream());
+        exec.open().verify();
+        exec.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), 0L);
+        TourSupport.exec(out, t0, String.valueOf(exec.getExitStatus()));
+        exec.close(false);
     }
 }

@@ -1,6 +1,7 @@
 package dev.lifeline.samples;
 
 import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.common.IOUtils;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.transport.verification.PromiscuousVerifier;
 
@@ -15,19 +16,24 @@ public final class SshjTour {
     public static Map<String, String> run(String[] args) throws Exception {
         Map<String, String> out = TourSupport.fields(SshjTour.class, SSHClient.class);
         long t0 = System.nanoTime();
-        SSHClient silent = client();
-        try {
-            silent.connect(args[0], Integer.parseInt(args[4]));
-            out.put("silent_connect", "connected");
-        } catch (Exception e) {
-            out.put("silent_connect", e.getClass().getName());
-        } finally {
-            silent.close();
+        if (!"-".equals(args[4])) { // "-": no silent listener
+            SSHClient silent = client();
+            try {
+                silent.connect(args[0], Integer.parseInt(args[4]));
+                out.put("silent_connect", "connected");
+            } catch (Exception e) {
+                out.put("silent_connect", e.getClass().getName());
+            } finally {
+                silent.close();
+            }
+            out.put("silent_connect_ms", String.valueOf((System.nanoTime() - t0) / 1000000L));
         }
-        out.put("silent_connect_ms", String.valueOf((System.nanoTime() - t0) / 1000000L));
         SSHClient ssh = client();
         ssh.connect(args[0], Integer.parseInt(args[1]));
         ssh.authPublickey(args[2], ssh.loadKeys(args[3]));
+        if (args.length > 5) {
+            exec(ssh, args[5], out);
+        }
         Session session = ssh.startSession();
         InputStream in = session.startShell().getInputStream();
         TourSupport.ready("idle");
@@ -44,6 +50,17 @@ public final class SshjTour {
         out.put("connected_after", String.valueOf(ssh.isConnected()));
         ssh.close();
         return out;
+    }
+
+    /** Runs {@code command} as {@code SshjExec} does (read stdout to the end, {@code join()}), on a session of its own. */
+    private static void exec(SSHClient ssh, String command, Map<String, String> out) throws Exception {
+        long t0 = System.nanoTime();
+        Session session = ssh.startSession();
+        Session.Command cmd = session.exec(command);
+        IOUtils.readFully(cmd.getInputStream());
+        cmd.join();
+        TourSupport.exec(out, t0, String.valueOf(cmd.getExitStatus()));
+        session.close();
     }
 
     private static SSHClient client() {

@@ -22,10 +22,13 @@ import java.nio.file.StandardCopyOption;
  * is undeployed and the webapp's class loader must be collected: nothing (Lifeline included) may keep it.
  *
  * <pre>
- * HOST PORT USER IDENTITY SILENT_PORT jsch|mina|sshj LIB_JAR[:LIB_JAR...]
+ * HOST PORT USER IDENTITY SILENT_PORT jsch|mina|sshj LIB_JAR[:LIB_JAR...] [COMMAND]
  * </pre>
  *
- * Fields: the tour's, then {@code webapp_loader}, {@code loader_collected} (within {@code gc_ms}, at most 10 s of
+ * COMMAND, when given, is run on the tour's session before its shell ({@link TourSupport}).
+ *
+ * Fields: the tour's, then {@code webapp_loader}, {@code providers_removed} (see {@link #removeProvidersOf}),
+ * {@code loader_collected} (within {@code gc_ms}, at most 10 s of
  * {@code System.gc()}).
  */
 public final class TomcatTopology {
@@ -50,7 +53,8 @@ public final class TomcatTopology {
             tomcat.start();
             String tourArgs = t.host + " " + t.port + " " + t.user + " " + t.identity + " " + t.rest[0];
             URL url = new URL("http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + "/app/tour?lib=" + t.rest[1]
-                    + "&args=" + URLEncoder.encode(tourArgs, "UTF-8"));
+                    + "&args=" + URLEncoder.encode(tourArgs, "UTF-8")
+                    + (t.rest.length > 3 ? "&exec=" + URLEncoder.encode(t.rest[3], "UTF-8") : ""));
             HttpURLConnection http = (HttpURLConnection) url.openConnection();
             InputStream body = http.getInputStream();
             BufferedReader lines = new BufferedReader(new InputStreamReader(body, "UTF-8"));
@@ -62,6 +66,7 @@ public final class TomcatTopology {
             http.disconnect();
             WeakReference<ClassLoader> loader = new WeakReference<ClassLoader>(context.getLoader().getClassLoader());
             result.with("webapp_loader", loader.get().getClass().getName());
+            result.with("providers_removed", removeProvidersOf(loader.get()));
             tomcat.getHost().removeChild(context); // undeploy: stops and destroys the context
             context = null;
             long t0 = System.nanoTime();
@@ -70,6 +75,9 @@ public final class TomcatTopology {
                 Thread.sleep(100);
             }
             result.with("loader_collected", loader.get() == null).with("gc_ms", (System.nanoTime() - t0) / 1_000_000L);
+            if (loader.get() != null) {
+                result.with("webapp_threads", threadsOf(loader.get()));
+            }
             if (loader.get() != null && System.getProperty("sample.heapDump") != null) { // by hand: what keeps it (live objects)
                 Object bean = java.lang.management.ManagementFactory.newPlatformMXBeanProxy(
                         java.lang.management.ManagementFactory.getPlatformMBeanServer(), "com.sun.management:type=HotSpotDiagnostic",
@@ -82,6 +90,33 @@ public final class TomcatTopology {
         } catch (Throwable e) {
             result.fail(e);
         }
+    }
+
+    /**
+     * Removes the security providers the webapp registered JVM-wide, as a webapp must when it stops: sshj registers
+     * Bouncy Castle from its own jars ({@code SecurityUtils}), which would keep the webapp's loader whatever else
+     * lets go of it. Answers their names, or {@code none}.
+     */
+    private static String removeProvidersOf(ClassLoader webapp) {
+        StringBuilder removed = new StringBuilder();
+        for (java.security.Provider p : java.security.Security.getProviders()) {
+            if (p.getClass().getClassLoader() == webapp) {
+                java.security.Security.removeProvider(p.getName());
+                removed.append(removed.length() == 0 ? "" : ",").append(p.getName());
+            }
+        }
+        return removed.length() == 0 ? "none" : removed.toString();
+    }
+
+    /** Live threads whose class or context class loader is {@code webapp}: one thing that keeps a loader. */
+    private static String threadsOf(ClassLoader webapp) {
+        StringBuilder b = new StringBuilder();
+        for (Thread th : Thread.getAllStackTraces().keySet()) {
+            if (th.getClass().getClassLoader() == webapp || th.getContextClassLoader() == webapp) {
+                b.append(b.length() == 0 ? "" : ",").append(th.getName().replace(' ', '_'));
+            }
+        }
+        return b.length() == 0 ? "none" : b.toString();
     }
 
     /** DIR/WEB-INF/classes with the tour's classes (copied from this class's loader), DIR/WEB-INF/lib with the jars. */

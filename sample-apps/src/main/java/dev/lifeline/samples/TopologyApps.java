@@ -15,12 +15,17 @@ import java.util.Map;
  * Issue 23: one library's topology tour ({@link TourSupport}) with the library loaded where a fleet's apps load it.
  *
  * <pre>
- * HOST PORT USER IDENTITY SILENT_PORT jsch|mina|sshj SCENARIO
+ * HOST PORT USER IDENTITY SILENT_PORT jsch|mina|sshj SCENARIO [COMMAND [OTHER_COMMAND]]
  *   here      the tour from this class's own loader (a JBoss module whose dependency holds the library)
  *   isolated  a URLClassLoader over the sample classes and -Dsample.libJars with the platform loader as parent
+ *   two       two copies of the library at once, each in a URLClassLoader over the sample classes and its own jars
+ *             (-Dsample.libJars, -Dsample.otherLibJars) with the platform loader as parent: each runs the tour on a
+ *             thread of its own (COMMAND, then OTHER_COMMAND, one for each); fields prefixed one_ and two_
  *   osgi      the OSGi framework on the class path, started with its defaults, -Dsample.libJars installed and started
  *             as bundles; the tour is defined by a loader whose parent is the loader of the library's bundle
  * </pre>
+ *
+ * COMMAND, when given, is run on the tour's session before its shell ({@link TourSupport}).
  */
 public final class TopologyApps {
     private TopologyApps() {
@@ -31,7 +36,8 @@ public final class TopologyApps {
         String lib = t.rest[1];
         String scenario = t.rest[2];
         String tour = "dev.lifeline.samples." + ("jsch".equals(lib) ? "JschTour" : "mina".equals(lib) ? "MinaTour" : "SshjTour");
-        String[] tourArgs = {t.host, String.valueOf(t.port), t.user, t.identity, t.rest[0]};
+        String[] tourArgs = t.rest.length > 3 ? new String[]{t.host, String.valueOf(t.port), t.user, t.identity, t.rest[0], t.rest[3]}
+                : new String[]{t.host, String.valueOf(t.port), t.user, t.identity, t.rest[0]};
         Result result = new Result("TopologyApps").with("lib", lib).with("scenario", scenario);
         try {
             if ("here".equals(scenario)) {
@@ -41,6 +47,8 @@ public final class TopologyApps {
                 urls.add(TopologyApps.class.getProtectionDomain().getCodeSource().getLocation());
                 urls.addAll(libJars());
                 report(result, tour(new URLClassLoader(urls.toArray(new URL[0]), platformLoader()), tour, tourArgs));
+            } else if ("two".equals(scenario)) {
+                two(result, tour, tourArgs, t.rest[4]);
             } else if ("osgi".equals(scenario)) {
                 osgi(result, tour, tourArgs);
             } else {
@@ -60,6 +68,50 @@ public final class TopologyApps {
     private static void report(Result result, Map<String, String> fields) {
         for (Map.Entry<String, String> e : fields.entrySet()) {
             result.with(e.getKey(), e.getValue());
+        }
+    }
+
+    /** The "two" scenario: two copies, two tours at the same time; the second copy's tour runs {@code otherCommand}. */
+    private static void two(Result result, final String tour, String[] args, String otherCommand) throws Exception {
+        String[] otherArgs = args.clone();
+        otherArgs[5] = otherCommand;
+        final List<Map<String, String>> fields = new ArrayList<Map<String, String>>();
+        final List<Throwable> failures = new ArrayList<Throwable>();
+        List<Thread> threads = new ArrayList<Thread>();
+        String[][] both = {args, otherArgs};
+        String[] jars = {System.getProperty("sample.libJars"), System.getProperty("sample.otherLibJars")};
+        for (int i = 0; i < 2; i++) {
+            List<URL> urls = new ArrayList<URL>();
+            urls.add(TopologyApps.class.getProtectionDomain().getCodeSource().getLocation());
+            urls.addAll(jarUrls(jars[i]));
+            final ClassLoader loader = new URLClassLoader(urls.toArray(new URL[0]), platformLoader());
+            final String[] a = both[i];
+            fields.add(null);
+            failures.add(null);
+            final int n = i;
+            Thread thread = new Thread("tour-" + (i + 1)) {
+                @Override
+                public void run() {
+                    try {
+                        fields.set(n, tour(loader, tour, a));
+                    } catch (Throwable e) {
+                        failures.set(n, e instanceof InvocationTargetException ? e.getCause() : e);
+                    }
+                }
+            };
+            threads.add(thread);
+            thread.start();
+        }
+        for (int i = 0; i < 2; i++) {
+            threads.get(i).join();
+            if (failures.get(i) != null) {
+                throw new IllegalStateException("tour " + (i + 1) + " failed: " + failures.get(i), failures.get(i));
+            }
+            String prefix = i == 0 ? "one_" : "two_";
+            result.with(prefix + "jars", new File(jars[i].split(File.pathSeparator)[0]).getName());
+            for (Map.Entry<String, String> e : fields.get(i).entrySet()) {
+                result.with(prefix + e.getKey(), e.getValue());
+            }
         }
     }
 
@@ -125,7 +177,10 @@ public final class TopologyApps {
     }
 
     private static List<URL> libJars() throws Exception {
-        String jars = System.getProperty("sample.libJars");
+        return jarUrls(System.getProperty("sample.libJars"));
+    }
+
+    private static List<URL> jarUrls(String jars) throws Exception {
         if (jars == null || jars.isEmpty()) {
             throw new IllegalArgumentException("-Dsample.libJars=JAR[" + File.pathSeparator + "JAR...] is needed");
         }

@@ -6,10 +6,11 @@ import java.util.Map;
 /**
  * What the topology tours ({@link JschTour}, {@link MinaTour}, {@link SshjTour}) share, with the JDK only, so that a
  * tour and this class can be copied into a webapp or a module as they are. A tour takes
- * {@code HOST PORT USER IDENTITY SILENT_PORT}: it connects to SILENT_PORT (a listener that never sends a byte) with no
- * timeout of its own, reports how that ended ({@code silent_connect}, {@code silent_connect_ms}), then opens a session
- * with a shell to HOST:PORT, prints {@code READY idle} and reads the shell until it ends ({@code idle_ms}): the test
- * lists the session with {@code sessions PID} and then cuts the peer.
+ * {@code HOST PORT USER IDENTITY SILENT_PORT [COMMAND]}: it connects to SILENT_PORT (a listener that never sends a byte)
+ * with no timeout of its own, reports how that ended ({@code silent_connect}, {@code silent_connect_ms}), then opens a
+ * session to HOST:PORT; with COMMAND it runs it there first on an exec channel, with no timeout of its own, until the
+ * channel closes ({@link #exec}); then it opens a shell on the same session, prints {@code READY idle} and reads the
+ * shell until it ends ({@code idle_ms}): the test lists the session with {@code sessions PID} and then cuts the peer.
  */
 public final class TourSupport {
     private TourSupport() {
@@ -21,6 +22,16 @@ public final class TourSupport {
         out.put("tour_loader", loaderName(tour.getClassLoader()));
         out.put("loader", loaderName(library.getClassLoader()));
         return out;
+    }
+
+    /**
+     * How the tour's exec ended: {@code exec_ms} since {@code startNanos}, {@code exec_exit} as the library reports it
+     * ({@code -1} or {@code null} when no exit status came), and {@code exec_status}: {@code ok} only for exit 0.
+     */
+    public static void exec(Map<String, String> out, long startNanos, String exit) {
+        out.put("exec_ms", String.valueOf((System.nanoTime() - startNanos) / 1000000L));
+        out.put("exec_exit", exit);
+        out.put("exec_status", "0".equals(exit) ? "ok" : "failed");
     }
 
     public static void ready(String what) {

@@ -302,6 +302,15 @@ final class OpenSshServer implements AutoCloseable {
         return a.toArray(new String[0]);
     }
 
+    /**
+     * Ends every login of {@link #UNPRIVILEGED} on this server (its processes under this sshd): the peer closes the
+     * sessions, as when an administrator kills them. Other servers' logins, other test classes', are left alone.
+     */
+    void endUnprivilegedLogins() {
+        process.toHandle().descendants().filter(p -> p.info().user().map(UNPRIVILEGED::equals).orElse(false))
+                .forEach(ProcessHandle::destroyForcibly);
+    }
+
     /** The same with another identity file, e.g. {@link #ed25519Key}. */
     String[] targetWith(Path identity, String... rest) {
         List<String> a = new ArrayList<>(Arrays.asList(host, String.valueOf(port), user, identity.toString()));
