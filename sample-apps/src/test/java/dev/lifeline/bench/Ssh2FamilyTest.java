@@ -33,8 +33,10 @@ import static org.awaitility.Awaitility.await;
  * keepalive 1 s x 3; {@code connect.timeout=3s}; {@code close.timeout=2s}) have ended within their bounds, never as a
  * success.
  *
- * <p>By default every copy on the build's JDK (17), and one smoke case (the exec deadline on Jenkins' fork) on JDK 11
- * and on JDK 25; {@code -Dlifeline.ssh2family.allJdks=true} runs the whole window for every copy on JDK 11, 17 and 25.
+ * <p>By default every copy on the build's JDK (17), one smoke case (the exec deadline on Jenkins' fork and on Ganymed)
+ * on JDK 11 and on JDK 25, and Jenkins' fork in an isolated loader (the bootstrap bridge) on 17;
+ * {@code -Dlifeline.ssh2family.allJdks=true} (or {@code -Dlifeline.tests=full}) runs the whole window for every copy on
+ * JDK 11, 17 and 25.
  */
 class Ssh2FamilyTest {
     static final String[] OLD_ALGORITHMS = {"KexAlgorithms +diffie-hellman-group14-sha1"};
@@ -85,21 +87,30 @@ class Ssh2FamilyTest {
         Assumptions.assumeTrue(present, "no JDK at " + jdk);
     }
 
-    /** The smoke case on JDK 11 and 25: an exec that never ends, on Jenkins' fork, ended by exec.timeout. */
+    /**
+     * The smoke case on JDK 11 and 25: an exec that never ends, on Jenkins' fork and on Ganymed side by side (two JVMs
+     * waiting out the same 3 s: about the time of one), each ended by exec.timeout.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("smokeJdks")
-    void execTimeoutOnJenkinsForkOnOtherJdks(Path jdk) throws Exception {
+    void execTimeoutOnJenkinsForkAndGanymedOnOtherJdks(Path jdk) throws Exception {
         requireJdk(jdk);
-        String command = ExecDeadlineTest.sleepForever();
-        try (ForkedJvm app = Bench.withAgent(app("trilead-jenkins-217", jdk, LIVE.server().targetUnprivileged(command)),
-                "exec.timeout=3s,exec.killGrace=1s").start()) {
-            app.awaitExit(60_000);
-            Map<String, String> r = app.result();
-            assertThat(r.get("status")).isNotEqualTo("ok");
-            assertThat(Long.parseLong(r.get("exec_ms"))).isBetween(2900L, 7000L);
-            assertThat(app.stderr()).anyMatch(l -> l.contains("event=exec.deadline-fired") && l.contains("lib=trilead"));
+        String jenkinsCommand = ExecDeadlineTest.sleepForever();
+        String ganymedCommand = ExecDeadlineTest.sleepForever();
+        String args = "exec.timeout=3s,exec.killGrace=1s";
+        try (ForkedJvm jenkins = Bench.withAgent(app("trilead-jenkins-217", jdk, LIVE.server().targetUnprivileged(jenkinsCommand)), args).start();
+             ForkedJvm ganymed = Bench.withAgent(app("ganymed-262", jdk, LIVE.server().targetUnprivileged(ganymedCommand)), args).start()) {
+            for (ForkedJvm app : new ForkedJvm[]{jenkins, ganymed}) {
+                app.awaitExit(60_000);
+                Map<String, String> r = app.result();
+                assertThat(r.get("status")).as(app.output()).isNotEqualTo("ok");
+                assertThat(Long.parseLong(r.get("exec_ms"))).isBetween(2900L, 7000L);
+                String lib = app == jenkins ? "lib=trilead" : "lib=ganymed";
+                assertThat(app.stderr()).anyMatch(l -> l.contains("event=exec.deadline-fired") && l.contains(lib));
+            }
         } finally {
-            ExecDeadlineTest.killRemote(command);
+            ExecDeadlineTest.killRemote(jenkinsCommand);
+            ExecDeadlineTest.killRemote(ganymedCommand);
         }
     }
 
