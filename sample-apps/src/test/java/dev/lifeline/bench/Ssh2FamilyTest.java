@@ -107,6 +107,10 @@ class Ssh2FamilyTest {
                 assertThat(Long.parseLong(r.get("exec_ms"))).isBetween(2900L, 7000L);
                 String lib = app == jenkins ? "lib=trilead" : "lib=ganymed";
                 assertThat(app.stderr()).anyMatch(l -> l.contains("event=exec.deadline-fired") && l.contains(lib));
+                // named with its version (the jar's name), and not as an unprotected library
+                String started = app == jenkins ? "library=trilead library_version=build217-jenkins-8 " : "library=ganymed library_version=262 ";
+                assertThat(app.stderr()).anyMatch(l -> l.contains("event=agent.started") && l.contains(started))
+                        .noneMatch(l -> l.contains("library.unprotected"));
             }
         } finally {
             ExecDeadlineTest.killRemote(jenkinsCommand);
@@ -140,6 +144,10 @@ class Ssh2FamilyTest {
             String peer = server.host + ":" + server.port;
             String listed = SessionsCommandTest.sessionsUntil(app.pid(), o -> o.contains(" trilead " + peer));
             assertThat(listed).containsPattern("keepalive: every 1000ms x3 \\(Lifeline's keepalive@openssh.com\\)");
+            AgentCli status = AgentCli.run("status", String.valueOf(app.pid()));
+            assertThat(status.exit).as(status.output).isZero();
+            assertThat(status.output).contains("every copy loaded is checked").containsPattern(
+                    "(?m)^  trilead build217-jenkins-8 \\(com\\.trilead\\.ssh2\\) loader java\\.net\\.URLClassLoader.*: woven \\(\\d+ classes\\)$");
             long ms;
             try (PacketDrop drop = PacketDrop.on(server.port)) {
                 long cut = System.nanoTime();
