@@ -85,7 +85,7 @@ elapsed=$(( $(date +%s) - t_start ))
   echo "- JDK: $(java -version 2>&1 | head -1) (the build, the suite and every forked app; row 1 also on JDK 25)"
   echo "- nproc: $(nproc); machine: $(uname -srm); CPU: $(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1); RAM: $(free -g | awk '/^Mem:/ { print $2 " GB" }')"
   echo "- load average when done: $(cut -d' ' -f1-3 /proc/loadavg) (the CPU may be shared: other work running at the same time shows as noise)"
-  echo "- libraries: JSch com.github.mwiede 2.28.8, Apache MINA SSHD 2.20.0; server: OpenSSH $(ssh -V 2>&1 | cut -d, -f1 | sed 's/^OpenSSH_//') on loopback, or an in-process MINA server"
+  echo "- libraries: JSch com.github.mwiede 2.28.8, Apache MINA SSHD 2.20.0; rows 2, 3 and 7 also Jenkins' Trilead fork build217-jenkins-8 (Debian's package) and Ganymed SSH-2 262; server: OpenSSH $(ssh -V 2>&1 | cut -d, -f1 | sed 's/^OpenSSH_//') on loopback, or an in-process MINA server (diffie-hellman-group14-sha1 added last for Trilead and Ganymed)"
   [ "$suite_rc" = 0 ] || echo "- **the suite failed** (exit $suite_rc): rows missing below; see sample-apps/target/benchmark/suite.log"
   echo
   echo "| # | benchmark | without agent | with Lifeline | result | goal | |"

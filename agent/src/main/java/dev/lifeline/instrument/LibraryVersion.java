@@ -57,7 +57,11 @@ public final class LibraryVersion {
         }
     }
 
-    /** The part after the last "-" that starts with a digit, of the last path element ending in ".jar". */
+    /**
+     * The part after the first "-" that starts with a digit, or with {@code build} and a digit (Trilead's own names:
+     * {@code trilead-ssh2-build217-jenkins-8.jar}, Jenkins' {@code trilead-ssh2-build-217-jenkins-293.v….jar}), of the
+     * last path element ending in ".jar".
+     */
     public static String fromPath(String path) {
         String p = path;
         int bang = p.indexOf("!/"); // nested jars (Spring Boot): the innermost named one
@@ -74,10 +78,18 @@ public final class LibraryVersion {
         }
         name = name.substring(0, name.length() - 4);
         for (int i = name.indexOf('-'); i >= 0; i = name.indexOf('-', i + 1)) {
-            if (i + 1 < name.length() && Character.isDigit(name.charAt(i + 1))) {
+            if (startsVersion(name, i + 1)) {
                 return name.substring(i + 1);
             }
         }
         return UNKNOWN;
+    }
+
+    private static boolean startsVersion(String name, int at) {
+        int i = at;
+        if (name.startsWith("build", i)) {
+            i += name.startsWith("build-", i) ? 6 : 5;
+        }
+        return i < name.length() && Character.isDigit(name.charAt(i));
     }
 }

@@ -85,5 +85,12 @@ class InstalledTypesTest {
         assertThat(LibraryVersion.fromPath("/libs/sshd-common-2.14.0.jar")).isEqualTo("2.14.0");
         assertThat(LibraryVersion.fromPath("/app/classes/")).isEqualTo("unknown");
         assertThat(LibraryVersion.fromPath("/app/app.jar!/BOOT-INF/lib/jsch-0.1.55.jar!/")).isEqualTo("0.1.55");
+        // Trilead's names (issue 26): Maven's, Debian's maven-repo copy of Jenkins' fork, the Jenkins plugin's
+        assertThat(LibraryVersion.fromPath("/libs/trilead-ssh2-1.0.0-build222.jar")).isEqualTo("1.0.0-build222");
+        assertThat(LibraryVersion.fromPath("/libs/trilead-ssh2-build217-jenkins-8.jar")).isEqualTo("build217-jenkins-8");
+        assertThat(LibraryVersion.fromPath("/WEB-INF/lib/trilead-ssh2-build-217-jenkins-293.vd7b_7f0e2dffe.jar"))
+                .isEqualTo("build-217-jenkins-293.vd7b_7f0e2dffe");
+        assertThat(LibraryVersion.fromPath("/libs/ganymed-ssh2-262.jar")).isEqualTo("262");
+        assertThat(LibraryVersion.fromPath("/libs/buildtools-1.2.jar")).isEqualTo("1.2");
     }
 }

@@ -25,8 +25,16 @@ final class Ssh2Clients {
 
     /** Connects and authenticates; {@code result}'s phase is {@code connect}. */
     static Object connect(Target t, Result result) throws Exception {
+        return connect(t, result, false);
+    }
+
+    /** {@link #connect(Target, Result)}, with {@code setTCPNoDelay(true)} first when {@code noDelay} (the benchmark's). */
+    static Object connect(Target t, Result result, boolean noDelay) throws Exception {
         result.phase("connect");
         Object c = Class.forName(pkg() + ".Connection").getConstructor(String.class, int.class).newInstance(t.host, t.port);
+        if (noDelay) {
+            c.getClass().getMethod("setTCPNoDelay", boolean.class).invoke(c, true);
+        }
         call(c, "connect");
         Object ok = c.getClass().getMethod("authenticateWithPublicKey", String.class, File.class, String.class)
                 .invoke(c, t.user, new File(t.identity), null);

@@ -15,7 +15,7 @@ import java.util.Map;
  * Issue 23: one library's topology tour ({@link TourSupport}) with the library loaded where a fleet's apps load it.
  *
  * <pre>
- * HOST PORT USER IDENTITY SILENT_PORT jsch|mina|sshj SCENARIO [COMMAND [OTHER_COMMAND]]
+ * HOST PORT USER IDENTITY SILENT_PORT jsch|mina|sshj|trilead SCENARIO [COMMAND [OTHER_COMMAND]]   (trilead: Ssh2Tour, either copy of the family)
  *   here      the tour from this class's own loader (a JBoss module whose dependency holds the library)
  *   isolated  a URLClassLoader over the sample classes and -Dsample.libJars with the platform loader as parent
  *   two       two copies of the library at once, each in a URLClassLoader over the sample classes and its own jars
@@ -32,10 +32,11 @@ public final class TopologyApps {
     }
 
     public static void main(String[] args) {
-        Target t = Target.parse(args, 3, "SILENT_PORT jsch|mina|sshj here|isolated|osgi");
+        Target t = Target.parse(args, 3, "SILENT_PORT jsch|mina|sshj|trilead here|isolated|osgi");
         String lib = t.rest[1];
         String scenario = t.rest[2];
-        String tour = "dev.lifeline.samples." + ("jsch".equals(lib) ? "JschTour" : "mina".equals(lib) ? "MinaTour" : "SshjTour");
+        String tour = "dev.lifeline.samples." + ("jsch".equals(lib) ? "JschTour" : "mina".equals(lib) ? "MinaTour"
+                : "trilead".equals(lib) ? "Ssh2Tour" : "SshjTour");
         String[] tourArgs = t.rest.length > 3 ? new String[]{t.host, String.valueOf(t.port), t.user, t.identity, t.rest[0], t.rest[3]}
                 : new String[]{t.host, String.valueOf(t.port), t.user, t.identity, t.rest[0]};
         Result result = new Result("TopologyApps").with("lib", lib).with("scenario", scenario);

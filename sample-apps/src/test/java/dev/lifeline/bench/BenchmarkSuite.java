@@ -50,6 +50,12 @@ class BenchmarkSuite {
     /** Started by the first row that needs it. */
     @RegisterExtension
     static final OpenSshExtension SSHD = OpenSshExtension.builder().onDemand().build();
+    /** For the Ganymed family (issue 26): the same server with {@code diffie-hellman-group14-sha1}, which they need. */
+    @RegisterExtension
+    static final OpenSshExtension OLD_KEX_SSHD = OpenSshExtension.builder().config(Ssh2FamilyTest.OLD_ALGORITHMS).onDemand().build();
+    /** The Ganymed family's copies in rows 2, 3 and 7 (issue 26): Jenkins' fork, as Jenkins runs it, and Ganymed. */
+    static final String TRILEAD_JENKINS = "trilead-jenkins-217";
+    static final String GANYMED = "ganymed-262";
     static MinaServer mina;
     static NoDelaySshServer noDelay;
 
@@ -77,7 +83,7 @@ class BenchmarkSuite {
 
     static MinaServer mina() throws Exception {
         if (mina == null) {
-            mina = MinaServer.start(OUT.resolve("mina-server"));
+            mina = MinaServer.start(OUT.resolve("mina-server"), MinaServer::allowGroup14Sha1);
         }
         return mina;
     }
@@ -102,10 +108,11 @@ class BenchmarkSuite {
         onlyIfSelected(2);
         OpenSshServer server = sshd();
         int runs = runs(10, 3);
-        // {sample, library set}: issue 14 names mwiede 2.28.8, jcraft 0.1.55, MINA 2.20.0 and 2.12.1, on JDK 17 and 25
+        // {sample, library set}: issue 14 names mwiede 2.28.8, jcraft 0.1.55, MINA 2.20.0 and 2.12.1, on JDK 17 and 25; issue 26
+        // adds Jenkins' Trilead fork and Ganymed 262, against the same OpenSSH with diffie-hellman-group14-sha1 enabled
         String[][] libs = {{Library.JSCH_MWIEDE.execApp(), Library.JSCH_MWIEDE.dir}, {Library.JSCH_JCRAFT.execApp(), Library.JSCH_JCRAFT.dir},
                 {Library.SSHD.execApp(), Library.SSHD.dir}, {Library.SSHD_LEGACY.execApp(), Library.SSHD_LEGACY.dir},
-                {"SshjExec", "sshj-" + Versions.SSHJ}};
+                {"SshjExec", "sshj-" + Versions.SSHJ}, {"Ssh2Exec", TRILEAD_JENKINS}, {"Ssh2Exec", GANYMED}};
         List<Path> jdks = Bench.jdks();
         // issue 21: Lifeline's share is measured over a no-op -javaagent (run.sh builds it), when given
         Path noop = System.getProperty("lifeline.bench.noop") == null ? null : Paths.get(System.getProperty("lifeline.bench.noop"));
@@ -119,7 +126,8 @@ class BenchmarkSuite {
             for (Path jdk : jdks) {
                 for (String[] lib : libs) {
                     for (String variant : variants) {
-                        ForkedJvm.Builder b = Bench.app(lib[0], lib[1], jdk).echo(null).args(server.target("true"))
+                        OpenSshServer to = lib[0].startsWith("Ssh2") ? OLD_KEX_SSHD.server() : server;
+                        ForkedJvm.Builder b = Bench.app(lib[0], lib[1], jdk).echo(null).args(to.target("true"))
                                 .sysprop("sample.footprint", "true");
                         if (variant.equals("with")) {
                             Bench.withAgent(b, null);
@@ -214,7 +222,7 @@ class BenchmarkSuite {
         String warmup = QUICK ? "50" : "10000";
         String[][] variants = {{"without", null}, {"with", ""}, {"with, exec.timeout=1h", "exec.timeout=1h"}};
         String[][] apps = {{"JschExecThroughput", Library.JSCH_MWIEDE.dir}, {"MinaExecThroughput", Library.SSHD.dir},
-                {"SshjExecThroughput", "sshj-" + Versions.SSHJ}};
+                {"SshjExecThroughput", "sshj-" + Versions.SSHJ}, {"Ssh2ExecThroughput", TRILEAD_JENKINS}, {"Ssh2ExecThroughput", GANYMED}};
         Map<String, List<Double>> perSecond = new LinkedHashMap<>();
         Map<String, List<Double>> cpuPerExec = new LinkedHashMap<>();
         for (int i = 0; i < runs; i++) {
@@ -231,9 +239,9 @@ class BenchmarkSuite {
                         Map<String, String> r = p.result();
                         requireOk(p, r);
                         double rate = count / (Long.parseLong(r.get("loop_us")) / 1e6);
-                        perSecond.computeIfAbsent(app[0] + "|" + v[0], k -> new ArrayList<>()).add(rate);
+                        perSecond.computeIfAbsent(key(app) + "|" + v[0], k -> new ArrayList<>()).add(rate);
                         // CPU of the whole client process per exec: varies less than wall time on a shared machine
-                        cpuPerExec.computeIfAbsent(app[0] + "|" + v[0], k -> new ArrayList<>())
+                        cpuPerExec.computeIfAbsent(key(app) + "|" + v[0], k -> new ArrayList<>())
                                 .add(Long.parseLong(r.getOrDefault("cpu_us", "-1")) / (double) count);
                     }
                 }
@@ -246,9 +254,9 @@ class BenchmarkSuite {
                 + EmbeddedSshServer.NOOP + "` answered without a process; TCP_NODELAY on both ends, see NoDelaySshServer), execs/s, " + runs + " runs each, interleaved");
         detail.add("");
         for (String[] app : apps) {
-            List<Double> off = perSecond.get(app[0] + "|without");
+            List<Double> off = perSecond.get(key(app) + "|without");
             for (int v = 1; v < variants.length; v++) {
-                List<Double> on = perSecond.get(app[0] + "|" + variants[v][0]);
+                List<Double> on = perSecond.get(key(app) + "|" + variants[v][0]);
                 double ratio = median(on) / median(off);
                 String agentCell = median(on) > 0 ? num(median(on)) + " execs/s" : "";
                 rows.add(row("3", count + " sequential execs (after " + warmup + " warm-up ones), one session, " + app[0] + " (" + app[1] + ")"
@@ -256,13 +264,13 @@ class BenchmarkSuite {
                         num(median(off)) + " execs/s", agentCell, ratio(ratio) + " throughput", "≥ 0.98×", ratio >= 0.98));
             }
             for (String[] v : variants) {
-                detail.add("- " + app[0] + " " + v[0] + ": " + list(perSecond.get(app[0] + "|" + v[0]))
-                        + "; client process CPU per exec, µs: " + list(cpuPerExec.get(app[0] + "|" + v[0])));
+                detail.add("- " + key(app) + " " + v[0] + ": " + list(perSecond.get(key(app) + "|" + v[0]))
+                        + "; client process CPU per exec, µs: " + list(cpuPerExec.get(key(app) + "|" + v[0])));
             }
-            List<Double> cpuOff = cpuPerExec.get(app[0] + "|without");
+            List<Double> cpuOff = cpuPerExec.get(key(app) + "|without");
             for (int v = 1; v < variants.length; v++) {
-                List<Double> cpuOn = cpuPerExec.get(app[0] + "|" + variants[v][0]);
-                detail.add("- " + app[0] + " " + variants[v][0] + ": median CPU per exec " + num(median(cpuOn)) + " µs vs "
+                List<Double> cpuOn = cpuPerExec.get(key(app) + "|" + variants[v][0]);
+                detail.add("- " + key(app) + " " + variants[v][0] + ": median CPU per exec " + num(median(cpuOn)) + " µs vs "
                         + num(median(cpuOff)) + " µs without (" + ratio(median(cpuOn) / median(cpuOff)) + ")");
             }
         }
@@ -494,7 +502,7 @@ class BenchmarkSuite {
         int runs = runs(3, 1);
         int n = QUICK ? 100 : 1000;
         String[][] apps = {{"MinaManySessions", Library.SSHD.dir}, {"JschManySessions", Library.JSCH_MWIEDE.dir},
-                {"SshjManySessions", "sshj-" + Versions.SSHJ}};
+                {"SshjManySessions", "sshj-" + Versions.SSHJ}, {"Ssh2ManySessions", TRILEAD_JENKINS}, {"Ssh2ManySessions", GANYMED}};
         // per app and variant: heap per session, threads per session, base threads, base heap
         Map<String, List<Map<String, String>>> results = new LinkedHashMap<>();
         for (int i = 0; i < runs; i++) {
@@ -508,7 +516,7 @@ class BenchmarkSuite {
                         p.awaitExit(600_000);
                         Map<String, String> r = p.result();
                         requireOk(p, r);
-                        results.computeIfAbsent(app[0] + (agent ? " with" : " without"), k -> new ArrayList<>()).add(r);
+                        results.computeIfAbsent(key(app) + (agent ? " with" : " without"), k -> new ArrayList<>()).add(r);
                     }
                 }
             }
@@ -520,13 +528,14 @@ class BenchmarkSuite {
                 + "after full GCs, measured after 1 warm-up session (base) and after " + n + " more; " + runs + " runs each, interleaved, medians");
         detail.add("");
         for (String[] app : apps) {
-            Footprints off = new Footprints(results.get(app[0] + " without"), n);
-            Footprints on = new Footprints(results.get(app[0] + " with"), n);
+            Footprints off = new Footprints(results.get(key(app) + " without"), n);
+            Footprints on = new Footprints(results.get(key(app) + " with"), n);
             double extraThreads = on.threadsAfter - off.threadsAfter;
             double extraThreadsPerSession = on.threadsPerSession - off.threadsPerSession;
             double extraBytesPerSession = on.bytesPerSession - off.bytesPerSession;
             String byDesign = app[0].startsWith("Jsch") ? " (JSch: 1 reader thread per session, by design)"
-                    : app[0].startsWith("Sshj") ? " (sshj: 1 reader thread per session, by design)" : "";
+                    : app[0].startsWith("Sshj") ? " (sshj: 1 reader thread per session, by design)"
+                    : app[0].startsWith("Ssh2") ? " (Trilead/Ganymed: 1 receive thread per connection, by design)" : "";
             rows.add(row("7", n + " idle sessions, " + app[0] + " (" + app[1] + "): threads" + byDesign,
                     num(off.threadsAfter) + " (" + num2(off.threadsPerSession) + "/session)",
                     num(on.threadsAfter) + " (" + num2(on.threadsPerSession) + "/session)",
@@ -538,8 +547,8 @@ class BenchmarkSuite {
                     "agent: " + signedBytes(extraBytesPerSession) + "/session (fixed: " + signedBytes(on.heapBase - off.heapBase) + ")",
                     "≤ 1 KB/session", extraBytesPerSession <= 1024));
             for (String v : new String[]{" without", " with"}) {
-                StringBuilder s = new StringBuilder("- " + app[0] + v + ": ");
-                for (Map<String, String> r : results.get(app[0] + v)) {
+                StringBuilder s = new StringBuilder("- " + key(app) + v + ": ");
+                for (Map<String, String> r : results.get(key(app) + v)) {
                     s.append("[threads ").append(r.get("threads_base")).append(" → ").append(r.get("threads_after"))
                             .append(", heap ").append(r.get("heap_base")).append(" → ").append(r.get("heap_after"))
                             .append(" B, opened in ").append(r.get("open_ms")).append(" ms, agent's threads: ")
@@ -581,6 +590,11 @@ class BenchmarkSuite {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** A row's app as its figures are keyed and listed: the class, and the copy where one class serves two (Ssh2*). */
+    static String key(String[] app) {
+        return app[0].startsWith("Ssh2") ? app[0] + " (" + app[1] + ")" : app[0];
+    }
 
     static void requireOk(ForkedJvm app, Map<String, String> r) {
         if (!"ok".equals(r.get("status"))) {

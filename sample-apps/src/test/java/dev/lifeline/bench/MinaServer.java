@@ -2,6 +2,10 @@ package dev.lifeline.bench;
 
 import dev.lifeline.samples.EmbeddedSshServer;
 import dev.lifeline.samples.SampleKeys;
+import org.apache.sshd.common.kex.BuiltinDHFactories;
+import org.apache.sshd.common.kex.KeyExchangeFactory;
+import org.apache.sshd.server.ServerBuilder;
+import org.apache.sshd.server.SshServer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The demo's embedded Apache MINA server as a test fixture: free loopback port, real {@code sh -c} exec, shell, SFTP,
@@ -32,9 +37,25 @@ final class MinaServer implements AutoCloseable {
 
     /** @param dir where the host key, the client keys and uploaded files go */
     static MinaServer start(Path dir) throws Exception {
+        return start(dir, null);
+    }
+
+    /** @param customize changes the server before it starts (see {@link EmbeddedSshServer#start(Path, Consumer)}); null for none */
+    static MinaServer start(Path dir, Consumer<SshServer> customize) throws Exception {
         Files.createDirectories(dir);
         SampleKeys keys = SampleKeys.create(dir.resolve("client"));
-        return new MinaServer(dir, keys, EmbeddedSshServer.start(dir));
+        return new MinaServer(dir, keys, EmbeddedSshServer.start(dir, customize));
+    }
+
+    /**
+     * Adds {@code diffie-hellman-group14-sha1} at the end of the server's key exchanges: the Ganymed family (Trilead,
+     * Jenkins' fork, Ganymed) offers nothing MINA 2.20 still enables by default. Last, so any client that offers a newer
+     * one (JSch, MINA, sshj) negotiates exactly what it did before: the client's order decides.
+     */
+    static void allowGroup14Sha1(SshServer server) {
+        List<KeyExchangeFactory> kex = new ArrayList<>(server.getKeyExchangeFactories());
+        kex.add(ServerBuilder.DH2KEX.apply(BuiltinDHFactories.dhg14));
+        server.setKeyExchangeFactories(kex);
     }
 
     /** Arguments every sample app takes first: HOST PORT USER IDENTITY. */

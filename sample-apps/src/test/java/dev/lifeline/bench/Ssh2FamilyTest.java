@@ -2,6 +2,7 @@ package dev.lifeline.bench;
 
 import dev.lifeline.samples.ForkedJvm;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,6 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,8 +33,10 @@ import static org.awaitility.Awaitility.await;
  * keepalive 1 s x 3; {@code connect.timeout=3s}; {@code close.timeout=2s}) have ended within their bounds, never as a
  * success.
  *
- * <p>By default every copy on the build's JDK (17), and one smoke case (the exec deadline on Jenkins' fork) on JDK 11
- * and on JDK 25; {@code -Dlifeline.ssh2family.allJdks=true} runs the whole window for every copy on JDK 11, 17 and 25.
+ * <p>By default every copy on the build's JDK (17), one smoke case (the exec deadline on Jenkins' fork and on Ganymed)
+ * on JDK 11 and on JDK 25, and Jenkins' fork in an isolated loader (the bootstrap bridge) on 17;
+ * {@code -Dlifeline.ssh2family.allJdks=true} (or {@code -Dlifeline.tests=full}) runs the whole window for every copy on
+ * JDK 11, 17 and 25.
  */
 class Ssh2FamilyTest {
     static final String[] OLD_ALGORITHMS = {"KexAlgorithms +diffie-hellman-group14-sha1"};
@@ -82,19 +87,86 @@ class Ssh2FamilyTest {
         Assumptions.assumeTrue(present, "no JDK at " + jdk);
     }
 
-    /** The smoke case on JDK 11 and 25: an exec that never ends, on Jenkins' fork, ended by exec.timeout. */
+    /**
+     * The smoke case on JDK 11 and 25: an exec that never ends, on Jenkins' fork and on Ganymed side by side (two JVMs
+     * waiting out the same 3 s: about the time of one), each ended by exec.timeout.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("smokeJdks")
-    void execTimeoutOnJenkinsForkOnOtherJdks(Path jdk) throws Exception {
+    void execTimeoutOnJenkinsForkAndGanymedOnOtherJdks(Path jdk) throws Exception {
         requireJdk(jdk);
+        String jenkinsCommand = ExecDeadlineTest.sleepForever();
+        String ganymedCommand = ExecDeadlineTest.sleepForever();
+        String args = "exec.timeout=3s,exec.killGrace=1s";
+        try (ForkedJvm jenkins = Bench.withAgent(app("trilead-jenkins-217", jdk, LIVE.server().targetUnprivileged(jenkinsCommand)), args).start();
+             ForkedJvm ganymed = Bench.withAgent(app("ganymed-262", jdk, LIVE.server().targetUnprivileged(ganymedCommand)), args).start()) {
+            for (ForkedJvm app : new ForkedJvm[]{jenkins, ganymed}) {
+                app.awaitExit(60_000);
+                Map<String, String> r = app.result();
+                assertThat(r.get("status")).as(app.output()).isNotEqualTo("ok");
+                assertThat(Long.parseLong(r.get("exec_ms"))).isBetween(2900L, 7000L);
+                String lib = app == jenkins ? "lib=trilead" : "lib=ganymed";
+                assertThat(app.stderr()).anyMatch(l -> l.contains("event=exec.deadline-fired") && l.contains(lib));
+                // named with its version (the jar's name), and not as an unprotected library
+                String started = app == jenkins ? "library=trilead library_version=build217-jenkins-8 " : "library=ganymed library_version=262 ";
+                assertThat(app.stderr()).anyMatch(l -> l.contains("event=agent.started") && l.contains(started))
+                        .noneMatch(l -> l.contains("library.unprotected"));
+            }
+        } finally {
+            ExecDeadlineTest.killRemote(jenkinsCommand);
+            ExecDeadlineTest.killRemote(ganymedCommand);
+        }
+    }
+
+    /**
+     * The bootstrap bridge for the family: Jenkins' fork in a {@code URLClassLoader} whose parent is the platform loader
+     * (TopologyApps {@code trilead isolated}, one JVM), woven and protected there as on the class path: its exec of
+     * {@code sleep} ended by {@code exec.timeout=3s}, then its idle shell's connection listed by {@code sessions PID}
+     * with Lifeline's keepalive, and declared dead after an nft cut within 1 s x (3 + 1) + 1.5 s. The controls (the
+     * same exec and idle read hang without the agent) are {@link #controlsHangAndTheAgentEndsEachWithinItsBound}'s.
+     */
+    @Test
+    void jenkinsForkInAUrlClassLoaderUnderThePlatformLoader() throws Exception {
+        String copy = "trilead-jenkins-217";
+        List<Path> jars;
+        try (Stream<Path> s = Files.list(Bench.libs().resolve(copy))) {
+            jars = s.filter(p -> p.toString().endsWith(".jar")).map(Path::toAbsolutePath).sorted().collect(Collectors.toList());
+        }
+        OpenSshServer server = CUT.server();
         String command = ExecDeadlineTest.sleepForever();
-        try (ForkedJvm app = Bench.withAgent(app("trilead-jenkins-217", jdk, LIVE.server().targetUnprivileged(command)),
-                "exec.timeout=3s,exec.killGrace=1s").start()) {
-            app.awaitExit(60_000);
+        ForkedJvm.Builder b = ForkedJvm.builder("dev.lifeline.samples.TopologyApps").javaHome(Bench.defaultJdk())
+                .classpath(Bench.sampleClasses().toAbsolutePath().toString())
+                .sysprop("sample.libJars", TopologyTest.joined(jars)).sysprop("sample.execCommand", command)
+                .echo("    [Topology/isolated/" + copy + "] ")
+                .args(server.target("-", "trilead", "isolated"));
+        try (ForkedJvm app = Bench.withAgent(b, "exec.timeout=3s,exec.killGrace=1s," + JschKeepaliveTest.KEEPALIVE_1S_X3).start()) {
+            app.awaitLine(Pattern.compile("^READY idle"), STARTS_MS);
+            String peer = server.host + ":" + server.port;
+            String listed = SessionsCommandTest.sessionsUntil(app.pid(), o -> o.contains(" trilead " + peer));
+            assertThat(listed).containsPattern("keepalive: every 1000ms x3 \\(Lifeline's keepalive@openssh.com\\)");
+            AgentCli status = AgentCli.run("status", String.valueOf(app.pid()));
+            assertThat(status.exit).as(status.output).isZero();
+            assertThat(status.output).contains("every copy loaded is checked").containsPattern(
+                    "(?m)^  trilead build217-jenkins-8 \\(com\\.trilead\\.ssh2\\) loader java\\.net\\.URLClassLoader.*: woven \\(\\d+ classes\\)$");
+            long ms;
+            try (PacketDrop drop = PacketDrop.on(server.port)) {
+                long cut = System.nanoTime();
+                app.awaitLine(Pattern.compile("^READY ended"), STARTS_MS);
+                ms = (System.nanoTime() - cut) / 1_000_000L;
+            }
+            app.awaitExit(30_000);
             Map<String, String> r = app.result();
-            assertThat(r.get("status")).isNotEqualTo("ok");
+            List<String> err = app.stderr();
+            assertThat(r).as(app.output()).containsEntry("status", "ok").containsEntry("loader", "java.net.URLClassLoader")
+                    .containsEntry("tour_loader", "java.net.URLClassLoader");
+            assertThat(r.get("exec_exit")).as("a timed-out command is not a success").isNotEqualTo("0");
             assertThat(Long.parseLong(r.get("exec_ms"))).isBetween(2900L, 7000L);
-            assertThat(app.stderr()).anyMatch(l -> l.contains("event=exec.deadline-fired") && l.contains("lib=trilead"));
+            assertThat(err).anyMatch(l -> l.contains("event=exec.deadline-fired") && l.contains("lib=trilead"));
+            assertThat(ms).as("dead peer found after the cut (ms)").isLessThanOrEqualTo(TopologyTest.DEAD_PEER_BOUND_MS);
+            assertThat(err).anyMatch(l -> l.contains("event=keepalive.declared-dead") && l.contains("lib=trilead"));
+            assertThat(err).noneMatch(l -> l.contains("event=instrumentation.unsupported") || l.contains("internal.error")
+                    || l.contains("level=error") || l.contains("NoClassDefFoundError"));
+            System.out.println("    [Topology] trilead isolated: exec deadline " + r.get("exec_ms") + " ms, dead peer " + ms + " ms");
         } finally {
             ExecDeadlineTest.killRemote(command);
         }
