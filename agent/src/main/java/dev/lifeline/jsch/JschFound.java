@@ -132,7 +132,7 @@ public final class JschFound {
                     policy.mode() == Mode.AUDIT ? "would-set" : "set");
         }
         if (policy.mode() != Mode.AUDIT) {
-            SshSessions.broughtUnder(session);
+            SshSessions.broughtUnder(session, plan.applied());
         }
         Log.info("session.found-at-attach", "lib", "jsch", "host", host, "port", port, "mode", policy.mode().label(),
                 "applied", plan.applied().toString(), "not_protected", why == null ? "" : why);

@@ -98,7 +98,7 @@ public final class SshjFound {
         execChannels(SshjFoundView.INSTANCE.channels(trans), threads, owner, policy, plan, host + ":" + port);
         plan.record("tcp.keepalive", "left as it is (sshj's transport holds the socket's streams, not the socket)", "n/a");
         if (policy.mode() != Mode.AUDIT) {
-            SshSessions.broughtUnder(trans);
+            SshSessions.broughtUnder(trans, plan.applied());
         }
         Log.info("session.found-at-attach", "lib", "sshj", "host", host, "port", port, "mode", policy.mode().label(),
                 "applied", plan.applied().toString(), "not_protected", why == null ? "" : why);
