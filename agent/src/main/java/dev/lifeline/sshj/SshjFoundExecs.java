@@ -42,7 +42,9 @@ final class SshjFoundExecs {
         Map<Object, Object> byCondition = new IdentityHashMap<Object, Object>();
         for (Object ch : channels) {
             try {
-                if (LiveThreads.isA(ch, SESSION_CHANNEL) && SshjApi.of(ch).isOpen(ch)) {
+                // in the connection's channel map until it ends; closeRequested read from its field, not isOpen(), which
+                // takes the channel's lock, held by a close writing to a dead peer
+                if (LiveThreads.isA(ch, SESSION_CHANNEL) && !SshjApi.of(ch).closeRequested(ch)) {
                     Object cond = SshjApi.of(ch).closeCondition(ch);
                     if (cond != null) {
                         byCondition.put(cond, ch);
@@ -69,7 +71,8 @@ final class SshjFoundExecs {
         StackTraceElement[] frames = t.getStackTrace();
         for (int i = 0; i + 1 < frames.length; i++) {
             if (frames[i].getClassName().equals(CHANNEL) && frames[i].getMethodName().equals("join")) {
-                List<ClassLoader> loaders = Arrays.asList(t.getContextClassLoader(), channel.getClass().getClassLoader(),
+                // sshj's own loader first (an app using sshj usually sees it, or is beside it), then the thread's
+                List<ClassLoader> loaders = Arrays.asList(channel.getClass().getClassLoader(), t.getContextClassLoader(),
                         ClassLoader.getSystemClassLoader());
                 return CallSites.lineInvokes(frames[i + 1], loaders, COMMAND, "join");
             }
