@@ -75,6 +75,11 @@ final class ClassFile {
         return index == 0 ? null : utf8(u2(entries[index] + 1));
     }
 
+    /** The offset of constant {@code index}'s tag. */
+    int entry(int index) {
+        return index > 0 && index < entries.length ? entries[index] : 0;
+    }
+
     /** The UTF-8 constant whose index is stored at {@code at}. */
     String utf8At(int at) {
         return utf8(u2(at));

@@ -61,6 +61,15 @@ public final class LiveThreads {
      * own class (JSch 0.2+ starts its reader with {@code this::run}, a lambda capturing the session).
      */
     public static List<Object> captured(Object instance) {
+        return captured(instance, true);
+    }
+
+    /**
+     * {@link #captured(Object)}; with {@code openModules} false, a class in a named module that does not open its
+     * package to Lifeline is not opened (nothing is read from it): for objects that are only looked through, not
+     * the library's own.
+     */
+    public static List<Object> captured(Object instance, boolean openModules) {
         List<Object> out = new ArrayList<Object>();
         if (instance == null) {
             return out;
@@ -70,13 +79,41 @@ public final class LiveThreads {
                 if (Modifier.isStatic(f.getModifiers()) || f.getType().isPrimitive()) {
                     continue;
                 }
-                Object v = ModuleAccess.accessible(f).get(instance);
+                if (openModules) {
+                    ModuleAccess.accessible(f);
+                } else {
+                    f.setAccessible(true); // throws where the package is not open: nothing read from this class
+                }
+                Object v = f.get(instance);
                 if (v != null) {
                     out.add(v);
                 }
             }
         } catch (Throwable e) {
             // a class whose fields cannot be read: nothing reached through it
+        }
+        return out;
+    }
+
+    /**
+     * The threads among {@code threads} with a frame of {@code className.method} on their stack: one stack dump of
+     * all threads (a safepoint, as {@code jstack} takes), so only for a library loaded in the JVM and once per attach.
+     */
+    public static List<Thread> running(List<Thread> threads, String className, String method) {
+        List<Thread> out = new ArrayList<Thread>();
+        try {
+            java.util.Map<Thread, StackTraceElement[]> stacks = Thread.getAllStackTraces();
+            for (Thread t : threads) {
+                StackTraceElement[] frames = stacks.get(t);
+                for (int i = frames == null ? 0 : frames.length - 1; i >= 0; i--) {
+                    if (frames[i].getClassName().equals(className) && frames[i].getMethodName().equals(method)) {
+                        out.add(t);
+                        break;
+                    }
+                }
+            }
+        } catch (Throwable e) {
+            // no stacks (a security manager): none found
         }
         return out;
     }

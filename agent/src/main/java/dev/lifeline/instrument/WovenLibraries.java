@@ -111,6 +111,16 @@ public final class WovenLibraries {
         return out;
     }
 
+    /** Whether a class of library {@code name} ("jsch") has been seen in any loader, relocated copies included. */
+    public static synchronized boolean anySeen(String name) {
+        for (Copy c : COPIES.values()) {
+            if (c.name.equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Copies loaded and not protected (refused, relocated). */
     public static synchronized int unprotected() {
         int n = 0;

@@ -45,6 +45,7 @@ final class JschApi {
     final Field channelPool;
     final Field seqi;
     final Method sendKeepAliveMsg;
+    final Field connectThread;
 
     private JschApi(ClassLoader loader) throws Exception {
         getHost = GET_HOST.method(loader);
@@ -67,6 +68,7 @@ final class JschApi {
         channelPool = CHANNEL_POOL.fieldOf(CHANNEL_POOL.ownerIn(loader));
         seqi = SESSION_SEQI.fieldOf(SESSION_SEQI.ownerIn(loader));
         sendKeepAliveMsg = SEND_KEEPALIVE.method(loader);
+        connectThread = SESSION_CONNECT_THREAD.fieldOf(SESSION_CONNECT_THREAD.ownerIn(loader));
     }
 
     /** For any JSch object: Session, a channel. */
@@ -160,6 +162,11 @@ final class JschApi {
     /** A {@code keepalive@jcraft.com} request that wants a reply; writes to the socket, so never on the deadline thread. */
     void sendKeepalive(Object session) throws Exception {
         Reflection.call(sendKeepAliveMsg, session);
+    }
+
+    /** The session's reader thread, or null (not connected, or no such field in this line). */
+    Object readerThread(Object session) {
+        return connectThread == null ? null : Reflection.readQuietly(connectThread, session);
     }
 
     Object sessionField(Object channel) throws Exception {

@@ -7,6 +7,7 @@ import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.ExecDeadline;
 import dev.lifeline.enforce.SessionEvents;
 import dev.lifeline.instrument.LiveThreads;
+import dev.lifeline.instrument.WovenLibraries;
 import dev.lifeline.policy.Policies;
 import dev.lifeline.policy.SessionPlan;
 import dev.lifeline.policy.SessionPolicy;
@@ -23,8 +24,9 @@ import java.util.Map;
 
 /**
  * JSch sessions already open when Lifeline is attached (issue 24). JSch keeps no registry of its sessions: each
- * connected session is the task of its reader thread ({@code "Connect thread HOST session"}), as the session itself
- * (jcraft 0.1.55) or a lambda capturing it (0.2+, through the session's thread factory), so live threads lead to them.
+ * connected session is the task of its reader thread ({@code "Connect thread HOST session"}, a name an app may change),
+ * as the session itself (jcraft 0.1.55) or a lambda capturing it (0.2+, through the session's thread factory), so live
+ * threads lead to them. A thread running {@code Session.run} that leads to none is counted as not found.
  *
  * <p>What a live session allows: {@code setServerAliveInterval} sets the socket's read timeout, which applies from the
  * reader's next read, not to the read it is blocked in (a dead peer sends nothing, so that read never returns). So
@@ -43,7 +45,8 @@ public final class JschFound {
 
     /** Finds, registers and protects the JSch sessions open now that Lifeline does not know yet. */
     public static void adopt(List<Thread> threads) {
-        for (Object session : sessions(threads)) {
+        List<Object> sessions = sessions(threads);
+        for (Object session : sessions) {
             if (!SshSessions.awaitsProtection(session)) {
                 continue; // opened under the agent, or brought under by an earlier attach
             }
@@ -60,22 +63,57 @@ public final class JschFound {
                 FoundAtAttach.found("jsch", peer, "could not be read: " + t);
             }
         }
+        if (WovenLibraries.anySeen("jsch")) {
+            for (Thread reader : unreached(threads, sessions)) {
+                FoundAtAttach.found("jsch", "?", "not found: thread " + reader.getName() + " runs JSch's Session.run, and"
+                        + " no session was reached from it (its task wraps the session deeper than Lifeline looks)");
+            }
+        }
     }
 
-    /** Sessions that are a live thread's task, or captured by it (one or two steps: a lambda, a wrapping Runnable). */
+    /**
+     * Sessions that are a live thread's task, or captured by it (one or two steps: a lambda, a wrapping Runnable), or
+     * held by a {@code Thread} subclass. Every thread is looked at, not only those JSch names {@code "Connect thread
+     * HOST session"}: an app may rename its threads. A named module is opened to Lifeline only for JSch's own classes
+     * and the threads JSch named: the rest are looked through where they are open already.
+     */
     static List<Object> sessions(List<Thread> threads) {
         Map<Object, Boolean> found = new IdentityHashMap<Object, Boolean>();
         for (Thread t : threads) {
-            if (!t.getName().startsWith("Connect thread")) {
-                continue; // JSch names its reader so, in every line; an app's thread factory may rename it (not found then)
+            boolean named = t.getName().startsWith("Connect thread");
+            collect(LiveThreads.task(t), found, 2, named);
+            if (t.getClass() != Thread.class && !t.getClass().getName().startsWith("java.")) {
+                for (Object held : LiveThreads.captured(t, named)) {
+                    collect(held, found, 1, named);
+                }
             }
-            Object task = LiveThreads.task(t);
-            collect(task, found, 2);
         }
         return new ArrayList<Object>(found.keySet());
     }
 
-    private static void collect(Object o, Map<Object, Boolean> found, int depth) {
+    /** Threads running {@code Session.run} (a JSch reader) that are the reader of none of {@code sessions}. */
+    static List<Thread> unreached(List<Thread> threads, List<Object> sessions) {
+        Map<Object, Boolean> readers = new IdentityHashMap<Object, Boolean>();
+        for (Object s : sessions) {
+            try {
+                Object reader = JschApi.of(s).readerThread(s);
+                if (reader != null) {
+                    readers.put(reader, Boolean.TRUE);
+                }
+            } catch (Throwable t) {
+                Faults.suppressed(t);
+            }
+        }
+        List<Thread> out = new ArrayList<Thread>();
+        for (Thread t : LiveThreads.running(threads, SESSION, "run")) {
+            if (!readers.containsKey(t)) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    private static void collect(Object o, Map<Object, Boolean> found, int depth, boolean open) {
         if (o == null) {
             return;
         }
@@ -83,9 +121,10 @@ public final class JschFound {
             found.put(o, Boolean.TRUE);
             return;
         }
-        if (depth > 0 && !o.getClass().getName().startsWith("java.")) {
-            for (Object c : LiveThreads.captured(o)) {
-                collect(c, found, depth - 1);
+        String type = o.getClass().getName();
+        if (depth > 0 && !type.startsWith("java.")) {
+            for (Object c : LiveThreads.captured(o, open || type.startsWith("com.jcraft.jsch."))) {
+                collect(c, found, depth - 1, open);
             }
         }
     }
@@ -132,7 +171,7 @@ public final class JschFound {
                     policy.mode() == Mode.AUDIT ? "would-set" : "set");
         }
         if (policy.mode() != Mode.AUDIT) {
-            SshSessions.broughtUnder(session);
+            SshSessions.broughtUnder(session, plan.applied());
         }
         Log.info("session.found-at-attach", "lib", "jsch", "host", host, "port", port, "mode", policy.mode().label(),
                 "applied", plan.applied().toString(), "not_protected", why == null ? "" : why);

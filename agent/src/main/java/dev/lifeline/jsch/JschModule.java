@@ -65,6 +65,9 @@ public final class JschModule implements InstrumentationModule {
     static final LibraryMember SESSION_SEQI = LibraryMember.field(SESSION, "seqi")
             .optional("JSch's private incoming sequence number; without it a session found at attach gets no probes");
     static final LibraryMember SEND_KEEPALIVE = LibraryMember.method(SESSION, "sendKeepAliveMsg", "()V");
+    /** At attach: the reader threads of the sessions found, so that a reader whose session was not reached is counted. */
+    static final LibraryMember SESSION_CONNECT_THREAD = LibraryMember.field(SESSION, "connectThread")
+            .optional("issue 24: JSch's reader thread of a session found at attach");
 
     // ---- local port forwards (JschForwards): the target of a forwarded channel, the session's listeners ----
     private static final String DIRECT_TCPIP = "com.jcraft.jsch.ChannelDirectTCPIP";
@@ -77,6 +80,7 @@ public final class JschModule implements InstrumentationModule {
             IS_CONNECTED, GET_ALIVE_INTERVAL, SET_ALIVE_INTERVAL, GET_ALIVE_COUNT_MAX, SET_ALIVE_COUNT_MAX, SESSION_SOCKET,
             SESSION_TIMEOUT, SESSION_PROXY, PROXY_SOCKET, SESSION_CHANNELS, CHANNEL_POOL, CHANNEL_SESSION,
             CHANNEL_GET_SESSION, SEND_SIGNAL, IS_CLOSED, CHANNEL_DISCONNECT, EXEC_COMMAND, SESSION_SEQI, SEND_KEEPALIVE,
+            SESSION_CONNECT_THREAD,
             DIRECT_HOST, DIRECT_PORT, GET_FORWARDS_L, DEL_FORWARD_L);
 
     @Override

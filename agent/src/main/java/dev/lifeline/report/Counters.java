@@ -10,6 +10,8 @@ public final class Counters {
     public enum Counter {
         SESSIONS_SEEN("sessionsSeen"),
         SESSIONS_CHANGED("sessionsChanged"),
+        /** Sessions already open when Lifeline was attached, found and registered (each also counts in sessionsSeen). */
+        SESSIONS_FOUND_AT_ATTACH("sessionsFoundAtAttach"),
         KEEPALIVE_DECLARED_DEAD("keepaliveDeclaredDead"),
         EXEC_DEADLINES_WATCHED("execDeadlinesWatched"),
         EXEC_DEADLINES_TERM("execDeadlinesTerm"),

@@ -1,5 +1,7 @@
 package dev.lifeline.sessions;
 
+import dev.lifeline.report.Applied;
+import dev.lifeline.report.Counters;
 import dev.lifeline.report.Faults;
 
 import java.util.ArrayList;
@@ -91,7 +93,9 @@ public final class SshSessions {
 
     /**
      * A session that was already open when Lifeline was attached (issue 24): registered as {@link #opened} does, and
-     * marked so in {@code sessions}; its age counts from now, since when it opened is not known.
+     * marked so in {@code sessions}; its age counts from now, since when it opened is not known. Counted once, when
+     * first registered: in {@code sessionsSeen} (a session Lifeline looked at, as one opened under it) and in
+     * {@code sessionsFoundAtAttach} (an audit attach and the enforce attach after it find the same session twice).
      *
      * @return false when it was registered already (opened under the agent, or brought under by an earlier attach)
      */
@@ -101,6 +105,8 @@ public final class SshSessions {
             e.foundAtAttach = true;
             if (session != null && OPEN.putIfAbsent(session, e) == null) {
                 Watchdog.sessionsExist();
+                Counters.increment(Counters.Counter.SESSIONS_SEEN);
+                Counters.increment(Counters.Counter.SESSIONS_FOUND_AT_ATTACH);
                 return true;
             }
             Entry known = session == null ? null : OPEN.get(session);
@@ -125,11 +131,17 @@ public final class SshSessions {
         return e == null || (e.foundAtAttach && !e.broughtUnder);
     }
 
-    /** A session found at attach is now under the settings: a later attach leaves it alone. */
-    public static void broughtUnder(Object session) {
+    /**
+     * A session found at attach is now under the settings: a later attach leaves it alone. {@code sessionsChanged}
+     * counts it when Lifeline set anything on it ({@code applied}), as for a session opened under the agent.
+     */
+    public static void broughtUnder(Object session, Applied applied) {
         Entry e = session == null ? null : OPEN.get(session);
-        if (e != null) {
+        if (e != null && !e.broughtUnder) {
             e.broughtUnder = true;
+            if (applied != null && applied.changedAnything()) {
+                Counters.increment(Counters.Counter.SESSIONS_CHANGED);
+            }
         }
     }
 

@@ -155,7 +155,7 @@ public final class SshdFound {
                     policy.mode() == Mode.AUDIT ? "would-set" : "set");
         }
         if (policy.mode() != Mode.AUDIT) {
-            SshSessions.broughtUnder(session);
+            SshSessions.broughtUnder(session, plan.applied());
         }
         Log.info("session.found-at-attach", "lib", "sshd", "host", host, "port", port, "mode", policy.mode().label(),
                 "applied", plan.applied().toString(), "not_protected", why == null ? "" : why);

@@ -71,6 +71,10 @@ final class SshjApi {
     final Field readerTrans;
     final Method remoteHost;
     final Method remotePort;
+    final Field closeEvent;
+    final Field eventPromise;
+    final Field promiseCond;
+    final Field channelId;
 
     private SshjApi(ClassLoader loader) throws Exception {
         clientSocket = CLIENT_SOCKET.field(loader);
@@ -98,6 +102,10 @@ final class SshjApi {
         readerTrans = READER_TRANS.field(loader);
         remoteHost = REMOTE_HOST.method(loader);
         remotePort = REMOTE_PORT.method(loader);
+        closeEvent = CLOSE_EVENT.fieldOf(CLOSE_EVENT.ownerIn(loader));
+        eventPromise = EVENT_PROMISE.fieldOf(EVENT_PROMISE.ownerIn(loader));
+        promiseCond = PROMISE_COND.fieldOf(PROMISE_COND.ownerIn(loader));
+        channelId = CHANNEL_ID.fieldOf(CHANNEL_ID.ownerIn(loader));
         transService = TRANS_SERVICE.field(loader);
         transKexer = TRANS_KEXER.field(loader);
         die = DIE.method(loader);
@@ -290,6 +298,18 @@ final class SshjApi {
         if (window != null) {
             Reflection.call(expand, window, 1L << 40);
         }
+    }
+
+    /** The condition a thread in the channel's {@code join()} is parked on (its close event's), or null. */
+    Object closeCondition(Object channel) throws Exception {
+        Object event = closeEvent == null ? null : closeEvent.get(channel);
+        Object promise = event == null || eventPromise == null ? null : eventPromise.get(event);
+        return promise == null || promiseCond == null ? null : promiseCond.get(promise);
+    }
+
+    /** The channel's local id as sshj numbers it ({@code chan#N} in its log), or -1. */
+    int channelId(Object channel) throws Exception {
+        return channelId == null ? -1 : (Integer) channelId.get(channel);
     }
 
     void signal(Object channel, String name) throws Exception {

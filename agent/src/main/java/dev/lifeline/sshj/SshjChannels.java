@@ -1,11 +1,13 @@
 package dev.lifeline.sshj;
 
 import dev.lifeline.config.Policy;
+import dev.lifeline.enforce.Actions;
 import dev.lifeline.enforce.ChannelControl;
 import dev.lifeline.enforce.CloseDeadline;
 import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.ExecDeadline;
 import dev.lifeline.enforce.ForwardIdle;
+import dev.lifeline.instrument.LiveThreads;
 import dev.lifeline.report.Faults;
 import dev.lifeline.sessions.ChannelHooks;
 import dev.lifeline.sessions.SshSessions;
@@ -17,6 +19,8 @@ import java.lang.ref.WeakReference;
  * client's {@code disconnect()}.
  */
 final class SshjChannels {
+    private static final String TRANSPORT = "net.schmizz.sshj.transport.TransportImpl";
+
     /** What {@link ChannelHooks#execStarted} runs for sshj. */
     static final ChannelHooks.ExecStart EXEC = new ChannelHooks.ExecStart() {
         @Override
@@ -122,8 +126,22 @@ final class SshjChannels {
 
         @Override
         public void forceCloseSession() {
-            Object live = client.client.get();
-            if (live != null) {
+            final Object live = client.client.get();
+            if (live != null && LiveThreads.isA(live, TRANSPORT)) {
+                // found at attach: the transport is all Lifeline holds (no SSHClient, no socket); it dies as under a
+                // dead peer, on a pool thread since die() writes a disconnect packet, and closes the socket's streams
+                Actions.run("sshj.exec.transport-die", new Runnable() {
+                    @Override
+                    public void run() {
+                        try {
+                            SshjApi api = SshjApi.of(live);
+                            api.die(live, api.connectionLost("exec channel close stuck past close.timeout (Lifeline)"));
+                        } catch (Throwable t) {
+                            Faults.suppressed(t);
+                        }
+                    }
+                });
+            } else if (live != null) {
                 SshjSockets.shut(live);
             }
         }

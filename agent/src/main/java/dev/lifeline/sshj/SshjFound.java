@@ -2,6 +2,7 @@ package dev.lifeline.sshj;
 
 import dev.lifeline.config.Mode;
 import dev.lifeline.config.Policy;
+import dev.lifeline.enforce.ExecDeadline;
 import dev.lifeline.instrument.LiveThreads;
 import dev.lifeline.policy.Policies;
 import dev.lifeline.policy.SessionPlan;
@@ -22,8 +23,9 @@ import java.util.List;
  * <p>Keepalive: Lifeline's own ({@link dev.lifeline.enforce.ProbeKeepalive}, want-reply probes on the deadline thread), as for a connection
  * whose app set no interval; an app's own keepalive thread, already running, is left as it is. On a dead peer the
  * transport dies ({@code die()}: every channel and waiter gets the error, then sshj closes the socket's streams).
- * Exec deadlines: not for channels open at attach, since sshj keeps no command on a channel (an exec and a shell are the
- * same {@code SessionChannel}); execs started later on the connection get them. TCP keepalive: the socket is not
+ * Exec deadlines: for the channels open at attach that a thread waits on in {@code join()} as a {@code Session.Command}
+ * (sshj keeps no command, and an exec and a shell are the same {@code SessionChannel}: {@link SshjFoundExecs}); execs
+ * started later on the connection get them as under the agent. TCP keepalive: the socket is not
  * reachable from the transport (only its streams), so it is left as it is.
  */
 public final class SshjFound {
@@ -46,7 +48,7 @@ public final class SshjFound {
                     continue;
                 }
                 peer = api.remoteHost(trans) + ":" + api.remotePort(trans);
-                FoundAtAttach.found("sshj", peer, adoptOne(api, trans));
+                FoundAtAttach.found("sshj", peer, adoptOne(api, trans, threads));
             } catch (Throwable e) {
                 Faults.suppressed(e);
                 FoundAtAttach.found("sshj", peer, "could not be read: " + e);
@@ -61,7 +63,7 @@ public final class SshjFound {
         return c != null && c.client.get() != trans;
     }
 
-    private static String adoptOne(SshjApi api, Object trans) throws Exception {
+    private static String adoptOne(SshjApi api, Object trans, List<Thread> threads) throws Exception {
         String host = api.remoteHost(trans);
         int port = api.remotePort(trans);
         Object conn = api.service(trans);
@@ -93,20 +95,43 @@ public final class SshjFound {
         } else if (appSeconds <= 0 && policy.mode() != Mode.AUDIT) {
             why = "no keepalive.interval configured for this host";
         }
-        int channels = SshjFoundView.INSTANCE.channels(trans).size();
-        if (channels > 0) {
-            FoundAtAttach.note("sshj", host + ":" + port, channels + (channels == 1 ? " channel open at attach gets" : " channels open at attach get")
-                    + " no exec deadline (sshj keeps no command on a channel: an exec cannot be told"
-                    + " from a shell); execs started from now on get one");
-        }
-        plan.record("exec.deadlines", "none for channels open at attach (sshj keeps no command: exec or shell cannot be"
-                + " told); execs started from now on get them", "n/a");
+        execChannels(SshjFoundView.INSTANCE.channels(trans), threads, owner, policy, plan, host + ":" + port);
         plan.record("tcp.keepalive", "left as it is (sshj's transport holds the socket's streams, not the socket)", "n/a");
         if (policy.mode() != Mode.AUDIT) {
-            SshSessions.broughtUnder(trans);
+            SshSessions.broughtUnder(trans, plan.applied());
         }
         Log.info("session.found-at-attach", "lib", "sshj", "host", host, "port", port, "mode", policy.mode().label(),
                 "applied", plan.applied().toString(), "not_protected", why == null ? "" : why);
         return why;
+    }
+
+    /**
+     * Exec deadlines, counted from the attach, for the session channels a thread waits on as a command
+     * ({@link SshjFoundExecs}); every other session channel is named with why it has none.
+     */
+    private static void execChannels(List<Object> channels, List<Thread> threads, SshjSessions.Client owner, Policy policy,
+                                     SessionPlan plan, String peer) {
+        if (!ExecDeadline.applies(policy)) {
+            return;
+        }
+        List<Object> execs = SshjFoundExecs.execs(channels, threads);
+        for (Object ch : channels) {
+            String why = SshjFoundExecs.why(ch);
+            if (why != null) {
+                FoundAtAttach.note("sshj", peer, SshjFoundExecs.name(ch) + " gets no exec deadline: " + why);
+            }
+        }
+        for (Object ch : execs) {
+            if (policy.mode() == Mode.AUDIT) {
+                continue; // counted for the log line only: a later attach in fill or enforce arms it
+            }
+            SshjView.execStarted(ch);
+            ExecDeadline.started(ch, new SshjChannels.Control(ch, owner), policy, "sshj", null);
+        }
+        if (!execs.isEmpty()) {
+            plan.record("exec.deadlines", execs.size() + " exec channel" + (execs.size() == 1 ? "" : "s")
+                    + " (a thread waits in join() on it as a Session.Command), counted from the attach",
+                    policy.mode() == Mode.AUDIT ? "would-set" : "set");
+        }
     }
 }

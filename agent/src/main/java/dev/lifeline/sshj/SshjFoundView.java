@@ -65,6 +65,7 @@ final class SshjFoundView extends LibraryView {
 
     @Override
     public String channelKind(Object channel) {
-        return SshjView.INSTANCE.channelKind(channel);
+        String why = SshjFoundExecs.why(channel);
+        return why == null ? SshjView.INSTANCE.channelKind(channel) : "session (found at attach, no exec deadline: " + why + ")";
     }
 }

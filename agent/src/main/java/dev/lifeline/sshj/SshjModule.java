@@ -118,6 +118,13 @@ public final class SshjModule implements InstrumentationModule {
     static final LibraryMember READER_TRANS = LibraryMember.field("net.schmizz.sshj.transport.Reader", "trans");
     static final LibraryMember REMOTE_HOST = LibraryMember.method(TRANSPORT, "getRemoteHost", "()Ljava/lang/String;");
     static final LibraryMember REMOTE_PORT = LibraryMember.method(TRANSPORT, "getRemotePort", "()I");
+    /** A channel found at attach is an exec when an app's thread waits for it as one: parked on what join() awaits. */
+    static final LibraryMember CLOSE_EVENT = LibraryMember.field(CHANNEL, "closeEvent")
+            .optional("issue 24: execs found at attach are told by a thread waiting in their join()");
+    static final LibraryMember EVENT_PROMISE = LibraryMember.field("net.schmizz.concurrent.Event", "promise")
+            .optional("issue 24: execs found at attach");
+    static final LibraryMember PROMISE_COND = LibraryMember.field(PROMISE, "cond").optional("issue 24: execs found at attach");
+    static final LibraryMember CHANNEL_ID = LibraryMember.field(CHANNEL, "id").optional("issue 24: the channels named at attach");
 
     // ---- local port forwards (SshjForwards); Parameters and the channel class moved out of LocalPortForwarder in 0.28 ----
     private static final String DIRECT = "net.schmizz.sshj.connection.channel.direct.";
@@ -141,7 +148,8 @@ public final class SshjModule implements InstrumentationModule {
     static final LibraryMember FWD_PARAMETERS_0_27 = LibraryMember.field(FORWARDED_0_27, "parameters").optional("before 0.28");
     static final LibraryMember GET_OUTPUT_STREAM = LibraryMember.method(CHANNEL, "getOutputStream", "()Ljava/io/OutputStream;");
 
-    private static final List<LibraryMember> MEMBERS = Arrays.asList(READER_TRANS, REMOTE_HOST, REMOTE_PORT, CLIENT_SOCKET, CLIENT_CONNECT_TIMEOUT, GET_SOCKET,
+    private static final List<LibraryMember> MEMBERS = Arrays.asList(READER_TRANS, REMOTE_HOST, REMOTE_PORT, CLOSE_EVENT,
+            EVENT_PROMISE, PROMISE_COND, CHANNEL_ID, CLIENT_SOCKET, CLIENT_CONNECT_TIMEOUT, GET_SOCKET,
             GET_CONNECT_TIMEOUT, SET_CONNECT_TIMEOUT, TUNNELED, CLIENT_CONN, CLIENT_TRANS, CONN_KEEP_ALIVE, CONN_CHANNELS,
             GET_KEEP_ALIVE, GET_TRANSPORT, SEND_GLOBAL_REQUEST, KEEP_ALIVE_CONN, GET_KEEP_ALIVE_INTERVAL,
             SET_KEEP_ALIVE_INTERVAL, KEEP_ALIVE_RUNNER, GET_MAX_ALIVE_COUNT, SET_MAX_ALIVE_COUNT, RUNNER_QUEUE,

@@ -1,5 +1,7 @@
 package dev.lifeline.sessions;
 
+import dev.lifeline.report.Applied;
+import dev.lifeline.report.Counters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +45,9 @@ class FoundAtAttachTest {
 
     @Test
     void aSessionFoundInAuditAwaitsTheNextAttachOneBroughtUnderDoesNot() {
+        long seen = Counters.Counter.SESSIONS_SEEN.get();
+        long found0 = Counters.Counter.SESSIONS_FOUND_AT_ATTACH.get();
+        long changed = Counters.Counter.SESSIONS_CHANGED.get();
         Object openedUnderAgent = new Object();
         Object found = new Object();
         SshSessions.opened(openedUnderAgent, "jsch", "h", 22, SessionRegistryTest.VIEW);
@@ -52,10 +57,18 @@ class FoundAtAttachTest {
         assertThat(SshSessions.foundAtAttach(found, "jsch", "h", 22, SessionRegistryTest.VIEW)).isTrue(); // audit
         assertThat(SshSessions.awaitsProtection(found)).isTrue();
         assertThat(SshSessions.foundAtAttach(found, "jsch", "h", 22, SessionRegistryTest.VIEW)).isTrue(); // enforce
-        SshSessions.broughtUnder(found);
+        Applied applied = new Applied();
+        applied.record("keepalive.interval", "1000ms", "set");
+        SshSessions.broughtUnder(found, applied);
+        SshSessions.broughtUnder(found, applied); // once only
         assertThat(SshSessions.awaitsProtection(found)).isFalse();
         assertThat(SshSessions.foundAtAttach(found, "jsch", "h", 22, SessionRegistryTest.VIEW)).isFalse();
         assertThat(SshSessions.foundAtAttach(openedUnderAgent, "jsch", "h", 22, SessionRegistryTest.VIEW)).isFalse();
         assertThat(SshSessions.open()).isEqualTo(2);
+        // found twice (audit, then enforce), counted once; seen like the one opened under the agent (counted where its
+        // plan is configured, not on registration), changed once Lifeline set something on it
+        assertThat(Counters.Counter.SESSIONS_FOUND_AT_ATTACH.get() - found0).isEqualTo(1);
+        assertThat(Counters.Counter.SESSIONS_SEEN.get() - seen).isEqualTo(1);
+        assertThat(Counters.Counter.SESSIONS_CHANGED.get() - changed).isEqualTo(1);
     }
 }
