@@ -32,9 +32,14 @@ final class MinaServer implements AutoCloseable {
 
     /** @param dir where the host key, the client keys and uploaded files go */
     static MinaServer start(Path dir) throws Exception {
+        return start(dir, null);
+    }
+
+    /** @param customize changes the server before it starts (a misbehaving subsystem); null for none */
+    static MinaServer start(Path dir, java.util.function.Consumer<org.apache.sshd.server.SshServer> customize) throws Exception {
         Files.createDirectories(dir);
         SampleKeys keys = SampleKeys.create(dir.resolve("client"));
-        return new MinaServer(dir, keys, EmbeddedSshServer.start(dir));
+        return new MinaServer(dir, keys, EmbeddedSshServer.start(dir, customize));
     }
 
     /** Arguments every sample app takes first: HOST PORT USER IDENTITY. */
