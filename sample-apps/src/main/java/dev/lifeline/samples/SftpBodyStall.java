@@ -33,9 +33,6 @@ public final class SftpBodyStall {
         final String file = t.rest[0];
         final String dir = t.rest[1];
         Result result = new Result("SftpBodyStall");
-        // sshj's BouncyCastle on the class path turns on JSch's post-quantum key exchanges, which fail against MINA's
-        // server here ("timeout in waiting for rekeying process"): the classic ones, as with JSch alone
-        com.jcraft.jsch.JSch.setConfig("kex", "curve25519-sha256,ecdh-sha2-nistp256,diffie-hellman-group14-sha256");
         List<Thread> cases = new ArrayList<Thread>();
         cases.add(run("jsch", () -> {
             Session s = JschClients.newSession(t);
