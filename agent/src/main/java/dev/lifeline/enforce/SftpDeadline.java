@@ -29,9 +29,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * call that waited fails with {@link #exception}: an {@code IOException} naming Lifeline and the limit, which the
  * libraries' calls declare or wrap in their own type (JSch {@code SftpException}, sshj {@code SFTPException}).
  *
- * <p>A request is one wait: armed when the library starts waiting for a response (JSch {@code ChannelSftp.header},
- * MINA {@code DefaultSftpClient.receive}) or sends a request whose response another thread delivers (sshj), ended when
- * the wait returns or the response is delivered. One scheduled task per request, cancelled on the answer.
+ * <p>A request is one wait, which ends only once the whole response is there: armed when the library starts waiting
+ * for a response (MINA {@code DefaultSftpClient.receive}, which its channel hands complete packets only) or sends a
+ * request whose response another thread delivers once its last byte is read (sshj), ended when the wait returns or
+ * the response is delivered. JSch reads a response's header and body from the channel's pipe on the app's thread, with
+ * the app's code in between: there each read of the pipe that has to wait is one (a body that stops arriving is
+ * bounded as a response that never starts). One scheduled task per request, cancelled on the answer.
  */
 public final class SftpDeadline {
     private static final int WAITING = 0;
@@ -178,7 +181,8 @@ public final class SftpDeadline {
                 Thread.interrupted(); // ours, not the app's: the wait it was meant to end is over
             }
         }
-        return before == FIRED ? d.exception() : null;
+        // a follow-up's wait was on a channel a deadline closed: whatever ended it (the pipe's end), that is why
+        return before == FIRED || d.followUp ? d.exception() : null;
     }
 
     /** Requests waiting now: for leak tests and the JMX view. */

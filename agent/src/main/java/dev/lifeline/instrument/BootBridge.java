@@ -163,7 +163,9 @@ final class BootBridge {
                     m = new LinkedHashMap<String, String>();
                     out.put(h.hookClass, m);
                 }
-                if (h.enter != null) {
+                if (h.isCallSite()) {
+                    m.put(h.enter + h.redirectDescriptor(), h.redirectDescriptor());
+                } else if (h.enter != null) {
                     String d = h.enterDescriptor(h.isConstructor());
                     m.put(h.enter + d, d);
                 }

@@ -57,6 +57,11 @@ final class ClassPatcher {
 
     /** @param hooks by name + descriptor of the library method */
     static byte[] weave(ClassFile in, String owner, ClassShape shape, Map<String, Hook> hooks) throws Unsupported {
+        for (Hook h : hooks.values()) {
+            if (h.isCallSite()) {
+                throw new Unsupported("call-site hooks"); // every method's code to scan: ASM's reader does it
+            }
+        }
         return new ClassPatcher(in, owner, shape.version).patch(hooks);
     }
 

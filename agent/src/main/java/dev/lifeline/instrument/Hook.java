@@ -13,11 +13,18 @@ import java.util.List;
  * returns the value the method returns instead.</li>
  * </ul>
  * Reference types are passed as {@code Object}: hook classes name JDK types only, so they link in any loader.
+ *
+ * <p>A call-site hook ({@link #onCall}) instead replaces, in every method of the class, each call of one method of
+ * another type with a call of a static hook method taking the receiver and the arguments and returning what the call
+ * returns: the same stack before and after, so nothing else of the method changes. It is for a wait that happens in
+ * a JDK type the library calls from many places (JSch reads its SFTP responses straight from a pipe).
  */
 public final class Hook {
     final String method;
     final String descriptor;
     final String hookClass;
+    /** A call-site hook: the type whose method's calls are replaced (internal name); null for a method hook. */
+    String callOwner;
     boolean optional;
     boolean thisOnly;
 
@@ -43,6 +50,7 @@ public final class Hook {
     /** This hook, calling the same methods of another class (a {@link BootBridge} forwarder with the same descriptors). */
     Hook calling(String otherHookClass) {
         Hook h = new Hook(method, descriptor, otherHookClass);
+        h.callOwner = callOwner;
         h.optional = optional;
         h.thisOnly = thisOnly;
         h.enter = enter;
@@ -58,6 +66,37 @@ public final class Hook {
     /** @param descriptor the library method's JVM descriptor; matched exactly */
     public static Hook on(String method, String descriptor, Class<?> hooks) {
         return new Hook(method, descriptor, hooks);
+    }
+
+    /**
+     * Every call of {@code owner.method} (a virtual or interface call, matched by descriptor) in the class's code calls
+     * the hook method named by {@link #redirect} instead, with the receiver as its first argument.
+     *
+     * @param owner internal name of the called method's type as the call names it, e.g. {@code java/io/InputStream}
+     */
+    public static Hook onCall(String owner, String method, String descriptor, Class<?> hooks) {
+        Hook h = new Hook(method, descriptor, hooks);
+        h.callOwner = owner;
+        return h;
+    }
+
+    /** The hook method a call-site hook calls instead; it must do what the replaced call did (or throw). */
+    public Hook redirect(String hookMethod) {
+        enter = hookMethod;
+        return this;
+    }
+
+    boolean isCallSite() {
+        return callOwner != null;
+    }
+
+    /** The replacing hook's descriptor: {@code (receiver, args...)} returning what the call returns. */
+    String redirectDescriptor() {
+        StringBuilder d = new StringBuilder("(Ljava/lang/Object;");
+        for (String a : argumentTypes(descriptor)) {
+            d.append(erase(a));
+        }
+        return d.append(')').append(erase(returnType(descriptor))).toString();
     }
 
     /** A library line may lack this method: then the hook is left out, and the rest of the type still woven. */
@@ -121,12 +160,15 @@ public final class Hook {
     }
 
     String key() {
-        return method + descriptor;
+        return callOwner != null ? callOwner + '.' + method + descriptor : method + descriptor;
     }
 
     /** Why this hook cannot be woven as declared (a mistake in a module, caught by the unit tests), or null. */
     String problem(boolean staticMethod) {
         String ret = returnType(descriptor);
+        if (callOwner != null) {
+            return enter == null || exit != null || enterState || replacedArg >= 0 ? "a call-site hook has one redirect only" : null;
+        }
         if (enter == null && exit == null) {
             return "no hook";
         }
@@ -261,6 +303,6 @@ public final class Hook {
 
     @Override
     public String toString() {
-        return method + descriptor;
+        return key();
     }
 }

@@ -34,19 +34,50 @@ final class HookWeaver {
     static byte[] weave(ClassReader reader, final String owner, final ClassShape shape, final Map<String, Hook> hooks) {
         ClassWriter writer = new ClassWriter(reader, ClassWriter.COMPUTE_MAXS);
         final boolean frames = shape.version >= Opcodes.V1_6;
+        final Map<String, Hook> calls = new java.util.HashMap<String, Hook>();
+        for (Hook h : hooks.values()) {
+            if (h.isCallSite()) {
+                calls.put(h.key(), h);
+            }
+        }
         reader.accept(new ClassVisitor(ClassShape.ASM_API, writer) {
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
                 MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
                 Hook hook = hooks.get(name + descriptor);
-                if (hook == null || mv == null) {
-                    return mv;
+                if (mv != null && hook != null && !hook.isCallSite()) {
+                    Integer locals = shape.maxLocals.get(name + descriptor);
+                    mv = new HookInserter(mv, owner, hook, locals == null ? 0 : locals, frames);
                 }
-                Integer locals = shape.maxLocals.get(name + descriptor);
-                return new HookInserter(mv, owner, hook, locals == null ? 0 : locals, frames);
+                return mv == null || calls.isEmpty() ? mv : new CallRedirector(mv, calls);
             }
         }, ClassReader.EXPAND_FRAMES);
         return writer.toByteArray();
+    }
+
+    /**
+     * Replaces each call a call-site hook names with a static call of its hook: receiver and arguments stay on the
+     * stack as they were, the hook returns what the call would, so no frame or offset changes. It wraps the
+     * {@link HookInserter}, so the hook calls that one inserts are never replaced.
+     */
+    static final class CallRedirector extends MethodVisitor {
+        private final Map<String, Hook> calls;
+
+        CallRedirector(MethodVisitor mv, Map<String, Hook> calls) {
+            super(ClassShape.ASM_API, mv);
+            this.calls = calls;
+        }
+
+        @Override
+        public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            Hook h = opcode == Opcodes.INVOKEVIRTUAL || opcode == Opcodes.INVOKEINTERFACE
+                    ? calls.get(owner + '.' + name + descriptor) : null;
+            if (h == null) {
+                super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+            } else {
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, h.hookClass, h.enter, h.redirectDescriptor(), false);
+            }
+        }
     }
 
     static final class HookInserter extends MethodVisitor {

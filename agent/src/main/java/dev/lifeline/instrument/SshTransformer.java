@@ -335,7 +335,7 @@ final class SshTransformer implements ClassFileTransformer {
                 lineFound = true;
             }
             for (Hook h : t.hooks) {
-                if (shape.methods.containsKey(h.key())) {
+                if (h.isCallSite() || shape.methods.containsKey(h.key())) {
                     chosen.put(h.key(), bridge == null ? h : h.calling(bridge.get(h.hookClass)));
                 }
             }
@@ -363,7 +363,11 @@ final class SshTransformer implements ClassFileTransformer {
     static String missingMembers(InstrumentedType t, ClassShape shape) {
         for (Hook h : t.hooks) {
             Integer access = shape.methods.get(h.key());
-            if (access == null) {
+            if (h.isCallSite()) {
+                if (h.problem(false) != null) {
+                    return "call " + h.key() + ": " + h.problem(false);
+                }
+            } else if (access == null) {
                 if (!h.optional) {
                     return "method " + h.key();
                 }

@@ -5,6 +5,7 @@ import dev.lifeline.report.Faults;
 import dev.lifeline.sessions.ChannelHooks;
 
 import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * The static methods woven into JSch ({@link JschModule}): each hands over to {@link JschSessions},
@@ -89,22 +90,61 @@ public final class JschHooks {
         }
     }
 
-    /** {@code ChannelSftp.header()} entered: an SFTP request waits for its response. @return the deadline, or null */
-    public static Object sftpWaiting(Object channel) {
+    /** {@code ChannelSftp.header()} entered: the channel's pipe carries SFTP responses (registered for sftp.timeout). */
+    public static void sftpResponseExpected(Object channel) {
         try {
-            return JschSftp.waiting(channel);
+            JschSftp.responseExpected(channel);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+        }
+    }
+
+    /**
+     * Replaces every {@code InputStream.read(byte[], int, int)} in {@code ChannelSftp} and its {@code get()} stream. On
+     * an SFTP channel's pipe with nothing to read yet, the read is bounded by {@code sftp.timeout}. One of the hooks that
+     * throw into the app, on purpose: when the deadline fired on this read, it fails with Lifeline's exception instead
+     * of returning the pipe's end (JSch would take that for the end of the data in places).
+     */
+    public static int sftpRead(Object stream, Object bytes, int off, int len) throws IOException {
+        Object deadline = sftpReading(stream);
+        int n;
+        try {
+            n = ((InputStream) stream).read((byte[]) bytes, off, len);
+        } catch (Throwable t) {
+            sftpReadEnded(deadline, t);
+            throw t;
+        }
+        sftpReadEnded(deadline, null);
+        return n;
+    }
+
+    /** As {@link #sftpRead}, for {@code InputStream.skip(long)} (JSch skips what it does not use of a response). */
+    public static long sftpSkip(Object stream, long n) throws IOException {
+        Object deadline = sftpReading(stream);
+        long skipped;
+        try {
+            skipped = ((InputStream) stream).skip(n);
+        } catch (Throwable t) {
+            sftpReadEnded(deadline, t);
+            throw t;
+        }
+        sftpReadEnded(deadline, null);
+        return skipped;
+    }
+
+    private static Object sftpReading(Object stream) {
+        try {
+            return JschSftp.reading(stream);
         } catch (Throwable t) {
             Faults.suppressed(t);
             return null;
         }
     }
 
-    /**
-     * {@code ChannelSftp.header()} returned or threw. The one hook that throws into the app, on purpose: when
-     * {@code sftp.timeout} fired on this wait, the call fails with Lifeline's exception (JSch wraps it in its
-     * {@code SftpException}) instead of the pipe's "inputstream is closed".
-     */
-    public static void sftpAnswered(Throwable thrown, Object deadline, Object channel) throws IOException {
+    private static void sftpReadEnded(Object deadline, Throwable thrown) throws IOException {
+        if (deadline == null) {
+            return;
+        }
         IOException fail;
         try {
             fail = JschSftp.answered(deadline);

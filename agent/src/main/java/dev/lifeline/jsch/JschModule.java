@@ -19,8 +19,13 @@ import java.util.List;
  * <li>{@code Channel.write/write_ext}: every incoming data packet (the exec idle clock); {@code disconnect()}: every
  * way a channel ends; {@code getExitStatus()}: a command a deadline sent TERM reports no exit status (-1).</li>
  * <li>{@code ChannelExec.start()} sends the exec request: from its normal return the command runs.</li>
- * <li>{@code ChannelSftp.header(Buffer, Header)} (optional): where every SFTP response is awaited, on the app's thread,
- * in every line (jcraft 0.1.55 to mwiede 2.x): {@code sftp.timeout} is armed on entry and ends on exit.</li>
+ * <li>{@code ChannelSftp.header(Buffer, Header)} (optional): every SFTP response's header is read here, on the app's
+ * thread, in every line (jcraft 0.1.55 to mwiede 2.x): the channel's pipe ({@code io_in}) is registered. Every call of
+ * {@code InputStream.read(byte[], int, int)} and {@code skip(long)} in {@code ChannelSftp} and in {@code ChannelSftp$2}
+ * (the stream {@code get()} returns) is replaced by a hook (a call-site hook): on that pipe, a read that would block is
+ * bounded by {@code sftp.timeout}; JSch reads a response's body straight from the pipe in several places, so the
+ * header alone would leave a body that stops arriving unbounded. Other streams (the app's source of a {@code put}) are
+ * read as they were.</li>
  * <li>Local forwards: {@code setPortForwardingL(String, int, String, int, ServerSocketFactory, int)}, which every
  * overload calls, returns the port bound; {@code ChannelDirectTCPIP.connect(int)} starts a forwarded connection (its
  * thread copies the local socket into {@code Session.write(Packet, Channel, int)}, the one way channel data goes
@@ -34,6 +39,7 @@ public final class JschModule implements InstrumentationModule {
     private static final String BUFFER = "Lcom/jcraft/jsch/Buffer;";
     private static final String SESSION = "com.jcraft.jsch.Session";
     private static final String CHANNEL = "com.jcraft.jsch.Channel";
+    private static final String CHANNEL_SFTP = "com.jcraft.jsch.ChannelSftp";
 
     // ---- the members JschApi resolves: every one JSch is reached through ----
     static final LibraryMember GET_HOST = LibraryMember.method(SESSION, "getHost", "()Ljava/lang/String;");
@@ -56,6 +62,8 @@ public final class JschModule implements InstrumentationModule {
     static final LibraryMember CHANNEL_POOL = LibraryMember.field(CHANNEL, "pool")
             .optional("jcraft and mwiede before 2.x: all sessions' channels in one static list");
     static final LibraryMember CHANNEL_SESSION = LibraryMember.field(CHANNEL, "session");
+    /** The pipe ChannelSftp reads every response from: its reads are bounded by sftp.timeout. */
+    static final LibraryMember SFTP_IN = LibraryMember.field(CHANNEL_SFTP, "io_in").optional("sftp.timeout only");
     static final LibraryMember CHANNEL_GET_SESSION = LibraryMember.method(CHANNEL, "getSession", "()Lcom/jcraft/jsch/Session;");
     static final LibraryMember SEND_SIGNAL = LibraryMember.method(CHANNEL, "sendSignal", "(Ljava/lang/String;)V");
     static final LibraryMember IS_CLOSED = LibraryMember.method(CHANNEL, "isClosed", "()Z");
@@ -81,7 +89,7 @@ public final class JschModule implements InstrumentationModule {
             SESSION_TIMEOUT, SESSION_PROXY, PROXY_SOCKET, SESSION_CHANNELS, CHANNEL_POOL, CHANNEL_SESSION,
             CHANNEL_GET_SESSION, SEND_SIGNAL, IS_CLOSED, CHANNEL_DISCONNECT, EXEC_COMMAND, SESSION_SEQI, SEND_KEEPALIVE,
             SESSION_CONNECT_THREAD,
-            DIRECT_HOST, DIRECT_PORT, GET_FORWARDS_L, DEL_FORWARD_L);
+            DIRECT_HOST, DIRECT_PORT, GET_FORWARDS_L, DEL_FORWARD_L, SFTP_IN);
 
     @Override
     public String name() {
@@ -136,13 +144,23 @@ public final class JschModule implements InstrumentationModule {
                                         .exitWithValue("pipeOpened")),
                 InstrumentedType.named("com.jcraft.jsch.ChannelExec")
                         .hooks(Hook.on("start", "()V", JschHooks.class).exit("execStarted")),
-                // sftp.timeout: every SFTP response is awaited here, on the app's thread
-                InstrumentedType.named("com.jcraft.jsch.ChannelSftp")
+                // sftp.timeout: every response's header is read in header(), on the app's thread, where the channel's
+                // pipe is registered; every read of that pipe (header and body, and those of get()'s stream, $2)
+                InstrumentedType.named(CHANNEL_SFTP)
                         .hooks(Hook.on("header", "(" + BUFFER + "Lcom/jcraft/jsch/ChannelSftp$Header;)"
                                 + "Lcom/jcraft/jsch/ChannelSftp$Header;", JschHooks.class).optional().thisOnly()
-                                .enterKeepingState("sftpWaiting").exitOrThrow("sftpAnswered")),
+                                .enter("sftpResponseExpected"), sftpRead(), sftpSkip()),
+                InstrumentedType.named(CHANNEL_SFTP + "$2").hooks(sftpRead(), sftpSkip()),
                 InstrumentedType.named(DIRECT_TCPIP)
                         .hooks(Hook.on("connect", "(I)V", JschHooks.class).thisOnly().exit("forwardConnected")));
+    }
+
+    private static Hook sftpRead() {
+        return Hook.onCall("java/io/InputStream", "read", "([BII)I", JschHooks.class).redirect("sftpRead");
+    }
+
+    private static Hook sftpSkip() {
+        return Hook.onCall("java/io/InputStream", "skip", "(J)J", JschHooks.class).redirect("sftpSkip");
     }
 
     @Override

@@ -2,27 +2,70 @@ package dev.lifeline.jsch;
 
 import dev.lifeline.config.Policy;
 import dev.lifeline.enforce.SftpDeadline;
+import dev.lifeline.instrument.PerLoader;
 import dev.lifeline.report.Faults;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.lang.ref.WeakReference;
+import java.lang.reflect.Field;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
- * {@code sftp.timeout} for JSch's {@code ChannelSftp}. Every SFTP request JSch makes waits for its response in
- * {@code header(Buffer, Header)}, on the app's own thread (JSch has no reader thread for SFTP): {@code put}, {@code get},
- * {@code ls}, {@code stat}, the streams {@code put} and {@code get} return, their {@code flush()} and {@code close()},
- * and the channel's start. Closing the channel ({@code disconnect()}) closes the pipe that wait reads, so it ends with
- * JSch's "inputstream is closed"; the hook turns that into the deadline's exception, which JSch's public methods wrap in
- * {@code SftpException} (and the streams throw as it is).
+ * {@code sftp.timeout} for JSch's {@code ChannelSftp}. JSch has no reader thread for SFTP: the app's own thread reads
+ * every response from the channel's pipe ({@code io_in}), its header in {@code header(Buffer, Header)} and its body
+ * in several places ({@code fill}, {@code get}'s download loop, the stream {@code get} returns, {@code ls}), with the
+ * app's code in between (the download's {@code OutputStream}, the {@code ls} selector, the app's own pace of reading
+ * the stream). So the deadline bounds each read of that pipe that has to wait: a response whose header came and whose
+ * body stopped arriving fails like one that never came, and the app's own time between reads counts for nothing.
+ * {@code header()} registers the pipe (every request's response starts there, the channel's start included); the
+ * reads come through call-site hooks. Closing the channel ({@code disconnect()}) ends a waiting read (the pipe reports
+ * its end), which the hook turns into the deadline's exception; JSch's public methods wrap it in {@code SftpException}
+ * and the streams throw it as it is. Without it JSch would read that end as the end of the data in places (the
+ * stream's rest of a packet, {@code ls}) and return a truncated result.
  */
 final class JschSftp {
+    /** {@code ChannelSftp.io_in}, per copy of JSch. */
+    private static final PerLoader<Field> IO_IN = new PerLoader<Field>() {
+        @Override
+        protected Field create(ClassLoader loader) throws Exception {
+            return JschModule.SFTP_IN.field(loader);
+        }
+    };
+    /** SFTP channels' pipes → their channel, while the app holds the channel (weak both ways). */
+    private static final Map<Object, WeakReference<Object>> PIPES =
+            Collections.synchronizedMap(new WeakHashMap<Object, WeakReference<Object>>());
+
     private JschSftp() {
     }
 
-    /** {@code header()} entered: the thread waits for a response now. @return the deadline's handle, or null */
-    static Object waiting(Object channel) throws Exception {
+    /** {@code header()} entered: the channel's pipe will carry responses; registered once per channel. */
+    static void responseExpected(Object channel) throws Exception {
         Faults.inject("JschSftp.waiting");
         if (!SftpDeadline.configured()) {
+            return;
+        }
+        Object pipe = IO_IN.of(channel).get(channel);
+        if (pipe != null && !PIPES.containsKey(pipe)) {
+            PIPES.put(pipe, new WeakReference<Object>(channel));
+        }
+    }
+
+    /**
+     * A read or skip of a stream by ChannelSftp's code is about to run.
+     *
+     * @return the deadline's handle when the stream is an SFTP channel's pipe with nothing to read yet, else null
+     */
+    static Object reading(Object stream) throws Exception {
+        if (PIPES.isEmpty() || !SftpDeadline.configured()) {
             return null;
+        }
+        WeakReference<Object> ref = PIPES.get(stream);
+        Object channel = ref == null ? null : ref.get();
+        if (channel == null || ((InputStream) stream).available() > 0) {
+            return null; // not a response, or bytes are there: the read returns at once
         }
         Object session = JschApi.of(channel).sessionField(channel);
         if (session == null) {

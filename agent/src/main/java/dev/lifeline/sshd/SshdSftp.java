@@ -17,7 +17,9 @@ import java.time.Duration;
  * {@code receive(int id, Duration)}: {@code receive(int)} and {@code receive(int, long)} hand over to it. Closing the
  * SFTP channel immediately ({@code close(true)}) ends that wait with MINA's own "channel is being closed"; the hook
  * turns it into the deadline's exception (an {@code IOException}, which every {@code SftpClient} call declares).
- * The write stream's {@code write} is bounded as a whole ({@link #streamWriting}).
+ * The write stream's {@code write} is bounded as a whole ({@link #streamWriting}). The channel hands the client
+ * complete SFTP packets only ({@code DefaultSftpClient.data} keeps a partial one until the rest comes), so a response
+ * whose body stops arriving keeps {@code receive} waiting: the wait covers the whole response.
  */
 final class SshdSftp {
     /** {@code DefaultSftpClient.getClientChannel()}, per copy of sshd-sftp (another jar: maybe another loader). */

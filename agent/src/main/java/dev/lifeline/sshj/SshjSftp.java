@@ -15,7 +15,8 @@ import java.lang.reflect.Method;
  * stream) waits in {@code retrieve}. So the deadline is per promise: armed when {@code request} returns it, ended by
  * {@code Promise.deliver}/{@code deliverError}. On expiry the promise is failed with the deadline's exception (sshj
  * turns it into its {@code SFTPException}, an {@code IOException}), which wakes the waiter at once, and the SFTP
- * channel is closed.
+ * channel is closed. {@code PacketReader} reads a whole packet before it delivers it, so a response whose body stops
+ * arriving is never delivered: the deadline covers the whole response, the streams' reads and read-ahead included.
  */
 final class SshjSftp {
     /** The SFTP members, per copy of sshj. */

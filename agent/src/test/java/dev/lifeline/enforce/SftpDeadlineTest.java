@@ -100,6 +100,11 @@ class SftpDeadlineTest {
         assertThat(later.actions).singleElement().asString().startsWith("fail:Lifeline");
         assertThat(SftpDeadline.answered(again)).isNotNull();
         assertThat(Counter.SFTP_DEADLINES_FIRED.get()).isEqualTo(fired + 1);
+
+        // its wait ended before the deadline's check ran (JSch's read sees the closed pipe at once): the same exception
+        Object quick = SftpDeadline.started(null, channel, new FakeSftp(), policy("sftp.timeout=100ms"), "test", "response");
+        assertThat(SftpDeadline.answered(quick)).hasMessageContaining("Lifeline");
+        assertThat(Counter.SFTP_DEADLINES_FIRED.get()).isEqualTo(fired + 1);
     }
 
     @Test

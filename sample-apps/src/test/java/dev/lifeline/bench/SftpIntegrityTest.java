@@ -17,8 +17,9 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 8: data integrity. An SFTP put + get with keepalive at 1 s, while sibling exec channels on the same session are
- * ended by their exec deadline every second, comes back byte for byte (SHA-256). 256 MB by default (seconds of
+ * Issue 8: data integrity. An SFTP put + get with keepalive at 1 s and {@code sftp.timeout} on (every response and,
+ * on JSch, every read of one through Lifeline's hooks), while sibling exec channels on the same session are ended by
+ * their exec deadline every second, comes back byte for byte (SHA-256). 256 MB by default (seconds of
  * transfer: several sibling deadlines fire and keepalive probes interleave with it), 1 GB with {@code
  * -Dlifeline.tests=full}, or {@code -Dlifeline.test.sftpMb}; the transfer time with and without the agent is recorded
  * in the same run, not asserted.
@@ -55,7 +56,7 @@ class SftpIntegrityTest {
                 without = Long.parseLong(a.result().get("transfer_ms"));
             }
             try (ForkedJvm a = Bench.withAgent(Bench.app(app, lib, Bench.defaultJdk()),
-                    "keepalive.interval=1s,exec.timeout=1s,exec.killGrace=0")
+                    "keepalive.interval=1s,exec.timeout=1s,exec.killGrace=0,sftp.timeout=60s")
                     .args(sshd.targetUnprivileged(local.toString(), "/tmp/lifeline-sftp-" + lib + "-b.bin", sleep)).start()) {
                 a.awaitExit(600_000);
                 Map<String, String> r = a.result();
@@ -63,7 +64,7 @@ class SftpIntegrityTest {
                 assertThat(Integer.parseInt(r.get("siblings_ended"))).as("sibling execs ended by their deadline").isPositive();
                 long with = Long.parseLong(r.get("transfer_ms"));
                 Measurements.record("SFTP put+get " + MB + " MB, " + lib + ", without agent (2 sibling execs hang)", without);
-                Measurements.record("SFTP put+get " + MB + " MB, " + lib + ", with agent, keepalive 1s, sibling exec deadlines firing ("
+                Measurements.record("SFTP put+get " + MB + " MB, " + lib + ", with agent, keepalive 1s, sftp.timeout on, sibling exec deadlines firing ("
                         + r.get("siblings_ended") + ")", with);
             }
             Files.deleteIfExists(remote);
