@@ -124,8 +124,8 @@ class MatrixTest {
         ForkedJvm.Builder b = lib.isJsch()
                 ? Bench.app("JschDisconnectDeadPeer", lib, jdk).args(SSHD.server().target(Bench.STUCK_WRITERS))
                 : Bench.app("MinaCloseDeadPeer", lib, jdk).args(SSHD.server().target(Bench.STUCK_WRITERS));
-        try (ForkedJvm app = Bench.withAgent(b.keepStdin(), "close.timeout=1500ms").start()) {
-            app.awaitLine(Pattern.compile("^READY writing"), 30_000);
+        try (ForkedJvm app = Bench.withAgent(b.keepStdin(), "close.timeout=1500ms," + CloseDeadlineTest.NO_KEEPALIVE).start()) {
+            app.awaitLine(Pattern.compile("^READY channels"), CloseDeadlineTest.STARTS_MS);
             try (PacketDrop drop = PacketDrop.on(SSHD.server().port)) {
                 app.send(lib.isJsch() ? "disconnect" : "close");
                 app.awaitExit(60_000);
@@ -133,6 +133,7 @@ class MatrixTest {
             long ms = Long.parseLong(app.result().get(lib.isJsch() ? "disconnect_ms" : "close_ms"));
             Measurements.record("matrix close.timeout=1.5s, " + cell(lib, jdk), ms);
             assertThat(app.result()).containsEntry("status", "ok");
+            CloseDeadlineTest.assertClosePremise(app);
             assertThat(ms).isLessThanOrEqualTo(2000);
         }
     }
