@@ -77,10 +77,14 @@ final class PacketDrop implements AutoCloseable {
     static int unboundPort() throws IOException {
         int low = 32768;
         try {
-            String range = new String(Files.readAllBytes(Paths.get("/proc/sys/net/ipv4/ip_local_port_range")), StandardCharsets.US_ASCII);
+            // readAllLines: readAllBytes returns only the first byte of this sysctl file (it reports size 0)
+            String range = Files.readAllLines(Paths.get("/proc/sys/net/ipv4/ip_local_port_range")).get(0);
             low = Integer.parseInt(range.trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             // not Linux, or unreadable: the kernel's default range starts at 32768
+        }
+        if (low < 4096) {
+            throw new IOException("ephemeral range starts at " + low + ": no room below it for a dropped port");
         }
         int from = Math.min(20000, low / 2);
         for (int attempt = 0; attempt < 100; attempt++) {
