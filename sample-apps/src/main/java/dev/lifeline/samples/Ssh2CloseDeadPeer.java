@@ -59,7 +59,7 @@ public final class Ssh2CloseDeadPeer {
                 last = written.get();
                 Thread.sleep(1000);
             }
-            int stuck = JschDisconnectDeadPeer.inSocketWrite(writers);
+            int stuck = StuckWriters.inSocketWrite(writers);
             result.with("written_mb", written.get() >> 20).with("in_socket_write", stuck);
             Result.ready("stalled in_socket_write=" + stuck);
             result.phase("close");

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,8 +19,16 @@ import static org.awaitility.Awaitility.await;
  * for the peer's CHANNEL_CLOSE. Each returns within {@code close.timeout} + 0.5 s under the agent.
  */
 class CloseDeadlineTest {
-    static final String CLOSE_2S = "close.timeout=2s";
+    /**
+     * Lifeline's keepalive off: only the close deadline may end the close. A MINA heartbeat sent after the cut awaits
+     * its reply when the close begins; MINA fails it then and closes the session at once, the close returns before
+     * any deadline (seen in CI: close_ms=127, no close.deadline-fired).
+     */
+    static final String CLOSE_2S = "close.timeout=2s,keepalive.interval=0";
+    static final String NO_KEEPALIVE = "keepalive.interval=0";
     static final long BOUND_MS = 2000 + 500;
+    /** JVM start, connect and 32 channel opens, on 2 cores shared with the test classes beside this one. */
+    static final long STARTS_MS = 90_000;
 
     @RegisterExtension
     static final OpenSshExtension SSHD = OpenSshExtension.builder().requires(PacketDrop::available, "needs root and nft").build();
@@ -30,9 +39,29 @@ class CloseDeadlineTest {
                 : Bench.app("MinaCloseDeadPeer", library, Bench.defaultJdk()).args(SSHD.server().target(Bench.STUCK_WRITERS)).keepStdin();
     }
 
-    /** Once the app is busy on the session: cuts the cable, then pulls the app's close trigger. */
+    /**
+     * What must hold before a close's duration says anything about {@code close.timeout}: the session was still open
+     * when the close began; the writers held what makes the close wait (JSch, sshj: stuck in the kernel, holding the
+     * transport's write lock); nothing but the deadline failed the session (MINA). A broken premise is reported as
+     * such, not as a deadline that did not fire.
+     */
+    static void assertClosePremise(ForkedJvm app) {
+        Map<String, String> r = app.result();
+        assertThat(r.get("open_before_close")).as("premise: the session was open when the close began; %s", app.resultLine())
+                .isEqualTo("true");
+        if (r.containsKey("in_socket_write")) {
+            assertThat(Integer.parseInt(r.get("in_socket_write"))).as("premise: writers stuck in the kernel; %s", app.resultLine())
+                    .isPositive();
+        }
+        if (r.containsKey("session_error")) {
+            assertThat(r.get("session_error")).as("premise: nothing but the close deadline ended the close; %s", app.resultLine())
+                    .isEqualTo("none");
+        }
+    }
+
+    /** Once the app's channels are open: cuts the cable, then pulls the app's close trigger. */
     private static PacketDrop cutAndClose(ForkedJvm app, Library library) throws Exception {
-        app.awaitLine(Pattern.compile("^READY " + "writing"), 30_000);
+        app.awaitLine(Pattern.compile("^READY channels"), STARTS_MS);
         PacketDrop drop = PacketDrop.on(SSHD.server().port);
         app.send(library.isJsch() ? "disconnect" : "close");
         return drop;
@@ -50,9 +79,7 @@ class CloseDeadlineTest {
             Measurements.record("close.timeout=2s, " + (library.isJsch() ? "disconnect()" : "close(false).await()") + " with stuck writers, "
                     + library, ms);
             assertThat(app.result()).containsEntry("status", "ok");
-            if (library.isJsch()) {
-                assertThat(Integer.parseInt(app.result().get("in_socket_write"))).as("writers stuck in the kernel").isPositive();
-            }
+            assertClosePremise(app);
             assertThat(ms).isLessThanOrEqualTo(BOUND_MS);
             assertThat(app.stderr()).anyMatch(l -> l.contains("event=close.deadline-fired"));
         }

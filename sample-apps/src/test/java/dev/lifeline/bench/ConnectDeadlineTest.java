@@ -47,7 +47,7 @@ class ConnectDeadlineTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Library.class)
     void connectToAPortThatDropsSynsFailsWithinTheDeadline(Library library, @TempDir Path dir) throws Exception {
-        int port = OpenSshServer.freePort();
+        int port = PacketDrop.unboundPort();
         try (PacketDrop drop = PacketDrop.on(port)) {
             assertEndsWithinDeadline(Bench.app(library.execApp(), library, Bench.defaultJdk()).args(target(port, key(dir))),
                     "SYN dropped, " + library);
@@ -66,7 +66,7 @@ class ConnectDeadlineTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Library.class, names = {"JSCH_MWIEDE", "SSHD"})
     void withoutTheAgentBothFaultsHang(Library library, @TempDir Path dir) throws Exception {
-        int port = OpenSshServer.freePort();
+        int port = PacketDrop.unboundPort();
         try (PacketDrop drop = PacketDrop.on(port); SilentListener silent = new SilentListener()) {
             assertHangsWithoutAgent(Bench.app(library.execApp(), library, Bench.defaultJdk()).args(target(port, key(dir))));
             assertHangsWithoutAgent(Bench.app(library.execApp(), library, Bench.defaultJdk()).args(target(silent.port(), key(dir))));

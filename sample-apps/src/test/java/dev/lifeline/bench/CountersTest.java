@@ -95,12 +95,13 @@ class CountersTest {
         ForkedJvm.Builder b = lib.isJsch()
                 ? Bench.app("JschDisconnectDeadPeer", lib, Bench.defaultJdk()).args(SSHD.server().target(Bench.STUCK_WRITERS))
                 : Bench.app("MinaCloseDeadPeer", lib, Bench.defaultJdk()).args(SSHD.server().target(Bench.STUCK_WRITERS));
-        try (ForkedJvm app = counted(b.keepStdin(), "close.timeout=1s").start()) {
-            app.awaitLine(Pattern.compile("^READY writing"), 30_000);
+        try (ForkedJvm app = counted(b.keepStdin(), "close.timeout=1s," + CloseDeadlineTest.NO_KEEPALIVE).start()) {
+            app.awaitLine(Pattern.compile("^READY channels"), CloseDeadlineTest.STARTS_MS);
             try (PacketDrop drop = PacketDrop.on(SSHD.server().port)) {
                 app.send(lib.isJsch() ? "disconnect" : "close");
                 app.awaitExit(60_000);
             }
+            CloseDeadlineTest.assertClosePremise(app);
             assertThat(Integer.parseInt(app.result().get("lifeline_closeDeadlinesFired"))).isPositive();
             // the thread in disconnect()/close().await(), and the writers
             assertThat(Integer.parseInt(app.result().get("lifeline_threadsWoken"))).isPositive();

@@ -74,7 +74,7 @@ class JgitTest {
     /** No app timeout: a SYN-dropping port and a listener that never greets keep ls-remote waiting, on both versions. */
     @Test
     void withoutTheAgentBothFaultsHang(@TempDir Path tmp) throws Exception {
-        int port = OpenSshServer.freePort();
+        int port = PacketDrop.unboundPort();
         try (PacketDrop drop = PacketDrop.on(port); SilentListener silent = new SilentListener();
              ForkedJvm synNew = app(Versions.JGIT, unreachable(port, tmp)).start();
              ForkedJvm synOld = app(Versions.JGIT_OLD, unreachable(port, tmp)).start();
@@ -100,8 +100,8 @@ class JgitTest {
     void connectTimeoutEndsLsRemoteToASynDroppingPort(String version, @TempDir Path tmp) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(AgentCoverage.agentCoversJgit(),
                 "the agent jar declares no JGit coverage yet (no dev/lifeline/jgit/ classes, no 'jgit' in its manifest's Lifeline-Covers)");
-        int port = OpenSshServer.freePort();
-        int refusedPort = OpenSshServer.freePort();
+        int port = PacketDrop.unboundPort();
+        int refusedPort = PacketDrop.unboundPort();
         try (PacketDrop drop = PacketDrop.on(port); SilentListener silent = new SilentListener();
              ForkedJvm syn = Bench.withAgent(app(version, unreachable(port, tmp)), "connect.timeout=3s").start();
              ForkedJvm mute = Bench.withAgent(app(version, unreachable(silent.port(), tmp)), "connect.timeout=3s").start();
@@ -160,7 +160,7 @@ class JgitTest {
     @Test
     void onMinaAndNettyTransportsWithoutTheAgentBothFaultsHang(@TempDir Path tmp) throws Exception {
         Requirements.require(PacketDrop.available(), "needs root and nft");
-        int port = OpenSshServer.freePort();
+        int port = PacketDrop.unboundPort();
         String[] toSyn = unreachable(port, tmp); // one key for every app: written once, before any reads it
         try (PacketDrop drop = PacketDrop.on(port); SilentListener silent = new SilentListener();
              ForkedJvm synMina = onTransport(Transport.MINA, toSyn).start();
@@ -187,8 +187,8 @@ class JgitTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(AgentCoverage.agentCoversJgit(),
                 "the agent jar declares no JGit coverage yet (no dev/lifeline/jgit/ classes, no 'jgit' in its manifest's Lifeline-Covers)");
         Requirements.require(PacketDrop.available(), "needs root and nft");
-        int port = OpenSshServer.freePort();
-        int refusedPort = OpenSshServer.freePort();
+        int port = PacketDrop.unboundPort();
+        int refusedPort = PacketDrop.unboundPort();
         String[] toSyn = unreachable(port, tmp);
         try (PacketDrop drop = PacketDrop.on(port); SilentListener silent = new SilentListener();
              ForkedJvm syn = Bench.withAgent(onTransport(transport, toSyn), "connect.timeout=3s").start();

@@ -1,11 +1,17 @@
 package dev.lifeline.bench;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -59,6 +65,37 @@ final class PacketDrop implements AutoCloseable {
                 + "}\n";
         load(rules, table);
         return new PacketDrop(port, table);
+    }
+
+    /**
+     * A port with nothing listening, to drop packets on (a connect whose SYN goes unanswered) or to be refused on: one
+     * no socket holds, below the kernel's ephemeral range ({@code ip_local_port_range}). A port from that range, as
+     * {@link OpenSshServer#freePort()} gives, is free again once its socket is closed: the next {@code bind(0)} (any
+     * test's sshd, here or in a parallel session) or an outgoing connection could take it meanwhile, and hang on the
+     * dropped packets for no reason of its own, or make the refused port answer.
+     */
+    static int unboundPort() throws IOException {
+        int low = 32768;
+        try {
+            // readAllLines: readAllBytes returns only the first byte of this sysctl file (it reports size 0)
+            String range = Files.readAllLines(Paths.get("/proc/sys/net/ipv4/ip_local_port_range")).get(0);
+            low = Integer.parseInt(range.trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or unreadable: the kernel's default range starts at 32768
+        }
+        if (low < 4096) {
+            throw new IOException("ephemeral range starts at " + low + ": no room below it for a dropped port");
+        }
+        int from = Math.min(20000, low / 2);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = from + ThreadLocalRandom.current().nextInt(low - from);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return port;
+            } catch (IOException taken) {
+                // a service of the machine listens there: another one
+            }
+        }
+        throw new IOException("no unbound port below the ephemeral range (from " + low + ")");
     }
 
     /**

@@ -85,9 +85,9 @@ class SshdOldVersionsTest {
     @ParameterizedTest(name = "MINA {0}")
     @ValueSource(strings = {Versions.SSHD_2_7, Versions.SSHD_2_8})
     void closeOnACutPeerReturnsWithinCloseTimeout(String version) throws Exception {
-        try (ForkedJvm a = Bench.withAgent(app("MinaCloseDeadPeer", version), "close.timeout=2s")
+        try (ForkedJvm a = Bench.withAgent(app("MinaCloseDeadPeer", version), CloseDeadlineTest.CLOSE_2S)
                 .args(SSHD.server().target(Bench.STUCK_WRITERS)).keepStdin().start()) {
-            a.awaitLine(Pattern.compile("^READY writing"), 30_000);
+            a.awaitLine(Pattern.compile("^READY channels"), CloseDeadlineTest.STARTS_MS);
             try (PacketDrop drop = PacketDrop.on(SSHD.server().port)) {
                 a.send("close");
                 a.awaitExit(40_000);
@@ -95,6 +95,7 @@ class SshdOldVersionsTest {
             long ms = Long.parseLong(a.result().get("close_ms"));
             Measurements.record("close.timeout=2s, close(false).await() with stuck writers, MINA " + version, ms);
             assertThat(a.result()).containsEntry("status", "ok");
+            CloseDeadlineTest.assertClosePremise(a);
             assertThat(ms).isLessThanOrEqualTo(2000 + 500);
             assertThat(a.stderr()).anyMatch(l -> l.contains("event=close.deadline-fired"));
         }
@@ -104,7 +105,7 @@ class SshdOldVersionsTest {
     @ValueSource(strings = {Versions.SSHD_2_7, Versions.SSHD_2_8})
     void connectTimeoutEndsSynDropAndSilentListener(String version, @TempDir Path tmp) throws Exception {
         String key = SampleKeys.create(tmp).privateKey.toString();
-        int port = OpenSshServer.freePort();
+        int port = PacketDrop.unboundPort();
         try (PacketDrop drop = PacketDrop.on(port); SilentListener silent = new SilentListener();
              ForkedJvm syn = Bench.withAgent(app("MinaExec", version), "connect.timeout=3s").args("127.0.0.1", String.valueOf(port), "nobody", key, "true").start();
              ForkedJvm mute = Bench.withAgent(app("MinaExec", version), "connect.timeout=3s").args("127.0.0.1", String.valueOf(silent.port()), "nobody", key, "true").start()) {

@@ -130,7 +130,7 @@ class SshjAgentTest {
     @ValueSource(strings = {Versions.SSHJ, Versions.SSHJ_OLD})
     void connectEndsAtConnectTimeout(String version, @TempDir Path tmp) throws Exception {
         String key = SampleKeys.create(tmp).privateKey.toString();
-        int port = OpenSshServer.freePort();
+        int port = PacketDrop.unboundPort();
         try (PacketDrop drop = PacketDrop.on(port); SilentListener silent = new SilentListener();
              ForkedJvm syn = app("SshjConnect", version, "connect.timeout=3s").args("127.0.0.1", String.valueOf(port), "nobody", key).start();
              ForkedJvm mute = app("SshjConnect", version, "connect.timeout=3s").args("127.0.0.1", String.valueOf(silent.port()), "nobody", key).start()) {
@@ -185,8 +185,8 @@ class SshjAgentTest {
     @ParameterizedTest(name = "sshj {0}")
     @ValueSource(strings = {Versions.SSHJ, Versions.SSHJ_OLD})
     void disconnectWithWritersStuckOnACutPeerEndsWithinCloseTimeout(String version) throws Exception {
-        try (ForkedJvm a = app("SshjCloseDeadPeer", version, "close.timeout=2s").args(SSHD.server().target(Bench.STUCK_WRITERS)).keepStdin().start()) {
-            a.awaitLine(Pattern.compile("^READY writing"), 30_000);
+        try (ForkedJvm a = app("SshjCloseDeadPeer", version, CloseDeadlineTest.CLOSE_2S).args(SSHD.server().target(Bench.STUCK_WRITERS)).keepStdin().start()) {
+            a.awaitLine(Pattern.compile("^READY channels"), CloseDeadlineTest.STARTS_MS);
             try (PacketDrop drop = PacketDrop.on(SSHD.server().port)) {
                 a.send("close");
                 a.awaitExit(60_000);
@@ -194,6 +194,7 @@ class SshjAgentTest {
             long ms = Long.parseLong(a.result().get("close_ms"));
             Measurements.record("close.timeout=2s, disconnect() with stuck writers, sshj " + version, ms);
             assertThat(a.result()).containsEntry("status", "ok");
+            CloseDeadlineTest.assertClosePremise(a);
             assertThat(ms).isLessThanOrEqualTo(2000 + 500);
             assertThat(a.stderr()).anyMatch(l -> l.contains("event=close.deadline-fired"));
         }

@@ -33,6 +33,11 @@ import static org.awaitility.Awaitility.await;
  */
 class SshjControlTest {
     static final long HANGS_S = 8;
+    /**
+     * JVM start and sshj's first connect, eight JVMs at once on 2 cores beside two other test classes (30 s was not
+     * always enough in CI). A wait for a condition: it costs nothing when the apps are quick.
+     */
+    static final long STARTS_MS = 90_000;
     /** The server each fault cuts, and a second one that stays reachable (the jump host of the connectVia control). */
     @RegisterExtension
     static final OpenSshExtension CUT = OpenSshExtension.builder().requires(PacketDrop::available, "needs root and nft").build();
@@ -61,7 +66,7 @@ class SshjControlTest {
     @Test
     void withoutTheAgentEveryFaultHangs(@TempDir Path tmp) throws Exception {
         String marker = "30000." + (ProcessHandle.current().pid() % 100000);
-        int synDropPort = OpenSshServer.freePort();
+        int synDropPort = PacketDrop.unboundPort();
         Map<String, ForkedJvm> apps = new LinkedHashMap<>();
         try (PacketDrop synDrop = PacketDrop.on(synDropPort); SilentListener silent = new SilentListener()) {
             apps.put("idle shell read, peer cut", app("SshjIdleShell", Versions.SSHJ).args(CUT.server().target()).start());
@@ -73,18 +78,18 @@ class SshjControlTest {
             apps.put("connect, no banner", app("SshjConnect", Versions.SSHJ).args("127.0.0.1", String.valueOf(silent.port()), "nobody", key).start());
             apps.put("connectVia, tunnelled to a listener with no banner", app("SshjConnectVia", Versions.SSHJ)
                     .args(LIVE.server().target("127.0.0.1", String.valueOf(silent.port()))).start());
-            apps.get("connectVia, tunnelled to a listener with no banner").awaitLine(Pattern.compile("^READY connectVia"), 30_000);
+            apps.get("connectVia, tunnelled to a listener with no banner").awaitLine(Pattern.compile("^READY connectVia"), STARTS_MS);
             apps.put("connectVia idle read, peer cut", app("SshjConnectVia", Versions.SSHJ)
                     .args(CUT.server().target("localhost", String.valueOf(CUT.server().port), "idle")).start());
-            apps.get("idle shell read, peer cut").awaitLine(Pattern.compile("^READY idle"), 30_000);
-            apps.get("connectVia idle read, peer cut").awaitLine(Pattern.compile("^READY idle"), 30_000);
-            apps.get("SFTP ls, peer cut").awaitLine(Pattern.compile("^READY idle"), 30_000);
-            apps.get("disconnect, stuck writers, peer cut").awaitLine(Pattern.compile("^READY writing"), 30_000);
-            apps.get("exec sleep forever").awaitLine(Pattern.compile("^READY exec"), 30_000);
+            apps.get("idle shell read, peer cut").awaitLine(Pattern.compile("^READY idle"), STARTS_MS);
+            apps.get("connectVia idle read, peer cut").awaitLine(Pattern.compile("^READY idle"), STARTS_MS);
+            apps.get("SFTP ls, peer cut").awaitLine(Pattern.compile("^READY idle"), STARTS_MS);
+            apps.get("disconnect, stuck writers, peer cut").awaitLine(Pattern.compile("^READY channels"), STARTS_MS);
+            apps.get("exec sleep forever").awaitLine(Pattern.compile("^READY exec"), STARTS_MS);
             try (PacketDrop drop = PacketDrop.on(CUT.server().port)) {
                 apps.get("SFTP ls, peer cut").send("ls");
                 apps.get("disconnect, stuck writers, peer cut").send("close");
-                apps.get("disconnect, stuck writers, peer cut").awaitLine(Pattern.compile("^READY stalled"), 30_000);
+                apps.get("disconnect, stuck writers, peer cut").awaitLine(Pattern.compile("^READY stalled in_socket_write=[1-9]"), STARTS_MS);
                 await().during(Duration.ofSeconds(HANGS_S)).atMost(Duration.ofSeconds(HANGS_S + 5)).untilAsserted(() -> {
                     for (Map.Entry<String, ForkedJvm> e : apps.entrySet()) {
                         assertThat(e.getValue().isAlive()).as(e.getKey() + " still blocked; it printed: " + e.getValue().resultLine()).isTrue();
