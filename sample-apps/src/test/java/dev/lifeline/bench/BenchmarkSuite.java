@@ -490,7 +490,7 @@ class BenchmarkSuite {
     @Order(9)
     void deadPeerDetectionVsOpenSsh() throws Exception {
         onlyIfSelected(9);
-        DeadPeerVsOpenSsh.run(sshd(), runs(20, 3));
+        DeadPeerVsOpenSsh.run(runs(20, 3));
     }
 
     // ---------------------------------------------------------------- row 7: many idle sessions

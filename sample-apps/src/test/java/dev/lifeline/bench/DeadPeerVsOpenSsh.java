@@ -41,8 +41,15 @@ final class DeadPeerVsOpenSsh {
     private DeadPeerVsOpenSsh() {
     }
 
-    static void run(OpenSshServer server, int rounds) throws Exception {
+    /** On a server of its own: Trilead needs a key exchange OpenSSH 9 leaves off by default (as {@link Ssh2FamilyTest}'s). */
+    static void run(int rounds) throws Exception {
         Requirements.require(PacketDrop.available(), "needs root and nft");
+        try (OpenSshServer server = OpenSshServer.start(Ssh2FamilyTest.OLD_ALGORITHMS)) {
+            run(server, rounds);
+        }
+    }
+
+    private static void run(OpenSshServer server, int rounds) throws Exception {
         Map<String, List<Double>> ms = new LinkedHashMap<>();
         ms.put(OPENSSH, new ArrayList<>());
         for (String[] c : CLIENTS) {
