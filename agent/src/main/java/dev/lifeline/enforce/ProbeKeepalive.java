@@ -181,8 +181,10 @@ public final class ProbeKeepalive implements Runnable {
             }
             forgetAnsweredBy(last);
             long left = dueAfter(last) - now;
-            if (left > 1000000L) {
-                return (left + 999999L) / 1000000L; // heard from within the interval: the count is 0, ask one interval after
+            // heard from within the interval: the count is 0, ask one interval after (not even a millisecond early: no
+            // probe, and no verdict, on less silence than OpenSSH's)
+            if (left > 0) {
+                return (left + 999999L) / 1000000L;
             }
             if (sending != null && !sending.started) {
                 return millisToNextTick(now); // queued behind other connections' sends: nothing learned about this peer yet
