@@ -6,8 +6,9 @@
 #   QUICK=1 benchmarks/run.sh      # about 2 minutes
 #   ROWS=3,7 QUICK=1 benchmarks/run.sh   # only some rows of the suite (1 and 8 always run: they take seconds)
 #
-# Rows: 1 start-up (benchmarks/startup.sh), 2-7 the JUnit class BenchmarkSuite (sample-apps, skipped unless
-# -Dlifeline.bench=true, so `mvn verify` never runs it), 8 the agent jar. Nothing here asserts speed: a goal that is
+# Rows: 1 start-up (benchmarks/startup.sh), 2-7 and 9 the JUnit class BenchmarkSuite (sample-apps, skipped unless
+# -Dlifeline.bench=true, so `mvn verify` never runs it), 8 the agent jar. Row 9: dead-peer detection side by side with
+# OpenSSH's own client (issue 25); alone: ROWS=9 benchmarks/run.sh (about 4 minutes). Nothing here asserts speed: a goal that is
 # missed says so in the table.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -56,8 +57,8 @@ for home in "${jdk_homes[@]}"; do
   done
 done
 
-# ---- rows 2-7: the suite; row 2 also measures the no-op agent (the floor any -javaagent pays)
-say "rows 2-7: BenchmarkSuite (sample-apps), ${rows:-all rows}"
+# ---- rows 2-7 and 9: the suite; row 2 also measures the no-op agent (the floor any -javaagent pays)
+say "rows 2-7, 9: BenchmarkSuite (sample-apps), ${rows:-all rows}"
 mkdir -p "$work/noop-classes"
 javac -d "$work/noop-classes" benchmarks/noop-agent/NoopAgent.java
 printf 'Premain-Class: NoopAgent\nCan-Retransform-Classes: true\n' > "$work/noop-manifest"
@@ -90,7 +91,7 @@ elapsed=$(( $(date +%s) - t_start ))
   echo
   echo "| # | benchmark | without agent | with Lifeline | result | goal | |"
   echo "|---|---|---|---|---|---|---|"
-  for n in 1 2 3 4 5 6 7 8; do
+  for n in 1 2 3 4 5 6 7 8 9; do
     if [ -s "$work/row-$n.md" ]; then cat "$work/row-$n.md"; else echo "| $n | not measured in this run | | | | | |"; fi
   done
   echo
@@ -106,7 +107,7 @@ elapsed=$(( $(date +%s) - t_start ))
     echo '```'
     echo
   done
-  for n in 2 3 4 5 6 7; do
+  for n in 2 3 4 5 6 7 9; do
     [ -s "$work/detail-$n.md" ] && { cat "$work/detail-$n.md"; echo; }
   done
 } > "$out"

@@ -13,12 +13,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * connection. It counts as OpenSSH's client does ({@code ServerAliveInterval}/{@code ServerAliveCountMax}): any packet
  * from the peer resets the count. A probe (a want-reply global request {@code keepalive@openssh.com}) goes out only
  * after an interval in which nothing arrived, one more after each further silent interval, and the peer is declared
- * dead when {@code countMax} probes went out and another interval passed with nothing at all from it: after
- * {@code interval × (countMax + 1)} of silence, as JSch and OpenSSH. A server that streams output and never answers
+ * dead when {@code countMax} probes went out and another interval passed with nothing at all from it: after about
+ * {@code interval × (countMax + 1)} of silence, as OpenSSH (below). A server that streams output and never answers
  * keepalive requests is alive; a reply is a packet like any other ({@code TransportImpl.handle} sets the clock).
  *
- * <p>The next tick is due one interval after the peer's last packet (or after the last probe), so the verdict comes
- * {@code interval × (countMax + 1)} after the last packet, not up to an interval later.
+ * <p>The ticks keep OpenSSH's clock: its client schedules the next check at {@code monotime() + interval}, and
+ * {@code monotime()} is whole seconds, so the first probe after a packet goes at the first whole second of the clock at
+ * least {@code interval - 1 s} after it, and the verdict comes between {@code interval × (countMax + 1) - 1 s} and
+ * {@code interval × (countMax + 1)} after the last packet (on average half a second before a count from the packet's
+ * exact instant: JSch's, whose read timeout starts at the packet). Here the next tick is due at the whole second of
+ * {@link System#nanoTime()} (CLOCK_MONOTONIC on Linux; OpenSSH's is CLOCK_BOOTTIME, whose seconds start elsewhere: the
+ * same rule on another phase) of the last packet or probe, plus one interval; an interval under a second, which
+ * OpenSSH cannot express, counts from the packet's exact instant. As in OpenSSH, the peer is still asked at least once
+ * per interval of silence, its last probe has about an interval to be answered, and it is never declared dead after
+ * less than {@code interval × countMax} of silence.
  *
  * <p>The send is a transport write, which can block (the write lock held by an app thread stuck on a dead peer, a key
  * exchange in progress, a full socket buffer), so it runs on {@link Actions}, one send per connection at a time. A send
@@ -166,25 +174,26 @@ public final class ProbeKeepalive implements Runnable {
         }
         long last = link.lastPacketNanos();
         long silence = now - last;
-        long intervalNanos = intervalMillis * 1000000L;
         Probe send;
         synchronized (this) {
             if (stopped) {
                 return -1;
             }
             forgetAnsweredBy(last);
-            long left = intervalNanos - silence;
-            if (left > 1000000L) {
-                return (left + 999999L) / 1000000L; // heard from within the interval: the count is 0, ask one interval after
+            long left = dueAfter(last) - now;
+            // heard from within the interval: the count is 0, ask one interval after (not even a millisecond early: no
+            // probe, and no verdict, on less silence than OpenSSH's)
+            if (left > 0) {
+                return (left + 999999L) / 1000000L;
             }
             if (sending != null && !sending.started) {
-                return intervalMillis; // queued behind other connections' sends: nothing learned about this peer yet
+                return millisToNextTick(now); // queued behind other connections' sends: nothing learned about this peer yet
             }
             if (probes.size() >= countMax) {
                 send = null;
             } else if (sending != null) {
                 probes.add(new Probe(now)); // the last send is still stuck in sshj: this interval's probe is missed too
-                return intervalMillis;
+                return millisToNextTick(now);
             } else {
                 send = new Probe(now);
                 probes.add(send);
@@ -203,7 +212,22 @@ public final class ProbeKeepalive implements Runnable {
                 send(probe);
             }
         });
-        return intervalMillis;
+        return millisToNextTick(now);
+    }
+
+    /** OpenSSH's {@code monotime()}: whole seconds, for an interval of a second or more (see the class comment). */
+    private long tickClock(long nanos) {
+        return intervalMillis >= 1000 ? Math.floorDiv(nanos, 1000000000L) * 1000000000L : nanos;
+    }
+
+    /** When a tick is due after a packet or a probe at {@code nanos}: OpenSSH's {@code monotime() + interval}. */
+    long dueAfter(long nanos) {
+        return tickClock(nanos) + intervalMillis * 1000000L;
+    }
+
+    /** Milliseconds from a tick at {@code now} to the next one, at least 1. */
+    private long millisToNextTick(long now) {
+        return Math.max(1, (dueAfter(now) - now + 999999L) / 1000000L);
     }
 
     /** On a pool thread. A failed send leaves the probe unanswered: the transport is failing, the ticks will tell. */

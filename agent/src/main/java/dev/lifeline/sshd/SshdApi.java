@@ -61,6 +61,9 @@ final class SshdApi {
     final Method putString;
     final Method putBoolean;
     final Method writePacket;
+    /** Null in the lines without it (2.8 and before): see {@link SshdProbeLink}. */
+    final Method asyncRequest;
+    final Method exceptionCaught;
     final Method isAuthenticated;
     final Method addListener;
     final Method isDone;
@@ -116,6 +119,8 @@ final class SshdApi {
         putString = PUT_STRING.method(loader);
         putBoolean = PUT_BOOLEAN.method(loader);
         writePacket = WRITE_PACKET.method(loader);
+        asyncRequest = ASYNC_REQUEST.methodOrNull(loader);
+        exceptionCaught = EXCEPTION_CAUGHT.method(loader);
         isAuthenticated = IS_AUTHENTICATED.method(loader);
         addListener = ADD_LISTENER.method(loader);
         isDone = IS_DONE.method(loader);
@@ -303,6 +308,18 @@ final class SshdApi {
         }
         Object name = Reflection.call(getSubsystem, channel);
         return String.valueOf(name);
+    }
+
+    /** A want-reply global request, registered for its reply and not waited on ({@link SshdProbeLink}). */
+    void probe(Object session, String request) throws Exception {
+        Object buffer = Reflection.call(createBuffer, session, (byte) 80, 64); // SSH_MSG_GLOBAL_REQUEST
+        Reflection.call(putString, buffer, request);
+        Reflection.call(putBoolean, buffer, true);
+        Reflection.call(asyncRequest, session, buffer, request, null);
+    }
+
+    void exceptionCaught(Object session, Throwable cause) throws Exception {
+        Reflection.call(exceptionCaught, session, cause);
     }
 
     /** MINA's client has no signal API: the request is built as ChannelExec builds its exec request. */

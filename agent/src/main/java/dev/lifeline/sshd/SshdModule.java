@@ -137,6 +137,13 @@ public final class SshdModule implements InstrumentationModule {
     static final LibraryMember PUT_BOOLEAN = LibraryMember.method("org.apache.sshd.common.util.buffer.Buffer", "putBoolean", "(Z)V");
     static final LibraryMember WRITE_PACKET = LibraryMember.method("org.apache.sshd.common.channel.Channel", "writePacket",
             "(Lorg/apache/sshd/common/util/buffer/Buffer;)Lorg/apache/sshd/common/io/IoWriteFuture;");
+    /** Lifeline's own probe before 2.13 (SshdProbeLink): a want-reply global request MINA registers and does not wait on. */
+    static final LibraryMember ASYNC_REQUEST = LibraryMember.method("org.apache.sshd.common.session.Session", "request",
+            "(Lorg/apache/sshd/common/util/buffer/Buffer;Ljava/lang/String;"
+                    + "Lorg/apache/sshd/common/future/GlobalRequestFuture$ReplyHandler;)Lorg/apache/sshd/common/future/GlobalRequestFuture;")
+            .optional("2.9 to 2.12 have it (2.9.0 and 2.12.1 checked), 2.8.0 not: without it MINA's own heartbeat (reply wait) stays");
+    static final LibraryMember EXCEPTION_CAUGHT = LibraryMember.method("org.apache.sshd.common.session.Session", "exceptionCaught",
+            "(Ljava/lang/Throwable;)V");
 
     // sessions found open at attach (SshdFound, issue 24): MINA's session timeout checker holds them, once a second
     static final String TIMEOUT_LISTENER = "org.apache.sshd.common.session.helpers.SessionTimeoutListener";
@@ -227,7 +234,7 @@ public final class SshdModule implements InstrumentationModule {
             CLIENT_CHANNEL, EXEC_COMMAND, HEARTBEAT_INTERVAL, HEARTBEAT_REQUEST, HEARTBEAT_NO_REPLY_MAX, HEARTBEAT_REPLY_WAIT,
             GET_CONNECT_ADDRESS, GET_IDLE_TIMEOUT_START, GET_SERVICE, SERVICE_TYPE, GET_CHANNELS,
             SERVICE_HEARTBEAT_INTERVAL, SERVICE_NO_REPLY_MAX, SERVICE_OUTSTANDING, SERVICE_GET_SESSION, SUBSYSTEM, GET_SUBSYSTEM, CREATE_BUFFER,
-            GET_RECIPIENT, GET_RECIPIENT_LONG, PUT_UINT, PUT_INT, PUT_STRING, PUT_BOOLEAN, WRITE_PACKET,
+            GET_RECIPIENT, GET_RECIPIENT_LONG, PUT_UINT, PUT_INT, PUT_STRING, PUT_BOOLEAN, WRITE_PACKET, ASYNC_REQUEST, EXCEPTION_CAUGHT,
             SFTP_CLIENT_CHANNEL, SFTP_STREAM_CLIENT,
             TIMEOUT_SESSIONS, SERVICE_HEARTBEAT_REQUEST, SERVICE_REPLY_MAX_WAIT, START_HEARTBEAT,
             TCPIP_CLIENT_CHANNEL, TCPIP_REMOTE, IO_GET_ATTRIBUTE, ADDRESS_HOST, ADDRESS_PORT, LOCAL_FORWARD_STARTED,

@@ -29,9 +29,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (OpenSSH's meaning of countMax), so a dead peer is detected between {@code interval × countMax} and
  * {@code interval × (countMax + 1)} after its last packet. Replies also reset MINA's
  * own idle timeout (default 10 min), so a session Lifeline keeps alive is not idled out while the server answers, even
- * during a long exec without output; with a dead server the heartbeat closes it first. MINA 2.9 to 2.12 cannot count
+ * during a long exec without output; with a dead server the heartbeat closes it first. MINA before 2.13 cannot count
  * missing replies: each heartbeat waits up to {@code heartbeat-reply-wait} for its reply and closes the session when
- * none comes, so a wait of {@code interval × countMax} gives the same detection time.
+ * none comes, however much else arrives. Where the line has a global request it does not wait on (2.9 to 2.12
+ * have it, 2.8.0 not), Lifeline's own probe ({@link SshdProbeLink}) replaces that heartbeat and counts as OpenSSH's client;
+ * elsewhere a wait of {@code interval × countMax} gives the same detection time on a dead peer.
  */
 final class SshdSessions {
     /** The request OpenSSH's client sends; servers answer it (OpenSSH with a failure reply, which counts). */
@@ -79,7 +81,12 @@ final class SshdSessions {
         if (plan == null) {
             return;
         }
-        if (plan.setsKeepalive()) {
+        // before 2.13, Lifeline's own probe where the line can send it without waiting (SshdProbeLink)
+        boolean probe = legacy && SshdProbeLink.available(api);
+        if (probe && plan.setsKeepalive()) {
+            replaceAppHeartbeat(api, session, app);
+            startProbe(api, session, plan.keepaliveIntervalMillis, plan.keepaliveCountMax);
+        } else if (plan.setsKeepalive()) {
             Duration interval = Duration.ofMillis(plan.keepaliveIntervalMillis);
             api.set(api.heartbeatInterval, session, interval);
             if (legacy) {
@@ -92,7 +99,10 @@ final class SshdSessions {
             }
         } else if (app > 0 && (appNoReplyMax == null || appNoReplyMax <= 0)) {
             int count = SessionPolicy.countForUncountedAppHeartbeat(plan, app, 0);
-            if (count > 0) { // enforce: the app's interval, Lifeline's count
+            if (count > 0 && probe) { // enforce: the app's interval, Lifeline's count, on Lifeline's probe
+                replaceAppHeartbeat(api, session, app);
+                startProbe(api, session, app, count);
+            } else if (count > 0) { // enforce: the app's interval, Lifeline's count
                 if (legacy) {
                     api.set(api.heartbeatReplyWait, session, appInterval.multipliedBy(count));
                 } else {
@@ -108,6 +118,27 @@ final class SshdSessions {
             }
         }
         configured(plan, api.ioSession(session));
+    }
+
+    /**
+     * The app's own heartbeat before 2.13 waits for each reply (5 minutes unless the app set the wait) and would still
+     * close a session whose server streams and never answers: off ({@code Duration.ZERO}: MINA schedules none), as
+     * Lifeline's probe takes its place.
+     */
+    private static void replaceAppHeartbeat(SshdApi api, Object session, long appIntervalMillis) throws Exception {
+        if (appIntervalMillis > 0) {
+            api.set(api.heartbeatInterval, session, Duration.ZERO);
+        }
+    }
+
+    private static void startProbe(SshdApi api, Object session, long intervalMillis, int countMax) throws Exception {
+        SocketAddress target = api.connectAddress(session);
+        if (target == null) {
+            target = api.remoteAddress(session);
+        }
+        InetSocketAddress peer = target instanceof InetSocketAddress ? (InetSocketAddress) target : null;
+        SshdProbeLink.start(session, peer == null ? String.valueOf(target) : peer.getHostString(), peer == null ? 0 : peer.getPort(),
+                intervalMillis, countMax);
     }
 
     /** @param ioSession MINA's {@code IoSession} (NIO2, sshd-mina or sshd-netty transport; see {@link SshdSockets}) */

@@ -1,7 +1,9 @@
 package dev.lifeline.sshd;
 
+import dev.lifeline.enforce.ProbeKeepalive;
 import dev.lifeline.instrument.Reflection;
 import dev.lifeline.sessions.LibraryView;
+import dev.lifeline.sessions.SshSessions;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +49,12 @@ final class SshdView extends LibraryView {
     /** The heartbeat's settings and, on 2.13+, its count of requests without a reply; MINA keeps no round trip. */
     @Override
     public String keepalive(Object session) throws Exception {
+        Object own = SshSessions.memo(session);
+        if (own instanceof ProbeKeepalive) { // before 2.13: Lifeline's probe in place of MINA's heartbeat
+            ProbeKeepalive k = (ProbeKeepalive) own;
+            return "every " + k.intervalMillis + "ms x" + k.countMax + " (Lifeline's probe), probes outstanding " + k.outstanding()
+                    + ", round trip n/a (MINA does not expose it)";
+        }
         SshdApi api = SshdApi.of(session);
         Object service = api.connectionService(session);
         if (service == null) {

@@ -177,11 +177,15 @@ class ProbeKeepaliveTest {
             t.tick();
         }
         assertThat(clock.get() / MS).isBetween(64_000L, 64_001L);
-        assertThat(link.silentMillis).isBetween(4000L, 4001L);
+        assertThat(link.silentMillis).isBetween(3999L, 4001L); // the last line came 1 ns after 60 s
         assertThat(link.sent).hasValue(3);
     }
 
-    /** A packet between probes (an unanswered probe, then output) starts the count again. */
+    /**
+     * A packet between probes (two unanswered probes, then output) starts the count again; the next probe goes at the
+     * next whole second, as OpenSSH's {@code monotime() + interval} schedules it, and the verdict comes 3.7 s after
+     * the packet at 2.3 s.
+     */
     @Test
     void anyPacketAnswersEveryProbeSentBeforeIt() throws Exception {
         AtomicLong clock = new AtomicLong();
@@ -195,16 +199,63 @@ class ProbeKeepaliveTest {
         clock.addAndGet(300 * MS);
         link.packet();
         t.next -= 300;
-        t.tick(); // 700 ms after the packet: nothing asked, the count is 0
-        assertThat(k.outstanding()).isZero();
-        assertThat(t.next).isEqualTo(301);
-        for (int probe = 1; probe <= 3; probe++) {
-            t.tick();
-            assertThat(k.outstanding()).isEqualTo(probe);
-        }
+        assertThat(t.tick()).isEqualTo(3000); // the two probes answered by the packet; a first one since it
+        assertThat(k.outstanding()).isEqualTo(1);
+        assertThat(t.next).isEqualTo(1000);
         t.tick();
+        t.tick();
+        assertThat(k.outstanding()).isEqualTo(3);
+        assertThat(link.dead).hasValue(0);
+        assertThat(t.tick()).isEqualTo(6000);
         assertThat(link.dead).hasValue(1);
-        assertThat(link.silentMillis).isEqualTo(4000);
+        assertThat(link.silentMillis).isEqualTo(3699); // the packet came 1 ns after 2.3 s
+        assertThat(link.sent).hasValue(5);
+    }
+
+    /**
+     * OpenSSH's clock (issue 25): the client's next check is at {@code monotime() + interval}, whole seconds, so the
+     * verdict on a peer that fell silent comes between {@code interval × countMax} and {@code interval × (countMax + 1)}
+     * after its last packet, wherever in a second that packet came; never sooner, never later.
+     */
+    @Test
+    void theVerdictComesOnOpenSshsWholeSecondsWhereverTheLastPacketFell() throws Exception {
+        for (long interval : new long[]{1000, 2000}) {
+            for (long offset = 0; offset < 1000; offset += 50) {
+                AtomicLong clock = new AtomicLong(7_000 * MS);
+                FakeLink link = new FakeLink(clock);
+                ManualPool pool = new ManualPool();
+                ProbeKeepalive k = new ProbeKeepalive(interval, 3, link, pool);
+                Ticker t = new Ticker(clock, k, pool);
+                t.tick(); // answered below: the peer is heard from at 7 s + interval + offset, then never again
+                clock.addAndGet(offset * MS);
+                t.next -= offset;
+                link.packet();
+                long heard = clock.get();
+                while (link.dead.get() == 0) {
+                    t.tick();
+                }
+                long verdict = clock.get();
+                assertThat(verdict % (1000 * MS)).as("on a whole second, offset " + offset).isZero();
+                assertThat(verdict - heard).as("interval " + interval + ", offset " + offset)
+                        .isGreaterThan(interval * 3 * MS).isLessThanOrEqualTo(interval * 4 * MS);
+                assertThat(link.sent).as("probes, offset " + offset).hasValue(1 + 3);
+            }
+        }
+    }
+
+    /** An interval under a second, which OpenSSH cannot express, counts from the packet's exact instant. */
+    @Test
+    void anIntervalUnderASecondCountsFromTheExactPacket() throws Exception {
+        AtomicLong clock = new AtomicLong(7_300 * MS);
+        FakeLink link = new FakeLink(clock);
+        ManualPool pool = new ManualPool();
+        ProbeKeepalive k = new ProbeKeepalive(400, 3, link, pool);
+        Ticker t = new Ticker(clock, k, pool);
+        while (link.dead.get() == 0) {
+            t.tick();
+        }
+        assertThat(clock.get() / MS).isEqualTo(7_300 + 1_600);
+        assertThat(link.silentMillis).isEqualTo(1600);
     }
 
     /** A send stuck in sshj (its write lock held by a writer stuck on the dead peer) counts as a miss each tick. */

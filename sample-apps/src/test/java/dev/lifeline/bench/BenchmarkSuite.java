@@ -492,6 +492,15 @@ class BenchmarkSuite {
         return Double.parseDouble(r.get("exec_ms"));
     }
 
+    // ---------------------------------------------------------------- row 9: dead-peer detection vs OpenSSH
+
+    @Test
+    @Order(9)
+    void deadPeerDetectionVsOpenSsh() throws Exception {
+        onlyIfSelected(9);
+        DeadPeerVsOpenSsh.run(runs(20, 3));
+    }
+
     // ---------------------------------------------------------------- row 7: many idle sessions
 
     @Test

@@ -47,7 +47,7 @@ class SessionsCommandTest {
         tour(jsch ? "jsch" : "sshd", jsch ? "JschSessionsTour" : "MinaSessionsTour",
                 Bench.app(jsch ? "JschSessionsTour" : "MinaSessionsTour", library, Bench.defaultJdk()),
                 library == Library.SSHD_LEGACY
-                        ? "(?m)^   keepalive: every 60000ms \\(reply wait per probe, MINA before 2.13\\), probes outstanding n/a"
+                        ? "(?m)^   keepalive: every 60000ms x3 \\(Lifeline's probe\\), probes outstanding 0, round trip n/a"
                         : "(?m)^   keepalive: every 60000ms x3, probes outstanding 0, round trip n/a",
                 "shell");
     }

@@ -133,6 +133,41 @@ class UnansweredKeepaliveTest {
         }
     }
 
+    /**
+     * MINA before 2.13 ({@value Versions#SSHD_LEGACY} here): its heartbeat waits for each reply, so it closed this
+     * session at about 4 s (a wait of interval × countMax) however many lines came; Lifeline's own probe replaces it
+     * there and asks nothing while lines arrive. 6 s of streaming, then silence: declared dead on the same bound, and
+     * the server shows the probes it left unanswered (the fault is real).
+     */
+    @Test
+    void minaBefore2_13StreamsOnUnderLifelinesProbeAndIsDeclaredDeadWhenSilent() throws Exception {
+        Map<String, AtomicInteger> unanswered = new ConcurrentHashMap<>();
+        SampleKeys keys = SampleKeys.create(dir.resolve("client"));
+        try (EmbeddedSshServer server = EmbeddedSshServer.start(dir, s -> neverAnswerKeepalives(s, unanswered))) {
+            Path stop = dir.resolve("stop-legacy");
+            try (ForkedJvm app = start(Bench.app("MinaStreamingExec", Library.SSHD_LEGACY, Bench.defaultJdk()), server,
+                    System.getProperty("user.name"), keys, stop)) {
+                Duration streaming = Duration.ofSeconds(6);
+                await().during(streaming).atMost(streaming.plusSeconds(2)).until(app::isAlive);
+                assertThat(app.stderr()).noneMatch(l -> l.contains("event=keepalive.declared-dead"));
+                Files.createFile(stop);
+                app.awaitExit(30_000);
+                Map<String, String> result = app.result();
+                long quiet = Long.parseLong(result.get("quiet_ms"));
+                Measurements.record("peer falls silent after streaming, sshd-" + Versions.SSHD_LEGACY
+                        + " under agent 1s x3 (last line to end)", quiet);
+                String dead = app.stderr().stream().filter(l -> l.contains("event=keepalive.declared-dead")).findFirst().orElse(null);
+                assertThat(dead).as(app.output()).isNotNull();
+                Matcher m = SILENT_MS.matcher(dead);
+                assertThat(m.find()).as(dead).isTrue();
+                assertThat(Long.parseLong(m.group(1))).as("the true silence at the verdict: " + dead).isBetween(3000L, BOUND_MS);
+                assertThat(Integer.parseInt(result.get("lines"))).as("lines while streaming").isGreaterThanOrEqualTo(15);
+                assertThat(quiet).as("the stream ends after the verdict, " + result).isBetween(3000L, BOUND_MS + 1000);
+                assertThat(count(unanswered, "APACHE-SSHD")).as("probes left unanswered: " + unanswered).isGreaterThanOrEqualTo(3);
+            }
+        }
+    }
+
     /** Lines every 200 ms until the stop file exists, then nothing (the channel stays open). */
     private static String command(Path stop) {
         return "while [ ! -e " + stop + " ]; do echo line; sleep 0.2; done; exec sleep 600";
