@@ -8,6 +8,14 @@ public interface ChannelControl {
     /** Sends the SSH {@code signal} channel request (RFC 4254 6.9), e.g. {@code TERM}. May block on the network. */
     void signal(String name) throws Exception;
 
+    /**
+     * False where the library sends no signals (Ganymed, Trilead before Jenkins' fork): the deadline's line then says
+     * the channel is closed after the grace, not that TERM was sent.
+     */
+    default boolean sendsSignals() {
+        return true;
+    }
+
     /** Closes the channel the way the library does, so the app sees it closed and its streams at EOF. May block. */
     void close() throws Exception;
 

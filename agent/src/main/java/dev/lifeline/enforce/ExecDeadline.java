@@ -119,7 +119,8 @@ public final class ExecDeadline {
         }
         int s = d.state.get();
         if (s == TERM_SENT) {
-            return d.reason + " fired (TERM sent, KILL and close after exec.killGrace)";
+            return d.reason + (d.control.sendsSignals() ? " fired (TERM sent, KILL and close after exec.killGrace)"
+                    : " fired (the library sends no signals: closed after exec.killGrace)");
         }
         if (s == KILL_SENT) {
             return d.reason + " fired (KILL sent, channel closing)";
@@ -271,8 +272,10 @@ public final class ExecDeadline {
         }
         Counters.increment(Counter.EXEC_DEADLINES_TERM);
         BlockedThreads.sessionEnding();
-        Log.warn("exec.deadline-fired", fields("reason", why, "limit", Durations.format(limit), "action", "TERM",
-                "next", "KILL and close after " + Durations.format(grace)));
+        boolean signals = control.sendsSignals();
+        Log.warn("exec.deadline-fired", fields("reason", why, "limit", Durations.format(limit),
+                "action", signals ? "TERM" : "none (the library sends no signals)",
+                "next", (signals ? "KILL and close after " : "close after ") + Durations.format(grace)));
         Actions.run("exec.term", new Runnable() {
             @Override
             public void run() {
@@ -297,7 +300,8 @@ public final class ExecDeadline {
         }
         Counters.increment(Counter.EXEC_DEADLINES_KILL);
         BlockedThreads.sessionEnding();
-        Log.warn("exec.deadline-escalated", fields("reason", reason, "action", "KILL, channel closed"));
+        Log.warn("exec.deadline-escalated", fields("reason", reason, "action", control.sendsSignals() ? "KILL, channel closed"
+                : "channel closed (the library sends no signals)"));
         Actions.run("exec.kill", new Runnable() {
             @Override
             public void run() {

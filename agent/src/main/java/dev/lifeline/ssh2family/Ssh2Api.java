@@ -151,6 +151,10 @@ final class Ssh2Api {
         return true;
     }
 
+    boolean sendsSignals() {
+        return sessionSignal != null;
+    }
+
     /** {@code Channel.STATE_CLOSED} (4) in both libraries. */
     boolean isClosed(Object channel) {
         Object s = Reflection.readQuietly(channelState, channel);

@@ -86,6 +86,11 @@ final class Ssh2Channels {
             this.channel = channel;
         }
 
+        @Override
+        public boolean sendsSignals() {
+            return c.api().sendsSignals();
+        }
+
         /** Jenkins' fork has {@code Session.signal}; elsewhere nothing is sent and the close follows the grace. */
         @Override
         public void signal(String name) throws Exception {
