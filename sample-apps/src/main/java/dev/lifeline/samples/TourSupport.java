@@ -21,7 +21,19 @@ public final class TourSupport {
         Map<String, String> out = new LinkedHashMap<String, String>();
         out.put("tour_loader", loaderName(tour.getClassLoader()));
         out.put("loader", loaderName(library.getClassLoader()));
+        out.put("module", moduleName(library));
         return out;
+    }
+
+    /** The library's named module ({@code com.jcraft.jsch} from the module path), {@code unnamed}, or {@code none} before Java 9. */
+    static String moduleName(Class<?> library) {
+        try {
+            Object module = Class.class.getMethod("getModule").invoke(library);
+            Object name = module.getClass().getMethod("getName").invoke(module);
+            return name == null ? "unnamed" : name.toString();
+        } catch (Exception e) {
+            return "none";
+        }
     }
 
     /**

@@ -170,6 +170,18 @@ class TopologyTest {
         return last.get().output;
     }
 
+    /**
+     * mwiede JSch 2.x from the module path (module {@code com.jcraft.jsch}, which opens nothing to Lifeline): the
+     * tour's four checks, not only the exec deadline of {@code NamedModuleTest}.
+     */
+    @Test
+    void jschAsANamedModule() throws Exception {
+        Path jsch = Bench.libs().resolve(Bench.Library.JSCH_MWIEDE.dir).resolve("jsch-2.28.8.jar");
+        Map<String, String> r = tour(topologyApp("module", Lib.JSCH).jvmArg("--module-path=" + jsch).jvmArg("--add-modules=com.jcraft.jsch"),
+                Lib.JSCH, "jsch", "here");
+        assertThat(r).containsEntry("module", "com.jcraft.jsch");
+    }
+
     @Test
     void jschInAUrlClassLoaderUnderThePlatformLoader() throws Exception {
         Map<String, String> r = tour(topologyApp("isolated", Lib.JSCH).sysprop("sample.libJars", joined(Lib.JSCH.jars())),
