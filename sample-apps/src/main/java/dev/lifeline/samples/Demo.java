@@ -77,7 +77,7 @@ public final class Demo {
         s.add(new Scenario("exec 'sleep 30000', no timeout", "MinaExec", mina, "exec", false, null, EXEC_RULE, "sleep 30000"));
         s.add(new Scenario("idle session, peer goes silent", "JschIdleShell", jsch, "idle", true, null, KEEPALIVE_RULE));
         s.add(new Scenario("idle session, peer goes silent", "MinaIdleChannel", mina, "idle", true, null, KEEPALIVE_RULE));
-        s.add(new Scenario("disconnect, uploads stuck on dead peer", "JschDisconnectDeadPeer", jsch, "writing", true, "disconnect", CLOSE_RULE, "32"));
+        s.add(new Scenario("disconnect, uploads stuck on dead peer", "JschDisconnectDeadPeer", jsch, "channels", true, "disconnect", CLOSE_RULE, "32"));
         return s;
     }
 

@@ -18,6 +18,12 @@ import static org.awaitility.Awaitility.await;
  */
 class ConnectDeadlineTest {
     static final long DEADLINE_MS = 3000;
+    /**
+     * What an app's own figure may add to the deadline: the deadline's line says when it fired, the app's clock adds
+     * the library's first-use class loading and the wake-up, which three test classes side by side on 2 cores
+     * stretch (4096 ms seen in CI for a 3 s deadline on MINA 2.7's transports).
+     */
+    static final long APP_SLACK_MS = 2500;
 
     private static String[] target(int port, Path key) {
         return new String[]{"127.0.0.1", String.valueOf(port), "nobody", key.toString(), "true"};
@@ -33,7 +39,7 @@ class ConnectDeadlineTest {
             long ms = Long.parseLong(a.result().get("connect_ms")); // time inside connect(), not JVM or JSch start-up
             Measurements.record("connect deadline 3s, " + what, ms);
             assertThat(a.result()).containsEntry("status", "error");
-            assertThat(ms).isLessThanOrEqualTo(DEADLINE_MS + 1000);
+            assertThat(ms).isLessThanOrEqualTo(DEADLINE_MS + APP_SLACK_MS);
         }
     }
 

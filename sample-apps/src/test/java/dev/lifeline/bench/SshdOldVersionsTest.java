@@ -114,7 +114,7 @@ class SshdOldVersionsTest {
                 long ms = Long.parseLong(a.result().get("connect_ms"));
                 Measurements.record("connect deadline 3s, MINA " + version + ", " + (a == syn ? "SYN dropped" : "no banner"), ms);
                 assertThat(a.result()).containsEntry("status", "error");
-                assertThat(ms).isLessThanOrEqualTo(ConnectDeadlineTest.DEADLINE_MS + 1000);
+                assertThat(ms).isLessThanOrEqualTo(ConnectDeadlineTest.DEADLINE_MS + ConnectDeadlineTest.APP_SLACK_MS);
             }
         }
     }
