@@ -16,7 +16,8 @@ import java.net.SocketTimeoutException;
  * requests (issue 25 item 3), and it has no count to reset. The probe is OpenSSH's {@code keepalive@openssh.com} with
  * want-reply, sent with {@code Session.request(Buffer, String, ReplyHandler)}, which registers the request (so its
  * reply is matched to it, not to an app's own global request) and returns without waiting; lines without that method
- * (2.6 to 2.8) keep MINA's heartbeat ({@link SshdSessions#serviceCreating}). The evidence is the
+ * (2.6 to 2.8) keep MINA's heartbeat ({@link SshdSessions#serviceCreating}): there a reply nobody waits for stays in
+ * {@code requestResult} and answers the app's next global request (architecture.md). The evidence is the
  * {@code AbstractSession.handleMessage} hook's stamp ({@link SshSessions#stampedPacketNanos}): MINA's idle clock moves
  * on the session's own writes. Weak, so a forgotten session is not kept by the ticks.
  */
