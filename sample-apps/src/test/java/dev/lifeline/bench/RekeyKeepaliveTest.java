@@ -20,12 +20,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 25 item 4: no keepalive probe breaks a key exchange. OpenSSH re-keys every 256 KB or 3 s
- * ({@code RekeyLimit 256K 3s}); JSch, MINA and sshj each run exec after exec on one session ({@code head -c} of
- * 500 KB, two key exchanges by volume besides one every 3 s, then 1.5 s quiet, so keepalive probes go out between
- * transfers while time-based key exchanges run) under Lifeline at keepalive 1 s × 3, beside the same app without the
- * agent as the control, for 20 s; every session lives to the end with every exec ending 0, as the control's.
- * {@code -Dlifeline.rekey.seconds=300} runs it for 5 minutes instead. All six JVMs run at once against this class's
- * own server.
+ * ({@code RekeyLimit 256K 3s}; {@code diffie-hellman-group14-sha1} added for the Ganymed family, as in
+ * {@link Ssh2FamilyTest}); JSch, MINA, sshj, Jenkins' Trilead fork and Ganymed each run rounds of traffic on one session
+ * ({@code *RekeyTraffic}, {@code TrafficLoop}): an exec ({@code head -c} of 500 KB, two key exchanges by volume besides
+ * one every 3 s, then 1.5 s quiet, so keepalive probes go out between transfers while time-based key exchanges run), an
+ * SFTP upload of 128 KB on a new SFTP channel (stat, remove), and a connection through the session's local forward to
+ * the server's own sshd, which must greet. Each under Lifeline at keepalive 1 s × 3, beside the same app without the
+ * agent as the control, for 20 s; every session lives to the end with every round whole, as the control's.
+ * {@code -Dlifeline.rekey.seconds=300} (or {@code -Dlifeline.tests=full}) runs it for 5 minutes instead. All ten JVMs
+ * run at once against this class's own server.
  */
 class RekeyKeepaliveTest {
     private static final long SECONDS = Long.getLong("lifeline.rekey.seconds", Bench.fullSuite() ? 300 : 20);
@@ -33,7 +36,8 @@ class RekeyKeepaliveTest {
     private static final String KEEPALIVE_1S_X3 = "keepalive.interval=1s,keepalive.countMax=3";
 
     @RegisterExtension
-    static final OpenSshExtension SSHD = OpenSshExtension.builder().config("RekeyLimit 256K 3s").build();
+    static final OpenSshExtension SSHD = OpenSshExtension.builder().config("RekeyLimit 256K 3s")
+            .config(Ssh2FamilyTest.OLD_ALGORITHMS).build();
 
     @Test
     void everyLibraryUnderTheAgentSurvivesTheKeyExchangesAsWithoutIt() throws Exception {
@@ -43,9 +47,11 @@ class RekeyKeepaliveTest {
         Map<String, ForkedJvm> apps = new LinkedHashMap<>();
         try {
             for (String agent : Arrays.asList("agent", "control")) {
-                apps.put("jsch " + agent, start(Bench.app("JschRekeyTraffic", Library.JSCH_MWIEDE, Bench.defaultJdk()), agent));
-                apps.put("sshd " + agent, start(Bench.app("MinaRekeyTraffic", Library.SSHD, Bench.defaultJdk()), agent));
-                apps.put("sshj " + agent, start(Bench.app("SshjRekeyTraffic", "sshj-" + Versions.SSHJ, Bench.defaultJdk()), agent));
+                start(apps, "jsch " + agent, Bench.app("JschRekeyTraffic", Library.JSCH_MWIEDE, Bench.defaultJdk()));
+                start(apps, "sshd " + agent, Bench.app("MinaRekeyTraffic", Library.SSHD, Bench.defaultJdk()));
+                start(apps, "sshj " + agent, Bench.app("SshjRekeyTraffic", "sshj-" + Versions.SSHJ, Bench.defaultJdk()));
+                start(apps, "trilead " + agent, Bench.app("Ssh2RekeyTraffic", "trilead-jenkins-217", Bench.defaultJdk()));
+                start(apps, "ganymed " + agent, Bench.app("Ssh2RekeyTraffic", "ganymed-262", Bench.defaultJdk()));
             }
             for (Map.Entry<String, ForkedJvm> e : apps.entrySet()) {
                 ForkedJvm app = e.getValue();
@@ -64,9 +70,14 @@ class RekeyKeepaliveTest {
         }
     }
 
-    private ForkedJvm start(ForkedJvm.Builder app, String agent) throws Exception {
-        ForkedJvm.Builder b = "agent".equals(agent) ? Bench.withAgent(app, KEEPALIVE_1S_X3) : app;
-        return b.args(SSHD.server().target(String.valueOf(SECONDS), COMMAND)).start();
+    /**
+     * {@code name} ending in {@code agent} or {@code control}: {@code SECONDS COMMAND REMOTE_FILE}, the file its own in
+     * the server's folder (the login user's: the server runs as it).
+     */
+    private static void start(Map<String, ForkedJvm> apps, String name, ForkedJvm.Builder app) throws Exception {
+        ForkedJvm.Builder b = name.endsWith(" agent") ? Bench.withAgent(app, KEEPALIVE_1S_X3) : app;
+        String file = SSHD.server().dir.resolve("rekey-" + name.replace(' ', '-') + ".bin").toAbsolutePath().toString();
+        apps.put(name, b.args(SSHD.server().target(String.valueOf(SECONDS), COMMAND, file)).start());
     }
 
     /** OpenSSH's client, verbose, runs {@code command} once: how many key exchanges the server started. */
