@@ -5,6 +5,7 @@ import dev.lifeline.samples.ForkedJvm;
 import dev.lifeline.samples.Versions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -30,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code -Dlifeline.rekey.seconds=300} (or {@code -Dlifeline.tests=full}) runs it for 5 minutes instead. All ten JVMs
  * run at once against this class's own server.
  */
+@ResourceLock(Locks.CPU) // ten JVMs streaming at once: not beside the other CPU-bound classes
 class RekeyKeepaliveTest {
     private static final long SECONDS = Long.getLong("lifeline.rekey.seconds", Bench.fullSuite() ? 300 : 20);
     private static final String COMMAND = "head -c 500000 /dev/zero; sleep 1.5";
