@@ -175,7 +175,9 @@ class JgitTest {
             });
             for (ForkedJvm a : all) {
                 Transport t = a == synMina || a == silentMina ? Transport.MINA : Transport.NETTY;
-                assertThat(SshdTransportTest.threads(a)).as("threads of " + a.name() + " on " + t).anyMatch(n -> t.threads.matcher(n).find());
+                // the transport's threads appear once its connect has started: on a loaded CI machine that can come late
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                        assertThat(SshdTransportTest.threads(a)).as("threads of " + a.name() + " on " + t).anyMatch(n -> t.threads.matcher(n).find()));
             }
         }
     }
