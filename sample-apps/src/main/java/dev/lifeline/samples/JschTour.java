@@ -17,20 +17,20 @@ public final class JschTour {
     private JschTour() {
     }
 
-    /** {@code HOST PORT USER IDENTITY SILENT_PORT [COMMAND]}; see {@link TourSupport}. */
+    /** {@code HOST PORT USER IDENTITY [SILENT_HOST:]SILENT_PORT [COMMAND]}; see {@link TourSupport}. */
     public static Map<String, String> run(String[] args) throws Exception {
         Map<String, String> out = TourSupport.fields(JschTour.class, JSch.class);
         long t0 = System.nanoTime();
         if (!"-".equals(args[4])) { // "-": no silent listener
             try {
-                session(args, Integer.parseInt(args[4])).connect(); // no timeout of the app's own
+                session(args, TourSupport.silentHost(args[0], args[4]), TourSupport.silentPort(args[4])).connect(); // no timeout of the app's own
                 out.put("silent_connect", "connected");
             } catch (Exception e) {
                 out.put("silent_connect", e.getClass().getName());
             }
             out.put("silent_connect_ms", String.valueOf((System.nanoTime() - t0) / 1000000L));
         }
-        Session session = session(args, Integer.parseInt(args[1]));
+        Session session = session(args, args[0], Integer.parseInt(args[1]));
         session.connect();
         out.put("interval", String.valueOf(session.getServerAliveInterval()));
         if (args.length > 5) {
@@ -69,10 +69,10 @@ public final class JschTour {
         exec.disconnect();
     }
 
-    private static Session session(String[] args, int port) throws Exception {
+    private static Session session(String[] args, String host, int port) throws Exception {
         JSch jsch = new JSch();
         jsch.addIdentity(args[3]);
-        Session session = jsch.getSession(args[2], args[0], port);
+        Session session = jsch.getSession(args[2], host, port);
         session.setConfig("StrictHostKeyChecking", "no");
         return session;
     }

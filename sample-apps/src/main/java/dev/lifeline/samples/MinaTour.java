@@ -28,7 +28,7 @@ public final class MinaTour {
         try {
             long t0 = System.nanoTime();
             try {
-                ClientSession s = client.connect(args[2], args[0], Integer.parseInt(args[4])).verify().getSession();
+                ClientSession s = client.connect(args[2], TourSupport.silentHost(args[0], args[4]), TourSupport.silentPort(args[4])).verify().getSession();
                 s.auth().verify();
                 out.put("silent_connect", "connected");
             } catch (Exception e) {

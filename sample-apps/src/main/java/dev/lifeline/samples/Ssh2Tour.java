@@ -15,14 +15,15 @@ public final class Ssh2Tour {
     private Ssh2Tour() {
     }
 
-    /** {@code HOST PORT USER IDENTITY SILENT_PORT}; see {@link TourSupport}. */
+    /** {@code HOST PORT USER IDENTITY [SILENT_HOST:]SILENT_PORT}; see {@link TourSupport}. */
     public static Map<String, String> run(String[] args) throws Exception {
         Map<String, String> out = TourSupport.fields(Ssh2Tour.class, Class.forName(Ssh2Clients.pkg() + ".Connection"));
         Target t = Target.parse(args, 1, "SILENT_PORT|-");
         if (!"-".equals(t.rest[0])) {
             long t0 = System.nanoTime();
             try {
-                Ssh2Clients.connect(Target.parse(new String[]{t.host, t.rest[0], t.user, t.identity}, 0, ""), new Result("silent"));
+                Ssh2Clients.connect(Target.parse(new String[]{TourSupport.silentHost(t.host, t.rest[0]),
+                        String.valueOf(TourSupport.silentPort(t.rest[0])), t.user, t.identity}, 0, ""), new Result("silent"));
                 out.put("silent_connect", "connected");
             } catch (Exception e) {
                 out.put("silent_connect", e.getClass().getName());

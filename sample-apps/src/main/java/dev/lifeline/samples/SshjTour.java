@@ -19,7 +19,7 @@ public final class SshjTour {
         if (!"-".equals(args[4])) { // "-": no silent listener
             SSHClient silent = client();
             try {
-                silent.connect(args[0], Integer.parseInt(args[4]));
+                silent.connect(TourSupport.silentHost(args[0], args[4]), TourSupport.silentPort(args[4]));
                 out.put("silent_connect", "connected");
             } catch (Exception e) {
                 out.put("silent_connect", e.getClass().getName());

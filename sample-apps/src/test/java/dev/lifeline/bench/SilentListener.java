@@ -13,7 +13,12 @@ final class SilentListener implements AutoCloseable {
     private final List<Socket> accepted = new CopyOnWriteArrayList<>();
 
     SilentListener() throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this(InetAddress.getLoopbackAddress());
+    }
+
+    /** On {@code address} (another loopback address, 127.0.0.2, lets a host rule name the silent connect alone). */
+    SilentListener(InetAddress address) throws IOException {
+        server = new ServerSocket(0, 50, address);
         Thread t = new Thread(() -> {
             while (!server.isClosed()) {
                 try {
@@ -29,6 +34,11 @@ final class SilentListener implements AutoCloseable {
 
     int port() {
         return server.getLocalPort();
+    }
+
+    /** {@code HOST:PORT} of the listener, as the tours take it. */
+    String hostAndPort() {
+        return server.getInetAddress().getHostAddress() + ":" + port();
     }
 
     @Override

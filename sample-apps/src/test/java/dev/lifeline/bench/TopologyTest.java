@@ -11,6 +11,7 @@ import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 
 import java.io.File;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +27,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Issue 23: each topology a fleet runs, the four checks in one forked JVM and one session against real OpenSSH
- * ({@link TourSupport}'s tour, agent {@link #AGENT_ARGS}; connect.timeout=5s because the real connect too must pass
- * under it on a loaded machine): the connect to a listener that never greets ends by Lifeline's connect deadline; on
+ * ({@link TourSupport}'s tour, agent {@link #AGENT_ARGS}: connect.timeout=5s for the silent listener alone, on
+ * 127.0.0.2 and named by a host rule, since a real connect on a loaded 2-core machine can take longer than 5 s): the
+ * connect to a listener that never greets ends by Lifeline's connect deadline; on
  * the open session an exec of a sleep that would outlive the test ends by Lifeline's {@code exec.timeout=3s} (TERM, not
  * as a success, the remote process gone); the session is listed by {@code sessions PID}; a peer cut with nft
  * (PacketDrop on this class's own server port) is declared dead by the keepalive within 5.5 s. The library copy was
@@ -44,7 +46,10 @@ import static org.awaitility.Awaitility.await;
 class TopologyTest {
     static final String JBOSS_MODULES = "jboss-modules-2.1.5.Final";
     static final String TOMCAT = "tomcat-11.0.29";
-    static final String AGENT_ARGS = "connect.timeout=5s,keepalive.interval=1s,keepalive.countMax=3,exec.timeout=3s";
+    /** Where the tour's silent listener listens: a loopback address of its own, so a host rule names it alone. */
+    static final String SILENT_HOST = "127.0.0.2";
+    static final String AGENT_ARGS = "connect.timeout=60s,keepalive.interval=1s,keepalive.countMax=3,exec.timeout=3s,"
+            + "host.silent.match=" + SILENT_HOST + ",host.silent.connect.timeout=5s";
     /** Three probes a second apart, then the one that finds the third unanswered, plus slack for a loaded machine. */
     static final long DEAD_PEER_BOUND_MS = 1000 * (3 + 1) + 1500;
 
@@ -107,9 +112,9 @@ class TopologyTest {
     static Map<String, String> tour(OpenSshServer server, ForkedJvm.Builder builder, Lib lib, String[] before, String... appArgs)
             throws Exception {
         String command = ExecDeadlineTest.sleepForever();
-        try (SilentListener silent = new SilentListener()) {
+        try (SilentListener silent = new SilentListener(InetAddress.getByName(SILENT_HOST))) {
             // the unprivileged login: sshd honours the signal request (TERM) only in a privilege-separated child
-            String[] args = Stream.of(Stream.of(before), Stream.of(server.targetUnprivileged(String.valueOf(silent.port()))),
+            String[] args = Stream.of(Stream.of(before), Stream.of(server.targetUnprivileged(silent.hostAndPort())),
                     Stream.of(appArgs), Stream.of(command)).flatMap(a -> a).toArray(String[]::new);
             try (ForkedJvm app = builder.args(args).start()) {
                 app.awaitLine(Pattern.compile("^READY idle"), 60_000);
