@@ -381,8 +381,8 @@ class TopologyTest {
                 .classpath(Bench.sampleClasses().toAbsolutePath().toString()).sysprop("sample.counters", "true")
                 .sysprop("sample.libJars", firstThenRest(oneJar, oneJars)).sysprop("sample.otherLibJars", firstThenRest(twoJar, twoJars))
                 .echo("    [Topology/two/" + lib.arg() + "] "), AGENT_ARGS + ",log.commands=true");
-        try (SilentListener silent = new SilentListener();
-             ForkedJvm app = b.args(server.targetUnprivileged(String.valueOf(silent.port()), lib.arg(), "two", one, two)).start()) {
+        try (SilentListener silent = new SilentListener(InetAddress.getByName(SILENT_HOST));
+             ForkedJvm app = b.args(server.targetUnprivileged(silent.hostAndPort(), lib.arg(), "two", one, two)).start()) {
             await().atMost(Duration.ofSeconds(60)).until(() -> app.stdout().stream().filter(l -> l.startsWith("READY idle")).count() == 2);
             await().atMost(Duration.ofSeconds(5)).until(() -> ExecDeadlineTest.remote(one) == 0 && ExecDeadlineTest.remote(two) == 0);
             String peer = " " + lib.name + " " + server.host + ":" + server.port;
