@@ -37,6 +37,7 @@ final class JschApi {
     final Method isClosed;
     final Method channelDisconnect;
     final Field socket;
+    final Field timeout;
     final Field proxy;
     final Field command;
     final Field channelSession;
@@ -61,6 +62,7 @@ final class JschApi {
         isClosed = IS_CLOSED.method(loader);
         channelDisconnect = CHANNEL_DISCONNECT.method(loader);
         socket = SESSION_SOCKET.field(loader);
+        timeout = SESSION_TIMEOUT.field(loader);
         proxy = SESSION_PROXY.field(loader);
         command = EXEC_COMMAND.field(loader);
         channelSession = CHANNEL_SESSION.field(loader);
@@ -98,6 +100,11 @@ final class JschApi {
 
     int aliveCountMax(Object session) throws Exception {
         return (Integer) Reflection.call(getServerAliveCountMax, session);
+    }
+
+    /** The session's {@code timeout} alone (its key-exchange wait), not the socket's read timeout. */
+    void setTimeoutField(Object session, int millis) throws Exception {
+        timeout.setInt(session, millis);
     }
 
     void setAliveInterval(Object session, int millis) throws Exception {

@@ -154,7 +154,8 @@ public final class JschFound {
                 if (packets == null) {
                     why = "JSch's packet count is not readable in this version: the read in flight at attach is not probed";
                 } else {
-                    ReadInFlight.start(session, api, host, port, plan.keepaliveIntervalMillis, plan.keepaliveCountMax, packets);
+                    JschReadInFlight.start(session, api, host, port, plan.keepaliveIntervalMillis, plan.keepaliveCountMax, packets,
+                            "socket shut (session found at attach)");
                     plan.record("keepalive.probes", "until the first packet (the read in flight at attach)", "set");
                 }
             } catch (Exception e) {
@@ -208,80 +209,5 @@ public final class JschFound {
                     command == null ? null : new String(command, StandardCharsets.UTF_8));
         }
         return n;
-    }
-
-    /**
-     * Probes the read JSch's reader was blocked in when Lifeline was attached (no read timeout applies to it): one
-     * {@code keepalive@jcraft.com} per interval; the peer is declared dead after {@code countMax} without a packet.
-     */
-    static final class ReadInFlight implements Runnable {
-        private final Object session;
-        private final JschApi api;
-        private final String host;
-        private final int port;
-        private final long intervalMillis;
-        private final int countMax;
-        private final int packetsAtAttach;
-        private int misses;
-        private volatile DeadlineScheduler.Deadline ticks;
-
-        private ReadInFlight(Object session, JschApi api, String host, int port, long intervalMillis, int countMax, int packets) {
-            this.session = session;
-            this.api = api;
-            this.host = host;
-            this.port = port;
-            this.intervalMillis = intervalMillis;
-            this.countMax = countMax;
-            this.packetsAtAttach = packets;
-        }
-
-        static void start(Object session, JschApi api, String host, int port, long intervalMillis, int countMax, int packets) {
-            ReadInFlight r = new ReadInFlight(session, api, host, port, intervalMillis, countMax, packets);
-            r.ticks = DeadlineScheduler.every("jsch.found.keepalive", intervalMillis, r);
-            r.probe(); // the first probe now: a live peer answers within a round trip
-        }
-
-        /** On the deadline thread: reads two fields, never blocks. */
-        @Override
-        public void run() {
-            try {
-                Integer packets = api.packetsRead(session);
-                if (!api.isConnected(session) || packets == null || packets != packetsAtAttach) {
-                    stop(); // ended, or a packet came: the reader left that read, JSch's own keepalive applies now
-                    return;
-                }
-                if (++misses <= countMax) {
-                    probe();
-                    return;
-                }
-                stop();
-                SessionEvents.declaredDead("jsch", host, port, intervalMillis, countMax, SshSessions.silentMillis(session),
-                        "socket shut (session found at attach), JSch ends the session and closes its channels");
-                JschSockets.shut(session);
-            } catch (Throwable t) {
-                stop();
-                Faults.suppressed(t);
-            }
-        }
-
-        private void probe() {
-            Actions.run("jsch.found.keepalive.send", new Runnable() {
-                @Override
-                public void run() {
-                    try {
-                        api.sendKeepalive(session);
-                    } catch (Exception e) {
-                        // a write that failed: the session is ending; the next tick sees it
-                    }
-                }
-            });
-        }
-
-        private void stop() {
-            DeadlineScheduler.Deadline t = ticks;
-            if (t != null) {
-                t.cancel();
-            }
-        }
     }
 }

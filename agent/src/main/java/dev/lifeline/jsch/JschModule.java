@@ -51,7 +51,7 @@ public final class JschModule implements InstrumentationModule {
     static final LibraryMember GET_ALIVE_COUNT_MAX = LibraryMember.method(SESSION, "getServerAliveCountMax", "()I");
     static final LibraryMember SET_ALIVE_COUNT_MAX = LibraryMember.method(SESSION, "setServerAliveCountMax", "(I)V");
     static final LibraryMember SESSION_SOCKET = LibraryMember.field(SESSION, "socket");
-    /** Not read: declared as it always was, so the lines Lifeline weaves stay the same. */
+    /** Put back to the app's value once Lifeline set the interval after a connect: JSch's key-exchange wait. */
     static final LibraryMember SESSION_TIMEOUT = LibraryMember.field(SESSION, "timeout");
     static final LibraryMember SESSION_PROXY = LibraryMember.field(SESSION, "proxy");
     /** JSch's ProxyHTTP, ProxySOCKS4 and ProxySOCKS5 each keep their socket in a field so named; an app's proxy may not. */

@@ -38,6 +38,35 @@ final class JschSessions {
         final Thread thread = Thread.currentThread();
         volatile DeadlineScheduler.Deadline watchdog;
         volatile boolean watchdogFired;
+        /** The app's own {@code timeout}, put back once the interval is set after the connect; -1: not to do. */
+        volatile int appTimeout = -1;
+    }
+
+    private static void setInterval(Object session, JschApi api, SessionPlan plan) {
+        try {
+            api.setAliveInterval(session, clampInt(plan.keepaliveIntervalMillis));
+        } catch (Exception e) {
+            plan.failed(e);
+        }
+    }
+
+    /**
+     * JSch's {@code setServerAliveInterval(ms)} is {@code setTimeout(ms)}, and JSch bounds by that same timeout every
+     * write made while a key exchange is under way ("timeout in waiting for rekeying process"): set before the connect,
+     * an interval shorter than the connect's own key exchange (a slow or distant server, a loaded machine) fails a
+     * healthy connect, and later any write during a re-key slower than the interval. OpenSSH's ServerAliveInterval
+     * bounds no key exchange. So the interval is set once the connect has returned, and the session's timeout is put
+     * back to the app's own value: the socket keeps the read timeout that is JSch's keepalive, the key-exchange wait
+     * stays the app's. The reader may already be in a read begun without a timeout: probed until its first packet.
+     */
+    private static void intervalOnceConnected(Object session, JschApi api, Connect connect, SessionPlan plan) throws Exception {
+        setInterval(session, api, plan);
+        api.setTimeoutField(session, connect.appTimeout);
+        Integer packets = api.packetsRead(session);
+        if (packets != null && api.socket(session) != null) { // through a proxy JSch sets no read timeout at all
+            JschReadInFlight.start(session, api, api.host(session), api.port(session), plan.keepaliveIntervalMillis,
+                    plan.keepaliveCountMax, packets, "socket shut (its first read after the connect)");
+        }
     }
 
     /** Listed in {@code sessions}: host and port as the app gave them (never the user: issue 22 item 8). */
@@ -72,10 +101,10 @@ final class JschSessions {
             return timeout;
         }
         if (plan.setsKeepalive()) {
-            try {
-                api.setAliveInterval(session, clampInt(plan.keepaliveIntervalMillis));
-            } catch (Exception e) {
-                plan.failed(e);
+            if (api.packetsRead(session) != null) {
+                connect.appTimeout = appTimeout; // the interval is set once connected: see intervalOnceConnected
+            } else {
+                setInterval(session, api, plan); // no packet count to probe the first read with: JSch's way, before connect
             }
             if (plan.keepaliveCountMax != appCountMax) {
                 api.setAliveCountMax(session, plan.keepaliveCountMax);
@@ -139,6 +168,9 @@ final class JschSessions {
         if (thrown != null) {
             SessionEvents.connectFailed(plan, connect.watchdogFired, thrown);
             return;
+        }
+        if (connect.appTimeout >= 0) {
+            intervalOnceConnected(session, JschApi.of(session), connect, plan);
         }
         // through a proxy (setProxy) the session's own field is null: the socket is the proxy object's
         SessionEvents.tcpKeepalive(plan, JschSockets.socketOf(session));

@@ -25,6 +25,9 @@ public final class JschExec {
             }
             result.phase("session");
             Result.ready("connected");
+            if (Boolean.getBoolean("sample.rekey")) { // a re-key begun, then the channel opened while it runs
+                session.rekey();
+            }
             ChannelExec channel = (ChannelExec) session.openChannel("exec");
             channel.setCommand(t.rest[0]);
             InputStream in = channel.getInputStream();
