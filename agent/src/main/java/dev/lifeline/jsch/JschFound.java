@@ -155,7 +155,7 @@ public final class JschFound {
                     why = "JSch's packet count is not readable in this version: the read in flight at attach is not probed";
                 } else {
                     JschReadInFlight.start(session, api, host, port, plan.keepaliveIntervalMillis, plan.keepaliveCountMax, packets,
-                            "socket shut (session found at attach)");
+                            "socket shut (session found at attach)", true);
                     plan.record("keepalive.probes", "until the first packet (the read in flight at attach)", "set");
                 }
             } catch (Exception e) {

@@ -39,12 +39,20 @@ final class JschReadInFlight implements Runnable {
         this.action = action;
     }
 
-    /** @param action what declaring the peer dead does, for its log line */
+    /**
+     * @param action   what declaring the peer dead does, for its log line
+     * @param probeNow the first probe now (a read in flight for who knows how long: at attach), else at the first tick
+     *                 with no packet, as JSch's own first read timeout would (after a connect: no extra packet, and no
+     *                 sender thread started on a first connect); either way the peer is declared dead at the
+     *                 {@code countMax + 1}-th tick without a packet, as JSch and OpenSSH would
+     */
     static void start(Object session, JschApi api, String host, int port, long intervalMillis, int countMax, int packets,
-                      String action) {
+                      String action, boolean probeNow) {
         JschReadInFlight r = new JschReadInFlight(session, api, host, port, intervalMillis, countMax, packets, action);
         r.ticks = DeadlineScheduler.every("jsch.read-in-flight", intervalMillis, r);
-        r.probe(); // the first probe now: a live peer answers within a round trip
+        if (probeNow) {
+            r.probe(); // a live peer answers within a round trip
+        }
     }
 
     /** On the deadline thread: reads two fields, never blocks. */

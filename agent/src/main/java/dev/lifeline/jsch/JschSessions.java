@@ -65,7 +65,7 @@ final class JschSessions {
         Integer packets = api.packetsRead(session);
         if (packets != null && api.socket(session) != null) { // through a proxy JSch sets no read timeout at all
             JschReadInFlight.start(session, api, api.host(session), api.port(session), plan.keepaliveIntervalMillis,
-                    plan.keepaliveCountMax, packets, "socket shut (its first read after the connect)");
+                    plan.keepaliveCountMax, packets, "socket shut (its first read after the connect)", false);
         }
     }
 
