@@ -97,9 +97,9 @@ final class DeadPeerVsOpenSsh {
 
     /**
      * One client, idle on its session. They start one after another, each key exchange on a machine the others leave
-     * alone: JSch bounds its waits during a key exchange by its read timeout, the 1 s keepalive interval, and on a
-     * loaded machine a connect can fail so ("timeout in waiting for rekeying process"), which says nothing of dead-peer
-     * detection: such a client is started again, up to three times.
+     * alone. A client that fails to connect says nothing of dead-peer detection: it is started again, up to three times
+     * (until 6ab7be2 Lifeline set JSch's 1 s interval before the connect, which JSch also uses as its key-exchange
+     * wait, and a loaded machine failed connects so; now the interval is set after the connect, see SlowLinkTest).
      */
     private static ForkedJvm idle(OpenSshServer server, String[] client) throws Exception {
         String[] args = client[1].equals("Ssh2Exec") ? server.target("idle") : server.target();
