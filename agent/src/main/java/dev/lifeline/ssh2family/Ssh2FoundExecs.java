@@ -20,10 +20,11 @@ import java.util.WeakHashMap;
  * command, and an exec, a shell and a subsystem set the same flag on their {@code Session}, which nothing leads back to.
  * What can say is the application's thread waiting on the channel (its monitor: {@code waitForCondition} and a stream
  * read wait there), when a method on its stack started that session: {@code execCommand} and no {@code startShell} or
- * {@code startSubSystem} in the method's bytecode ({@link CallSites#methodInvokes}), as the family's own examples and
- * Jenkins' {@code Connection.exec} are written. Such a channel gets exec deadlines counted from the attach. A channel
- * nobody waits on that way (its output read by a thread that did not start it, a shell) is not taken for one: ending a
- * shell would be a false deadline, so {@link #why} names what was missing.
+ * {@code startSubSystem} in the method's bytecode ({@link CallSites#methodInvokes}), as the family's own examples are
+ * written. Such a channel gets exec deadlines counted from the attach. A channel nobody waits on that way (its output
+ * read by a thread that did not start it, as Ganymed's {@code StreamGobbler} and the pump threads of Jenkins'
+ * {@code Connection.exec} do, or a shell) is not taken for one: ending a shell would be a false deadline, so
+ * {@link #why} names what was missing.
  */
 final class Ssh2FoundExecs {
     /** Channels found at attach with no such evidence, and why: {@code sessions} says so for each. */

@@ -9,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@link JschStuckNow} on the Ganymed family ({@link Ssh2Clients}: Trilead, Jenkins' fork, Ganymed): a thread blocked
  * reading an idle shell, and an exec of {@code sleep 30000} waited on by the method that started it
- * ({@link Ssh2ExecWaiter}, as the family's own examples and Jenkins' {@code Connection.exec} are written).
+ * ({@link Ssh2ExecWaiter}, as the family's own examples are written).
  */
 public final class Ssh2StuckNow {
     public static void main(String[] args) throws Exception {
