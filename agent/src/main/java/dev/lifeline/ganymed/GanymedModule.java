@@ -10,7 +10,7 @@ import dev.lifeline.ssh2family.Ssh2Module;
  * socket sits in {@code ClientTransportManager} (262 has a server side sharing the transport base).
  */
 public final class GanymedModule extends Ssh2Module {
-    static final Ssh2Library LIBRARY = new Ssh2Library("ganymed", "ch.ethz.ssh2", "ClientTransportManager");
+    static final Ssh2Library LIBRARY = new Ssh2Library("ganymed", "ch.ethz.ssh2", "ClientTransportManager", "ClientKexManager");
 
     public GanymedModule() {
         super(LIBRARY, GanymedHooks.class, "II", "(Ljava/lang/String;Ljava/lang/String;)V");

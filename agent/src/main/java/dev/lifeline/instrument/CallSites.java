@@ -1,7 +1,10 @@
 package dev.lifeline.instrument;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What an application's method invokes on one line of its source, read from its class file. Issue 24: a library
@@ -20,23 +23,57 @@ public final class CallSites {
      * (a thread's context loader, the library's), and its bytes read as its own loader finds them.
      */
     public static boolean lineInvokes(StackTraceElement frame, List<ClassLoader> loaders, String owner, String name) {
+        byte[] bytes = classOf(frame, loaders);
+        return bytes != null && lineInvokes(bytes, frame.getMethodName(), frame.getLineNumber(), owner, name);
+    }
+
+    /**
+     * The names of {@code owner}'s methods (internal name) that the method {@code frame} stands in invokes anywhere in
+     * its body, as virtual or interface calls; empty when not known. Issue 24 again: a Ganymed-family session is an
+     * exec or a shell by which of its methods started it, and the method that waits on it often started it too.
+     */
+    public static Set<String> methodInvokes(StackTraceElement frame, List<ClassLoader> loaders, String owner) {
+        byte[] bytes = classOf(frame, loaders);
+        Set<String> names = new LinkedHashSet<String>();
+        if (bytes != null) {
+            invokes(bytes, frame.getMethodName(), frame.getLineNumber(), owner, null, names);
+        }
+        return names;
+    }
+
+    /** The frame's class file as its own loader finds it, looked up in each of {@code loaders}; null when none. */
+    private static byte[] classOf(StackTraceElement frame, List<ClassLoader> loaders) {
         if (frame == null || frame.getLineNumber() <= 0) {
-            return false; // no line numbers (compiled with -g:none), or a native frame
+            return null; // no line numbers (compiled with -g:none), or a native frame
         }
         for (ClassLoader loader : loaders) {
             try {
                 Class<?> c = Class.forName(frame.getClassName(), false, loader);
-                byte[] bytes = ClassBytes.read(c.getClassLoader(), c.getName().replace('.', '/') + ".class");
-                return bytes != null && lineInvokes(bytes, frame.getMethodName(), frame.getLineNumber(), owner, name);
+                return ClassBytes.read(c.getClassLoader(), c.getName().replace('.', '/') + ".class");
             } catch (Throwable notHere) {
                 // not visible from this loader: the next one
             }
         }
-        return false;
+        return null;
     }
 
     /** {@link #lineInvokes(StackTraceElement, List, String, String)} on a class file's bytes. */
     static boolean lineInvokes(byte[] bytes, String method, int line, String owner, String name) {
+        return invokes(bytes, method, line, owner, name, null);
+    }
+
+    /** {@link #methodInvokes(StackTraceElement, List, String)} on a class file's bytes. */
+    static Set<String> methodInvokes(byte[] bytes, String method, int line, String owner) {
+        Set<String> names = new LinkedHashSet<String>();
+        invokes(bytes, method, line, owner, null, names);
+        return names.isEmpty() ? Collections.<String>emptySet() : names;
+    }
+
+    /**
+     * With {@code names} null: whether the line invokes {@code owner.name}. Otherwise: every method of {@code owner}
+     * the method holding {@code line} invokes is added to {@code names} (the overload whose lines include it).
+     */
+    private static boolean invokes(byte[] bytes, String method, int line, String owner, String name, Set<String> names) {
         try {
             ClassFile cf = new ClassFile(bytes);
             int at = cf.header + 6; // access, this, super
@@ -52,7 +89,7 @@ public final class CallSites {
                 boolean named = cf.utf8At(at + 2).equals(method);
                 int attributes = at + 6;
                 at = cf.skipAttributes(attributes);
-                if (named && codeInvokes(cf, attributes, line, owner, name)) {
+                if (named && codeInvokes(cf, attributes, line, owner, name, names)) {
                     return true; // overloads share a name: any of them on that line
                 }
             }
@@ -62,19 +99,19 @@ public final class CallSites {
         return false;
     }
 
-    private static boolean codeInvokes(ClassFile cf, int attributes, int line, String owner, String name) {
+    private static boolean codeInvokes(ClassFile cf, int attributes, int line, String owner, String name, Set<String> names) {
         int a = attributes + 2;
         for (int i = cf.u2(attributes); i > 0; i--) {
             if (cf.utf8At(a).equals("Code")) {
-                return scan(cf, a + 6, line, owner, name);
+                return scan(cf, a + 6, line, owner, name, names);
             }
             a += 6 + cf.u4(a + 2);
         }
         return false;
     }
 
-    /** {@code code}: the Code attribute's body (max_stack). */
-    private static boolean scan(ClassFile cf, int code, int line, String owner, String name) {
+    /** {@code code}: the Code attribute's body (max_stack). {@code names}: see {@link #invokes}. */
+    private static boolean scan(ClassFile cf, int code, int line, String owner, String name, Set<String> names) {
         int codeLength = cf.u4(code + 4);
         int codeStart = code + 8;
         int at = codeStart + codeLength;
@@ -90,6 +127,14 @@ public final class CallSites {
             a += 6 + cf.u4(a + 2);
         }
         boolean[] onLine = new boolean[codeLength];
+        if (names != null) {
+            for (int[] e : lines) {
+                if (e[1] == line) {
+                    return collect(cf, codeStart, codeLength, owner, names); // this overload holds the line
+                }
+            }
+            return false;
+        }
         for (int[] e : lines) {
             if (e[1] != line) {
                 continue;
@@ -112,6 +157,21 @@ public final class CallSites {
             p += length(cf, codeStart, p);
         }
         return false;
+    }
+
+    /** Adds the name of every method of {@code owner} the code invokes (virtual, interface) to {@code names}. */
+    private static boolean collect(ClassFile cf, int codeStart, int codeLength, String owner, Set<String> names) {
+        for (int p = 0; p < codeLength; ) {
+            int op = cf.u1(codeStart + p);
+            if (op == 0xb6 || op == 0xb9) {
+                int ref = cf.entry(cf.u2(codeStart + p + 1));
+                if (ref != 0 && owner.equals(cf.classNameAt(ref + 1))) {
+                    names.add(cf.utf8At(cf.entry(cf.u2(ref + 3)) + 1));
+                }
+            }
+            p += length(cf, codeStart, p);
+        }
+        return true;
     }
 
     /** Whether constant {@code index}, a Methodref or InterfaceMethodref, names {@code owner.name}. */

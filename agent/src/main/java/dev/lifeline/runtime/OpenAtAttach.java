@@ -7,6 +7,7 @@ import dev.lifeline.report.Counters;
 import dev.lifeline.report.Faults;
 import dev.lifeline.report.Log;
 import dev.lifeline.sessions.FoundAtAttach;
+import dev.lifeline.ssh2family.Ssh2Found;
 import dev.lifeline.sshd.SshdFound;
 import dev.lifeline.sshj.SshjFound;
 
@@ -29,7 +30,7 @@ final class OpenAtAttach {
         }
         try {
             List<Thread> threads = LiveThreads.all();
-            FoundAtAttach.begin(AgentState.config.mode().label(), Arrays.asList("jsch", "sshd", "sshj"));
+            FoundAtAttach.begin(AgentState.config.mode().label(), Arrays.asList("jsch", "sshd", "sshj", "trilead", "ganymed"));
             try {
                 JschFound.adopt(threads);
             } catch (Throwable t) {
@@ -44,6 +45,11 @@ final class OpenAtAttach {
                 SshjFound.adopt(threads);
             } catch (Throwable t) {
                 notSearched("sshj", t);
+            }
+            try {
+                Ssh2Found.adopt(threads); // Trilead and Ganymed, each reported under its own name
+            } catch (Throwable t) {
+                notSearched("trilead/ganymed", t);
             }
             Log.info("attach.found-sessions", "via", via, "result", FoundAtAttach.finish());
         } catch (Throwable t) {

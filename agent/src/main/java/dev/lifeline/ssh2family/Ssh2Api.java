@@ -37,6 +37,16 @@ final class Ssh2Api {
     final Method sessionSignal;
     final Field channelState;
     final Field closeSent;
+    final Field receiveThread;
+    final Field handlers;
+    final Field handler;
+    final Field kex;
+    final Field kexHostname;
+    final Field kexPort;
+    final Field localId;
+    final Method closeChannel;
+    /** Jenkins' fork only; null elsewhere. */
+    final Method channelSignal;
 
     Ssh2Api(Ssh2Library lib, ClassLoader loader) throws Exception {
         tm = lib.connectionTm.field(loader);
@@ -58,6 +68,15 @@ final class Ssh2Api {
         sessionSignal = lib.sessionSignal.methodOrNull(loader);
         channelState = lib.channelState.field(loader);
         closeSent = lib.channelCloseSent.field(loader);
+        receiveThread = lib.transportReceiveThread.field(loader);
+        handlers = lib.transportHandlers.field(loader);
+        handler = lib.handlerEntryHandler.field(loader);
+        kex = lib.transportKex.field(loader);
+        kexHostname = lib.kexHostname.field(loader);
+        kexPort = lib.kexPort.field(loader);
+        localId = lib.channelLocalId.field(loader);
+        closeChannel = lib.managerCloseChannel.method(loader);
+        channelSignal = lib.channelSignal.methodOrNull(loader);
     }
 
     String host(Object connection) throws Exception {
@@ -163,5 +182,67 @@ final class Ssh2Api {
 
     boolean closeSent(Object channel) {
         return Boolean.TRUE.equals(Reflection.readQuietly(closeSent, channel));
+    }
+
+    // ---- issue 24: a connection found at attach, reached from its receive thread (Ssh2Found) ----
+
+    /** The transport's receive thread (null before the key exchange started it). */
+    Object receiveThreadOf(Object transport) {
+        return Reflection.readQuietly(receiveThread, transport);
+    }
+
+    /**
+     * The host and port the app gave, kept by the client's key exchange; null for a server-side transport (Ganymed
+     * 262 has one) or before the key exchange.
+     */
+    Object[] hostAndPort(Object transport) {
+        Object km = Reflection.readQuietly(kex, transport);
+        if (km == null || !kexHostname.getDeclaringClass().isInstance(km)) {
+            return null;
+        }
+        return new Object[]{Reflection.readQuietly(kexHostname, km), Reflection.readQuietly(kexPort, km)};
+    }
+
+    /**
+     * The transport's channel manager: the library registers it as the handler of the connection protocol's messages
+     * when authentication succeeds; null before.
+     */
+    Object managerOfTransport(Object transport) {
+        Object all = Reflection.readQuietly(handlers, transport);
+        if (!(all instanceof Collection)) {
+            return null;
+        }
+        Object[] entries;
+        synchronized (all) { // the library's own lock for the list (a Vector, or a list it synchronizes on)
+            entries = ((Collection<?>) all).toArray();
+        }
+        Class<?> manager = getChannel.getDeclaringClass();
+        for (Object e : entries) {
+            Object h = e == null ? null : Reflection.readQuietly(handler, e);
+            if (manager.isInstance(h)) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    /** The channel's number on this side ({@code chan#N} in what the attach prints), or -1. */
+    int localId(Object channel) {
+        Object id = Reflection.readQuietly(localId, channel);
+        return id instanceof Integer ? (Integer) id : -1;
+    }
+
+    /** {@code Session.close()} without the session: what it does to the channel (a forced close: waiters woken first). */
+    void closeChannel(Object manager, Object channel) throws Exception {
+        Reflection.call(closeChannel, manager, channel, "Lifeline: exec deadline", true);
+    }
+
+    /** @return false where the library sends no signals on a channel */
+    boolean signalChannel(Object channel, String name) throws Exception {
+        if (channelSignal == null) {
+            return false;
+        }
+        Reflection.call(channelSignal, channel, name);
+        return true;
     }
 }

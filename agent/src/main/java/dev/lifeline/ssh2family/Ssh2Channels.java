@@ -71,12 +71,22 @@ final class Ssh2Channels {
         return channel == null ? status : ChannelHooks.exitStatus(status, channel);
     }
 
+    /**
+     * An exec channel found open at attach ({@link Ssh2FoundExecs}): its deadlines count from now. The app's
+     * {@code Session} is not known, so the deadline acts on the channel as {@code Session.close()} does.
+     */
+    static void foundExec(Ssh2Connection c, Object channel, Policy policy) {
+        EXECS.put(channel, Boolean.TRUE);
+        ExecDeadline.started(channel, new Control(c, null, channel), policy, c.lib.name, null);
+    }
+
     static boolean isExec(Object channel) {
         return EXECS.containsKey(channel);
     }
 
     static final class Control implements ChannelControl {
         private final Ssh2Connection c;
+        /** Null for a channel found at attach: then the channel itself is signalled and closed. */
         private final Object session;
         private final Object channel;
 
@@ -88,18 +98,26 @@ final class Ssh2Channels {
 
         @Override
         public boolean sendsSignals() {
-            return c.api().sendsSignals();
+            return session != null ? c.api().sendsSignals() : c.api().channelSignal != null;
         }
 
         /** Jenkins' fork has {@code Session.signal}; elsewhere nothing is sent and the close follows the grace. */
         @Override
         public void signal(String name) throws Exception {
-            c.api().signal(session, name);
+            if (session != null) {
+                c.api().signal(session, name);
+            } else {
+                c.api().signalChannel(channel, name);
+            }
         }
 
         @Override
         public void close() throws Exception {
-            c.api().closeSession(session);
+            if (session != null) {
+                c.api().closeSession(session);
+            } else {
+                c.api().closeChannel(c.manager, channel);
+            }
         }
 
         @Override

@@ -8,11 +8,17 @@ import dev.lifeline.policy.SessionPlan;
  * What Lifeline keeps for one {@code Connection} of the family, from {@code connect()} to {@code close()}: the plan,
  * the connect deadline (over TCP, key exchange and authentication), the keepalive. The library's own fields are read
  * through {@link Ssh2Api}; its {@code synchronized} methods are never called from Lifeline's threads (an app thread
- * blocked inside one holds the connection's monitor).
+ * blocked inside one holds the connection's monitor). A connection found at attach ({@link Ssh2Found}) is known by its
+ * transport, since nothing in the library leads back to the app's {@code Connection}.
  */
 final class Ssh2Connection {
     final Ssh2Library lib;
+    /** The key it is listed under: the app's {@code Connection}, or the transport of one found at attach. */
     final Object connection;
+    /** Found at attach: its transport (also {@link #connection}); null for a connection seen connecting. */
+    final Object foundTransport;
+    /** Found at attach, then named by the app's {@code close()}: listed under that {@code Connection} too. */
+    volatile Object appConnection;
     final String host;
     final int port;
     final Thread connectThread = Thread.currentThread();
@@ -26,14 +32,36 @@ final class Ssh2Connection {
     volatile Object manager;
 
     Ssh2Connection(Ssh2Library lib, Object connection, String host, int port) {
+        this(lib, connection, null, host, port);
+    }
+
+    private Ssh2Connection(Ssh2Library lib, Object connection, Object foundTransport, String host, int port) {
         this.lib = lib;
         this.connection = connection;
+        this.foundTransport = foundTransport;
         this.host = host;
         this.port = port;
     }
 
+    /** A connection found at attach, authenticated (its channel manager exists): known by its transport. */
+    static Ssh2Connection found(Ssh2Library lib, Object transport, Object manager, String host, int port) {
+        Ssh2Connection c = new Ssh2Connection(lib, transport, transport, host, port);
+        c.connecting = false;
+        c.manager = manager;
+        return c;
+    }
+
     Ssh2Api api() {
         return lib.api(connection);
+    }
+
+    /** The transport: null before {@code connect()} and after {@code close()} (one found at attach keeps its own). */
+    Object transport() {
+        return foundTransport != null ? foundTransport : api().transport(connection);
+    }
+
+    boolean isAuthenticated() {
+        return foundTransport != null || api().isAuthenticated(connection);
     }
 
     void cancelConnectDeadline() {

@@ -45,9 +45,8 @@ final class Ssh2Keepalive implements ProbeKeepalive.Link {
     /** Ended: its entry goes too, for an app that never calls {@code close()} on a connection that died. */
     @Override
     public boolean closed() {
-        Ssh2Api api = c.api();
-        Object tm = api.transport(c.connection);
-        boolean closed = tm == null || api.transportClosed(tm);
+        Object tm = c.transport();
+        boolean closed = tm == null || c.api().transportClosed(tm);
         if (closed) {
             Ssh2Sessions.forget(c);
         }
@@ -57,7 +56,7 @@ final class Ssh2Keepalive implements ProbeKeepalive.Link {
     /** Global requests belong to the connection protocol: after authentication. */
     @Override
     public boolean ready() {
-        return c.api().isAuthenticated(c.connection) && Ssh2Sessions.manager(c) != null;
+        return c.isAuthenticated() && Ssh2Sessions.manager(c) != null;
     }
 
     /** Stamped by the module's hooks on channel data and global replies ({@code SshSessions.packet}). */
@@ -70,7 +69,7 @@ final class Ssh2Keepalive implements ProbeKeepalive.Link {
     @Override
     public void send() throws Exception {
         Ssh2Api api = c.api();
-        Object tm = api.transport(c.connection);
+        Object tm = c.transport();
         if (tm == null) {
             return;
         }
@@ -123,7 +122,7 @@ final class Ssh2Keepalive implements ProbeKeepalive.Link {
             @Override
             public void run() {
                 Ssh2Api api = c.api();
-                Object tm = api.transport(c.connection);
+                Object tm = c.transport();
                 if (tm != null) {
                     try {
                         api.closeTransport(tm, cause);

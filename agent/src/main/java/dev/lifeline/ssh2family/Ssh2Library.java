@@ -18,6 +18,7 @@ public final class Ssh2Library {
     final String name;
     final String pkg;
     final Ssh2View view;
+    final Ssh2FoundView foundView;
     final PerLoader<Ssh2Api> apis = new PerLoader<Ssh2Api>() {
         @Override
         protected Ssh2Api create(ClassLoader loader) throws Exception {
@@ -44,16 +45,29 @@ public final class Ssh2Library {
     final LibraryMember sessionSignal;
     final LibraryMember channelState;
     final LibraryMember channelCloseSent;
+    // issue 24: what leads from a receive thread found at attach to its connection's state ({@link Ssh2Found})
+    final LibraryMember transportReceiveThread;
+    final LibraryMember transportHandlers;
+    final LibraryMember handlerEntryHandler;
+    final LibraryMember transportKex;
+    final LibraryMember kexHostname;
+    final LibraryMember kexPort;
+    final LibraryMember channelLocalId;
+    final LibraryMember managerCloseChannel;
+    final LibraryMember channelSignal;
     private final List<LibraryMember> members;
 
     /**
      * @param socketOwner the transport class that declares the socket ({@code TransportManager} in Trilead,
      *                    {@code ClientTransportManager} in Ganymed 262, where a server transport shares the base)
+     * @param kexOwner    the key exchange class that keeps the host and port the app gave ({@code KexManager} in
+     *                    Trilead, {@code ClientKexManager} in Ganymed 262)
      */
-    public Ssh2Library(String name, String pkg, String socketOwner) {
+    public Ssh2Library(String name, String pkg, String socketOwner, String kexOwner) {
         this.name = name;
         this.pkg = pkg;
         this.view = new Ssh2View(this);
+        this.foundView = new Ssh2FoundView(this);
         String connection = pkg + ".Connection";
         String transport = pkg + ".transport.TransportManager";
         String manager = pkg + ".channel.ChannelManager";
@@ -80,11 +94,27 @@ public final class Ssh2Library {
                 .optional("Jenkins' Trilead fork only: elsewhere a deadline closes the channel without a signal");
         channelState = LibraryMember.field(channel, "state");
         channelCloseSent = LibraryMember.field(channel, "closeMessageSent");
+        transportReceiveThread = LibraryMember.field(transport, "receiveThread");
+        transportHandlers = LibraryMember.field(transport, "messageHandlers");
+        handlerEntryHandler = LibraryMember.field(transport + "$HandlerEntry", "mh");
+        transportKex = LibraryMember.field(transport, "km");
+        kexHostname = LibraryMember.field(pkg + ".transport." + kexOwner, "hostname");
+        kexPort = LibraryMember.field(pkg + ".transport." + kexOwner, "port");
+        channelLocalId = LibraryMember.field(channel, "localID");
+        managerCloseChannel = LibraryMember.method(manager, "closeChannel", "(L" + internal(channel) + ";Ljava/lang/String;Z)V");
+        channelSignal = LibraryMember.method(channel, "signal", "(Ljava/lang/String;)V")
+                .optional("Jenkins' Trilead fork only: elsewhere a deadline closes a channel found at attach without a signal");
         members = Arrays.asList(connectionTm, connectionCm, connectionAuthenticated, getHostname, getPort,
                 transportSocket, transportClosed, transportClose, transportSend, managerChannels, globalSuccessCounter,
                 globalFailedCounter, getChannel, sessionChannel, sessionManager, sessionClose, sessionSignal, channelState,
-                channelCloseSent);
+                channelCloseSent, transportReceiveThread, transportHandlers, handlerEntryHandler, transportKex, kexHostname,
+                kexPort, channelLocalId, managerCloseChannel, channelSignal);
         ALL.add(this);
+    }
+
+    /** Every library of the family a module was made for, in the order they were made. */
+    static List<Ssh2Library> all() {
+        return ALL;
     }
 
     /** The library an object of the family belongs to, by its class's package; null for none. */

@@ -74,7 +74,7 @@ public final class Ssh2Sessions {
                     SessionEvents.connectDeadlinePassed(plan.policy, c.lib.name, plan.elapsedMillis(), stage, "none (audit)");
                     return;
                 }
-                Socket socket = api.socket(api.transport(c.connection));
+                Socket socket = api.socket(c.transport());
                 c.connectDeadlineFired = true;
                 if (SessionEvents.connectDeadlinePassed(plan.policy, c.lib.name, plan.elapsedMillis(), stage,
                         socket == null ? "none (socket not yet created)" : "socket closed")) {
@@ -128,6 +128,9 @@ public final class Ssh2Sessions {
 
     /** The connection's channel manager, registered where replies and data will name it. */
     static Object manager(Ssh2Connection c) {
+        if (c.foundTransport != null) {
+            return c.manager; // found with it; the app's Connection is not known
+        }
         Object cm = c.api().channelManager(c.connection);
         if (cm != null && c.manager != cm) {
             c.manager = cm;
@@ -139,7 +142,7 @@ public final class Ssh2Sessions {
     /** {@code Connection.close()} entry: keepalive stopped; {@code close.timeout} over the close (it writes to the peer). */
     public static Object closing(Object connection) throws Exception {
         Faults.inject("Ssh2Sessions.closing");
-        final Ssh2Connection c = CONNECTIONS.get(connection);
+        final Ssh2Connection c = connectionOrFound(connection);
         if (c == null) {
             return null;
         }
@@ -170,6 +173,10 @@ public final class Ssh2Sessions {
         c.stopKeepalive();
         c.cancelConnectDeadline();
         CONNECTIONS.remove(c.connection, c);
+        Object app = c.appConnection;
+        if (app != null) {
+            CONNECTIONS.remove(app, c);
+        }
         Object cm = c.manager; // close() has already dropped the library's own reference to it
         if (cm != null) {
             BY_MANAGER.remove(cm, c);
@@ -179,8 +186,50 @@ public final class Ssh2Sessions {
 
     /** Shuts the connection's socket: every read, write and lock wait on the connection ends with an error. */
     static void shut(Ssh2Connection c) {
-        Ssh2Api api = c.api();
-        Sockets.closeQuietly(api.socket(api.transport(c.connection)));
+        Sockets.closeQuietly(c.api().socket(c.transport()));
+    }
+
+    /**
+     * The connection an app's {@code Connection} names: one seen connecting, or one found at attach by the transport
+     * this {@code Connection} holds (from then on listed under both, so {@code closed} finds it once the library has
+     * dropped the transport).
+     */
+    private static Ssh2Connection connectionOrFound(Object connection) {
+        Ssh2Connection c = CONNECTIONS.get(connection);
+        if (c != null) {
+            return c;
+        }
+        Ssh2Library lib = Ssh2Library.of(connection);
+        Object tm = lib == null ? null : lib.api(connection).transport(connection);
+        c = tm == null ? null : CONNECTIONS.get(tm);
+        if (c == null || c.foundTransport != tm) {
+            return null;
+        }
+        c.appConnection = connection;
+        CONNECTIONS.put(connection, c);
+        return c;
+    }
+
+    /**
+     * A connection found at attach (issue 24): listed under its transport, and under its channel manager where replies
+     * and channel data arrive. A connection an earlier attach found (in audit: nothing set then) is replaced.
+     */
+    static void found(Ssh2Connection c) {
+        Ssh2Connection earlier = CONNECTIONS.put(c.connection, c);
+        if (earlier != null && earlier != c) {
+            earlier.stopKeepalive();
+        }
+        BY_MANAGER.put(c.manager, c);
+    }
+
+    /** Whether a transport is that of a connection seen connecting (opened under the agent): not one to adopt. */
+    static boolean seenConnecting(Object transport) {
+        for (Ssh2Connection c : CONNECTIONS.values()) {
+            if (c.foundTransport == null && c.transport() == transport) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static Ssh2Connection of(Object connection) {

@@ -6,8 +6,8 @@ import dev.lifeline.sessions.LibraryView;
 import java.util.List;
 
 /** The family's connections as {@code sessions} shows them: fields only (the library's methods lock the connection). */
-final class Ssh2View extends LibraryView {
-    private final Ssh2Library lib;
+class Ssh2View extends LibraryView {
+    final Ssh2Library lib;
 
     Ssh2View(Ssh2Library lib) {
         this.lib = lib;

@@ -11,7 +11,7 @@ import dev.lifeline.ssh2family.Ssh2Module;
  */
 public final class TrileadModule extends Ssh2Module {
     /** The socket sits in the one transport class. */
-    static final Ssh2Library LIBRARY = new Ssh2Library("trilead", "com.trilead.ssh2", "TransportManager");
+    static final Ssh2Library LIBRARY = new Ssh2Library("trilead", "com.trilead.ssh2", "TransportManager", "KexManager");
 
     public TrileadModule() {
         super(LIBRARY, TrileadHooks.class, "III", "(Ljava/lang/String;)V");

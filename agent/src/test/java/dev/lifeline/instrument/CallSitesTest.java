@@ -66,4 +66,42 @@ class CallSitesTest {
         assertThat(CallSites.lineInvokes(noClass, LOADERS, COMMAND, "join")).isFalse();
         assertThat(CallSites.lineInvokes(new byte[]{1, 2, 3}, "m", 3, COMMAND, "join")).isFalse();
     }
+
+    /** A Ganymed-family app's shape: the method that starts the exec waits on it (methodInvokes). */
+    static final class FamilySession {
+        void execCommand(String c) {
+        }
+
+        void startShell() {
+        }
+
+        int waitForCondition() {
+            return 0;
+        }
+    }
+
+    private static final String SESSION = "dev/lifeline/instrument/CallSitesTest$FamilySession";
+
+    private static StackTraceElement execThenWait(FamilySession s) {
+        s.execCommand("sleep 1");
+        StackTraceElement here = new Throwable().getStackTrace()[0];
+        s.waitForCondition();
+        return here;
+    }
+
+    private static StackTraceElement execThenWait(FamilySession s, boolean shell) { // an overload: its own calls
+        s.startShell();
+        StackTraceElement here = new Throwable().getStackTrace()[0];
+        s.waitForCondition();
+        return here;
+    }
+
+    @Test
+    void whatAMethodInvokesOnAType() {
+        FamilySession s = new FamilySession();
+        assertThat(CallSites.methodInvokes(execThenWait(s), LOADERS, SESSION)).containsExactly("execCommand", "waitForCondition");
+        assertThat(CallSites.methodInvokes(execThenWait(s, true), LOADERS, SESSION)).containsExactly("startShell", "waitForCondition");
+        assertThat(CallSites.methodInvokes(execThenWait(s), LOADERS, COMMAND)).isEmpty();
+        assertThat(CallSites.methodInvokes(new StackTraceElement("no.such.Type", "m", "Type.java", 3), LOADERS, SESSION)).isEmpty();
+    }
 }

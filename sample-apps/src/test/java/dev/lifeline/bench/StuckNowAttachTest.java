@@ -30,10 +30,11 @@ import static org.awaitility.Awaitility.await;
  * and an exec of a {@code sleep} waited on over the second. Ten seconds after the cut (the control: nothing wakes;
  * once per library, on JDK 17), Lifeline is attached with keepalive 1 s × 3 and {@code exec.timeout=3s}: the blocked
  * thread is woken within {@code interval × (countMax + 1) + 2 s} of the attach, the exec is ended by its deadline
- * counted from the attach (sshj, whose channel cannot tell an exec from a shell, by the waiting thread's call site:
- * {@code join()} on a {@code Session.Command}), and the healthy session still runs a command afterwards. One forked app per case (each library on JDK 17, JSch
- * also on 11 and 25), and one JSch case in {@code mode=audit}, where nothing may change until the same JVM is
- * attached again in enforce (the recipe).
+ * counted from the attach (sshj and the Ganymed family, whose channels cannot tell an exec from a shell, by the waiting
+ * thread's call site: sshj's {@code join()} on a {@code Session.Command}, the family's wait in the method that ran
+ * {@code execCommand}), and the healthy session still runs a command afterwards. One forked app per case (each library
+ * on JDK 17: Jenkins' Trilead fork and Ganymed 262 for the family; JSch also on 11 and 25), and one JSch case in
+ * {@code mode=audit}, where nothing may change until the same JVM is attached again in enforce (the recipe).
  */
 class StuckNowAttachTest {
     private static final long INTERVAL_MS = 1000;
@@ -55,21 +56,24 @@ class StuckNowAttachTest {
     }
 
     /**
-     * By default each library once on JDK 17 (JSch mwiede, MINA 2.20, sshj 0.40), JSch on JDK 11 and 25, and the
-     * audit-then-enforce recipe; {@code -Dlifeline.test.rescueAll=true} adds the other lines whose live-session path
-     * differs: MINA 2.7 and 2.12 (heartbeat reply wait, not count), 2.14 in audit, jcraft JSch 0.1.55 (the session is
-     * the reader thread's task itself, not a lambda's capture), sshj 0.27, and sshj 0.40 in audit (then enforce): each
-     * library's audit attach is then shown to touch nothing (JSch's by default).
+     * By default each library once on JDK 17 (JSch mwiede, MINA 2.20, sshj 0.40, Jenkins' Trilead fork, Ganymed 262),
+     * JSch on JDK 11 and 25, and the audit-then-enforce recipe; {@code -Dlifeline.test.rescueAll=true} adds the other
+     * lines whose live-session path differs: MINA 2.7 and 2.12 (heartbeat reply wait, not count), 2.14 in audit, jcraft
+     * JSch 0.1.55 (the session is the reader thread's task itself, not a lambda's capture), sshj 0.27, sshj 0.40 in
+     * audit (then enforce), and Trilead build222 in audit (then enforce): each library's audit attach is then shown to
+     * touch nothing (JSch's by default).
      */
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>(Arrays.asList(Arguments.of("jsch", "17", "enforce"),
                 Arguments.of("sshd", "17", "enforce"), Arguments.of("sshj", "17", "enforce"),
                 Arguments.of("jsch", "11", "enforce"), Arguments.of("jsch", "25", "enforce"),
-                Arguments.of("jsch", "17", "audit")));
+                Arguments.of("jsch", "17", "audit"), Arguments.of("trilead-jenkins-217", "17", "enforce"),
+                Arguments.of("ganymed-262", "17", "enforce")));
         if (Bench.fullSuite() || Boolean.getBoolean("lifeline.test.rescueAll")) {
             cases.addAll(Arrays.asList(Arguments.of("sshd-2.7.0", "17", "enforce"), Arguments.of("sshd-2.12.1", "17", "enforce"),
                     Arguments.of("sshd-2.14.0", "17", "audit"), Arguments.of("jsch-jcraft-0.1.55", "17", "enforce"),
-                    Arguments.of("sshj-0.27.0", "17", "enforce"), Arguments.of("sshj", "17", "audit")));
+                    Arguments.of("sshj-0.27.0", "17", "enforce"), Arguments.of("sshj", "17", "audit"),
+                    Arguments.of("trilead-build222", "17", "audit")));
         }
         return cases.stream();
     }
@@ -88,15 +92,18 @@ class StuckNowAttachTest {
         boolean jsch = lib.equals("jsch");
         boolean audit = mode.equals("audit");
         boolean sshj = lib.equals("sshj");
-        String app = jsch ? "JschStuckNow" : sshj ? "SshjStuckNow" : "MinaStuckNow";
+        boolean ssh2 = lib.equals("trilead") || lib.equals("ganymed");
+        String app = jsch ? "JschStuckNow" : sshj ? "SshjStuckNow" : ssh2 ? "Ssh2StuckNow" : "MinaStuckNow";
         if (libDir == null) {
             libDir = jsch ? Library.JSCH_MWIEDE.dir : sshj ? "sshj-" + dev.lifeline.samples.Versions.SSHJ : Library.SSHD.dir;
         }
         String command = ExecDeadlineTest.sleepForever();
         Path config = Files.write(dir.resolve("lifeline.properties"), ("mode = " + mode + "\nkeepalive.interval = 1s\n"
                 + "keepalive.countMax = " + COUNT_MAX + "\nexec.timeout = 3s\n").getBytes(StandardCharsets.UTF_8));
-        try (OpenSshServer cutServer = OpenSshServer.start();
-             OpenSshServer healthyServer = OpenSshServer.start()) {
+        // the Ganymed family's newest key exchange is diffie-hellman-group14-sha1, which OpenSSH no longer offers by default
+        String[] serverConfig = ssh2 ? Ssh2FamilyTest.OLD_ALGORITHMS : new String[0];
+        try (OpenSshServer cutServer = OpenSshServer.start(serverConfig);
+             OpenSshServer healthyServer = OpenSshServer.start(serverConfig)) {
             List<String> args = new ArrayList<>(Arrays.asList(cutServer.target()));
             args.addAll(Arrays.asList(healthyServer.targetUnprivileged(command)));
             try (ForkedJvm jvm = Bench.app(app, libDir, jdk).args(args.toArray(new String[0])).keepStdin().start()) {
@@ -145,7 +152,7 @@ class StuckNowAttachTest {
                     jvm.awaitLine(WOKE, BOUND_MS + 5000);
                     long wokeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - attachedAt);
                     Measurements.record("thread blocked on a dead peer, woken after attach" + (audit ? " (after an audit attach)" : "")
-                            + ", " + app + " JDK " + jdkName + " 1s x3", wokeMs);
+                            + ", " + app + (ssh2 ? " " + libDir : "") + " JDK " + jdkName + " 1s x3", wokeMs);
                     assertThat(wokeMs).as(jvm.output()).isLessThanOrEqualTo(BOUND_MS);
                     assertThat(jvm.stderr()).anyMatch(l -> l.contains("event=keepalive.declared-dead") && l.contains("lib=" + lib));
 
@@ -158,11 +165,13 @@ class StuckNowAttachTest {
                     // counted from the attach: the exec had run for over 10 s, so from its start it would fire at once
                     assertThat(endedMs).as(ended).isBetween(2500L, 3000L + 5000L);
                     assertThat(jvm.stderr()).anyMatch(l -> l.contains("event=exec.deadline-fired"));
-                    if (sshj) {
-                        // the exec is told by its waiter's call site; the shell, which nobody joins, is named, not ended
+                    if (sshj || ssh2) {
+                        // the exec is told by its waiter's call site (sshj: join() on a Session.Command; the Ganymed
+                        // family: the waiting method ran execCommand); the shell, read by a thread that did not start
+                        // it, is named, not ended
                         assertThat(cli.output).contains("gets no exec deadline: exec or shell not known");
                         assertThat(jvm.stderr()).anyMatch(l -> l.contains("event=session.found-at-attach")
-                                && l.contains("lib=sshj") && l.contains("exec.deadlines"));
+                                && l.contains("lib=" + lib) && l.contains("exec.deadlines"));
                     }
                     AgentCli sessions = AgentCli.run("sessions", String.valueOf(jvm.pid()));
                     assertThat(sessions.output).contains("found at attach");
