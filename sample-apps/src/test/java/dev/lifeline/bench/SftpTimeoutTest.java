@@ -58,7 +58,7 @@ class SftpTimeoutTest {
             ForkedJvm started = null;
             try {
                 started = b.start();
-                started.awaitLine(READY, 30_000);
+                started.awaitLine(READY, 90_000); // a wait for a condition: start-up, connect and SFTP open on a loaded machine
             } catch (Exception | Error e) {
                 if (started != null) {
                     started.close();

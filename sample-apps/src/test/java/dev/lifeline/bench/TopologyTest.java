@@ -134,8 +134,9 @@ class TopologyTest {
                 List<String> err = app.stderr();
                 assertThat(r.get("status")).as(app.output()).isEqualTo("ok");
                 assertThat(r.get("silent_connect")).as("the connect to a silent listener failed").isNotEqualTo("connected");
-                // the deadline's own line says when it fired; the app's figure adds the library's first-use class loading
-                assertThat(Long.parseLong(r.get("silent_connect_ms"))).as("silent_connect_ms").isBetween(4500L, 12000L);
+                // the deadline's own line says when it fired (the tight check, below); the app's figure adds the
+                // library's first-use class loading, seconds on a loaded machine (16.7 s seen for sshj at load 18)
+                assertThat(Long.parseLong(r.get("silent_connect_ms"))).as("silent_connect_ms").isBetween(4500L, 30000L);
                 assertThat(err).anyMatch(l -> l.contains("event=connect.deadline-fired") && l.contains("lib=" + lib.name)
                         && Long.parseLong(l.replaceAll(".* elapsed_ms=(\\d+).*", "$1")) <= 6500);
                 assertThat(ms).as("dead peer found after the cut (ms)").isLessThanOrEqualTo(DEAD_PEER_BOUND_MS);
