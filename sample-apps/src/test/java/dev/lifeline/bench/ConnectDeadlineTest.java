@@ -89,7 +89,8 @@ class ConnectDeadlineTest {
             a.awaitExit(30_000);
             long ms = Long.parseLong(a.result().get("connect_ms"));
             assertThat(a.result()).containsEntry("status", "error");
-            assertThat(ms).isBetween(1500L, 3000L);
+            // the app's 2 s, with the same slack as every app-measured connect here; Lifeline's 20 s is far off
+            assertThat(ms).isBetween(1500L, 2000L + APP_SLACK_MS);
             assertThat(a.stderr()).noneMatch(l -> l.contains("event=connect.deadline-fired"));
         }
     }
