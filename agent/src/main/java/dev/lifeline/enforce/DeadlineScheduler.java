@@ -62,8 +62,9 @@ public final class DeadlineScheduler {
     }
 
     private static class Task implements Deadline, Comparable<Task> {
-        final long dueNanos;
-        final long seq;
+        /** Guarded by LOCK; changed only while out of PENDING (a periodic check queued again), which sorts by both. */
+        long dueNanos;
+        long seq;
         final String what;
         final Runnable action;
 
@@ -91,35 +92,22 @@ public final class DeadlineScheduler {
         }
     }
 
-    /** One run of a periodic check; the next one is queued after it ran, unless {@link Periodic#cancel} came first. */
-    private static final class PeriodicRun extends Task {
-        final Periodic owner;
-
-        PeriodicRun(long dueNanos, Periodic owner) {
-            super(dueNanos, owner.what, owner.action);
-            this.owner = owner;
-        }
-
-        @Override
-        public void cancel() {
-            owner.cancel();
-        }
-    }
-
-    private static final class Periodic implements Repeating {
-        final String what;
-        final Runnable action;
+    /**
+     * A periodic check: itself the entry in PENDING, queued again after each run (with its new due time) unless
+     * {@link #cancel} came first. One object per check, not one per run: a keepalive per idle session (row 7).
+     */
+    private static final class Periodic extends Task implements Repeating {
         final long periodNanos;
         /** Guarded by LOCK. */
         boolean cancelled;
         /** Guarded by LOCK: the delay {@link #nextIn} asked for during the current run, or -1 for one period. */
         long nextNanos = -1;
-        /** Guarded by LOCK: the run queued now, or null while it runs. */
-        PeriodicRun next;
+        /** Guarded by LOCK: in PENDING now (false while it runs). */
+        boolean queued;
 
+        /** Caller holds LOCK. */
         Periodic(String what, Runnable action, long periodNanos) {
-            this.what = what;
-            this.action = action;
+            super(0, what, action);
             this.periodNanos = periodNanos;
         }
 
@@ -127,10 +115,10 @@ public final class DeadlineScheduler {
         public void cancel() {
             synchronized (LOCK) {
                 cancelled = true;
-                if (next != null && PENDING.remove(next)) {
+                if (queued && PENDING.remove(this)) {
                     periodic--;
                 }
-                next = null;
+                queued = false;
             }
         }
 
@@ -141,11 +129,13 @@ public final class DeadlineScheduler {
             }
         }
 
-        /** Caller holds LOCK. */
+        /** Caller holds LOCK; not in PENDING now. */
         void queue(long dueNanos) {
             if (!cancelled) {
-                next = new PeriodicRun(dueNanos, this);
-                add(next);
+                this.dueNanos = dueNanos;
+                this.seq = ++sequence;
+                queued = true;
+                add(this);
                 periodic++;
             }
         }
@@ -264,9 +254,9 @@ public final class DeadlineScheduler {
                 long left = dueNanos - nanoTime();
                 if (left <= 0) {
                     Task due = PENDING.pollFirst();
-                    if (due instanceof PeriodicRun) {
+                    if (due instanceof Periodic) {
                         periodic--;
-                        ((PeriodicRun) due).owner.next = null;
+                        ((Periodic) due).queued = false;
                     }
                     return due;
                 }
@@ -286,8 +276,8 @@ public final class DeadlineScheduler {
             Counters.increment(Counters.Counter.INTERNAL_ERRORS);
             Log.error("deadline.failed", "deadline", due.what, "error", t);
         }
-        if (due instanceof PeriodicRun) {
-            Periodic p = ((PeriodicRun) due).owner;
+        if (due instanceof Periodic) {
+            Periodic p = (Periodic) due;
             synchronized (LOCK) {
                 long delay = p.nextNanos >= 0 ? p.nextNanos : p.periodNanos;
                 p.nextNanos = -1;

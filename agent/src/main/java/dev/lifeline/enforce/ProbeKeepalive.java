@@ -4,6 +4,7 @@ import dev.lifeline.report.Faults;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -54,15 +55,37 @@ public final class ProbeKeepalive implements Runnable {
     }
 
     private static final AtomicInteger LIVE = new AtomicInteger();
+    /**
+     * Per library, its ticks' name and its sends' executor, shared by every connection: a session keeps no string or
+     * executor of its own (row 7: 72 bytes per idle session).
+     */
+    private static final ConcurrentHashMap<String, Names> NAMES = new ConcurrentHashMap<String, Names>();
 
+    private static final class Names implements Executor {
+        final String ticks;
+        final String sends;
+
+        Names(String lib) {
+            this.ticks = lib + ".keepalive";
+            this.sends = lib + ".keepalive.send";
+        }
+
+        @Override
+        public void execute(Runnable command) {
+            Actions.run(sends, command);
+        }
+    }
 
     public final long intervalMillis;
     public final int countMax;
     private final Link link;
     private final Executor sender;
 
-    /** Guarded by this: probes sent (or stuck sending) since the peer's last packet, oldest first. */
-    private final ArrayDeque<Probe> probes = new ArrayDeque<Probe>(4);
+    /**
+     * Guarded by this: probes sent (or stuck sending) since the peer's last packet, oldest first; null while there are
+     * none, which is most of an answering connection's life (an idle session keeps no deque: row 7).
+     */
+    private ArrayDeque<Probe> probes;
     /** Guarded by this: the probe whose send has not returned yet, or null. */
     private Probe sending;
     private volatile boolean stopped;
@@ -89,18 +112,18 @@ public final class ProbeKeepalive implements Runnable {
     }
 
     /** Starts ticking on the deadline thread, every interval. */
-    public static ProbeKeepalive start(final String lib, long intervalMillis, int countMax, Link link) {
-        ProbeKeepalive k = new ProbeKeepalive(intervalMillis, countMax, link, new Executor() {
-            @Override
-            public void execute(Runnable command) {
-                Actions.run(lib + ".keepalive.send", command);
-            }
-        });
+    public static ProbeKeepalive start(String lib, long intervalMillis, int countMax, Link link) {
+        Names names = NAMES.get(lib);
+        if (names == null) {
+            NAMES.putIfAbsent(lib, new Names(lib));
+            names = NAMES.get(lib);
+        }
+        ProbeKeepalive k = new ProbeKeepalive(intervalMillis, countMax, link, names);
         synchronized (k) {
             k.counted = true;
             LIVE.incrementAndGet();
         }
-        k.ticks = DeadlineScheduler.every(lib + ".keepalive", intervalMillis, k);
+        k.ticks = DeadlineScheduler.every(names.ticks, intervalMillis, k);
         if (k.stopped) {
             k.ticks.cancel(); // stopped from another thread before the ticks were known
         }
@@ -122,7 +145,7 @@ public final class ProbeKeepalive implements Runnable {
                 return;
             }
             stopped = true;
-            probes.clear();
+            probes = null;
             if (counted) {
                 counted = false;
                 LIVE.decrementAndGet();
@@ -140,7 +163,7 @@ public final class ProbeKeepalive implements Runnable {
 
     /** Probes sent since the peer's last packet (a stuck send included): for the sessions view. */
     public synchronized int outstanding() {
-        return probes.size();
+        return probes == null ? 0 : probes.size();
     }
 
     /** One tick, on the deadline thread: never blocks, never throws; it says when the next is due. */
@@ -189,14 +212,14 @@ public final class ProbeKeepalive implements Runnable {
             if (sending != null && !sending.started) {
                 return millisToNextTick(now); // queued behind other connections' sends: nothing learned about this peer yet
             }
-            if (probes.size() >= countMax) {
+            if (outstanding() >= countMax) {
                 send = null;
             } else if (sending != null) {
-                probes.add(new Probe(now)); // the last send is still stuck in sshj: this interval's probe is missed too
+                probes().add(new Probe(now)); // the last send is still stuck in sshj: this interval's probe is missed too
                 return millisToNextTick(now);
             } else {
                 send = new Probe(now);
-                probes.add(send);
+                probes().add(send);
                 sending = send;
             }
         }
@@ -254,6 +277,9 @@ public final class ProbeKeepalive implements Runnable {
 
     /** Caller holds this. Any packet from the peer answers every probe sent before it, as OpenSSH resets its count. */
     private void forgetAnsweredBy(long lastPacketNanos) {
+        if (probes == null) {
+            return;
+        }
         Iterator<Probe> it = probes.iterator();
         while (it.hasNext()) {
             if (it.next().nanos - lastPacketNanos < 0) {
@@ -262,5 +288,16 @@ public final class ProbeKeepalive implements Runnable {
                 return;
             }
         }
+        if (probes.isEmpty()) {
+            probes = null;
+        }
+    }
+
+    /** Caller holds this. The deque, made when the first probe since the peer's last packet goes out. */
+    private ArrayDeque<Probe> probes() {
+        if (probes == null) {
+            probes = new ArrayDeque<Probe>(4);
+        }
+        return probes;
     }
 }

@@ -62,9 +62,11 @@ public final class Installer {
     public void noticeLoaded(Instrumentation inst) {
         SshTransformer notices = new SshTransformer(modules, sightings);
         for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (c.isArray() || JdkClasses.isJdkModuleClass(c)) {
+                continue; // not asked its name (kept in the class once asked): none is an SSH library's
+            }
             String name = c.getName();
-            if (name.indexOf('.') > 0 && !name.startsWith("java.") && !name.startsWith("jdk.") && !name.startsWith("sun.")
-                    && !c.isArray()) {
+            if (name.indexOf('.') > 0 && !name.startsWith("java.") && !name.startsWith("jdk.") && !name.startsWith("sun.")) {
                 try {
                     notices.notice(name.replace('.', '/'), c.getProtectionDomain());
                 } catch (Throwable t) {
@@ -90,6 +92,9 @@ public final class Installer {
         Set<String> instrumented = transformer.instrumentedClassNames();
         List<Class<?>> loaded = new ArrayList<Class<?>>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (JdkClasses.isJdkModuleClass(c)) {
+                continue; // not asked its name (kept in the class once asked): none is an SSH library's
+            }
             String name = c.getName();
             if (instrumented.contains(name) && inst.isModifiableClass(c)) {
                 loaded.add(c);

@@ -1,9 +1,7 @@
 package dev.lifeline.ssh2family;
 
-import dev.lifeline.config.Policy;
 import dev.lifeline.enforce.ChannelControl;
 import dev.lifeline.enforce.ExecDeadline;
-import dev.lifeline.policy.Policies;
 import dev.lifeline.report.Faults;
 import dev.lifeline.sessions.ChannelHooks;
 import dev.lifeline.sessions.SshSessions;
@@ -35,8 +33,7 @@ final class Ssh2Channels {
         }
         EXECS.put(channel, Boolean.TRUE);
         SshSessions.channelOpened(channel);
-        Policy p = c.plan != null ? c.plan.policy : Policies.forHost(c.host, null, c.port);
-        ExecDeadline.started(channel, new Control(c, session, channel), p, lib.name,
+        ExecDeadline.started(channel, new Control(c, session, channel), c.policy(), lib.name,
                 command instanceof String ? (String) command : null);
     }
 

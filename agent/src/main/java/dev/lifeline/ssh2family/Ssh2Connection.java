@@ -1,7 +1,9 @@
 package dev.lifeline.ssh2family;
 
+import dev.lifeline.config.Policy;
 import dev.lifeline.enforce.DeadlineScheduler;
 import dev.lifeline.enforce.ProbeKeepalive;
+import dev.lifeline.policy.Policies;
 import dev.lifeline.policy.SessionPlan;
 
 /**
@@ -22,7 +24,13 @@ final class Ssh2Connection {
     final String host;
     final int port;
     final Thread connectThread = Thread.currentThread();
+    /**
+     * The plan, until authentication ends the connect: then only its policy is kept ({@link #policy}), not the plan's
+     * record of what was set nor the connect deadline (row 7: about 300 bytes per idle connection).
+     */
     volatile SessionPlan plan;
+    /** The plan's policy, for the rest of the connection's life; null when Lifeline made no plan (inactive, mode off). */
+    volatile Policy policy;
     volatile DeadlineScheduler.Deadline connectDeadline;
     volatile boolean connectDeadlineFired;
     volatile boolean connecting = true;
@@ -69,6 +77,19 @@ final class Ssh2Connection {
         if (d != null) {
             d.cancel();
         }
+    }
+
+    /** Authenticated: the connect is over, so is what only it needed (the plan, the deadline); the policy stays. */
+    void connectOver() {
+        cancelConnectDeadline();
+        connectDeadline = null;
+        plan = null;
+    }
+
+    /** The policy the connection was planned under, else its host's now. */
+    Policy policy() {
+        Policy p = policy;
+        return p != null ? p : Policies.forHost(host, null, port);
     }
 
     void stopKeepalive() {

@@ -47,6 +47,7 @@ public final class Ssh2Sessions {
         if (plan == null) {
             return connectTimeout;
         }
+        c.policy = plan.policy;
         c.plan = plan;
         armConnectDeadline(c);
         long tcp = plan.connectTimeoutMillis;
@@ -119,7 +120,7 @@ public final class Ssh2Sessions {
         }
         Ssh2Api api = c.api();
         if (api.isAuthenticated(connection)) {
-            c.cancelConnectDeadline();
+            c.connectOver();
             manager(c);
         } else if (thrown != null && c.connectDeadlineFired && c.plan != null) {
             SessionEvents.connectFailed(c.plan, true, thrown);
@@ -148,8 +149,7 @@ public final class Ssh2Sessions {
         }
         c.stopKeepalive();
         c.cancelConnectDeadline();
-        Policy policy = c.plan != null ? c.plan.policy : Policies.forHost(c.host, null, c.port);
-        return CloseDeadline.arm("connection.close", policy, c.lib.name, new Runnable() {
+        return CloseDeadline.arm("connection.close", c.policy(), c.lib.name, new Runnable() {
             @Override
             public void run() {
                 shut(c);

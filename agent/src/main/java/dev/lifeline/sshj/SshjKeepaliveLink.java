@@ -18,11 +18,18 @@ import java.lang.ref.WeakReference;
 final class SshjKeepaliveLink implements ProbeKeepalive.Link {
     private final SshjApi api;
     private final SshjSessions.Client owner;
+    /**
+     * Found at attach: the connection and the transport (no {@code SSHClient} known). Null for a client's link, which
+     * reads them from the client's final fields when it needs them: no two weak references per idle session (row 7).
+     */
     private final WeakReference<Object> conn;
     private final WeakReference<Object> trans;
 
     SshjKeepaliveLink(SshjSessions.Client owner, Object client) throws Exception {
-        this(owner, SshjApi.of(client).connection(client), SshjApi.of(client).transport(client));
+        this.api = SshjApi.of(client);
+        this.owner = owner;
+        this.conn = null;
+        this.trans = null;
     }
 
     /** A connection found at attach: no {@code SSHClient} is known, its transport is what is registered. */
@@ -33,9 +40,27 @@ final class SshjKeepaliveLink implements ProbeKeepalive.Link {
         this.trans = new WeakReference<Object>(trans);
     }
 
+    /** The transport, or null once the client (or the transport found at attach) is gone. */
+    private Object trans() throws Exception {
+        if (trans != null) {
+            return trans.get();
+        }
+        Object client = owner.client.get();
+        return client == null ? null : api.transport(client);
+    }
+
+    /** The connection, or null once the client (or the connection found at attach) is gone. */
+    private Object conn() throws Exception {
+        if (conn != null) {
+            return conn.get();
+        }
+        Object client = owner.client.get();
+        return client == null ? null : api.connection(client);
+    }
+
     @Override
     public boolean closed() throws Exception {
-        Object t = trans.get();
+        Object t = trans();
         if (t == null || owner.client.get() == null) {
             return true;
         }
@@ -46,14 +71,14 @@ final class SshjKeepaliveLink implements ProbeKeepalive.Link {
     /** What {@code KeepAliveRunner} checks: the connection is the transport's service (authenticated). */
     @Override
     public boolean ready() throws Exception {
-        Object t = trans.get();
-        Object c = conn.get();
+        Object t = trans();
+        Object c = conn();
         return t != null && c != null && api.service(t) == c;
     }
 
     @Override
     public void send() throws Exception {
-        Object c = conn.get();
+        Object c = conn();
         if (c != null) {
             api.sendKeepalive(c); // the reply is a packet: TransportImpl.handle sets the clock the ticks read
         }
@@ -77,7 +102,14 @@ final class SshjKeepaliveLink implements ProbeKeepalive.Link {
         SessionEvents.declaredDead("sshj", owner.host, owner.port, intervalMillis, countMax, silentMillis,
                 "transport killed by Lifeline, socket shut");
         SshjSessions.unregister(owner.client.get());
-        final Object t = trans.get();
+        Object transport;
+        try {
+            transport = trans();
+        } catch (Throwable e) {
+            transport = null;
+            Faults.suppressed(e);
+        }
+        final Object t = transport;
         final String message = "Did not receive any packet for " + (silentMillis + 999) / 1000
                 + " seconds, " + countMax + " keep-alive requests unanswered (Lifeline keepalive)";
         if (t != null) {

@@ -42,9 +42,22 @@ final class Footprint {
     /** {@code threads_<suffix>}, {@code heap_<suffix>}, and the agent's own threads by name ({@code lifeline*}). */
     /**
      * With {@code -Dsample.histogram=PREFIX}: the live-object class histogram (the JVM's {@code GC.class_histogram}
-     * diagnostic command), written to {@code PREFIX-<suffix>.txt}, to see what a per-session difference is made of.
+     * diagnostic command), written to {@code PREFIX-<suffix>.txt}, to see what a per-session difference is made of;
+     * the apps take one at {@code base} and one {@code after}, so a diff of the growths with and without the agent
+     * leaves out what the agent holds from its start. With {@code -Dsample.heapdump=PREFIX}: a heap dump of the live
+     * objects too ({@code PREFIX-<suffix>.hprof}), to find what holds them.
      */
     static void histogram(String suffix) {
+        String dump = System.getProperty("sample.heapdump");
+        if (dump != null) {
+            try {
+                ManagementFactory.getPlatformMBeanServer().invoke(
+                        new javax.management.ObjectName("com.sun.management:type=HotSpotDiagnostic"), "dumpHeap",
+                        new Object[]{dump + "-" + suffix + ".hprof", Boolean.TRUE}, new String[]{String.class.getName(), "boolean"});
+            } catch (Exception e) {
+                System.err.println("heap dump failed: " + e);
+            }
+        }
         String prefix = System.getProperty("sample.histogram");
         if (prefix == null) {
             return;

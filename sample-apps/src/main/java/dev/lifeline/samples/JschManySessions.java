@@ -20,6 +20,7 @@ public final class JschManySessions {
             Session first = JschClients.newSession(t);
             first.connect();
             Footprint base = Footprint.measure();
+            Footprint.histogram("base");
             long t0 = System.nanoTime();
             List<Session> sessions = Footprint.openAll(n, Integer.getInteger("sample.openers", 4), new Callable<Session>() {
                 @Override
@@ -31,6 +32,7 @@ public final class JschManySessions {
             });
             long openMs = (System.nanoTime() - t0) / 1_000_000L;
             Footprint after = Footprint.measure();
+            Footprint.histogram("after");
             int open = 0;
             for (Session s : sessions) {
                 open += s.isConnected() ? 1 : 0;

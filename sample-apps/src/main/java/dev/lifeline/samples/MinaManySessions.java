@@ -21,6 +21,7 @@ public final class MinaManySessions {
             final Target target = t;
             ClientSession first = MinaClients.session(client, t);
             Footprint base = Footprint.measure();
+            Footprint.histogram("base");
             long t0 = System.nanoTime();
             List<ClientSession> sessions = Footprint.openAll(n, Integer.getInteger("sample.openers", 4), new Callable<ClientSession>() {
                 @Override

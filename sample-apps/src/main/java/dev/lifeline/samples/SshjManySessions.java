@@ -20,6 +20,7 @@ public final class SshjManySessions {
             final Target target = t;
             SSHClient first = SshjClients.connect(t);
             Footprint base = Footprint.measure();
+            Footprint.histogram("base");
             long t0 = System.nanoTime();
             List<SSHClient> sessions = Footprint.openAll(n, Integer.getInteger("sample.openers", 4), new Callable<SSHClient>() {
                 @Override
