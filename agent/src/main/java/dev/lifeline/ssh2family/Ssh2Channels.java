@@ -1,5 +1,6 @@
 package dev.lifeline.ssh2family;
 
+import dev.lifeline.config.Policy;
 import dev.lifeline.enforce.ChannelControl;
 import dev.lifeline.enforce.ExecDeadline;
 import dev.lifeline.report.Faults;

@@ -87,6 +87,7 @@ public final class Ssh2Found {
         SessionPlan plan = SessionPolicy.plan(lib.name, policy, 0, 0, -1); // the family has no keepalive of its own
         Ssh2Connection c = Ssh2Connection.found(lib, tm, manager, host, port);
         c.plan = plan;
+        c.policy = policy;
         Ssh2Sessions.found(c);
         String why = null;
         if (plan.setsKeepalive()) {
