@@ -162,7 +162,11 @@ final class ClassPatcher {
         if (nextIndex > 0xFFFF) {
             throw new Unsupported("constant pool full");
         }
-        Bytes out = new Bytes(in.length + pool.length() + 1024);
+        int size = in.length + pool.length();
+        for (int i = 0; i < replaced.size(); i++) {
+            size += replacements.get(i).length - (replaced.get(i)[1] - replaced.get(i)[0]);
+        }
+        Bytes out = new Bytes(size); // exactly: the class file is written once, never grown or copied (JSch's Session: 79 KB)
         out.write(in, 0, 8);
         out.u2(nextIndex);
         out.write(in, 10, file.header - 10);
