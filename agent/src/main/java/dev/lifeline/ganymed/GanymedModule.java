@@ -10,9 +10,20 @@ import dev.lifeline.ssh2family.Ssh2Module;
  * socket sits in {@code ClientTransportManager} (262 has a server side sharing the transport base).
  */
 public final class GanymedModule extends Ssh2Module {
-    static final Ssh2Library LIBRARY = new Ssh2Library("ganymed", "ch.ethz.ssh2", "ClientTransportManager", "ClientKexManager");
+    static final String NAME = "ganymed";
+    static final String PACKAGE = "ch.ethz.ssh2";
 
     public GanymedModule() {
-        super(LIBRARY, GanymedHooks.class, "II", "(Ljava/lang/String;Ljava/lang/String;)V");
+        super(NAME, PACKAGE, "II", "(Ljava/lang/String;Ljava/lang/String;)V");
+    }
+
+    @Override
+    protected Ssh2Library lib() {
+        return GanymedHooks.LIBRARY;
+    }
+
+    @Override
+    public Class<?> hookClass() {
+        return GanymedHooks.class;
     }
 }

@@ -28,8 +28,9 @@ final class Bytes {
         return data;
     }
 
+    /** The bytes written; the array itself when it is full (a writer that sized it exactly), so write nothing after. */
     byte[] toArray() {
-        return Arrays.copyOf(data, length);
+        return length == data.length ? data : Arrays.copyOf(data, length);
     }
 
     private void room(int n) {

@@ -98,6 +98,39 @@ final class ClassFile {
         return s;
     }
 
+    /**
+     * Whether UTF-8 constant {@code index} is {@code s}, compared as bytes when {@code s} is ASCII (a name a hook gives):
+     * a scan of the pool for a few names decodes none of the others.
+     */
+    boolean utf8Is(int index, String s) {
+        int at = entry(index);
+        if (at == 0 || bytes[at] != 1) {
+            return false;
+        }
+        if (!isAscii(s)) {
+            return utf8(index).equals(s);
+        }
+        int length = u2(at + 1);
+        if (length != s.length()) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if ((bytes[at + 3 + i] & 0xFF) != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) == 0 || s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Modified UTF-8, as the class file format stores it. */
     private String decode(int at, int length) {
         char[] out = new char[length];

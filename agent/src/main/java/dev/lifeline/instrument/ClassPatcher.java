@@ -11,6 +11,9 @@ import java.util.Map;
  * Weaves hooks into a class file in place: the constant pool is kept as it is with the hooks' entries appended, every
  * method but the hooked ones is copied as raw bytes, and only the hooked methods' {@code Code} attributes are rewritten
  * (code, exception table, frames, line and local variable tables, their offsets shifted by the inserted calls).
+ * A call-site hook ({@link Hook#onCall}) rewrites the calls it names in every method's code in place, one instruction
+ * for another of the same length ({@link #redirectCalls}): JSch's {@code ChannelSftp}, loaded with {@code Channel} at
+ * the first connect whatever the application does, was the one class left to ASM, and it loaded 29 ASM classes there.
  *
  * <p>Why not ASM's {@code ClassWriter}: given the reader, it still copies the constant pool into a symbol table, one
  * decoded entry at a time. For JSch's {@code Session} that was most of the first weave's cost, and it made ASM's code hot
@@ -37,7 +40,8 @@ final class ClassPatcher {
         }
     }
 
-    private final byte[] in;
+    /** The class file's bytes; a copy with the call sites redirected when a call-site hook asks for that. */
+    final byte[] in;
     final ClassFile file;
     final String owner;
     final int thisClass;
@@ -46,8 +50,15 @@ final class ClassPatcher {
     private final Map<String, Integer> added = new HashMap<String, Integer>();
     private int nextIndex;
 
-    private ClassPatcher(ClassFile file, String owner, int version) {
-        this.in = file.bytes;
+    /**
+     * Per constant pool index: the call-site hook whose call the Methodref or InterfaceMethodref there names, or null;
+     * null altogether without call-site hooks.
+     */
+    private final Hook[] redirected;
+
+    private ClassPatcher(ClassFile file, String owner, int version, Hook[] redirected) {
+        this.in = redirected == null ? file.bytes : file.bytes.clone(); // the transformer's buffer is not ours to change
+        this.redirected = redirected;
         this.file = file;
         this.owner = owner;
         this.thisClass = file.u2(file.header + 2);
@@ -57,12 +68,64 @@ final class ClassPatcher {
 
     /** @param hooks by name + descriptor of the library method */
     static byte[] weave(ClassFile in, String owner, ClassShape shape, Map<String, Hook> hooks) throws Unsupported {
+        return new ClassPatcher(in, owner, shape.version, redirected(in, hooks)).patch(hooks);
+    }
+
+    /**
+     * The method references of the constant pool that call-site hooks name, by index; null when there are no call-site
+     * hooks. Names are compared as bytes: no constant is decoded for a reference that is not one of them.
+     */
+    private static Hook[] redirected(ClassFile file, Map<String, Hook> hooks) {
+        Hook[] out = null;
         for (Hook h : hooks.values()) {
-            if (h.isCallSite()) {
-                throw new Unsupported("call-site hooks"); // every method's code to scan: ASM's reader does it
+            if (!h.isCallSite()) {
+                continue;
+            }
+            if (out == null) {
+                out = new Hook[file.constantCount()];
+            }
+            for (int i = 1; i < out.length; i++) {
+                int at = file.entry(i);
+                int tag = at == 0 ? 0 : file.u1(at);
+                if (tag == 10 || tag == 11) { // Methodref, InterfaceMethodref: class, name and type
+                    int nameAndType = file.entry(file.u2(at + 3));
+                    if (file.utf8Is(file.u2(nameAndType + 1), h.method) && file.utf8Is(file.u2(nameAndType + 3), h.descriptor)
+                            && file.utf8Is(file.u2(file.entry(file.u2(at + 1)) + 1), h.callOwner)) {
+                        out[i] = h;
+                    }
+                }
             }
         }
-        return new ClassPatcher(in, owner, shape.version).patch(hooks);
+        return out;
+    }
+
+    /**
+     * Replaces, in one method's code, each {@code invokevirtual} or {@code invokeinterface} of a redirected reference by
+     * an {@code invokestatic} of its hook: the receiver and the arguments stay on the stack, the hook returns what the
+     * call would, and {@code invokeinterface}'s two extra bytes become NOPs, so no offset, frame or handler moves and
+     * the method is otherwise copied as it is (or rewritten for its own hook, from these bytes).
+     */
+    private void redirectCalls(int codeAttribute, String name) throws Unsupported {
+        int codeLength = u4(codeAttribute + 10);
+        int codeStart = codeAttribute + 14;
+        int p = 0;
+        while (p < codeLength) {
+            int op = in[codeStart + p] & 0xFF;
+            int length = CodeRewriter.length(in, codeStart, codeLength, p, name);
+            if (op == Opcodes.INVOKEVIRTUAL || op == Opcodes.INVOKEINTERFACE) {
+                Hook h = redirected[u2(codeStart + p + 1)];
+                if (h != null) {
+                    int index = methodIndex(h.hookClass, h.enter, h.redirectDescriptor());
+                    in[codeStart + p] = (byte) Opcodes.INVOKESTATIC;
+                    in[codeStart + p + 1] = (byte) (index >>> 8);
+                    in[codeStart + p + 2] = (byte) index;
+                    for (int k = 3; k < length; k++) {
+                        in[codeStart + p + k] = Opcodes.NOP;
+                    }
+                }
+            }
+            p += length;
+        }
     }
 
     private byte[] patch(Map<String, Hook> hooks) throws Unsupported {
@@ -86,6 +149,9 @@ final class ClassPatcher {
             at += 8;
             for (int j = 0; j < attributes; j++) {
                 int end = at + 6 + u4(at + 2);
+                if (redirected != null && "Code".equals(file.utf8At(at))) {
+                    redirectCalls(at, name); // before a hook of the method's own, whose inserted calls stay as they are
+                }
                 if (hook != null && "Code".equals(file.utf8At(at))) {
                     replaced.add(new int[]{at, end});
                     replacements.add(new CodeRewriter(this, hook, access, name, descriptor, at).code());
@@ -96,7 +162,11 @@ final class ClassPatcher {
         if (nextIndex > 0xFFFF) {
             throw new Unsupported("constant pool full");
         }
-        Bytes out = new Bytes(in.length + pool.length() + 1024);
+        int size = in.length + pool.length();
+        for (int i = 0; i < replaced.size(); i++) {
+            size += replacements.get(i).length - (replaced.get(i)[1] - replaced.get(i)[0]);
+        }
+        Bytes out = new Bytes(size); // exactly: the class file is written once, never grown or copied (JSch's Session: 79 KB)
         out.write(in, 0, 8);
         out.u2(nextIndex);
         out.write(in, 10, file.header - 10);

@@ -38,7 +38,7 @@ final class CodeRewriter {
     CodeRewriter(ClassPatcher patcher, Hook hook, int access, String name, String descriptor, int attr) {
         this.patcher = patcher;
         this.file = patcher.file;
-        this.in = file.bytes;
+        this.in = patcher.in; // the class file with its call sites redirected, when a call-site hook asked for that
         this.hook = hook;
         this.name = name;
         this.descriptor = descriptor;
@@ -175,6 +175,14 @@ final class CodeRewriter {
     }
 
     private int length(int p) throws Unsupported {
+        return length(in, codeStart, codeLength, p, name);
+    }
+
+    /**
+     * The length of the instruction at {@code p} of the code at {@code codeStart}; also for {@link ClassPatcher}'s scan
+     * of every method for call sites.
+     */
+    static int length(byte[] in, int codeStart, int codeLength, int p, String name) throws Unsupported {
         int op = in[codeStart + p] & 0xFF;
         switch (op) {
             case Opcodes.BIPUSH:
@@ -219,7 +227,7 @@ final class CodeRewriter {
                 return (in[codeStart + p + 1] & 0xFF) == Opcodes.IINC ? 6 : 4;
             case Opcodes.TABLESWITCH: {
                 int q = p + 4 - (p & 3); // after the padding
-                long cases = (long) s4(codeStart + q + 8) - s4(codeStart + q + 4) + 1;
+                long cases = (long) s4(in, codeStart + q + 8) - s4(in, codeStart + q + 4) + 1;
                 if (cases < 1 || cases > codeLength) {
                     throw new IllegalArgumentException("malformed tableswitch in " + name);
                 }
@@ -227,7 +235,7 @@ final class CodeRewriter {
             }
             case Opcodes.LOOKUPSWITCH: {
                 int q = p + 4 - (p & 3);
-                int pairs = s4(codeStart + q + 4);
+                int pairs = s4(in, codeStart + q + 4);
                 if (pairs < 0 || pairs > codeLength / 8) {
                     throw new IllegalArgumentException("malformed lookupswitch in " + name);
                 }
@@ -244,7 +252,7 @@ final class CodeRewriter {
         }
     }
 
-    private boolean isJump16(int op) {
+    private static boolean isJump16(int op) {
         return (op >= Opcodes.IFEQ && op <= Opcodes.JSR) || op == Opcodes.IFNULL || op == Opcodes.IFNONNULL;
     }
 
@@ -401,5 +409,9 @@ final class CodeRewriter {
 
     private int s4(int at) {
         return file.u4(at);
+    }
+
+    private static int s4(byte[] in, int at) {
+        return (in[at] & 0xFF) << 24 | (in[at + 1] & 0xFF) << 16 | (in[at + 2] & 0xFF) << 8 | in[at + 3] & 0xFF;
     }
 }

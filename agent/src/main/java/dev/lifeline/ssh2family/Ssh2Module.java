@@ -26,35 +26,42 @@ import java.util.List;
  * </ul>
  */
 public abstract class Ssh2Module implements InstrumentationModule {
-    private final Ssh2Library lib;
-    private final Class<?> hooks;
-    private final String connectDescriptor;
+    private final String name;
+    private final String pkg;
+    private final String connectArguments;
     private final String execDescriptor;
 
     /**
+     * Names only: the transformer asks every module for its package at start, and a JSch, MINA or sshj application
+     * then builds no {@link Ssh2Library} (its members, view and per-loader cache) and loads no family hook class; the
+     * module's library is built at the first class of its package ({@link #types}, {@link #members}).
+     *
      * @param connectArguments the most specific {@code connect}'s integer arguments: {@code III} or {@code II}
      * @param execDescriptor   the {@code execCommand} every other one reaches: {@code (String)} or {@code (String, String)}
      */
-    protected Ssh2Module(Ssh2Library lib, Class<?> hooks, String connectArguments, String execDescriptor) {
-        this.lib = lib;
-        this.hooks = hooks;
-        this.connectDescriptor = "(" + lib.type("ServerHostKeyVerifier") + connectArguments + ")" + lib.type("ConnectionInfo");
+    protected Ssh2Module(String name, String pkg, String connectArguments, String execDescriptor) {
+        this.name = name;
+        this.pkg = pkg;
+        this.connectArguments = connectArguments;
         this.execDescriptor = execDescriptor;
     }
 
+    /** The library this module weaves, as its hook class holds it. */
+    protected abstract Ssh2Library lib();
+
     @Override
     public String name() {
-        return lib.name;
+        return name;
     }
 
     @Override
     public String library() {
-        return lib.pkg;
+        return pkg;
     }
 
     @Override
     public String packagePrefix() {
-        return Ssh2Library.internal(lib.pkg) + "/";
+        return pkg.replace('.', '/') + "/";
     }
 
     /** The same class names in Trilead and Ganymed; the distinctive one is watched for, {@code Connection} confirms. */
@@ -64,12 +71,10 @@ public abstract class Ssh2Module implements InstrumentationModule {
     }
 
     @Override
-    public Class<?> hookClass() {
-        return hooks;
-    }
-
-    @Override
     public List<InstrumentedType> types() {
+        Ssh2Library lib = lib();
+        Class<?> hooks = hookClass();
+        String connectDescriptor = "(" + lib.type("ServerHostKeyVerifier") + connectArguments + ")" + lib.type("ConnectionInfo");
         String s = "Ljava/lang/String;";
         return Arrays.asList(
                 InstrumentedType.named(lib.pkg + ".Connection").hooks(
@@ -100,6 +105,6 @@ public abstract class Ssh2Module implements InstrumentationModule {
 
     @Override
     public List<LibraryMember> members() {
-        return lib.members();
+        return lib().members();
     }
 }

@@ -10,10 +10,20 @@ import dev.lifeline.ssh2family.Ssh2Module;
  * ({@link Ssh2Module}); Trilead's most specific {@code connect} takes connect, read and kex timeouts.
  */
 public final class TrileadModule extends Ssh2Module {
-    /** The socket sits in the one transport class. */
-    static final Ssh2Library LIBRARY = new Ssh2Library("trilead", "com.trilead.ssh2", "TransportManager", "KexManager");
+    static final String NAME = "trilead";
+    static final String PACKAGE = "com.trilead.ssh2";
 
     public TrileadModule() {
-        super(LIBRARY, TrileadHooks.class, "III", "(Ljava/lang/String;)V");
+        super(NAME, PACKAGE, "III", "(Ljava/lang/String;)V");
+    }
+
+    @Override
+    protected Ssh2Library lib() {
+        return TrileadHooks.LIBRARY;
+    }
+
+    @Override
+    public Class<?> hookClass() {
+        return TrileadHooks.class;
     }
 }

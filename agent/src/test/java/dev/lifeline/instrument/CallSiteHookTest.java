@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * A call-site hook ({@link Hook#onCall}): every call of {@code InputStream.read(byte[], int, int)} in a class, in any
  * of its methods (a lambda's and a loop's included), calls the hook instead, with the receiver first; other calls stay.
- * The patcher leaves such a class to ASM, whose result the JVM verifies and runs.
+ * The in-place patcher and ASM (its fallback) both weave it; the JVM verifies and runs what each wrote. An interface
+ * call ({@code invokeinterface}, two bytes longer than the {@code invokestatic} that replaces it) is redirected too.
  */
 class CallSiteHookTest {
     static final List<String> CALLS = new CopyOnWriteArrayList<>();
@@ -30,6 +32,11 @@ class CallSiteHookTest {
                 throw new IOException("from the hook");
             }
             return ((InputStream) in).read((byte[]) bytes, off, len);
+        }
+
+        public static int getAsInt(Object supplier) {
+            CALLS.add("getAsInt");
+            return ((IntSupplier) supplier).getAsInt() + 1;
         }
     }
 
@@ -47,6 +54,14 @@ class CallSiteHookTest {
         public int readThirteen(InputStream in) throws IOException {
             return in.read(new byte[13], 0, 13);
         }
+
+        public int supplied(IntSupplier s, int times) {
+            int total = 0;
+            for (int i = 0; i < times; i++) {
+                total += s.getAsInt();
+            }
+            return total;
+        }
     }
 
     @Test
@@ -56,13 +71,19 @@ class CallSiteHookTest {
         Hook h = Hook.onCall("java/io/InputStream", "read", "([BII)I", Hooks.class).redirect("read");
         assertThat(h.problem(false)).isNull();
         assertThat(h.redirectDescriptor()).isEqualTo("(Ljava/lang/Object;Ljava/lang/Object;II)I");
+        Hook i = Hook.onCall("java/util/function/IntSupplier", "getAsInt", "()I", Hooks.class).redirect("getAsInt");
         Map<String, Hook> hooks = new LinkedHashMap<>();
         hooks.put(h.key(), h);
+        hooks.put(i.key(), i);
         ClassFile file = new ClassFile(original);
         ClassShape shape = ClassShape.of(file, new HashSet<>(hooks.keySet()));
-        assertThatThrownBy(() -> ClassPatcher.weave(file, owner, shape, hooks)).isInstanceOf(ClassPatcher.Unsupported.class);
-        byte[] woven = HookWeaver.weave(original, owner, shape, hooks);
+        byte[] patched = ClassPatcher.weave(file, owner, shape, hooks);
+        assertThat(ClassPatcherTest.listing(patched)).isEqualTo(ClassPatcherTest.listing(HookWeaver.weave(original, owner, shape, hooks)));
+        runs(patched);
+        runs(HookWeaver.weave(original, owner, shape, hooks));
+    }
 
+    private static void runs(byte[] woven) throws Exception {
         Class<?> c = new ClassLoader(CallSiteHookTest.class.getClassLoader()) {
             Class<?> define() {
                 return defineClass(Reader.class.getName(), woven, 0, woven.length);
@@ -75,5 +96,9 @@ class CallSiteHookTest {
         assertThat(CALLS).containsExactly("read 4", "read 4", "read 4", "read 4");
         assertThatThrownBy(() -> c.getMethod("readThirteen", InputStream.class).invoke(reader, new ByteArrayInputStream(new byte[1])))
                 .hasRootCauseMessage("from the hook");
+        CALLS.clear();
+        IntSupplier two = () -> 2;
+        assertThat(c.getMethod("supplied", IntSupplier.class, int.class).invoke(reader, two, 3)).isEqualTo(9);
+        assertThat(CALLS).containsExactly("getAsInt", "getAsInt", "getAsInt");
     }
 }

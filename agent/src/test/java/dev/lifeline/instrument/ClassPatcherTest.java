@@ -83,7 +83,8 @@ class ClassPatcherTest {
                     }
                     java.util.Set<String> keys = new java.util.HashSet<>(hooks.keySet());
                     ClassShape shape = ClassShape.of(file, keys);
-                    hooks.keySet().retainAll(shape.methods.keySet());
+                    // a method hook on a method this version lacks is left out; call-site hooks name no method of the class
+                    hooks.entrySet().removeIf(h -> !h.getValue().isCallSite() && !shape.methods.containsKey(h.getKey()));
                     byte[] patched = ClassPatcher.weave(file, e.getKey(), shape, hooks); // throws if it cannot
                     byte[] asm = HookWeaver.weave(original, e.getKey(), shape, hooks);
                     Map<String, List<String>> expected = listing(asm);

@@ -240,7 +240,8 @@ class Ssh2FamilyTest {
                 assertThat(Integer.parseInt(close.result().get("in_socket_write"))).as("writers stuck in the kernel").isPositive();
                 assertThat(closeMs).isBetween(1900L, 4000L);
                 // the deadline's line may come a moment after the app's RESULT (seen once under load): waited for
-                await().atMost(Duration.ofSeconds(10)).until(() -> close.stderr().stream()
+                ForkedJvm closeApp = close;
+                await().atMost(Duration.ofSeconds(10)).until(() -> closeApp.stderr().stream()
                         .anyMatch(l -> l.contains("event=close.deadline-fired") && l.contains(lib)));
                 controls.get("close, stuck writers, peer cut").awaitLine(Pattern.compile("^READY stalled in_socket_write=[1-9]"), STARTS_MS);
                 await().during(Duration.ofSeconds(Math.max(1, HANGS_S - (System.nanoTime() - cut) / 1_000_000_000L)))
