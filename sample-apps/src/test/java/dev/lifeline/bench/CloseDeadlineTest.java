@@ -16,7 +16,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Issue 6: closing on a silently dropped peer. JSch: {@code session.disconnect()} while uploads to the dead peer are
  * stuck in socket writes (they hold the session's write lock). MINA: {@code session.close(false).await()}, which waits
- * for the peer's CHANNEL_CLOSE. Each returns within {@code close.timeout} + 0.5 s under the agent.
+ * for the peer's CHANNEL_CLOSE. Under the agent the close deadline fires on time by its own clock and the app's close
+ * returns then (app-measured, with the slack of every app-measured figure).
  */
 class CloseDeadlineTest {
     /**
@@ -26,7 +27,13 @@ class CloseDeadlineTest {
      */
     static final String CLOSE_2S = "close.timeout=2s,keepalive.interval=0";
     static final String NO_KEEPALIVE = "keepalive.interval=0";
-    static final long BOUND_MS = 2000 + 500;
+    /**
+     * The deadline's own clock, from the close's start to its firing: the tight check. What the app measures around
+     * its close adds thread wake-ups on a loaded machine (seen in CI: 2646 ms on a 2-core machine running other forked
+     * JVMs), so it gets {@link ConnectDeadlineTest#APP_SLACK_MS}, the slack of every app-measured deadline here.
+     */
+    static final long FIRED_WITHIN_MS = 2000 + 1000;
+    private static final Pattern FIRED = Pattern.compile("event=close\\.deadline-fired .*elapsed_ms=(\\d+)");
     /** JVM start, connect and 32 channel opens, on 2 cores shared with the test classes beside this one. */
     static final long STARTS_MS = 90_000;
 
@@ -59,6 +66,19 @@ class CloseDeadlineTest {
         }
     }
 
+    /**
+     * The close ended because {@code close.timeout=2s} fired: its line says so, on time by its own clock, and the app's
+     * close returned within the deadline plus the slack an app-measured figure needs.
+     */
+    static void assertEndedByTheDeadline(ForkedJvm app, long appMeasuredMs) {
+        long fired = app.stderr().stream().map(FIRED::matcher).filter(java.util.regex.Matcher::find)
+                .mapToLong(m -> Long.parseLong(m.group(1))).min()
+                .orElseThrow(() -> new AssertionError("no close.deadline-fired line; " + app.resultLine()));
+        assertThat(fired).as("the deadline's own elapsed_ms").isBetween(2000L, FIRED_WITHIN_MS);
+        assertThat(appMeasuredMs).as("the app's close, measured by the app; %s", app.resultLine())
+                .isLessThanOrEqualTo(2000 + ConnectDeadlineTest.APP_SLACK_MS);
+    }
+
     /** Once the app's channels are open: cuts the cable, then pulls the app's close trigger. */
     private static PacketDrop cutAndClose(ForkedJvm app, Library library) throws Exception {
         app.awaitLine(Pattern.compile("^READY channels"), STARTS_MS);
@@ -80,8 +100,7 @@ class CloseDeadlineTest {
                     + library, ms);
             assertThat(app.result()).containsEntry("status", "ok");
             assertClosePremise(app);
-            assertThat(ms).isLessThanOrEqualTo(BOUND_MS);
-            assertThat(app.stderr()).anyMatch(l -> l.contains("event=close.deadline-fired"));
+            assertEndedByTheDeadline(app, ms);
         }
     }
 
