@@ -75,7 +75,8 @@ class DynamicAttachTest {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertThat(cli.exit).isEqualTo(1);
             assertThat(cli.output).contains("process " + sleep.pid() + " (sleep 60) is not a Java virtual machine");
-            assertThat(ms).as("including this command's own JVM start").isLessThan(2000);
+            // Fast = without HotSpot's own 10 s attach wait; the figure includes this command's JVM start on a loaded machine.
+            assertThat(ms).as("including this command's own JVM start").isLessThan(6000);
             assertThat(sleep.isAlive()).isTrue();
         } finally {
             sleep.destroyForcibly();
