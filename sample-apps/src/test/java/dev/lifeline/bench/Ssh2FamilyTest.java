@@ -122,7 +122,7 @@ class Ssh2FamilyTest {
      * The bootstrap bridge for the family: Jenkins' fork in a {@code URLClassLoader} whose parent is the platform loader
      * (TopologyApps {@code trilead isolated}, one JVM), woven and protected there as on the class path: its exec of
      * {@code sleep} ended by {@code exec.timeout=3s}, then its idle shell's connection listed by {@code sessions PID}
-     * with Lifeline's keepalive, and declared dead after an nft cut within 1 s x (3 + 1) + 1.5 s. The controls (the
+     * with Lifeline's keepalive, and declared dead after an nft cut within 1 s x (3 + 1) + 2 s. The controls (the
      * same exec and idle read hang without the agent) are {@link #controlsHangAndTheAgentEndsEachWithinItsBound}'s.
      */
     @Test
@@ -220,7 +220,7 @@ class Ssh2FamilyTest {
                 idle.awaitLine(Pattern.compile("^RESULT "), STARTS_MS);
                 long idleMs = (System.nanoTime() - cut) / 1_000_000L;
                 Measurements.record("keepalive 1s x3, idle read on a cut peer, " + copy, idleMs);
-                assertThat(idleMs).as("declared dead within 1 s x (3 + 1) + 1 s").isLessThanOrEqualTo(JschKeepaliveTest.BOUND_MS);
+                assertThat(idleMs).as("declared dead within 1 s x (3 + 1) + 2 s").isLessThanOrEqualTo(JschKeepaliveTest.BOUND_MS);
                 assertThat(idle.result().get("status")).isNotEqualTo("ok");
                 assertThat(idle.stderr()).anyMatch(l -> l.contains("event=keepalive.declared-dead") && l.contains(lib));
 

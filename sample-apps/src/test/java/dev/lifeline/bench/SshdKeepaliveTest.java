@@ -19,7 +19,7 @@ import static org.awaitility.Awaitility.await;
  */
 class SshdKeepaliveTest {
     static final String KEEPALIVE_1S_X3 = "keepalive.interval=1s,keepalive.countMax=3";
-    static final long BOUND_MS = 1000 * (3 + 1) + 1000;
+    static final long BOUND_MS = 1000 * (3 + 1) + 2000;
 
     @RegisterExtension
     static final OpenSshExtension SSHD = OpenSshExtension.builder().requires(PacketDrop::available, "needs root and nft").build();

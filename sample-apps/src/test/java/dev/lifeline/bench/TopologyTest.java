@@ -51,7 +51,7 @@ class TopologyTest {
     static final String AGENT_ARGS = "connect.timeout=60s,keepalive.interval=1s,keepalive.countMax=3,exec.timeout=3s,"
             + "host.silent.match=" + SILENT_HOST + ",host.silent.connect.timeout=5s";
     /** Three probes a second apart, then the one that finds the third unanswered, plus slack for a loaded machine. */
-    static final long DEAD_PEER_BOUND_MS = 1000 * (3 + 1) + 1500;
+    static final long DEAD_PEER_BOUND_MS = 1000 * (3 + 1) + 2000;
 
     @RegisterExtension
     static final OpenSshExtension SSHD = OpenSshExtension.builder().requires(PacketDrop::available, "needs root and nft").build();
