@@ -98,9 +98,11 @@ class SessionRegistryTest {
     void idleClockFollowsPackets() throws Exception {
         FakeSession s = new FakeSession();
         SshSessions.opened(s, "jsch", "h", 22, VIEW);
-        await().until(() -> SshSessions.oldestIdleMillis() >= 200);
+        await().until(() -> SshSessions.oldestIdleMillis() >= 300);
+        long before = SshSessions.oldestIdleMillis();
         SshSessions.packet(s);
-        assertThat(SshSessions.oldestIdleMillis()).isLessThan(200);
+        assertThat(SshSessions.oldestIdleMillis()).as("restarted by the packet (not a fixed figure: a loaded machine may pause here)")
+                .isLessThan(before);
         String table = SshSessions.table();
         assertThat(table).contains("1 session open").contains("#1 jsch h:22").contains("channel exec")
                 .contains("deadline: none").contains("keepalive: n/a");
