@@ -69,7 +69,8 @@ class SftpDeadlineTest {
         clock.advanceAndSettle(200);
         assertThat(fake.actions).isEmpty();
         assertThat(SftpDeadline.describe(channel)).isEmpty();
-        assertThat(DeadlineScheduler.pending()).isEqualTo(pending);
+        // at most as many as before: a deadline another test class left behind may expire while the clock advances
+        assertThat(DeadlineScheduler.pending()).isLessThanOrEqualTo(pending);
     }
 
     @Test
