@@ -87,6 +87,11 @@ final class Bench {
         return b.agent(agentJar(), agentArgs);
     }
 
+    /** The JDK 11 the tests run apps on (Debian bullseye's, pinned low: .ci/run); {@code -Dlifeline.test.jdk11} overrides. */
+    static final Path JDK11 = Paths.get(System.getProperty("lifeline.test.jdk11", "/usr/lib/jvm/java-11-openjdk-amd64"));
+    /** The JDK 25 the tests run apps on where installed; {@code -Dlifeline.test.jdk25} overrides. */
+    static final Path JDK25 = Paths.get(System.getProperty("lifeline.test.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
+
     /**
      * JDKs to run forked apps on: 17 (the build's) and 25 where installed; {@code -Dlifeline.test.jdks=a,b} overrides.
      * {@link MatrixTest} adds JDK 11 to these ({@link MatrixTest#jdkHomes}).
@@ -101,9 +106,8 @@ final class Bench {
             return out;
         }
         out.add(Paths.get(System.getProperty("java.home")));
-        Path jdk25 = Paths.get("/usr/lib/jvm/temurin-25-jdk-amd64");
-        if (Files.isDirectory(jdk25)) {
-            out.add(jdk25);
+        if (Files.isDirectory(JDK25)) {
+            out.add(JDK25);
         }
         return out;
     }

@@ -26,18 +26,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * keepalive. JDK 8 has no runtime that installs here: the agent's Java 8 bytecode is checked by {@code JarVersionTest}.
  */
 class Jdk11Test {
-    static final Path JDK11 = Paths.get(System.getProperty("lifeline.test.jdk11", "/usr/lib/jvm/java-11-openjdk-amd64"));
 
     @RegisterExtension
     static final OpenSshExtension SSHD = OpenSshExtension.builder().requires(PacketDrop::available, "needs root and nft").build();
 
     @BeforeAll
     static void jdk11() {
-        boolean present = Files.isExecutable(JDK11.resolve("bin/java"));
+        boolean present = Files.isExecutable(Bench.JDK11.resolve("bin/java"));
         if (System.getenv("CI") != null) { // .ci/run installs it: missing there is a failure, not a skip
-            assertThat(present).as("JDK 11 at " + JDK11 + " (installed by .ci/run)").isTrue();
+            assertThat(present).as("JDK 11 at " + Bench.JDK11 + " (installed by .ci/run)").isTrue();
         }
-        Assumptions.assumeTrue(present, "JDK 11 not installed at " + JDK11 + " (.ci/run installs it)");
+        Assumptions.assumeTrue(present, "JDK 11 not installed at " + Bench.JDK11 + " (.ci/run installs it)");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -45,7 +44,7 @@ class Jdk11Test {
     void execTimeoutEndsACommandThatNeverExits(String app) throws Exception {
         String dir = app.startsWith("Jsch") ? Library.JSCH_MWIEDE.dir : app.startsWith("Mina") ? Library.SSHD.dir : "sshj-" + Versions.SSHJ;
         String command = ExecDeadlineTest.sleepForever();
-        try (ForkedJvm jvm = Bench.withAgent(Bench.app(app, dir, JDK11), "exec.timeout=3s")
+        try (ForkedJvm jvm = Bench.withAgent(Bench.app(app, dir, Bench.JDK11), "exec.timeout=3s")
                 .args(SSHD.server().targetUnprivileged(command)).start()) {
             jvm.awaitExit(30_000);
             Map<String, String> r = jvm.result();
@@ -60,7 +59,7 @@ class Jdk11Test {
 
     @Test
     void aSilentlyDroppedPeerIsDeclaredDeadWithinTheKeepaliveBound() throws Exception {
-        try (ForkedJvm jvm = Bench.withAgent(Bench.app("JschIdleShell", Library.JSCH_MWIEDE, JDK11), JschKeepaliveTest.KEEPALIVE_1S_X3)
+        try (ForkedJvm jvm = Bench.withAgent(Bench.app("JschIdleShell", Library.JSCH_MWIEDE, Bench.JDK11), JschKeepaliveTest.KEEPALIVE_1S_X3)
                 .args(SSHD.server().target()).start()) {
             long ms = PacketDrop.millisUntilAppGivesUp(jvm, "idle", SSHD.server().port);
             assertThat(jvm.result().get("status")).isIn("closed", "error");
@@ -76,9 +75,9 @@ class Jdk11Test {
     @ParameterizedTest(name = "CLI on {0}, app on {1}")
     @CsvSource({"17, 11", "11, 17"})
     void attachAndStatusAcrossJdk11(String cliJdk, String appJdk, @TempDir Path dir) throws Exception {
-        Path cli = cliJdk.equals("11") ? JDK11 : Bench.defaultJdk();
+        Path cli = cliJdk.equals("11") ? Bench.JDK11 : Bench.defaultJdk();
         Path config = Files.writeString(dir.resolve("lifeline.properties"), "keepalive.interval = 7s\n");
-        try (ForkedJvm app = Bench.app("JschAttachLater", Library.JSCH_MWIEDE, appJdk.equals("11") ? JDK11 : Bench.defaultJdk())
+        try (ForkedJvm app = Bench.app("JschAttachLater", Library.JSCH_MWIEDE, appJdk.equals("11") ? Bench.JDK11 : Bench.defaultJdk())
                 .args(SSHD.server().target()).keepStdin().start()) {
             app.awaitLine(Pattern.compile("^READY first"), 30_000);
             AgentCli attach = AgentCli.runOn(cli, "attach", String.valueOf(app.pid()), config.toString());

@@ -43,7 +43,7 @@ class MatrixTest {
      */
     static List<Path> jdkHomes() {
         if (System.getProperty("lifeline.test.jdks", "").isBlank()) {
-            return Stream.of(Jdk11Test.JDK11, Bench.defaultJdk(), Ssh2FamilyTest.JDK25)
+            return Stream.of(Bench.JDK11, Bench.defaultJdk(), Bench.JDK25)
                     .map(p -> p.toAbsolutePath().normalize()).distinct().collect(Collectors.toList());
         }
         return Bench.jdks();

@@ -51,12 +51,11 @@ class Ssh2FamilyTest {
 
     /** The library directories under target/libs: one per copy. */
     static final List<String> COPIES = Arrays.asList("trilead-build222", "trilead-jenkins-217", "ganymed-262");
-    static final Path JDK25 = Paths.get(System.getProperty("lifeline.test.jdk25", "/usr/lib/jvm/temurin-25-jdk-amd64"));
 
     /** Every copy on JDK 17; with {@code lifeline.ssh2family.allJdks} on 11 and 25 too. */
     static List<Arguments> copies() {
         List<Path> jdks = Bench.fullSuite() || Boolean.getBoolean("lifeline.ssh2family.allJdks")
-                ? Arrays.asList(Jdk11Test.JDK11, Bench.defaultJdk(), JDK25) : Arrays.asList(Bench.defaultJdk());
+                ? Arrays.asList(Bench.JDK11, Bench.defaultJdk(), Bench.JDK25) : Arrays.asList(Bench.defaultJdk());
         List<Arguments> out = new ArrayList<>();
         for (Path jdk : jdks) {
             for (String copy : COPIES) {
@@ -67,7 +66,7 @@ class Ssh2FamilyTest {
     }
 
     static List<Path> smokeJdks() {
-        return Arrays.asList(Jdk11Test.JDK11, JDK25);
+        return Arrays.asList(Bench.JDK11, Bench.JDK25);
     }
 
     static ForkedJvm.Builder app(String copy, Path jdk, String... args) {

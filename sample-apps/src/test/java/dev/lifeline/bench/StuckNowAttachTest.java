@@ -47,9 +47,9 @@ class StuckNowAttachTest {
     private static Path jdk(String name) {
         switch (name) {
             case "11":
-                return Paths.get(System.getProperty("lifeline.test.jdk11", "/usr/lib/jvm/java-11-openjdk-amd64"));
+                return Bench.JDK11;
             case "25":
-                return Paths.get("/usr/lib/jvm/temurin-25-jdk-amd64");
+                return Bench.JDK25;
             default:
                 return Bench.defaultJdk();
         }
