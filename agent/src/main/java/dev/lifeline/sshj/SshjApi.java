@@ -75,6 +75,8 @@ final class SshjApi {
     final Field eventPromise;
     final Field promiseCond;
     final Field channelId;
+    final Field inputBuffer;
+    final Method getErrorStream;
 
     private SshjApi(ClassLoader loader) throws Exception {
         clientSocket = CLIENT_SOCKET.field(loader);
@@ -106,6 +108,8 @@ final class SshjApi {
         eventPromise = EVENT_PROMISE.fieldOf(EVENT_PROMISE.ownerIn(loader));
         promiseCond = PROMISE_COND.fieldOf(PROMISE_COND.ownerIn(loader));
         channelId = CHANNEL_ID.fieldOf(CHANNEL_ID.ownerIn(loader));
+        inputBuffer = INPUT_BUF.fieldOf(INPUT_BUF.ownerIn(loader));
+        getErrorStream = GET_ERROR_STREAM.methodOrNull(loader);
         transService = TRANS_SERVICE.field(loader);
         transKexer = TRANS_KEXER.field(loader);
         die = DIE.method(loader);
@@ -310,6 +314,19 @@ final class SshjApi {
     /** The channel's local id as sshj numbers it ({@code chan#N} in its log), or -1. */
     int channelId(Object channel) throws Exception {
         return channelId == null ? -1 : (Integer) channelId.get(channel);
+    }
+
+    /** A session channel's stdout and stderr as sshj hands them out ({@code getInputStream}, {@code getErrorStream}): fields read, no lock. */
+    Object[] outputs(Object channel) throws Exception {
+        return new Object[]{Reflection.call(getInputStream, channel),
+                getErrorStream == null || !getErrorStream.getDeclaringClass().isInstance(channel) ? null
+                        : Reflection.call(getErrorStream, channel)};
+    }
+
+    /** The monitor a thread blocked reading {@code stream} waits on (its buffer), or null. */
+    Object readMonitor(Object stream) throws Exception {
+        return inputBuffer == null || stream == null || !inputBuffer.getDeclaringClass().isInstance(stream) ? null
+                : inputBuffer.get(stream);
     }
 
     void signal(Object channel, String name) throws Exception {

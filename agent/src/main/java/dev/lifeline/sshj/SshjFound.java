@@ -23,8 +23,9 @@ import java.util.List;
  * <p>Keepalive: Lifeline's own ({@link dev.lifeline.enforce.ProbeKeepalive}, want-reply probes on the deadline thread), as for a connection
  * whose app set no interval; an app's own keepalive thread, already running, is left as it is. On a dead peer the
  * transport dies ({@code die()}: every channel and waiter gets the error, then sshj closes the socket's streams).
- * Exec deadlines: for the channels open at attach that a thread waits on in {@code join()} as a {@code Session.Command}
- * (sshj keeps no command, and an exec and a shell are the same {@code SessionChannel}: {@link SshjFoundExecs}); execs
+ * Exec deadlines: for the channels open at attach that a thread waits on in {@code join()} as a {@code Session.Command},
+ * or reads the stdout or stderr of, taken from one (sshj keeps no command, and an exec and a shell are the same
+ * {@code SessionChannel}: {@link SshjFoundExecs}); execs
  * started later on the connection get them as under the agent. TCP keepalive: the socket is not
  * reachable from the transport (only its streams), so it is left as it is.
  */
@@ -106,7 +107,7 @@ public final class SshjFound {
     }
 
     /**
-     * Exec deadlines, counted from the attach, for the session channels a thread waits on as a command
+     * Exec deadlines, counted from the attach, for the session channels a thread waits on or reads as a command's
      * ({@link SshjFoundExecs}); every other session channel is named with why it has none.
      */
     private static void execChannels(List<Object> channels, List<Thread> threads, SshjSessions.Client owner, Policy policy,
@@ -129,9 +130,12 @@ public final class SshjFound {
             ExecDeadline.started(ch, new SshjChannels.Control(ch, owner), policy, "sshj", null);
         }
         if (!execs.isEmpty()) {
-            plan.record("exec.deadlines", execs.size() + " exec channel" + (execs.size() == 1 ? "" : "s")
-                    + " (a thread waits in join() on it as a Session.Command), counted from the attach",
-                    policy.mode() == Mode.AUDIT ? "would-set" : "set");
+            StringBuilder how = new StringBuilder();
+            for (Object ch : execs) {
+                how.append(how.length() == 0 ? "" : "; ").append(SshjFoundExecs.name(ch)).append(": ").append(SshjFoundExecs.how(ch));
+            }
+            plan.record("exec.deadlines", execs.size() + " exec channel" + (execs.size() == 1 ? "" : "s") + " (" + how
+                    + "), counted from the attach", policy.mode() == Mode.AUDIT ? "would-set" : "set");
         }
     }
 }

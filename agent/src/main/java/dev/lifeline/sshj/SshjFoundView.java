@@ -66,6 +66,10 @@ final class SshjFoundView extends LibraryView {
     @Override
     public String channelKind(Object channel) {
         String why = SshjFoundExecs.why(channel);
-        return why == null ? SshjView.INSTANCE.channelKind(channel) : "session (found at attach, no exec deadline: " + why + ")";
+        if (why != null) {
+            return "session (found at attach, no exec deadline: " + why + ")";
+        }
+        String how = SshjFoundExecs.how(channel);
+        return how != null ? "exec (found at attach: " + how + ")" : SshjView.INSTANCE.channelKind(channel);
     }
 }

@@ -125,6 +125,11 @@ public final class SshjModule implements InstrumentationModule {
             .optional("issue 24: execs found at attach");
     static final LibraryMember PROMISE_COND = LibraryMember.field(PROMISE, "cond").optional("issue 24: execs found at attach");
     static final LibraryMember CHANNEL_ID = LibraryMember.field(CHANNEL, "id").optional("issue 24: the channels named at attach");
+    /** ... or blocked reading its stdout or stderr: waiting on the stream's buffer (0.27 {@code Buffer}, 0.40 {@code CircularBuffer}). */
+    static final LibraryMember INPUT_BUF = LibraryMember.field("net.schmizz.sshj.connection.channel.ChannelInputStream", "buf")
+            .optional("issue 24: execs found at attach are told by a thread reading their output");
+    static final LibraryMember GET_ERROR_STREAM = LibraryMember.method("net.schmizz.sshj.connection.channel.direct.SessionChannel",
+            "getErrorStream", "()Ljava/io/InputStream;").optional("issue 24: execs found at attach");
 
     // ---- local port forwards (SshjForwards); Parameters and the channel class moved out of LocalPortForwarder in 0.28 ----
     private static final String DIRECT = "net.schmizz.sshj.connection.channel.direct.";
@@ -149,7 +154,7 @@ public final class SshjModule implements InstrumentationModule {
     static final LibraryMember GET_OUTPUT_STREAM = LibraryMember.method(CHANNEL, "getOutputStream", "()Ljava/io/OutputStream;");
 
     private static final List<LibraryMember> MEMBERS = Arrays.asList(READER_TRANS, REMOTE_HOST, REMOTE_PORT, CLOSE_EVENT,
-            EVENT_PROMISE, PROMISE_COND, CHANNEL_ID, CLIENT_SOCKET, CLIENT_CONNECT_TIMEOUT, GET_SOCKET,
+            EVENT_PROMISE, PROMISE_COND, CHANNEL_ID, INPUT_BUF, GET_ERROR_STREAM, CLIENT_SOCKET, CLIENT_CONNECT_TIMEOUT, GET_SOCKET,
             GET_CONNECT_TIMEOUT, SET_CONNECT_TIMEOUT, TUNNELED, CLIENT_CONN, CLIENT_TRANS, CONN_KEEP_ALIVE, CONN_CHANNELS,
             GET_KEEP_ALIVE, GET_TRANSPORT, SEND_GLOBAL_REQUEST, KEEP_ALIVE_CONN, GET_KEEP_ALIVE_INTERVAL,
             SET_KEEP_ALIVE_INTERVAL, KEEP_ALIVE_RUNNER, GET_MAX_ALIVE_COUNT, SET_MAX_ALIVE_COUNT, RUNNER_QUEUE,

@@ -8,7 +8,10 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 
-/** {@link JschStuckNow} on sshj: a thread blocked reading an idle shell, an exec of {@code sleep 30000} waited on. */
+/**
+ * {@link JschStuckNow} on sshj: a thread blocked reading an idle shell, an exec of {@code sleep 30000} waited on in
+ * {@code join()}, and another read the common way (its stdout to the end, then {@code join()}).
+ */
 public final class SshjStuckNow {
     public static void main(String[] args) throws Exception {
         Target cut = Target.parse(args, 4, "HOST PORT USER IDENTITY (healthy)");
@@ -29,7 +32,8 @@ public final class SshjStuckNow {
             }
         });
         SSHClient good = SshjClients.connect(healthy, result);
-        Session.Command exec = good.startSession().exec(healthy.rest.length > 0 ? healthy.rest[0] : "sleep 30000");
+        String command = healthy.rest.length > 0 ? healthy.rest[0] : "sleep 30000";
+        Session.Command exec = good.startSession().exec(command);
         Samples.daemon("exec-waiter", () -> {
             long start = System.nanoTime();
             try {
@@ -38,6 +42,23 @@ public final class SshjStuckNow {
                 // ended by an error: reported below
             }
             Samples.event("exec-ended after_ms=" + (System.nanoTime() - start) / 1_000_000L + " exit=" + exec.getExitStatus());
+        });
+        Session.Command read = good.startSession().exec(command);
+        Samples.daemon("exec-reader", () -> {
+            long start = System.nanoTime();
+            String how = "eof";
+            try {
+                InputStream out = read.getInputStream(); // taken from the Session.Command: what tells it from a shell's
+                byte[] buf = new byte[8192];
+                while (out.read(buf) >= 0) {
+                    // sleep prints nothing
+                }
+                read.join();
+            } catch (Exception e) {
+                how = e.toString();
+            }
+            Samples.event("exec-read-ended after_ms=" + (System.nanoTime() - start) / 1_000_000L + " how=" + how
+                    + " exit=" + read.getExitStatus());
         });
         Result.ready("all");
         BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

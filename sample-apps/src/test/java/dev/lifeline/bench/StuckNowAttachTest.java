@@ -30,8 +30,9 @@ import static org.awaitility.Awaitility.await;
  * once per library, on JDK 17), Lifeline is attached with keepalive 1 s × 3 and {@code exec.timeout=3s}: the blocked
  * thread is woken within {@code interval × (countMax + 1) + 2 s} of the attach, the exec is ended by its deadline
  * counted from the attach (sshj and the Ganymed family, whose channels cannot tell an exec from a shell, by the waiting
- * thread's call site: sshj's {@code join()} on a {@code Session.Command}, the family's wait in the method that ran
- * {@code execCommand}), and the healthy session still runs a command afterwards. One forked app per case (each library
+ * thread's call site: sshj's {@code join()} on a {@code Session.Command}, or, for sshj's second exec, a thread reading
+ * its stdout taken from a {@code Session.Command}; the family's wait in the method that ran {@code execCommand}), and
+ * the healthy session still runs a command afterwards. One forked app per case (each library
  * on JDK 17: Jenkins' Trilead fork and Ganymed 262 for the family; JSch also on 11 and 25), and one JSch case in
  * {@code mode=audit}, where nothing may change until the same JVM is attached again in enforce (the recipe).
  */
@@ -42,6 +43,8 @@ class StuckNowAttachTest {
     private static final long CONTROL_MS = 10_000;
     private static final Pattern WOKE = Pattern.compile("^EVENT woke ");
     private static final Pattern EXEC_ENDED = Pattern.compile("^EVENT exec-ended ");
+    /** sshj's second exec, read the common way (stdout to its end, then join()): see SshjStuckNow. */
+    private static final Pattern EXEC_READ_ENDED = Pattern.compile("^EVENT exec-read-ended ");
 
     private static Path jdk(String name) {
         switch (name) {
@@ -112,7 +115,7 @@ class StuckNowAttachTest {
                     if (!audit && jdkName.equals("17")) {
                         await().during(Duration.ofMillis(CONTROL_MS)).atMost(Duration.ofMillis(CONTROL_MS + 2000))
                                 .until(() -> jvm.stdout().stream().noneMatch(l -> WOKE.matcher(l).find()
-                                        || EXEC_ENDED.matcher(l).find()));
+                                        || EXEC_ENDED.matcher(l).find() || EXEC_READ_ENDED.matcher(l).find()));
                     }
                     CompletableFuture<AgentCli> attach = CompletableFuture.supplyAsync(() -> {
                         try {
@@ -131,7 +134,7 @@ class StuckNowAttachTest {
                         // exec.timeout by then, still running
                         await().during(Duration.ofMillis(BOUND_MS)).atMost(Duration.ofMillis(BOUND_MS + 2000))
                                 .until(() -> jvm.stdout().stream().noneMatch(l -> WOKE.matcher(l).find()
-                                        || EXEC_ENDED.matcher(l).find()));
+                                        || EXEC_ENDED.matcher(l).find() || EXEC_READ_ENDED.matcher(l).find()));
                         assertThat(jvm.stderr()).anyMatch(l -> l.contains("event=session.found-at-attach")
                                 && l.contains("mode=audit") && l.contains("would-set"));
                         assertThat(jvm.stderr()).noneMatch(l -> l.contains("event=keepalive.declared-dead"));
@@ -148,6 +151,17 @@ class StuckNowAttachTest {
                         jvm.awaitLine(Pattern.compile("event=attach\\.found-sessions via=attach-again"), 60_000);
                         attachedAt = System.nanoTime();
                     }
+                    // sshj's exec read through its stdout: when its read ends, taken as the line comes (the waits below
+                    // come first)
+                    long readFrom = attachedAt;
+                    CompletableFuture<Long> readEnded = !sshj ? null : CompletableFuture.supplyAsync(() -> {
+                        try {
+                            jvm.awaitLine(EXEC_READ_ENDED, 30_000);
+                            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - readFrom);
+                        } catch (Exception e) {
+                            return -1L; // not seen: the assertion below says so with the output
+                        }
+                    });
                     jvm.awaitLine(WOKE, BOUND_MS + 5000);
                     long wokeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - attachedAt);
                     Measurements.record("thread blocked on a dead peer, woken after attach" + (audit ? " (after an audit attach)" : "")
@@ -164,6 +178,20 @@ class StuckNowAttachTest {
                     // counted from the attach: the exec had run for over 10 s, so from its start it would fire at once
                     assertThat(endedMs).as(ended).isBetween(2500L, 3000L + 5000L);
                     assertThat(jvm.stderr()).anyMatch(l -> l.contains("event=exec.deadline-fired"));
+                    if (sshj) {
+                        // the exec whose stdout a thread reads: told by the method that took the stream from a
+                        // Session.Command, ended by the same deadline counted from the attach
+                        long readMs = readEnded.get(40, TimeUnit.SECONDS);
+                        Measurements.record("exec read through its stdout, ended after attach, " + app + " JDK " + jdkName
+                                + " exec.timeout=3s", readMs);
+                        assertThat(readMs).as(jvm.output()).isBetween(2500L, 3000L + 5000L);
+                        // both execs' deadlines, armed at the attach, fired (the agent's own lines)
+                        assertThat(jvm.stderr().stream().filter(l -> l.contains("event=exec.deadline-fired"))).hasSize(2);
+                        assertThat(jvm.stderr()).anyMatch(l -> l.contains("event=session.found-at-attach")
+                                && l.contains("2 exec channels") && l.contains("a thread waits in its join() as a Session.Command")
+                                && l.contains("reads its stdout, taken by getInputStream() on a Session.Command in"
+                                + " dev.lifeline.samples.SshjStuckNow.lambda$main$"));
+                    }
                     if (sshj || ssh2) {
                         // the exec is told by its waiter's call site (sshj: join() on a Session.Command; the Ganymed
                         // family: the waiting method ran execCommand); the shell, read by a thread that did not start
