@@ -63,6 +63,18 @@ class JschSocketlessProxyTest {
         }
     }
 
+    /** Idle past interval x (countMax + 1) on a live path: the probes' replies are packets, so no verdict. */
+    @Test
+    void aLiveIdleSessionIsNotDeclaredDead() throws Exception {
+        try (ForkedJvm app = Bench.withAgent(Bench.app("JschIdleExec", Library.JSCH_MWIEDE, Bench.defaultJdk()), KEEPALIVE_1S_X3)
+                .jvmArg(SOCKETLESS).args(SSHD.server().target("5", "echo alive")).start()) {
+            app.awaitExit(60_000);
+            assertThat(app.result()).containsEntry("status", "ok").containsEntry("out", "alive");
+            assertThat(app.stderr()).anyMatch(l -> l.contains("keepalive.probes=every 1s x3 by Lifeline"))
+                    .noneMatch(l -> l.contains("event=keepalive.declared-dead"));
+        }
+    }
+
     /** JSch's ProxyHTTP hands JSch its socket: the read timeout is set on it, JSch's own keepalive runs, no probes. */
     @Test
     void throughProxyHttpJschsOwnKeepaliveRuns() throws Exception {
