@@ -4,10 +4,16 @@ import dev.lifeline.bench.Bench.Library;
 import dev.lifeline.samples.ForkedJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,15 +34,36 @@ class JschSocketlessProxyTest {
     @RegisterExtension
     static final OpenSshExtension SSHD = OpenSshExtension.builder().requires(PacketDrop::available, "needs root and nft").build();
 
+    /**
+     * The control: without the agent the session stays blocked well past the bound the agent is held to. Then the same
+     * JVM is attached (a session found at attach through such a proxy gets the same probes) and gives up within it.
+     */
     @Test
-    void withoutTheAgentTheSessionStaysBlockedAfterTheCut() throws Exception {
+    void blockedWithoutTheAgentUntilAnAttachEndsIt(@TempDir Path dir) throws Exception {
+        Path config = Files.write(dir.resolve("lifeline.properties"),
+                "keepalive.interval = 1s\nkeepalive.countMax = 3\n".getBytes(StandardCharsets.UTF_8));
         try (ForkedJvm app = Bench.app("JschIdleShell", Library.JSCH_MWIEDE, Bench.defaultJdk()).jvmArg(SOCKETLESS)
                 .args(SSHD.server().target()).start()) {
             app.awaitLine(Pattern.compile("^READY idle"), 30_000);
             try (PacketDrop drop = PacketDrop.on(SSHD.server().port)) {
-                // still blocked well past the bound the agent is held to below
                 await().during(Duration.ofMillis(BOUND_MS + 2000)).atMost(Duration.ofMillis(BOUND_MS + 4000)).until(app::isAlive);
                 assertThat(app.result()).isEmpty();
+                CompletableFuture<AgentCli> attach = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return AgentCli.run("attach", String.valueOf(app.pid()), config.toString());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                app.awaitLine(Pattern.compile("event=attach\\.found-sessions"), 60_000);
+                long attachedAt = System.nanoTime();
+                app.awaitLine(Pattern.compile("^RESULT "), 60_000);
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - attachedAt);
+                Measurements.record("dead peer, JschIdleShell through a socketless proxy, woken after attach 1s x3", ms);
+                assertThat(ms).isLessThanOrEqualTo(BOUND_MS);
+                assertThat(app.stderr()).anyMatch(l -> l.contains("event=keepalive.declared-dead")
+                        && l.contains("proxy closed and session disconnected by Lifeline"));
+                attach.get(60, TimeUnit.SECONDS);
             }
         }
     }
