@@ -46,7 +46,7 @@ class JschSocketlessProxyTest {
                 .args(SSHD.server().target()).start()) {
             app.awaitLine(Pattern.compile("^READY idle"), 30_000);
             try (PacketDrop drop = PacketDrop.on(SSHD.server().port)) {
-                await().during(Duration.ofMillis(BOUND_MS + 2000)).atMost(Duration.ofMillis(BOUND_MS + 4000)).until(app::isAlive);
+                await().during(Duration.ofMillis(BOUND_MS)).atMost(Duration.ofMillis(BOUND_MS + 2000)).until(app::isAlive);
                 assertThat(app.result()).isEmpty();
                 CompletableFuture<AgentCli> attach = CompletableFuture.supplyAsync(() -> {
                     try {
