@@ -47,9 +47,12 @@ final class JschProxyKeepalive implements ProbeKeepalive.Link {
         this.clock = new PacketClock(packets, System.nanoTime());
     }
 
-    /** Whether JSch's keepalive cannot run on this session: a proxy, and no socket JSch could set a read timeout on. */
-    static boolean socketless(JschApi api, Object session) {
-        return api.socket(session) == null && api.proxy(session) != null;
+    /**
+     * Whether JSch's keepalive cannot run on this session: connected through a proxy, and no socket JSch could set a read
+     * timeout on (before the proxy connected, JSch's own proxies have no socket either: not yet known).
+     */
+    static boolean socketless(JschApi api, Object session) throws Exception {
+        return api.isConnected(session) && api.socket(session) == null && api.proxy(session) != null;
     }
 
     /**
