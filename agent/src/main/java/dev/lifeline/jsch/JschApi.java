@@ -36,6 +36,8 @@ final class JschApi {
     final Method sendSignal;
     final Method isClosed;
     final Method channelDisconnect;
+    final Method proxyClose;
+    final Method sessionDisconnect;
     final Field socket;
     final Field timeout;
     final Field proxy;
@@ -61,6 +63,8 @@ final class JschApi {
         sendSignal = SEND_SIGNAL.method(loader);
         isClosed = IS_CLOSED.method(loader);
         channelDisconnect = CHANNEL_DISCONNECT.method(loader);
+        proxyClose = PROXY_CLOSE.method(loader);
+        sessionDisconnect = SESSION_DISCONNECT.method(loader);
         socket = SESSION_SOCKET.field(loader);
         timeout = SESSION_TIMEOUT.field(loader);
         proxy = SESSION_PROXY.field(loader);
@@ -143,6 +147,16 @@ final class JschApi {
     /** JSch's ProxyHTTP/ProxySOCKS4/ProxySOCKS5 keep their socket in a private {@code socket} field. */
     Socket proxySocket(Object proxyObject) {
         return Sockets.asSocket(Reflection.readQuietly(PROXY_SOCKET.fieldOf(proxyObject.getClass()), proxyObject));
+    }
+
+    /** {@code Proxy.close()} through the interface: an app's proxy class need not be public. May block. */
+    void closeProxy(Object proxyObject) throws Exception {
+        Reflection.call(proxyClose, proxyObject);
+    }
+
+    /** {@code Session.disconnect()}: what JSch's reader calls when a read fails. May block; never on the deadline thread. */
+    void disconnectSession(Object session) throws Exception {
+        Reflection.call(sessionDisconnect, session);
     }
 
     byte[] command(Object channelExec) throws Exception {

@@ -153,6 +153,8 @@ public final class JschFound {
                 }
                 if (packets == null) {
                     why = "JSch's packet count is not readable in this version: the read in flight at attach is not probed";
+                } else if (JschProxyKeepalive.socketless(api, session)) {
+                    JschProxyKeepalive.connected(session, api, plan); // no read timeout ever: probed for the session's life
                 } else {
                     JschReadInFlight.start(session, api, host, port, plan.keepaliveIntervalMillis, plan.keepaliveCountMax, packets,
                             "socket shut (session found at attach)", true);
@@ -162,6 +164,8 @@ public final class JschFound {
                 plan.failed(e);
                 why = "JSch refused the keepalive interval: " + e;
             }
+        } else if (appKeepalive > 0 && JschProxyKeepalive.socketless(api, session)) {
+            JschProxyKeepalive.connected(session, api, plan); // the app's own interval, inert without a socket
         } else if (appKeepalive <= 0 && policy.mode() != Mode.AUDIT) {
             why = "no keepalive.interval configured for this host";
         }

@@ -57,6 +57,9 @@ public final class JschModule implements InstrumentationModule {
     /** JSch's ProxyHTTP, ProxySOCKS4 and ProxySOCKS5 each keep their socket in a field so named; an app's proxy may not. */
     static final LibraryMember PROXY_SOCKET = LibraryMember.field("com.jcraft.jsch.ProxyHTTP", "socket")
             .optional("an app's own Proxy keeps its socket where it likes");
+    /** A proxy that gives JSch no socket: Lifeline's keepalive ends a dead session as JSch's reader would (JschProxyKeepalive). */
+    static final LibraryMember PROXY_CLOSE = LibraryMember.method("com.jcraft.jsch.Proxy", "close", "()V");
+    static final LibraryMember SESSION_DISCONNECT = LibraryMember.method(SESSION, "disconnect", "()V");
     static final LibraryMember SESSION_CHANNELS = LibraryMember.field(SESSION, "channels")
             .optional("mwiede 2.x: a session's own channel list");
     static final LibraryMember CHANNEL_POOL = LibraryMember.field(CHANNEL, "pool")
@@ -86,7 +89,7 @@ public final class JschModule implements InstrumentationModule {
 
     private static final List<LibraryMember> MEMBERS = Arrays.asList(GET_HOST, GET_PORT, GET_TIMEOUT,
             IS_CONNECTED, GET_ALIVE_INTERVAL, SET_ALIVE_INTERVAL, GET_ALIVE_COUNT_MAX, SET_ALIVE_COUNT_MAX, SESSION_SOCKET,
-            SESSION_TIMEOUT, SESSION_PROXY, PROXY_SOCKET, SESSION_CHANNELS, CHANNEL_POOL, CHANNEL_SESSION,
+            SESSION_TIMEOUT, SESSION_PROXY, PROXY_SOCKET, PROXY_CLOSE, SESSION_DISCONNECT, SESSION_CHANNELS, CHANNEL_POOL, CHANNEL_SESSION,
             CHANNEL_GET_SESSION, SEND_SIGNAL, IS_CLOSED, CHANNEL_DISCONNECT, EXEC_COMMAND, SESSION_SEQI, SEND_KEEPALIVE,
             SESSION_CONNECT_THREAD,
             DIRECT_HOST, DIRECT_PORT, GET_FORWARDS_L, DEL_FORWARD_L, SFTP_IN);

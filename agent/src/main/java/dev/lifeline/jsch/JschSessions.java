@@ -63,7 +63,7 @@ final class JschSessions {
         setInterval(session, api, plan);
         api.setTimeoutField(session, connect.appTimeout);
         Integer packets = api.packetsRead(session);
-        if (packets != null && api.socket(session) != null) { // through a proxy JSch sets no read timeout at all
+        if (packets != null && api.socket(session) != null) { // a proxy that gave JSch no socket: JschProxyKeepalive
             JschReadInFlight.start(session, api, api.host(session), api.port(session), plan.keepaliveIntervalMillis,
                     plan.keepaliveCountMax, packets, "socket shut (its first read after the connect)", false);
         }
@@ -169,10 +169,13 @@ final class JschSessions {
             SessionEvents.connectFailed(plan, connect.watchdogFired, thrown);
             return;
         }
+        JschApi api = JschApi.of(session);
         if (connect.appTimeout >= 0) {
-            intervalOnceConnected(session, JschApi.of(session), connect, plan);
+            intervalOnceConnected(session, api, connect, plan);
         }
-        // through a proxy (setProxy) the session's own field is null: the socket is the proxy object's
+        if (JschProxyKeepalive.socketless(api, session)) {
+            JschProxyKeepalive.connected(session, api, plan);
+        }
         SessionEvents.tcpKeepalive(plan, JschSockets.socketOf(session));
         SessionEvents.configured(plan);
     }
@@ -221,6 +224,7 @@ final class JschSessions {
     /** A session going away takes its streak with it, so the map never holds a session JSch has let go. */
     static void forget(Object session) {
         READ_TIMEOUTS.remove(session);
+        JschProxyKeepalive.stop(session);
     }
 
     static boolean isConnecting(Object session) {

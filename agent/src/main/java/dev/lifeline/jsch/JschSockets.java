@@ -4,7 +4,11 @@ import dev.lifeline.enforce.Sockets;
 
 import java.net.Socket;
 
-/** The TCP socket under a JSch session: the session's own, or through a proxy ({@code setProxy}) the proxy's. */
+/**
+ * The TCP socket under a JSch session: the session's own field, which JSch also sets to {@code proxy.getSocket()}
+ * through a proxy (so ProxyHTTP/ProxySOCKS4/ProxySOCKS5 sockets are found there); failing that, for an app's own proxy
+ * whose {@code getSocket()} returns null, a private field of the proxy named {@code socket}, if it has one.
+ */
 final class JschSockets {
     private JschSockets() {
     }

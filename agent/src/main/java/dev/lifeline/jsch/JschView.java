@@ -1,5 +1,6 @@
 package dev.lifeline.jsch;
 
+import dev.lifeline.enforce.ProbeKeepalive;
 import dev.lifeline.sessions.LibraryView;
 
 import java.util.ArrayList;
@@ -34,15 +35,25 @@ final class JschView extends LibraryView {
 
     /**
      * JSch sends one {@code keepalive@jcraft.com} per read timeout and counts them until a packet arrives: that streak
-     * is the probes outstanding. JSch keeps no reply time, so no round trip.
+     * is the probes outstanding. JSch keeps no reply time, so no round trip. Through a proxy that gives JSch no socket
+     * JSch's keepalive cannot run: Lifeline's probes, or "off" with the inert values.
      */
     @Override
     public String keepalive(Object session) throws Exception {
         JschApi api = JschApi.of(session);
+        ProbeKeepalive own = JschProxyKeepalive.of(session);
+        if (own != null) {
+            return "every " + own.intervalMillis + "ms x" + own.countMax + " by Lifeline's probes (the proxy gives JSch no"
+                    + " socket), probes outstanding " + own.outstanding() + ", round trip n/a";
+        }
         int interval = api.aliveInterval(session);
         long every = interval > 0 ? interval : api.timeout(session);
         if (every <= 0) {
             return "off (no ServerAliveInterval, no timeout)";
+        }
+        if (JschProxyKeepalive.socketless(api, session)) {
+            return "off: JSch's keepalive cannot run, the proxy gives it no socket (every " + every + "ms x"
+                    + api.aliveCountMax(session) + " set but inert)";
         }
         return "every " + every + "ms x" + api.aliveCountMax(session) + ", probes outstanding "
                 + JschSessions.probesOutstanding(session) + ", round trip n/a (JSch does not expose it)";

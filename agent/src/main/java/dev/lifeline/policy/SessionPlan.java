@@ -39,6 +39,11 @@ public final class SessionPlan {
         applied.record(key, value, how);
     }
 
+    /** See {@link Applied#qualify}: the library took a value it cannot act on. */
+    public void qualify(String key, String qualifier) {
+        applied.qualify(key, qualifier);
+    }
+
     /** The library refused a value (its setter threw): the session keeps the app's value. */
     public void failed(Throwable t) {
         failure = t;

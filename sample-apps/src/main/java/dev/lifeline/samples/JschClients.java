@@ -2,6 +2,7 @@ package dev.lifeline.samples;
 
 import com.jcraft.jsch.JSch;
 import com.jcraft.jsch.JSchException;
+import com.jcraft.jsch.Proxy;
 import com.jcraft.jsch.ProxyHTTP;
 import com.jcraft.jsch.Session;
 import com.jcraft.jsch.SocketFactory;
@@ -27,6 +28,9 @@ final class JschClients {
             int colon = proxy.lastIndexOf(':');
             session.setProxy(new ProxyHTTP(proxy.substring(0, colon), Integer.parseInt(proxy.substring(colon + 1))));
         }
+        if (Boolean.getBoolean("sample.socketlessProxy")) {
+            session.setProxy(new SocketlessProxy());
+        }
         if (Boolean.getBoolean("sample.socketFactory")) {
             session.setSocketFactory(new AppSocketFactory());
         }
@@ -48,6 +52,55 @@ final class JschClients {
         @Override
         public OutputStream getOutputStream(Socket socket) throws IOException {
             return socket.getOutputStream();
+        }
+    }
+
+    /**
+     * An app's own {@code Proxy} (-Dsample.socketlessProxy=true) that hands JSch streams and no socket, as a ProxyCommand,
+     * a jump host's direct-tcpip channel or a tunnel of the app's own does: here a plain socket to the target, kept to
+     * itself ({@code getSocket()} returns null, and no field of it is named {@code socket}).
+     */
+    static final class SocketlessProxy implements Proxy {
+        private Socket tunnel;
+
+        @Override
+        public void connect(SocketFactory factory, String host, int port, int timeout) throws Exception {
+            tunnel = new Socket();
+            tunnel.connect(new java.net.InetSocketAddress(host, port), timeout);
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            try {
+                return tunnel.getInputStream();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public OutputStream getOutputStream() {
+            try {
+                return tunnel.getOutputStream();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public Socket getSocket() {
+            return null;
+        }
+
+        @Override
+        public void close() {
+            try {
+                if (tunnel != null) {
+                    tunnel.close();
+                }
+            } catch (IOException e) {
+                // closing anyway
+            }
         }
     }
 
