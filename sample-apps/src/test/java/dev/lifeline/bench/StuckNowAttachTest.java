@@ -72,7 +72,7 @@ class StuckNowAttachTest {
      * touch nothing (JSch's by default). The Ganymed family also by default: Jenkins' fork in {@code mode=off} from
      * the start then attached, its exec run by {@code Connection.exec} (no control: the fork's enforce case has it);
      * with {@code -Dlifeline.tests=full} also on JDK 11 and 25 (the fork's JDK 25 case by {@code Connection.exec}) and
-     * Ganymed 262 started in {@code mode=off}.
+     * Ganymed 262 and JSch started in {@code mode=off}.
      */
     static Stream<Arguments> cases() {
         List<Arguments> cases = new ArrayList<>(Arrays.asList(Arguments.of("jsch", "17", "enforce", WAITER),
@@ -91,7 +91,7 @@ class StuckNowAttachTest {
             cases.addAll(Arrays.asList(Arguments.of("trilead-jenkins-217", "11", "enforce", WAITER),
                     Arguments.of("trilead-jenkins-217", "25", "enforce", CONNECTION_EXEC),
                     Arguments.of("ganymed-262", "11", "enforce", WAITER), Arguments.of("ganymed-262", "25", "enforce", WAITER),
-                    Arguments.of("ganymed-262", "17", PREMAIN_OFF, WAITER)));
+                    Arguments.of("ganymed-262", "17", PREMAIN_OFF, WAITER), Arguments.of("jsch", "17", PREMAIN_OFF, WAITER)));
         }
         return cases.stream();
     }
