@@ -76,6 +76,18 @@ public final class Installer {
         }
     }
 
+    /**
+     * A deferred start turned on after classes were loaded (the JVM started with {@code mode=off}, then a reload or an
+     * attach turns it on): the instrumented types loaded meanwhile are retransformed through {@code made} (from
+     * {@link #transformer()}, now the deferred start's delegate), as at an attach. Without it a library loaded while off
+     * stayed unwoven, and the sessions open on it unprotected.
+     */
+    public void retransformLoaded(Instrumentation inst, ClassFileTransformer made) {
+        if (made instanceof SshTransformer && inst.isRetransformClassesSupported()) {
+            retransformLoaded(inst, (SshTransformer) made);
+        }
+    }
+
     public void install(Instrumentation inst, boolean dynamicAttach) {
         SshTransformer transformer = new SshTransformer(modules, sightings);
         inst.addTransformer(transformer, true);

@@ -362,7 +362,11 @@ public final class Startup {
         ModuleAccess.use(inst); // named modules: packages opened as needed; isolated loaders: BootBridge appends with it
         try {
             if (deferred != null && !installed) {
-                deferred.use(installer().transformer()); // its transformer is registered already
+                java.lang.instrument.ClassFileTransformer t = installer().transformer();
+                deferred.use(t); // its transformer is registered already
+                if (dynamicAttach) { // turned on later (from mode=off): classes loaded meanwhile woven as at an attach
+                    installer().retransformLoaded(inst, t);
+                }
             } else {
                 installer().install(inst, dynamicAttach);
             }

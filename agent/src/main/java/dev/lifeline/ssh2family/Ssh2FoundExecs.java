@@ -21,16 +21,18 @@ import java.util.WeakHashMap;
  * What can say is the application's thread waiting on the channel (its monitor: {@code waitForCondition} and a stream
  * read wait there), when a method on its stack started that session: {@code execCommand} and no {@code startShell} or
  * {@code startSubSystem} in the method's bytecode ({@link CallSites#methodInvokes}), as the family's own examples are
- * written. Such a channel gets exec deadlines counted from the attach. A channel nobody waits on that way (its output
- * read by a thread that did not start it, as Ganymed's {@code StreamGobbler} and the pump threads of Jenkins'
- * {@code Connection.exec} do, or a shell) is not taken for one: ending a shell would be a false deadline, so
- * {@link #why} names what was missing.
+ * written, or when such a method waits in {@code Thread.join} for a thread that waits on the channel (Jenkins'
+ * {@code Connection.exec}: {@code execCommand}, a pump thread per stream, then joins them). Such a channel gets exec
+ * deadlines counted from the attach. The channel table has every channel, but nothing in a channel tells an exec from
+ * a shell; so a channel whose starter is not waiting for it that way (its output read by a thread the starter does not
+ * join, as with Ganymed's {@code StreamGobbler} read from elsewhere, or the starter gone on to other work; or a shell)
+ * is not taken for one: ending a shell would be a false deadline, so {@link #why} names what was missing.
  */
 final class Ssh2FoundExecs {
     /** Channels found at attach with no such evidence, and why: {@code sessions} says so for each. */
     private static final Map<Object, String> UNKNOWN = Collections.synchronizedMap(new WeakHashMap<Object, String>());
-    private static final String NOT_KNOWN = "exec or shell not known (the library keeps no command; no thread waits on it"
-            + " from a method that ran execCommand)";
+    private static final String NOT_KNOWN = "exec or shell not known (the library keeps no command; no thread waits on it,"
+            + " or joins its reader, from a method that ran execCommand)";
 
     private Ssh2FoundExecs() {
     }
@@ -57,16 +59,30 @@ final class Ssh2FoundExecs {
         }
         try {
             Map<Long, Thread> byId = new HashMap<Long, Thread>();
+            Map<Integer, Thread> threadByIdentity = new HashMap<Integer, Thread>();
             long[] ids = new long[threads.size()];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = threads.get(i).getId();
                 byId.put(ids[i], threads.get(i));
+                threadByIdentity.put(System.identityHashCode(threads.get(i)), threads.get(i));
             }
             String channelType = lib.pkg + ".channel.Channel";
             String session = Ssh2Library.internal(lib.pkg + ".Session");
-            for (ThreadInfo info : ManagementFactory.getThreadMXBean().getThreadInfo(ids, Integer.MAX_VALUE)) {
-                LockInfo lock = info == null ? null : info.getLockInfo();
-                Object ch = lock == null || !channelType.equals(lock.getClassName()) ? null : byIdentity.get(lock.getIdentityHashCode());
+            ThreadInfo[] infos = ManagementFactory.getThreadMXBean().getThreadInfo(ids, Integer.MAX_VALUE);
+            Map<Long, ThreadInfo> infoById = new HashMap<Long, ThreadInfo>();
+            for (ThreadInfo info : infos) {
+                if (info != null) {
+                    infoById.put(info.getThreadId(), info);
+                }
+            }
+            for (ThreadInfo info : infos) {
+                Object ch = channelWaitedOn(info, channelType, byIdentity);
+                if (ch == null) {
+                    // a thread joining the one that reads the channel: Jenkins' Connection.exec runs execCommand, starts
+                    // a pump thread per stream and joins them; that method's bytecode says what it started
+                    ThreadInfo joined = infoById.get(joinedThreadId(info, threadByIdentity));
+                    ch = channelWaitedOn(joined, channelType, byIdentity);
+                }
                 if (ch == null || execs.contains(ch)) {
                     continue;
                 }
@@ -85,6 +101,19 @@ final class Ssh2FoundExecs {
             Faults.suppressed(t); // no thread dump here (java.management left out of the runtime): no evidence
         }
         return execs;
+    }
+
+    /** The open channel (of {@code byIdentity}) whose monitor {@code info}'s thread waits on, or null. */
+    private static Object channelWaitedOn(ThreadInfo info, String channelType, Map<Integer, Object> byIdentity) {
+        LockInfo lock = info == null ? null : info.getLockInfo();
+        return lock == null || !channelType.equals(lock.getClassName()) ? null : byIdentity.get(lock.getIdentityHashCode());
+    }
+
+    /** The id of the live thread whose monitor {@code info}'s thread waits on ({@code Thread.join}), or -1. */
+    private static long joinedThreadId(ThreadInfo info, Map<Integer, Thread> threadByIdentity) {
+        LockInfo lock = info == null ? null : info.getLockInfo();
+        Thread joined = lock == null ? null : threadByIdentity.get(lock.getIdentityHashCode());
+        return joined != null && joined.getClass().getName().equals(lock.getClassName()) ? joined.getId() : -1L;
     }
 
     /** The first method on the stack (innermost first) that starts a session: what it starts with, or null. */

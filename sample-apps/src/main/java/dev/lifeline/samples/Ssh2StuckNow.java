@@ -9,9 +9,35 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@link JschStuckNow} on the Ganymed family ({@link Ssh2Clients}: Trilead, Jenkins' fork, Ganymed): a thread blocked
  * reading an idle shell, and an exec of {@code sleep 30000} waited on by the method that started it
- * ({@link Ssh2ExecWaiter}, as the family's own examples are written).
+ * ({@link Ssh2ExecWaiter}, as the family's own examples are written), or with {@code -D}{@value #CONNECTION_EXEC}
+ * {@code =true} run by Jenkins' {@code Connection.exec(String, OutputStream)}, whose output is read by pump threads
+ * that the method joins (the SSH Build Agents plugin's way).
  */
 public final class Ssh2StuckNow {
+    static final String CONNECTION_EXEC = "samples.connectionExec";
+
+    /**
+     * Jenkins' fork only: {@code connection.exec(command, out)}, {@code started} counted down once its pump threads
+     * run (the exec has started by then): its exit status, as it returns it.
+     */
+    private static Object connectionExec(Object connection, String command, CountDownLatch started) throws Exception {
+        Samples.daemon("pump-watch", () -> {
+            // the pump threads start after execCommand returned: the exec is open when one of them is alive
+            while (started.getCount() > 0
+                    && Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("pump thread"))) {
+                Samples.pause(20);
+            }
+            started.countDown();
+        });
+        try {
+            return connection.getClass().getMethod("exec", String.class, java.io.OutputStream.class)
+                    .invoke(connection, command, new java.io.ByteArrayOutputStream());
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        } finally {
+            started.countDown(); // ended before its pumps were seen: the watch stops (the app says how it ended)
+        }
+    }
     public static void main(String[] args) throws Exception {
         Target cut = Target.parse(args, 4, "HOST PORT USER IDENTITY (healthy)");
         Target healthy = Target.parse(cut.rest, 0, "");
@@ -38,7 +64,8 @@ public final class Ssh2StuckNow {
             long start = System.nanoTime();
             String exit;
             try {
-                exit = String.valueOf(Ssh2ExecWaiter.execAndWait(good, command, started));
+                exit = String.valueOf(Boolean.getBoolean(CONNECTION_EXEC) ? connectionExec(good, command, started)
+                        : Ssh2ExecWaiter.execAndWait(good, command, started));
             } catch (Exception e) {
                 exit = "none how=" + e;
             }
