@@ -49,9 +49,12 @@ class SftpTimeoutTest {
         private final Set<ProcessHandle> before = new HashSet<>(server.sftpServers());
         private ProcessHandle sftpServer;
 
-        Stall(String appName, String libraryDir, String agentArgs) throws Exception {
+        Stall(String appName, String libraryDir, String agentArgs, String... jvmArgs) throws Exception {
             ForkedJvm.Builder b = Bench.app(appName, libraryDir, Bench.defaultJdk())
                     .args(server.target(server.dir.resolve("upload-" + appName + ".bin").toAbsolutePath().toString()));
+            for (String a : jvmArgs) {
+                b = b.jvmArg(a);
+            }
             if (agentArgs != null) {
                 b = Bench.withAgent(b, agentArgs).jvmArg("-Dsample.counters=true").jvmArg("-Dcom.sun.management.jmxremote");
             }
@@ -149,6 +152,31 @@ class SftpTimeoutTest {
             assertThat(s.app.stderr().stream().filter(l -> l.contains("event=sftp.deadline-fired"))).hasSize(1)
                     .allMatch(l -> l.contains("limit=2s") && l.contains("rule=\"agent argument\""));
             assertThat(s.app.stderr()).noneMatch(l -> l.contains("event=keepalive.declared-dead"));
+        }
+    }
+
+    /**
+     * A write waiting for the channel's window, not for a response: with 128 requests in flight (4 MB) JSch's put
+     * exhausts OpenSSH's 2 MB channel window once sftp-server stops reading, and waits in {@code Session.write}, where
+     * no response wait is armed. Bounded the same way; {@code op=write} in the line says it was the window wait.
+     */
+    @Test
+    void aPutWaitingForTheWindowFailsWithinTheLimit() throws Exception {
+        try (Stall s = new Stall("JschSftpStall", "jsch-mwiede-" + Versions.JSCH_MWIEDE, KEEPALIVE + ",sftp.timeout=2s",
+                "-Dsample.bulkRequests=128")) {
+            long stopped = s.stopSftpServer();
+            s.app.awaitLine(FAILED, LIMIT_MS + MARGIN_MS + 10_000);
+            long ms = millisSince(stopped);
+            Measurements.record("sftp.timeout=2s, sftp-server stopped, JSch put waiting for the window", ms);
+            assertThat(ms).as("from SIGSTOP to the failed call").isBetween(LIMIT_MS - 500, LIMIT_MS + MARGIN_MS);
+            s.continueSftpServer();
+            s.app.awaitExit(30_000);
+            Map<String, String> r = s.app.result();
+            assertThat(r.get("error")).contains("Lifeline").contains("sftp.timeout=2s");
+            assertThat(r).as("the session still runs an exec").containsEntry("exec_after", "alive");
+            assertThat(r).containsEntry("lifeline_sftpDeadlinesFired", "1").containsEntry("lifeline_internalErrors", "0");
+            assertThat(s.app.stderr().stream().filter(l -> l.contains("event=sftp.deadline-fired"))).hasSize(1)
+                    .allMatch(l -> l.contains("op=write") && l.contains("limit=2s"));
         }
     }
 
