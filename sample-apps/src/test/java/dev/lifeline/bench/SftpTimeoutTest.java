@@ -155,10 +155,14 @@ class SftpTimeoutTest {
         }
     }
 
-    /** Each library's upload with 128 writes in flight (4 MB), more than OpenSSH's 2 MB channel window holds. */
+    /**
+     * Each library's upload with more in flight than OpenSSH's 2 MB channel window holds: JSch and sshj 128 writes
+     * (4 MB); MINA's write stream never waits for acknowledgements, and a flush after each write waits for the window.
+     */
     static Stream<Arguments> windowWaits() {
         return Stream.of(Arguments.of("JschSftpStall", "jsch-mwiede-" + Versions.JSCH_MWIEDE, "-Dsample.bulkRequests=128"),
-                Arguments.of("SshjSftpStall", "sshj-" + Versions.SSHJ, "-Dsample.maxUnconfirmedWrites=128"));
+                Arguments.of("SshjSftpStall", "sshj-" + Versions.SSHJ, "-Dsample.maxUnconfirmedWrites=128"),
+                Arguments.of("MinaSftpStall", "sshd-" + Versions.SSHD, "-Dsample.flushEach=true"));
     }
 
     /**
