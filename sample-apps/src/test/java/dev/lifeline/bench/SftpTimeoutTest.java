@@ -186,8 +186,10 @@ class SftpTimeoutTest {
             assertThat(r.get("error")).contains("Lifeline").contains("sftp.timeout=2s");
             assertThat(r).as("the session still runs an exec").containsEntry("exec_after", "alive");
             assertThat(r).containsEntry("lifeline_sftpDeadlinesFired", "1").containsEntry("lifeline_internalErrors", "0");
+            // sshj's promises of the writes in flight were armed before the window was spent: one of them fires first
+            // and takes the window's wait with it
             assertThat(s.app.stderr().stream().filter(l -> l.contains("event=sftp.deadline-fired"))).hasSize(1)
-                    .allMatch(l -> l.contains("limit=2s"));
+                    .allMatch(l -> l.contains("limit=2s") && (l.contains("op=write") || appName.startsWith("Sshj")));
         }
     }
 
