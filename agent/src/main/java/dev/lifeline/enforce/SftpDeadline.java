@@ -57,6 +57,14 @@ public final class SftpDeadline {
          * action thread: it may block on the network.
          */
         void closeChannel() throws Exception;
+
+        /**
+         * Whether the waiter is interrupted at once, before the close: for a wait that only an interrupt ends, where
+         * the library's close may itself wait for the stalled server (sshj's wait for its remote window).
+         */
+        default boolean interruptFirst() {
+            return false;
+        }
     }
 
     /** Requests waiting now, keyed by the handle the hook holds (itself, or sshj's promise). */
@@ -273,6 +281,9 @@ public final class SftpDeadline {
                 try {
                     for (SftpDeadline d : requests) {
                         d.control.failRequest(d.exception());
+                        if (d.control.interruptFirst()) {
+                            d.interruptIfWaiting();
+                        }
                     }
                     if (close) {
                         control.closeChannel();
@@ -292,18 +303,23 @@ public final class SftpDeadline {
             @Override
             public void run() {
                 for (SftpDeadline d : requests) {
-                    if (d.waiter == null || d.state.get() != FIRED) {
-                        continue;
-                    }
-                    synchronized (d) {
-                        if (WAITING_NOW.get(d.key) == d) {
-                            d.interrupted = true;
-                            d.waiter.interrupt();
-                        }
-                    }
+                    d.interruptIfWaiting();
                 }
             }
         });
+    }
+
+    /** Interrupts the waiter once, if it still waits; {@link #answered} clears the flag it set. */
+    private void interruptIfWaiting() {
+        if (waiter == null || state.get() != FIRED) {
+            return;
+        }
+        synchronized (this) {
+            if (WAITING_NOW.get(key) == this && !interrupted) {
+                interrupted = true;
+                waiter.interrupt();
+            }
+        }
     }
 
     private Object[] fields(Object... extra) {

@@ -141,6 +141,7 @@ public final class JschHooks {
         }
     }
 
+    /** A bounded wait (a read of the pipe, a write waiting for the window) is over: Lifeline's exception if it fired. */
     private static void sftpReadEnded(Object deadline, Throwable thrown) throws IOException {
         if (deadline == null) {
             return;
@@ -179,13 +180,30 @@ public final class JschHooks {
         }
     }
 
-    /** Every channel data packet the app side sends: a forwarded connection's idle clock restarts. */
-    public static void channelDataOut(Object session, Object packet, Object channel, int length) {
+    /**
+     * Every channel data packet the app side sends: a forwarded connection's idle clock restarts; an SFTP write the
+     * channel's window does not take is bounded by {@code sftp.timeout}.
+     *
+     * @return the deadline's handle when an SFTP write will wait for the window, else null
+     */
+    public static Object channelWriting(Object session, Object packet, Object channel, int length) {
         try {
             ForwardIdle.activity(channel);
+            return JschSftp.windowWaiting(session, channel, length);
         } catch (Throwable t) {
             Faults.suppressed(t);
+            return null;
         }
+    }
+
+    /**
+     * The write returned or threw. When {@code sftp.timeout} fired on its wait for the window, it fails with Lifeline's
+     * exception instead of JSch's "channel is broken" (the deadline's close of the channel is what ended the wait), as
+     * {@link #sftpRead} does.
+     */
+    public static void channelWritten(Throwable thrown, Object deadline, Object session, Object packet, Object channel,
+            int length) throws IOException {
+        sftpReadEnded(deadline, thrown);
     }
 
     public static void execStarted(Object channel) {

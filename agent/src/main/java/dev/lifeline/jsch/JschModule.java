@@ -25,11 +25,13 @@ import java.util.List;
  * (the stream {@code get()} returns) is replaced by a hook (a call-site hook): on that pipe, a read that would block is
  * bounded by {@code sftp.timeout}; JSch reads a response's body straight from the pipe in several places, so the
  * header alone would leave a body that stops arriving unbounded. Other streams (the app's source of a {@code put}) are
- * read as they were.</li>
+ * read as they were. {@code Session.write(Packet, Channel, int)} (below) is where an SFTP write waits when the
+ * channel's window ({@code Channel.rwsize}) does not take it: a server that stopped reading never opens it again, and
+ * a put with more requests in flight than the window holds waits there, not for a response.</li>
  * <li>Local forwards: {@code setPortForwardingL(String, int, String, int, ServerSocketFactory, int)}, which every
  * overload calls, returns the port bound; {@code ChannelDirectTCPIP.connect(int)} starts a forwarded connection (its
  * thread copies the local socket into {@code Session.write(Packet, Channel, int)}, the one way channel data goes
- * out; data in arrives through {@code Channel.write}). {@code disconnect()} closes a session's listeners itself.</li>
+ * out and where it waits for the peer's window; data in arrives through {@code Channel.write}). {@code disconnect()} closes a session's listeners itself.</li>
  * <li>{@code Channel.getInputStream()/getExtInputStream()} (optional: a line may drop or rename them): the pipes an
  * app's reader waits on are {@code java.io} objects JSch's fields do not reach (unless the input buffer is resizable),
  * so their return values tie a blocked reader to its channel and session.</li>
@@ -67,6 +69,8 @@ public final class JschModule implements InstrumentationModule {
     static final LibraryMember CHANNEL_SESSION = LibraryMember.field(CHANNEL, "session");
     /** The pipe ChannelSftp reads every response from: its reads are bounded by sftp.timeout. */
     static final LibraryMember SFTP_IN = LibraryMember.field(CHANNEL_SFTP, "io_in").optional("sftp.timeout only");
+    /** How much the peer's window still takes: an SFTP write that does not fit waits for it in Session.write. */
+    static final LibraryMember CHANNEL_RWSIZE = LibraryMember.field(CHANNEL, "rwsize").optional("sftp.timeout only");
     static final LibraryMember CHANNEL_GET_SESSION = LibraryMember.method(CHANNEL, "getSession", "()Lcom/jcraft/jsch/Session;");
     static final LibraryMember SEND_SIGNAL = LibraryMember.method(CHANNEL, "sendSignal", "(Ljava/lang/String;)V");
     static final LibraryMember IS_CLOSED = LibraryMember.method(CHANNEL, "isClosed", "()Z");
@@ -92,7 +96,7 @@ public final class JschModule implements InstrumentationModule {
             SESSION_TIMEOUT, SESSION_PROXY, PROXY_SOCKET, PROXY_CLOSE, SESSION_DISCONNECT, SESSION_CHANNELS, CHANNEL_POOL, CHANNEL_SESSION,
             CHANNEL_GET_SESSION, SEND_SIGNAL, IS_CLOSED, CHANNEL_DISCONNECT, EXEC_COMMAND, SESSION_SEQI, SEND_KEEPALIVE,
             SESSION_CONNECT_THREAD,
-            DIRECT_HOST, DIRECT_PORT, GET_FORWARDS_L, DEL_FORWARD_L, SFTP_IN);
+            DIRECT_HOST, DIRECT_PORT, GET_FORWARDS_L, DEL_FORWARD_L, SFTP_IN, CHANNEL_RWSIZE);
 
     @Override
     public String name() {
@@ -132,8 +136,9 @@ public final class JschModule implements InstrumentationModule {
                                 Hook.on("setPortForwardingL", "(Ljava/lang/String;ILjava/lang/String;I"
                                         + "Lcom/jcraft/jsch/ServerSocketFactory;I)I", JschHooks.class)
                                         .exitWithValue("forwardListening"),
+                                // and sftp.timeout: an SFTP write that waits here for the channel's window
                                 Hook.on("write", "(Lcom/jcraft/jsch/Packet;Lcom/jcraft/jsch/Channel;I)V", JschHooks.class)
-                                        .enter("channelDataOut")),
+                                        .enterKeepingState("channelWriting").exitOrThrow("channelWritten")),
                 InstrumentedType.named(CHANNEL)
                         .hooks(Hook.on("write", "([BII)V", JschHooks.class).thisOnly().enter("output"),
                                 Hook.on("write_ext", "([BII)V", JschHooks.class).thisOnly().enter("output"),

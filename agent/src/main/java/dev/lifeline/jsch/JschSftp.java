@@ -24,7 +24,8 @@ import java.util.WeakHashMap;
  * reads come through call-site hooks. Closing the channel ({@code disconnect()}) ends a waiting read (the pipe reports
  * its end), which the hook turns into the deadline's exception; JSch's public methods wrap it in {@code SftpException}
  * and the streams throw it as it is. Without it JSch would read that end as the end of the data in places (the
- * stream's rest of a packet, {@code ls}) and return a truncated result.
+ * stream's rest of a packet, {@code ls}) and return a truncated result. A write that waits for the channel's window
+ * ({@link #windowWaiting}) is bounded the same way.
  */
 final class JschSftp {
     /** {@code ChannelSftp.io_in}, per copy of JSch. */
@@ -34,6 +35,15 @@ final class JschSftp {
             return JschModule.SFTP_IN.field(loader);
         }
     };
+    /** {@code Channel.rwsize}, per copy of JSch: what the peer's window still takes. */
+    private static final PerLoader<Field> RWSIZE = new PerLoader<Field>() {
+        @Override
+        protected Field create(ClassLoader loader) throws Exception {
+            return JschModule.CHANNEL_RWSIZE.field(loader);
+        }
+    };
+    /** The SFTP channels whose responses were expected, while the app holds them (weak keys). */
+    private static final Map<Object, Boolean> CHANNELS = Collections.synchronizedMap(new WeakHashMap<Object, Boolean>());
     /** SFTP channels' pipes → their channel, while the app holds the channel (weak both ways). */
     private static final Map<Object, WeakReference<Object>> PIPES =
             Collections.synchronizedMap(new WeakHashMap<Object, WeakReference<Object>>());
@@ -50,7 +60,32 @@ final class JschSftp {
         Object pipe = IO_IN.of(channel).get(channel);
         if (pipe != null && !PIPES.containsKey(pipe)) {
             PIPES.put(pipe, new WeakReference<Object>(channel));
+            CHANNELS.put(channel, Boolean.TRUE);
         }
+    }
+
+    /**
+     * {@code Session.write(Packet, Channel, int)} entered, for any channel's data. An SFTP write that the channel's
+     * window does not take waits there (JSch polls every 100 ms) until the server opens the window, which a server that
+     * stopped reading never does: with more requests in flight than the window holds ({@code setBulkRequests}), or the
+     * stream {@code put(String)} returns, whose writes read no acknowledgement that is not already there, that wait
+     * comes before any wait for a response. Only the writer takes from the window, so a write that fits now is sent at
+     * once. The deadline's close of the channel ends the wait ("channel is broken").
+     *
+     * @return the deadline's handle when the write will wait, else null
+     */
+    static Object windowWaiting(Object session, Object channel, int length) throws Exception {
+        if (!SftpDeadline.configured() || channel == null || !CHANNELS.containsKey(channel)) {
+            return null;
+        }
+        if (RWSIZE.of(channel).getLong(channel) >= length) {
+            return null;
+        }
+        Policy p = JschChannels.policy(session);
+        if (!SftpDeadline.applies(p)) {
+            return null;
+        }
+        return SftpDeadline.started(null, channel, new Control(channel), p, "jsch", "write");
     }
 
     /**

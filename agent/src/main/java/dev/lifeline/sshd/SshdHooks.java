@@ -200,7 +200,10 @@ public final class SshdHooks {
         }
     }
 
-    /** {@code SftpOutputStreamAsync.write(byte[], int, int)} entered: bounded as a whole by {@code sftp.timeout}. */
+    /**
+     * {@code SftpOutputStreamAsync.write(byte[], int, int)}, {@code flush()} or {@code close()} entered: bounded as a
+     * whole by {@code sftp.timeout}.
+     */
     public static Object sftpWriting(Object stream) {
         try {
             return SshdSftp.streamWriting(stream);
@@ -210,7 +213,7 @@ public final class SshdHooks {
         }
     }
 
-    /** The write returned or threw: as {@link #sftpAnswered}, the deliberate exception when its deadline fired. */
+    /** The call returned or threw: as {@link #sftpAnswered}, the deliberate exception when its deadline fired. */
     public static void sftpWritten(Throwable thrown, Object deadline, Object stream) throws IOException {
         sftpAnswered(thrown, deadline, stream, 0, null);
     }

@@ -34,7 +34,10 @@ import java.util.List;
  * deadline ended; {@code AbstractCloseable.close(boolean)} is the one final method every MINA close goes through.</li>
  * <li>{@code DefaultSftpClient.receive(int, Duration)} (sshd-sftp 2.7+, optional): where every SFTP response is awaited,
  * {@code receive(int)} and {@code receive(int, long)} handing over to it: {@code sftp.timeout} is armed on entry;
- * {@code SftpOutputStreamAsync.write(byte[], int, int)}, where a pipelined upload waits for window to send.</li>
+ * {@code SftpOutputStreamAsync.write(byte[], int, int)}, {@code flush()} and {@code close()}, where a pipelined upload
+ * waits for window to send (the stream never waits for acknowledgements before it sends, so once a stopped server's
+ * window is spent, a flush or the close waits for the last write to go out: MINA's own limit there is
+ * {@code sftp-client-cmd-timeout}, 30 s, on 2.14+, none before).</li>
  * <li>Local forwards: {@code AbstractClientSession.startLocalPortForwarding(local, remote)} returns the address bound;
  * {@code DefaultForwarder$StaticIoHandler.sessionCreated(IoSession)} opens a forwarded connection's channel (kept as
  * the local I/O session's {@code TcpipClientChannel} attribute), and its {@code messageReceived} is where the local
@@ -325,8 +328,13 @@ public final class SshdModule implements InstrumentationModule {
                         .hooks(Hook.on("receive", "(ILjava/time/Duration;)" + SFTP_BUFFER, SshdHooks.class).optional()
                                 .enterKeepingState("sftpWaiting").exitOrThrow("sftpAnswered")),
                 InstrumentedType.named("org.apache.sshd.sftp.client.impl.SftpOutputStreamAsync")
-                        .hooks(Hook.on("write", "([BII)V", SshdHooks.class).optional().thisOnly()
-                                .enterKeepingState("sftpWriting").exitOrThrow("sftpWritten")));
+                        .hooks(streamCall("write", "([BII)V"), streamCall("flush", "()V"), streamCall("close", "()V")));
+    }
+
+    /** A call of MINA's upload stream bounded as a whole by sftp.timeout: each may wait for the window to send. */
+    private static Hook streamCall(String method, String descriptor) {
+        return Hook.on(method, descriptor, SshdHooks.class).optional().thisOnly()
+                .enterKeepingState("sftpWriting").exitOrThrow("sftpWritten");
     }
 
     @Override

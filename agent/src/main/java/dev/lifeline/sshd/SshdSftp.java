@@ -17,9 +17,10 @@ import java.time.Duration;
  * {@code receive(int id, Duration)}: {@code receive(int)} and {@code receive(int, long)} hand over to it. Closing the
  * SFTP channel immediately ({@code close(true)}) ends that wait with MINA's own "channel is being closed"; the hook
  * turns it into the deadline's exception (an {@code IOException}, which every {@code SftpClient} call declares).
- * The write stream's {@code write} is bounded as a whole ({@link #streamWriting}). The channel hands the client
- * complete SFTP packets only ({@code DefaultSftpClient.data} keeps a partial one until the rest comes), so a response
- * whose body stops arriving keeps {@code receive} waiting: the wait covers the whole response.
+ * The write stream's {@code write}, {@code flush} and {@code close} are bounded as a whole ({@link #streamWriting}).
+ * The channel hands the client complete SFTP packets only ({@code DefaultSftpClient.data} keeps a partial one until the
+ * rest comes), so a response whose body stops arriving keeps {@code receive} waiting: the wait covers the whole
+ * response.
  */
 final class SshdSftp {
     /** {@code DefaultSftpClient.getClientChannel()}, per copy of sshd-sftp (another jar: maybe another loader). */
@@ -72,9 +73,11 @@ final class SshdSftp {
     }
 
     /**
-     * {@code SftpOutputStreamAsync.write(byte[], int, int)} entered. The write stream pipelines its requests, so a
-     * stalled server shows first as a write that cannot be sent (OpenSSH stops opening the channel's window when
-     * sftp-server stops reading), not as a wait for a response: the whole call is bounded.
+     * {@code SftpOutputStreamAsync.write(byte[], int, int)}, {@code flush()} or {@code close()} entered. The write
+     * stream pipelines its requests, so a stalled server shows first as a write that cannot be sent (OpenSSH stops
+     * opening the channel's window when sftp-server stops reading), not as a wait for a response: the whole call is
+     * bounded. A flush or the close waits for the last write to be sent: where an app flushes after each write, or its
+     * upload ends within the window's 2 MB after the stall, that is the wait.
      */
     static Object streamWriting(Object stream) throws Exception {
         Faults.inject("SshdSftp.streamWriting");

@@ -4,6 +4,8 @@ import dev.lifeline.enforce.ForwardIdle;
 import dev.lifeline.report.Faults;
 import dev.lifeline.sessions.ChannelHooks;
 
+import java.io.IOException;
+
 /**
  * The static methods woven into sshj ({@link SshjModule}): each hands over to {@link SshjSessions},
  * {@link SshjChannels} or the hooks every library shares ({@link ChannelHooks}). JDK types only, so they link wherever sshj lives; each one
@@ -181,6 +183,40 @@ public final class SshjHooks {
             SshjSftp.requested(promise, engine);
         } catch (Throwable t) {
             Faults.suppressed(t);
+        }
+    }
+
+    /** {@code Window$Remote.awaitExpansion} entered: an SFTP channel's request waits to be sent. */
+    public static Object sftpWindowWaiting(Object window) {
+        try {
+            return SshjSftp.windowWaiting(window);
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+            return null;
+        }
+    }
+
+    /**
+     * The wait for the window returned or threw. One of the hooks that throw into the app, on purpose: when
+     * {@code sftp.timeout} fired on this wait (its interrupt ended it), it fails with Lifeline's exception instead of
+     * sshj's {@code ConnectionException} of an interrupt.
+     */
+    public static void sftpWindowWaited(Throwable thrown, Object deadline, Object window) throws IOException {
+        if (deadline == null) {
+            return;
+        }
+        IOException fail;
+        try {
+            fail = SshjSftp.windowAnswered(deadline);
+            if (fail != null && thrown != null) {
+                fail.initCause(thrown);
+            }
+        } catch (Throwable t) {
+            Faults.suppressed(t);
+            return;
+        }
+        if (fail != null) {
+            throw fail;
         }
     }
 

@@ -34,7 +34,9 @@ import java.util.List;
  * channel ends (close reply, transport error).</li>
  * <li>{@code SFTPEngine.request(Request)} (optional): every SFTP request goes out here and returns its response's
  * promise, where {@code sftp.timeout} starts; {@code Promise.deliver/deliverError} (every promise of sshj: one map
- * lookup) end it.</li>
+ * lookup) end it. {@code Window$Remote.awaitExpansion(long)} (optional): where a request waits to be sent while the
+ * channel's window is spent (a server that stopped reading never opens it; sshj gives up after its own timeout, 30 s
+ * by default): an SFTP channel's window ({@code AbstractChannel.rwin}) is bounded by {@code sftp.timeout} too.</li>
  * <li>Local forwards: {@code SSHClient.newLocalPortForwarder(parameters, serverSocket)} (the listener, the app's own
  * socket), the forwarded channel's {@code start()} (0.28+ {@code LocalPortForwarder$ForwardedChannel}, before
  * {@code LocalPortForwarder$DirectTCPIPChannel}) and {@code ChannelOutputStream.write(byte[], int, int)}, where a
@@ -244,7 +246,11 @@ public final class SshjModule implements InstrumentationModule {
                 InstrumentedType.named(PROMISE)
                         .hooks(Hook.on("deliver", "(Ljava/lang/Object;)V", h).optional().thisOnly().enter("promiseDelivered"),
                                 Hook.on("deliverError", "(Ljava/lang/Throwable;)V", h).optional().thisOnly()
-                                        .enter("promiseDelivered")));
+                                        .enter("promiseDelivered")),
+                // sftp.timeout: a request waiting to be sent, the SFTP channel's window spent
+                InstrumentedType.named("net.schmizz.sshj.connection.channel.Window$Remote")
+                        .hooks(Hook.on("awaitExpansion", "(J)J", h).optional().thisOnly()
+                                .enterKeepingState("sftpWindowWaiting").exitOrThrow("sftpWindowWaited")));
     }
 
     @Override

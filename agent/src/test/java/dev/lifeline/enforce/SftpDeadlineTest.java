@@ -12,6 +12,10 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static dev.lifeline.enforce.ExecDeadlineStateTest.policy;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -106,6 +110,56 @@ class SftpDeadlineTest {
         Object quick = SftpDeadline.started(null, channel, new FakeSftp(), policy("sftp.timeout=100ms"), "test", "response");
         assertThat(SftpDeadline.answered(quick)).hasMessageContaining("Lifeline");
         assertThat(Counter.SFTP_DEADLINES_FIRED.get()).isEqualTo(fired + 1);
+    }
+
+    /**
+     * sshj's wait for its window: only an interrupt ends it, and the channel's close may itself wait for the stalled
+     * server. The waiter is interrupted before the close (still blocked here), and the flag is cleared as it fails.
+     */
+    @Test
+    void aWaitOnlyAnInterruptEndsIsInterruptedBeforeTheClose() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        SftpDeadline.SftpControl control = new SftpDeadline.SftpControl() {
+            @Override
+            public void failRequest(IOException why) {
+            }
+
+            @Override
+            public void closeChannel() throws Exception {
+                release.await(30, TimeUnit.SECONDS);
+            }
+
+            @Override
+            public boolean interruptFirst() {
+                return true;
+            }
+        };
+        CountDownLatch armed = new CountDownLatch(1);
+        AtomicReference<IOException> failed = new AtomicReference<>();
+        AtomicBoolean flagAfter = new AtomicBoolean(true);
+        Thread waiter = new Thread(() -> {
+            Object h = SftpDeadline.started(null, new Object(), control, policy("sftp.timeout=100ms"), "test", "write");
+            armed.countDown();
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // as sshj does: the flag set again
+            }
+            failed.set(SftpDeadline.answered(h));
+            flagAfter.set(Thread.currentThread().isInterrupted());
+        });
+        try {
+            waiter.start();
+            assertThat(armed.await(10, TimeUnit.SECONDS)).isTrue();
+            clock.advanceAndSettle(110);
+            waiter.join(10_000);
+            assertThat(waiter.isAlive()).as("woken while the close still waits").isFalse();
+            assertThat(failed.get()).hasMessageContaining("Lifeline").hasMessageContaining("sftp.timeout=100ms");
+            assertThat(flagAfter.get()).as("Lifeline's interrupt, cleared: not the app's").isFalse();
+        } finally {
+            release.countDown();
+            waiter.interrupt();
+        }
     }
 
     @Test

@@ -11,6 +11,9 @@ import java.io.InputStream;
  * Issue 25: an SFTP upload whose server stops answering while the transport lives ({@code sftp-server} stopped): an
  * endless {@code put} to {@code REMOTE_PATH} with no timeout. READY after the first MB; when the put fails it prints
  * {@code FAILED}, then runs {@code echo alive} on the same session ({@code exec_after}) to show the session survived.
+ * {@code -Dsample.bulkRequests=N} sets {@code setBulkRequests(N)}: with more requests in flight than OpenSSH's channel
+ * window holds (2 MB, 64 writes of 32 KB), a stopped server shows as a write waiting for the window
+ * ({@code Session.write}) instead of a wait for a response.
  */
 public final class JschSftpStall {
     public static void main(String[] args) {
@@ -20,6 +23,10 @@ public final class JschSftpStall {
             Session session = JschClients.connect(t, result);
             ChannelSftp sftp = (ChannelSftp) session.openChannel("sftp");
             sftp.connect();
+            Integer bulk = Integer.getInteger("sample.bulkRequests");
+            if (bulk != null) {
+                sftp.setBulkRequests(bulk);
+            }
             try {
                 sftp.put(SftpStallSupport.endless(1 << 20), t.rest[0]);
                 result.finish("ok");

@@ -11,7 +11,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.EnumSet;
 
-/** {@link JschSftpStall} for sshj's {@code SFTPClient}: an endless write through a {@code RemoteFile} stream; then {@code echo alive}. */
+/**
+ * {@link JschSftpStall} for sshj's {@code SFTPClient}: an endless write through a {@code RemoteFile} stream; then
+ * {@code echo alive}. {@code -Dsample.maxUnconfirmedWrites=N} (default 16): with more writes in flight than OpenSSH's
+ * channel window holds (2 MB, 64 of 32 KB), a stopped server shows as a write waiting for the window.
+ */
 public final class SshjSftpStall {
     public static void main(String[] args) {
         Target t = Target.parse(args, 1, "REMOTE_PATH");
@@ -22,8 +26,9 @@ public final class SshjSftpStall {
             SFTPClient sftp = ssh.newSFTPClient();
             InputStream endless = SftpStallSupport.endless(1 << 20);
             byte[] chunk = new byte[32 * 1024];
+            int inFlight = Integer.getInteger("sample.maxUnconfirmedWrites", 16);
             try (RemoteFile file = sftp.open(t.rest[0], EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.TRUNC));
-                 OutputStream out = file.new RemoteFileOutputStream(0, 16)) {
+                 OutputStream out = file.new RemoteFileOutputStream(0, inFlight)) {
                 while (true) {
                     int n = endless.read(chunk, 0, chunk.length);
                     out.write(chunk, 0, n);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -49,9 +50,12 @@ class SftpTimeoutTest {
         private final Set<ProcessHandle> before = new HashSet<>(server.sftpServers());
         private ProcessHandle sftpServer;
 
-        Stall(String appName, String libraryDir, String agentArgs) throws Exception {
+        Stall(String appName, String libraryDir, String agentArgs, String... jvmArgs) throws Exception {
             ForkedJvm.Builder b = Bench.app(appName, libraryDir, Bench.defaultJdk())
                     .args(server.target(server.dir.resolve("upload-" + appName + ".bin").toAbsolutePath().toString()));
+            for (String a : jvmArgs) {
+                b = b.jvmArg(a);
+            }
             if (agentArgs != null) {
                 b = Bench.withAgent(b, agentArgs).jvmArg("-Dsample.counters=true").jvmArg("-Dcom.sun.management.jmxremote");
             }
@@ -98,6 +102,13 @@ class SftpTimeoutTest {
                 Files.deleteIfExists(server.dir.resolve("upload-" + app.name() + ".bin"));
             }
         }
+    }
+
+    /** The {@code elapsed_ms} of a Lifeline line: the deadline's own measure. */
+    private static long elapsedMs(String line) {
+        Matcher m = Pattern.compile(" elapsed_ms=(\\d+)").matcher(line);
+        assertThat(m.find()).as(line).isTrue();
+        return Long.parseLong(m.group(1));
     }
 
     private static long millisSince(long nanos) {
@@ -149,6 +160,46 @@ class SftpTimeoutTest {
             assertThat(s.app.stderr().stream().filter(l -> l.contains("event=sftp.deadline-fired"))).hasSize(1)
                     .allMatch(l -> l.contains("limit=2s") && l.contains("rule=\"agent argument\""));
             assertThat(s.app.stderr()).noneMatch(l -> l.contains("event=keepalive.declared-dead"));
+        }
+    }
+
+    /**
+     * Each library's upload with more in flight than OpenSSH's 2 MB channel window holds: JSch and sshj 128 writes
+     * (4 MB); MINA's write stream never waits for acknowledgements, and a flush after each write waits for the window.
+     */
+    static Stream<Arguments> windowWaits() {
+        return Stream.of(Arguments.of("JschSftpStall", "jsch-mwiede-" + Versions.JSCH_MWIEDE, "-Dsample.bulkRequests=128"),
+                Arguments.of("SshjSftpStall", "sshj-" + Versions.SSHJ, "-Dsample.maxUnconfirmedWrites=128"),
+                Arguments.of("MinaSftpStall", "sshd-" + Versions.SSHD, "-Dsample.flushEach=true"));
+    }
+
+    /**
+     * A write waiting for the channel's window, not for a response: once sftp-server stops reading, OpenSSH stops
+     * opening the window, and an upload with more writes in flight than the window holds waits to send (JSch in
+     * {@code Session.write}, sshj in its remote window's {@code awaitExpansion}). Bounded the same way; {@code op=write}
+     * in the line says it was the window wait that fired.
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("windowWaits")
+    void aWriteWaitingForTheWindowFailsWithinTheLimit(String appName, String libraryDir, String inFlight) throws Exception {
+        try (Stall s = new Stall(appName, libraryDir, KEEPALIVE + ",sftp.timeout=2s", inFlight)) {
+            long stopped = s.stopSftpServer();
+            s.app.awaitLine(FAILED, LIMIT_MS + MARGIN_MS + 10_000);
+            long ms = millisSince(stopped);
+            Measurements.record("sftp.timeout=2s, sftp-server stopped, a write waiting for the window, " + libraryDir, ms);
+            // no lower bound here: sshj's deadlines of the writes in flight (up to 4 MB of them) started before the stop
+            assertThat(ms).as("from SIGSTOP to the failed call").isLessThanOrEqualTo(LIMIT_MS + MARGIN_MS);
+            s.continueSftpServer();
+            s.app.awaitExit(30_000);
+            Map<String, String> r = s.app.result();
+            assertThat(r.get("error")).contains("Lifeline").contains("sftp.timeout=2s");
+            assertThat(r).as("the session still runs an exec").containsEntry("exec_after", "alive");
+            assertThat(r).containsEntry("lifeline_sftpDeadlinesFired", "1").containsEntry("lifeline_internalErrors", "0");
+            // sshj's promises of the writes in flight were armed before the window was spent: one of them fires first
+            // and takes the window's wait with it
+            assertThat(s.app.stderr().stream().filter(l -> l.contains("event=sftp.deadline-fired"))).hasSize(1)
+                    .allMatch(l -> l.contains("limit=2s") && (l.contains("op=write") || appName.startsWith("Sshj")))
+                    .allMatch(l -> elapsedMs(l) >= LIMIT_MS && elapsedMs(l) < LIMIT_MS + MARGIN_MS);
         }
     }
 
