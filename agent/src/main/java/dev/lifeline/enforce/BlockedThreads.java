@@ -1,7 +1,9 @@
 package dev.lifeline.enforce;
 
+import dev.lifeline.report.AgentThreads;
 import dev.lifeline.report.Counters;
 import dev.lifeline.report.Counters.Counter;
+import dev.lifeline.report.Faults;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -10,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@code threadsWoken} counter: app threads that were blocked inside an SSH library when a session was declared
@@ -36,6 +39,8 @@ public final class BlockedThreads {
     private static final Map<Long, Seen> WATCHED = new HashMap<Long, Seen>();
     private static long lastLookNanos;
     private static boolean checkScheduled;
+    /** {@link #prepare} ran (or is running): once per JVM. */
+    private static final AtomicBoolean PREPARED = new AtomicBoolean();
 
     private static final class Seen {
         final StackTraceElement[] stack;
@@ -54,6 +59,38 @@ public final class BlockedThreads {
     public static int watching() {
         synchronized (WATCHED) {
             return WATCHED.size();
+        }
+    }
+
+    /**
+     * A session may soon be declared dead (a keepalive probe went a whole interval unanswered): the first look at the
+     * threads, which comes before the session is closed and so delays every waiter's wake-up, is done now, once per
+     * JVM, on a short-lived thread of its own (not {@link Actions}: its queue may be full of stuck sends). Cold, that
+     * look loads and links {@code java.management}'s thread classes and this class, which on a loaded machine took
+     * tens of milliseconds between the verdict and the close (row 9); warm, what is left is the safepoint and the
+     * stacks. Nothing is watched or counted here.
+     */
+    public static void prepare() {
+        if (PREPARED.get() || !PREPARED.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            AgentThreads.daemon(new Runnable() {
+                @Override
+                public void run() {
+                    try {
+                        for (ThreadInfo t : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
+                            if (t != null) {
+                                isAppThreadBlockedInLibrary(t);
+                            }
+                        }
+                    } catch (Throwable ignored) {
+                        // no java.management in this runtime image: sessionEnding finds out the same way
+                    }
+                }
+            }, "lifeline-prepare").start();
+        } catch (Throwable t) {
+            Faults.suppressed(t);
         }
     }
 

@@ -198,6 +198,7 @@ public final class ProbeKeepalive implements Runnable {
         long last = link.lastPacketNanos();
         long silence = now - last;
         Probe send;
+        boolean unanswered;
         synchronized (this) {
             if (stopped) {
                 return -1;
@@ -209,6 +210,7 @@ public final class ProbeKeepalive implements Runnable {
             if (left > 0) {
                 return (left + 999999L) / 1000000L;
             }
+            unanswered = outstanding() > 0;
             if (sending != null && !sending.started) {
                 return millisToNextTick(now); // queued behind other connections' sends: nothing learned about this peer yet
             }
@@ -222,6 +224,9 @@ public final class ProbeKeepalive implements Runnable {
                 probes().add(send);
                 sending = send;
             }
+        }
+        if (unanswered) {
+            BlockedThreads.prepare(); // a verdict may come: its look at the threads, before the close, warmed now
         }
         if (send == null) {
             stop();

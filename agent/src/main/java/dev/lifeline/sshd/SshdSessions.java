@@ -1,5 +1,6 @@
 package dev.lifeline.sshd;
 
+import dev.lifeline.enforce.BlockedThreads;
 import dev.lifeline.enforce.SessionEvents;
 import dev.lifeline.config.Mode;
 import dev.lifeline.config.Policy;
@@ -189,11 +190,14 @@ final class SshdSessions {
         long last = SshSessions.stampedPacketNanos(session);
         long before = previous[0];
         previous[0] = now;
-        if (last != 0 && last - before > 0 && Policies.forAddress(api.remoteAddress(session)) != null) {
+        boolean heard = last != 0 && last - before > 0;
+        if (heard && Policies.forAddress(api.remoteAddress(session)) != null) {
             Object count = Reflection.readQuietly(api.serviceOutstanding, service);
             if (count instanceof AtomicInteger) {
                 ((AtomicInteger) count).set(0);
             }
+        } else if (!heard) {
+            BlockedThreads.prepare(); // a silent interval: a verdict may come, its look at the threads warmed now
         }
     }
 

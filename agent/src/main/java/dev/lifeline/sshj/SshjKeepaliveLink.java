@@ -101,7 +101,6 @@ final class SshjKeepaliveLink implements ProbeKeepalive.Link {
     public void dead(long intervalMillis, int countMax, long silentMillis) {
         SessionEvents.declaredDead("sshj", owner.host, owner.port, intervalMillis, countMax, silentMillis,
                 "transport killed by Lifeline, socket shut");
-        SshjSessions.unregister(owner.client.get());
         Object transport;
         try {
             transport = trans();
@@ -124,6 +123,7 @@ final class SshjKeepaliveLink implements ProbeKeepalive.Link {
                 }
             });
         }
+        SshjSessions.unregister(owner.client.get()); // after the kill is queued: nothing the app waits for
         final WeakReference<Object> client = owner.client;
         if (t != null && client.get() == t) {
             return; // found at attach: no SSHClient known to read the socket from; die() closes the socket's streams
