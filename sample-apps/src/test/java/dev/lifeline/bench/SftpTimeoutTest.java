@@ -150,7 +150,9 @@ class SftpTimeoutTest {
             s.app.awaitLine(FAILED, LIMIT_MS + MARGIN_MS + 10_000);
             long ms = millisSince(stopped);
             Measurements.record("sftp.timeout=2s, sftp-server stopped mid-upload, " + libraryDir, ms);
-            assertThat(ms).as("from SIGSTOP to the failed call").isBetween(LIMIT_MS - 500, LIMIT_MS + MARGIN_MS);
+            // a request in flight at the stop was sent before it, its deadline counted from then: on a loaded machine
+            // the server may have held it a while, so the lower bound is loose; the fired line and the error say why
+            assertThat(ms).as("from SIGSTOP to the failed call").isBetween(LIMIT_MS - 1500, LIMIT_MS + MARGIN_MS);
             s.continueSftpServer();
             s.app.awaitExit(30_000);
             Map<String, String> r = s.app.result();
