@@ -87,7 +87,7 @@ final class SshdSessions {
             replaceAppHeartbeat(api, session, app);
             startProbe(api, session, plan.keepaliveIntervalMillis, plan.keepaliveCountMax);
         } else if (plan.setsKeepalive()) {
-            Duration interval = interval(plan.keepaliveIntervalMillis);
+            Duration interval = Duration.ofMillis(plan.keepaliveIntervalMillis);
             api.set(api.heartbeatInterval, session, interval);
             if (legacy) {
                 api.set(api.heartbeatReplyWait, session, interval.multipliedBy(plan.keepaliveCountMax));
@@ -118,18 +118,6 @@ final class SshdSessions {
             }
         }
         configured(plan, api.ioSession(session));
-    }
-
-    /** The interval written last: the sessions of one policy share one (immutable) Duration, not one each. */
-    private static volatile Duration lastInterval = Duration.ZERO;
-
-    static Duration interval(long millis) {
-        Duration d = lastInterval;
-        if (d.toMillis() != millis) {
-            d = Duration.ofMillis(millis);
-            lastInterval = d;
-        }
-        return d;
     }
 
     /**
