@@ -34,6 +34,8 @@ final class SshdApi {
     final Method close;
     final Class<?> listener;
     final Method addCloseFutureListener;
+    /** Null where the line lacks it (optional in {@link SshdModule}). */
+    final Method removeCloseFutureListener;
     final Class<?> clientSession;
     final Class<?> abstractClientChannel;
     final Field execCommand;
@@ -89,6 +91,7 @@ final class SshdApi {
         close = CLOSE.method(loader);
         listener = LISTENER.ownerIn(loader);
         addCloseFutureListener = ADD_CLOSE_LISTENER.method(loader);
+        removeCloseFutureListener = REMOVE_CLOSE_LISTENER.methodOrNull(loader);
         getOrCustomDefault = GET_OR_CUSTOM_DEFAULT.method(loader);
         set = SET.method(loader);
         clientSession = CLIENT_SESSION.ownerInOrNull(loader);

@@ -128,7 +128,15 @@ final class SshdChannels {
     };
 
     /** Runs {@code action} when MINA completes the closeable's close future. False if it could not be registered. */
-    static boolean whenClosed(Object closeable, final Runnable action) {
+    static boolean whenClosed(Object closeable, Runnable action) {
+        return closeListener(closeable, action) != null;
+    }
+
+    /**
+     * {@link #whenClosed}, returning the listener registered (for {@link #stopListening}), or null if it could not be
+     * registered.
+     */
+    static Object closeListener(Object closeable, final Runnable action) {
         try {
             Object listener = CLOSE_LISTENER.get(closeable.getClass()).newInstance(new InvocationHandler() {
                 @Override
@@ -148,11 +156,26 @@ final class SshdChannels {
                 }
             });
             Reflection.call(SshdApi.of(closeable).addCloseFutureListener, closeable, listener);
-            return true;
+            return listener;
         } catch (Throwable t) {
             Log.warnOnce("sshd-close-listener", "instrumentation.degraded", "lib", "sshd",
                     "reason", "cannot listen for channel close", "error", t);
-            return false;
+            return null;
+        }
+    }
+
+    /**
+     * Takes a listener of {@link #closeListener} off the closeable's close future, where the line can
+     * ({@code removeCloseFutureListener}); else it stays, and runs at the close.
+     */
+    static void stopListening(Object closeable, Object listener) {
+        try {
+            Method remove = SshdApi.of(closeable).removeCloseFutureListener;
+            if (remove != null && listener != null) {
+                Reflection.call(remove, closeable, listener);
+            }
+        } catch (Throwable t) {
+            Faults.suppressed(t); // the listener stays and runs at the close, as it would have without this
         }
     }
 

@@ -23,8 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class SshdConnectDeadline {
     /** Sessions connected, not yet authenticated, and their deadline. Identity keys: MINA sessions keep Object's equals. */
-    private static final ConcurrentHashMap<Object, DeadlineScheduler.Deadline> AWAITING_AUTH =
-            new ConcurrentHashMap<Object, DeadlineScheduler.Deadline>();
+    private static final ConcurrentHashMap<Object, Awaiting> AWAITING_AUTH = new ConcurrentHashMap<Object, Awaiting>();
     /**
      * The deadline the I/O connector hook armed last on this thread: {@code SshClient.doConnect} calls the connector
      * and then arms its own deadline on the app's future, which replaces this one ({@link #start}).
@@ -99,11 +98,7 @@ final class SshdConnectDeadline {
                             d.cancel();
                             return null;
                         }
-                        AWAITING_AUTH.put(session, d);
-                        SshdChannels.whenClosed(session, new ForgetOnClose(session));
-                        if (api.isAuthenticated(session)) {
-                            authenticated(session); // authenticated before it was put
-                        }
+                        awaitAuthentication(api, session, d);
                     } catch (Throwable t) {
                         // MINA would log what a listener throws into the app's log as a WARN: counted as ours instead
                         d.cancel();
@@ -119,9 +114,38 @@ final class SshdConnectDeadline {
         }
     }
 
+    /** A session's connect deadline, and the close listener that forgets it if the session closes first. */
+    private static final class Awaiting {
+        final DeadlineScheduler.Deadline deadline;
+        /** Set once registered; null until then or if it could not be. */
+        volatile Object closeListener;
+
+        Awaiting(DeadlineScheduler.Deadline deadline) {
+            this.deadline = deadline;
+        }
+    }
+
     /**
-     * Stays on the session's close future for the session's life, so it holds the session and nothing else: an
-     * anonymous class here would hold the connect future, its host config and the deadline (2 KB a session).
+     * The session is connected and not yet authenticated (as far as the caller saw): it waits for authentication under
+     * {@code d}, which a close before that cancels too.
+     */
+    static void awaitAuthentication(SshdApi api, Object session, DeadlineScheduler.Deadline d) throws Exception {
+        Awaiting a = new Awaiting(d);
+        AWAITING_AUTH.put(session, a);
+        Object listener = SshdChannels.closeListener(session, new ForgetOnClose(session));
+        a.closeListener = listener;
+        if (AWAITING_AUTH.get(session) != a) {
+            // authenticated or closed while the listener was being added: authenticated() may not have seen it
+            SshdChannels.stopListening(session, listener);
+        } else if (api.isAuthenticated(session)) {
+            authenticated(session); // authenticated before it was put
+        }
+    }
+
+    /**
+     * On the session's close future until authentication (then taken off: {@link #authenticated}), so it holds the
+     * session and nothing else: an anonymous class here would hold the connect future, its host config and the
+     * deadline (2 KB a session).
      */
     private static final class ForgetOnClose implements Runnable {
         private final Object session;
@@ -132,19 +156,32 @@ final class SshdConnectDeadline {
 
         @Override
         public void run() {
-            authenticated(session);
+            forget(session); // the close future is done: nothing to take off
         }
     }
 
-    /** The session authenticated (or closed): its connect deadline is over. Every MINA session passes here once. */
+    /**
+     * The session authenticated: its connect deadline is over, and the close listener that would forget it is taken
+     * off the session (where the line can), so an authenticated session carries none of the deadline's objects. Every
+     * MINA session passes here once.
+     */
     static void authenticated(Object session) {
+        Awaiting a = forget(session);
+        if (a != null) {
+            SshdChannels.stopListening(session, a.closeListener);
+        }
+    }
+
+    /** The session authenticated or closed: its deadline cancelled. @return what it waited under, or null */
+    private static Awaiting forget(Object session) {
         if (AWAITING_AUTH.isEmpty()) {
-            return;
+            return null;
         }
-        DeadlineScheduler.Deadline d = AWAITING_AUTH.remove(session);
-        if (d != null) {
-            d.cancel();
+        Awaiting a = AWAITING_AUTH.remove(session);
+        if (a != null) {
+            a.deadline.cancel();
         }
+        return a;
     }
 
     private static Object proxy(ClassLoader loader, Class<?> type, InvocationHandler h) {
@@ -252,11 +289,7 @@ final class SshdConnectDeadline {
                         }
                         return null;
                     }
-                    AWAITING_AUTH.put(session, d);
-                    SshdChannels.whenClosed(session, new ForgetOnClose(session));
-                    if (api.isAuthenticated(session)) {
-                        authenticated(session);
-                    }
+                    awaitAuthentication(api, session, d);
                     return null;
                 }
             });

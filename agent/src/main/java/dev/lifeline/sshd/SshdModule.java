@@ -89,6 +89,9 @@ public final class SshdModule implements InstrumentationModule {
     static final LibraryMember LISTENER = LibraryMember.type(SshdChannels.LISTENER);
     static final LibraryMember ADD_CLOSE_LISTENER = LibraryMember.method(CLOSEABLE, "addCloseFutureListener",
             "(Lorg/apache/sshd/common/future/SshFutureListener;)V");
+    static final LibraryMember REMOVE_CLOSE_LISTENER = LibraryMember.method(CLOSEABLE, "removeCloseFutureListener",
+            "(Lorg/apache/sshd/common/future/SshFutureListener;)V")
+            .optional("the connect deadline's close listener then stays on the session for its life (2.7 to 2.20 have it)");
     static final LibraryMember GET_OR_CUSTOM_DEFAULT = LibraryMember.method("org.apache.sshd.common.Property", "getOrCustomDefault",
             "(Lorg/apache/sshd/common/PropertyResolver;Ljava/lang/Object;)Ljava/lang/Object;");
     static final LibraryMember SET = LibraryMember.method("org.apache.sshd.common.Property", "set",
@@ -233,7 +236,8 @@ public final class SshdModule implements InstrumentationModule {
             NETTY_JAVA_CHANNEL, NETTY_CONFIG, NETTY_SET_OPTION, NETTY_GET_OPTION, NETTY_SO_KEEPALIVE, EPOLL_KEEPIDLE,
             EPOLL_KEEPINTVL, EPOLL_KEEPCNT, NIO_OPTION_OF,
             GET_IO_SESSION, GET_REMOTE_ADDRESS, GET_SESSION,
-            IS_CLOSING, IS_CLOSED, IS_OPEN, CLOSE, LISTENER, ADD_CLOSE_LISTENER, GET_OR_CUSTOM_DEFAULT, SET, CLIENT_SESSION,
+            IS_CLOSING, IS_CLOSED, IS_OPEN, CLOSE, LISTENER, ADD_CLOSE_LISTENER, REMOVE_CLOSE_LISTENER,
+            GET_OR_CUSTOM_DEFAULT, SET, CLIENT_SESSION,
             CLIENT_CHANNEL, EXEC_COMMAND, HEARTBEAT_INTERVAL, HEARTBEAT_REQUEST, HEARTBEAT_NO_REPLY_MAX, HEARTBEAT_REPLY_WAIT,
             GET_CONNECT_ADDRESS, GET_IDLE_TIMEOUT_START, GET_SERVICE, SERVICE_TYPE, GET_CHANNELS,
             SERVICE_HEARTBEAT_INTERVAL, SERVICE_NO_REPLY_MAX, SERVICE_OUTSTANDING, SERVICE_GET_SESSION, SUBSYSTEM, GET_SUBSYSTEM, CREATE_BUFFER,

@@ -36,6 +36,10 @@ final class SshdProbeLink implements ProbeKeepalive.Link {
     static void start(final Object session, String host, int port, long intervalMillis, int countMax) throws Exception {
         final ProbeKeepalive k = ProbeKeepalive.start("sshd", intervalMillis, countMax, new SshdProbeLink(session, host, port));
         SshSessions.memo(session, k); // for the sessions view
+        if (SshSessions.memo(session) == k) {
+            return; // the session's close listener (SshdSessions.register) stops it: no second listener per session
+        }
+        // not in the registry (its registration failed, or the session closed meanwhile): a listener of its own
         if (!SshdChannels.whenClosed(session, new Runnable() {
             @Override
             public void run() {

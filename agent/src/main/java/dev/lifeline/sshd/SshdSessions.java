@@ -1,6 +1,7 @@
 package dev.lifeline.sshd;
 
 import dev.lifeline.enforce.BlockedThreads;
+import dev.lifeline.enforce.ProbeKeepalive;
 import dev.lifeline.enforce.SessionEvents;
 import dev.lifeline.config.Mode;
 import dev.lifeline.config.Policy;
@@ -56,6 +57,11 @@ final class SshdSessions {
             SshdChannels.whenClosed(session, new Runnable() {
                 @Override
                 public void run() {
+                    // the one close listener of a session: it also stops Lifeline's probe, kept for the view (SshdProbeLink)
+                    Object own = SshSessions.memo(session);
+                    if (own instanceof ProbeKeepalive) {
+                        ((ProbeKeepalive) own).stop();
+                    }
                     SshSessions.closed(session);
                 }
             });

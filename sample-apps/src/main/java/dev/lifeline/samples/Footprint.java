@@ -21,6 +21,34 @@ final class Footprint {
         this.agentThreads = agentThreads;
     }
 
+    /**
+     * The figures a per-session cost is counted from: taken once the agent's deferred start is over, so that its
+     * one-off costs (JMX registration, the platform MBean server it creates, the look at loaded classes: all on the
+     * {@code lifeline-jmx} thread, some 5 s after start-up) are in the base and not divided by N as if per session.
+     * Without the agent there is no such thread and nothing to wait for.
+     */
+    static Footprint base() throws InterruptedException {
+        awaitAgentSettled();
+        return measure();
+    }
+
+    /** Waits while a {@code lifeline-jmx} thread is alive: it ends when the deferred start and registration are done. */
+    static void awaitAgentSettled() throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L; // the registration delay is 5 s, 60 s in an app server
+        while (agentStarting() && System.nanoTime() - deadline < 0) {
+            Thread.sleep(50);
+        }
+    }
+
+    private static boolean agentStarting() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("lifeline-jmx") && t.isAlive()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static Footprint measure() throws InterruptedException {
         long heap = Long.MAX_VALUE;
         for (int i = 0; i < 4; i++) {

@@ -19,7 +19,7 @@ public final class JschManySessions {
             final Target target = t;
             Session first = JschClients.newSession(t);
             first.connect();
-            Footprint base = Footprint.measure();
+            Footprint base = Footprint.base();
             Footprint.histogram("base");
             long t0 = System.nanoTime();
             List<Session> sessions = Footprint.openAll(n, Integer.getInteger("sample.openers", 4), new Callable<Session>() {

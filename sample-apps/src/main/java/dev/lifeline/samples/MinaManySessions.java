@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * Benchmark: {@code N} idle authenticated sessions at once from one client. After one warm-up session it measures
- * threads and heap after GC ({@code _base}), opens N more on {@code -Dsample.openers=4} threads, and measures again
- * ({@code _after}); then exits. The per-session cost is {@code (after - base) / N}.
+ * Benchmark: {@code N} idle authenticated sessions at once from one client. After one warm-up session and, with the
+ * agent, the end of its deferred start ({@link Footprint#base}), it measures threads and heap after GC ({@code _base}),
+ * opens N more on {@code -Dsample.openers=4} threads, and measures again ({@code _after}); then exits. The per-session
+ * cost is {@code (after - base) / N}.
  */
 public final class MinaManySessions {
     public static void main(String[] args) {
@@ -20,7 +21,7 @@ public final class MinaManySessions {
             final SshClient client = MinaClients.start(t);
             final Target target = t;
             ClientSession first = MinaClients.session(client, t);
-            Footprint base = Footprint.measure();
+            Footprint base = Footprint.base();
             Footprint.histogram("base");
             long t0 = System.nanoTime();
             List<ClientSession> sessions = Footprint.openAll(n, Integer.getInteger("sample.openers", 4), new Callable<ClientSession>() {

@@ -18,7 +18,7 @@ public final class Ssh2ManySessions {
             final Target target = t;
             Object first = Ssh2Clients.connect(t, result);
             result.endPhase();
-            Footprint base = Footprint.measure();
+            Footprint base = Footprint.base();
             Footprint.histogram("base");
             long t0 = System.nanoTime();
             List<Object> sessions = Footprint.openAll(n, Integer.getInteger("sample.openers", 4), new Callable<Object>() {

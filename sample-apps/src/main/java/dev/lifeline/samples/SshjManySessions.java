@@ -19,7 +19,7 @@ public final class SshjManySessions {
         try {
             final Target target = t;
             SSHClient first = SshjClients.connect(t);
-            Footprint base = Footprint.measure();
+            Footprint base = Footprint.base();
             Footprint.histogram("base");
             long t0 = System.nanoTime();
             List<SSHClient> sessions = Footprint.openAll(n, Integer.getInteger("sample.openers", 4), new Callable<SSHClient>() {

@@ -534,7 +534,9 @@ class BenchmarkSuite {
         List<String> rows = new ArrayList<>();
         List<String> detail = new ArrayList<>();
         detail.add("### 7. " + n + " concurrent idle sessions against the embedded MINA server: live threads (ThreadMXBean) and heap used "
-                + "after full GCs, measured after 1 warm-up session (base) and after " + n + " more; " + runs + " runs each, interleaved, medians");
+                + "after full GCs, measured after 1 warm-up session and, with the agent, the end of its deferred start (base: JMX "
+                + "registration and the look at loaded classes are fixed costs) and after " + n + " more; " + runs
+                + " runs each, interleaved, medians");
         detail.add("");
         for (String[] app : apps) {
             Footprints off = new Footprints(results.get(key(app) + " without"), n);
