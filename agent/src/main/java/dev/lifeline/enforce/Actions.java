@@ -62,6 +62,12 @@ public final class Actions {
         return e == null ? 0 : e.getQueue().size();
     }
 
+    /** Nothing queued and nothing running: for tests that count what an action did (counters are global). */
+    public static boolean idle() {
+        ThreadPoolExecutor e = executor;
+        return e == null || e.getCompletedTaskCount() == e.getTaskCount(); // both read under the pool's own lock
+    }
+
     /** Live action threads: for leak tests. */
     public static int threads() {
         ThreadPoolExecutor e = executor;
