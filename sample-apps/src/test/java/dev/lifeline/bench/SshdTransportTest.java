@@ -151,9 +151,15 @@ class SshdTransportTest {
                     long ms = Long.parseLong(with.result().get("connect_ms"));
                     Measurements.record("connect deadline 3s, MINA " + Library.SSHD_OLD.dir + " doConnect, " + t + " transport, no banner", ms);
                     assertThat(with.result()).as(with.output()).containsEntry("status", "error");
-                    assertThat(with.stderr().stream().filter(l -> l.contains("event=connect.deadline-fired") && l.contains("lib=sshd")))
-                            .as(with.output()).hasSize(1);
-                    assertThat(ms).isBetween(ConnectDeadlineTest.DEADLINE_MS, ConnectDeadlineTest.DEADLINE_MS + ConnectDeadlineTest.APP_SLACK_MS);
+                    List<String> fired = with.stderr().stream().filter(l -> l.contains("event=connect.deadline-fired") && l.contains("lib=sshd"))
+                            .collect(java.util.stream.Collectors.toList());
+                    assertThat(fired).as(with.output()).hasSize(1);
+                    // the tight check is the deadline's own clock; the app's figure, with four JVMs started at once on 2
+                    // cores, once came 3 s after an on-time deadline (CI: connect_ms=6185, elapsed_ms=3001)
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("elapsed_ms=(\\d+)").matcher(fired.get(0));
+                    assertThat(m.find()).as(fired.get(0)).isTrue();
+                    assertThat(Long.parseLong(m.group(1))).as(fired.get(0)).isBetween(ConnectDeadlineTest.DEADLINE_MS, ConnectDeadlineTest.DEADLINE_MS + 1000);
+                    assertThat(ms).isBetween(ConnectDeadlineTest.DEADLINE_MS, ConnectDeadlineTest.DEADLINE_MS + 2 * ConnectDeadlineTest.APP_SLACK_MS + 2000);
                 }
                 // a process that ended stays ended: alive 8 s after the start means it waited all along
                 long left = Math.max(100, 8000 - (System.nanoTime() - started) / 1_000_000);
