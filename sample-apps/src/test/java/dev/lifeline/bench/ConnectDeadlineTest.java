@@ -21,9 +21,10 @@ class ConnectDeadlineTest {
     /**
      * What an app's own figure may add to the deadline: the deadline's line says when it fired, the app's clock adds
      * the library's first-use class loading and the wake-up, which three test classes side by side on 2 cores
-     * stretch (4096 ms seen in CI for a 3 s deadline on MINA 2.7's transports).
+     * stretch (4096 ms seen in CI for a 3 s deadline on MINA 2.7's transports; 6185 ms for MINA 2.14 on Netty, its
+     * deadline's own line on time at 3001 ms). The deadline's own {@code elapsed_ms} is the tight check where a test has it.
      */
-    static final long APP_SLACK_MS = 2500;
+    static final long APP_SLACK_MS = 5000;
 
     private static String[] target(int port, Path key) {
         return new String[]{"127.0.0.1", String.valueOf(port), "nobody", key.toString(), "true"};
